@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` (set up, demo data, serve) and `make test` (set up, whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MINGA := $(BIN)/minga
+
+.PHONY: run setup demo test test-sqlite test-postgres install install-test bench clean
+
+$(VENV)/.base-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.base-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.base-installed
+install-test: $(VENV)/.test-installed
+
+setup: install
+	$(MINGA) setup
+
+demo: setup
+	$(MINGA) demo
+
+run: demo
+	$(MINGA) serve
+
+# The suite runs twice: on SQLite, then on a throw-away PostgreSQL cluster (skipped, with a message,
+# only where this machine has no PostgreSQL server binaries).
+test: test-sqlite test-postgres
+
+test-sqlite: install-test
+	$(MINGA) build_catalogues
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	$(MINGA) build_catalogues
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python bench/permission_filter.py
+
+clean:
+	rm -rf $(VENV) var

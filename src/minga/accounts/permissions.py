@@ -1,0 +1,247 @@
+"""The one place that answers "may this user do X to this object?" and "which of these may they see?".
+
+Views, the API, the CLI and the services all ask here; nothing else decides access.
+
+The rules, for every role:
+- The Technical Secretariat may do everything, including publish, delete and restore.
+- A reviewer/observer reads everything that is not deleted (published or not) and its history,
+  and changes nothing.
+- A country focal point creates and changes, in the models that allow it, the records of their
+  country; a local-government officer those of their organisation (and the units under it) and of
+  its territory; a donor officer those of their organisation (and the units under it).
+- Everyone, signed in or not, sees published records; deleted records only the secretariat sees.
+
+Which roles may edit a model, and where a record's country, organisation and territory are found,
+is declared below in ``POLICIES``, keyed by model label, so that lower apps need not import the
+domain apps that register them.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from minga.accounts.models import Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    RESTORE = "restore"
+    PUBLISH = "publish"
+    VIEW_HISTORY = "view_history"
+
+
+@dataclass(frozen=True)
+class Policy:
+    editors: frozenset = frozenset()
+    country: str | None = None  # attribute path of the record's country code
+    organisation: str | None = None  # attribute path of the record's organisation id
+    subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
+    published: str | None = None  # boolean field: unpublished records are not public
+
+
+POLICIES: dict[str, Policy] = {
+    # Reference lists maintained by the secretariat only.
+    "reference.source": Policy(),
+    "reference.term": Policy(),
+    "reference.municipality": Policy(
+        editors=frozenset({Role.COUNTRY_FOCAL_POINT}), country="subdivision.country_id"),
+    "reference.organisation": Policy(
+        editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+        country="country_id", organisation="pk", subdivision="subdivision_id"),
+    "reference.populationfigure": Policy(
+        editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
+        country="country_id", subdivision="subdivision_id", published="is_published"),
+    "finance.conference": Policy(),
+    "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
+}
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    role: Role
+    countries: frozenset = frozenset()
+    organisations: frozenset = frozenset()
+    subdivisions: frozenset = frozenset()
+
+
+@dataclass
+class Actor:
+    """A user's active grants, resolved once per request."""
+
+    user: object
+    scopes: list[GrantScope] = field(default_factory=list)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+    def has_role(self, role: Role) -> bool:
+        return any(scope.role == role for scope in self.scopes)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.has_role(Role.SECRETARIAT) or bool(getattr(self.user, "is_superuser", False))
+
+    @property
+    def is_observer(self) -> bool:
+        return self.has_role(Role.OBSERVER)
+
+
+def actor_for(user) -> Actor:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Actor(user=user)
+    cached = getattr(user, "_minga_actor", None)
+    if cached is not None:
+        return cached
+    scopes = []
+    for grant in user.grants.filter(revoked_at__isnull=True).select_related("organisation"):
+        if grant.role == Role.COUNTRY_FOCAL_POINT:
+            scopes.append(GrantScope(Role.COUNTRY_FOCAL_POINT, countries=frozenset({grant.country_id})))
+        elif grant.role in (Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER):
+            organisation = grant.organisation
+            territory = {organisation.subdivision_id} if (
+                grant.role == Role.LOCAL_GOVERNMENT_OFFICER and organisation.subdivision_id) else set()
+            scopes.append(GrantScope(
+                Role(grant.role), organisations=frozenset(organisation.descendant_ids()),
+                subdivisions=frozenset(territory)))
+        else:
+            scopes.append(GrantScope(Role(grant.role)))
+    actor = Actor(user=user, scopes=scopes)
+    user._minga_actor = actor
+    return actor
+
+
+def forget(user) -> None:
+    """Drop the cached grants (after a grant was given or revoked)."""
+    if user is not None and hasattr(user, "_minga_actor"):
+        del user._minga_actor
+
+
+def policy_for(model) -> Policy:
+    label = model._meta.label_lower
+    try:
+        return POLICIES[label]
+    except KeyError:
+        raise LookupError(f"No access policy is declared for {label}; add one to POLICIES.") from None
+
+
+def _value(obj, path: str | None):
+    if path is None:
+        return None
+    value = obj
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
+    if scope.role == Role.COUNTRY_FOCAL_POINT:
+        return _value(obj, policy.country) in scope.countries
+    if scope.role == Role.LOCAL_GOVERNMENT_OFFICER:
+        return (_value(obj, policy.organisation) in scope.organisations
+                or (_value(obj, policy.subdivision) in scope.subdivisions))
+    if scope.role == Role.DONOR_OFFICER:
+        return _value(obj, policy.organisation) in scope.organisations
+    return False
+
+
+def _edits(actor: Actor, policy: Policy, obj) -> bool:
+    return any(scope.role in policy.editors and _scope_covers(scope, policy, obj) for scope in actor.scopes)
+
+
+def _is_public(policy: Policy, obj) -> bool:
+    return policy.published is None or bool(getattr(obj, policy.published))
+
+
+def can(user, action: Action | str, obj) -> bool:
+    action = Action(action)
+    actor = actor_for(user)
+    policy = policy_for(type(obj))
+    deleted = getattr(obj, "deleted_at", None) is not None
+    if actor.is_secretariat:
+        return True
+    if action in (Action.PUBLISH, Action.RESTORE):
+        return False
+    if action == Action.VIEW:
+        if deleted:
+            return False
+        return _is_public(policy, obj) or actor.is_observer or _edits(actor, policy, obj)
+    if action == Action.VIEW_HISTORY:
+        return not deleted and (actor.is_observer or _edits(actor, policy, obj))
+    if deleted:
+        return False
+    # CREATE is asked of the unsaved record, so its scope fields decide where it may be made.
+    if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
+        return _edits(actor, policy, obj)
+    return False
+
+
+def require(user, action: Action | str, obj) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You may not %(action)s this %(model)s.") % {
+            "action": _action_verb(Action(action)), "model": type(obj)._meta.verbose_name})
+
+
+def can_create_any(user, model) -> bool:
+    """Whether the user could create at least one record of ``model`` somewhere (for showing buttons)."""
+    actor = actor_for(user)
+    return actor.is_secretariat or any(scope.role in policy_for(model).editors for scope in actor.scopes)
+
+
+def _path_lookup(path: str) -> str:
+    return path.replace(".", "__").removesuffix("_id") if path != "pk" else "pk"
+
+
+def _edit_filter(actor: Actor, policy: Policy) -> Q:
+    condition = Q(pk__in=[])
+    for scope in actor.scopes:
+        if scope.role not in policy.editors:
+            continue
+        if scope.role == Role.COUNTRY_FOCAL_POINT and policy.country:
+            condition |= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})
+        elif scope.role in (Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER):
+            if policy.organisation:
+                condition |= Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
+            if scope.role == Role.LOCAL_GOVERNMENT_OFFICER and policy.subdivision and scope.subdivisions:
+                condition |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
+    return condition
+
+
+def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> QuerySet:
+    """The rows of ``queryset`` the user may see (soft-deleted rows only for the secretariat)."""
+    actor = actor_for(user)
+    policy = policy_for(queryset.model)
+    if include_deleted and not actor.is_secretariat:
+        include_deleted = False
+    if not include_deleted and hasattr(queryset.model, "deleted_at"):
+        queryset = queryset.filter(deleted_at__isnull=True)
+    if actor.is_secretariat or actor.is_observer or policy.published is None:
+        return queryset
+    return queryset.filter(Q(**{policy.published: True}) | _edit_filter(actor, policy))
+
+
+def editable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` the user may change ("my records")."""
+    actor = actor_for(user)
+    policy = policy_for(queryset.model)
+    if hasattr(queryset.model, "deleted_at"):
+        queryset = queryset.filter(deleted_at__isnull=True)
+    if actor.is_secretariat:
+        return queryset
+    return queryset.filter(_edit_filter(actor, policy))
+
+
+def _action_verb(action: Action) -> str:
+    return {
+        Action.VIEW: _("view"), Action.CREATE: _("create"), Action.CHANGE: _("change"),
+        Action.DELETE: _("delete"), Action.RESTORE: _("restore"), Action.PUBLISH: _("publish"),
+        Action.VIEW_HISTORY: _("view the history of"),
+    }[action]

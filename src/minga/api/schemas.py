@@ -1,0 +1,175 @@
+from datetime import date
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class CountryOut(Schema):
+    iso3: str
+    iso2: str
+    numeric: str
+    name_es: str
+    name_pt: str
+    name_en: str
+    is_member_state: bool
+    is_origin: bool
+    is_group_of_friends: bool
+
+
+class SubdivisionOut(Schema):
+    code: str
+    country: str
+    parent: str | None
+    name: str
+    category: str
+    is_admin1: bool
+    has_geometry: bool
+
+
+class CountryDetailOut(CountryOut):
+    subdivisions: list[SubdivisionOut]
+
+
+class RoleOut(Schema):
+    role: str
+    since_year: int | None
+
+
+class OrganisationOut(Schema):
+    id: int
+    version: int
+    name: str
+    acronym: str
+    iati_identifier: str | None
+    organisation_type: str
+    country: str | None
+    subdivision: str | None
+    municipality: str | None
+    parent: int | None
+    website: str
+    is_illustrative: bool
+    roles: list[RoleOut]
+
+
+class OrganisationIn(Schema):
+    name: str
+    acronym: str = ""
+    iati_identifier: str | None = None
+    organisation_type: str
+    country: str | None = None
+    subdivision: str | None = None
+    parent: int | None = None
+    website: str = ""
+
+
+class OrganisationPatch(Schema):
+    version: int
+    name: str | None = None
+    acronym: str | None = None
+    iati_identifier: str | None = None
+    organisation_type: str | None = None
+    country: str | None = None
+    subdivision: str | None = None
+    parent: int | None = None
+    website: str | None = None
+    reason: str = ""
+
+
+class TermOut(Schema):
+    code: str
+    parent: str | None
+    label_es: str
+    label_pt: str
+    label_en: str
+
+
+class VocabularyOut(Schema):
+    code: str
+    label_es: str
+    label_pt: str
+    label_en: str
+    is_external: bool
+    iati_vocabulary: str
+
+
+class MarkerOut(Schema):
+    code: str
+    label_es: str
+    label_pt: str
+    label_en: str
+    iati_policy_marker: str
+    significance: dict[int, str]
+
+
+class SourceOut(Schema):
+    id: int
+    publisher: str
+    title: str
+    url: str
+    published_on: date | None
+    is_illustrative: bool
+
+
+class PopulationFigureOut(Schema):
+    id: int
+    country: str
+    subdivision: str | None
+    group: str
+    value: int
+    is_approximate: bool
+    as_of: date
+    note: str
+    is_published: bool
+    source: SourceOut
+
+
+class MoneyFigureOut(Schema):
+    kind: str
+    qualifier: str
+    amount: Decimal
+    currency: str
+    amount_usd: Decimal | None
+    note: str
+    source: SourceOut
+
+
+class PledgeOut(Schema):
+    donor_id: int
+    donor: str
+    amount: Decimal
+    currency: str
+    amount_usd: Decimal | None
+    is_approximate_usd: bool
+    instrument: str
+    source: SourceOut
+
+
+class ConferenceOut(Schema):
+    code: str
+    label_es: str
+    label_pt: str
+    label_en: str
+    city: str
+    is_virtual: bool
+    starts_on: date
+    ends_on: date
+    is_pledging: bool
+    organisers: list[str]
+    figures: list[MoneyFigureOut]
+    pledges: list[PledgeOut]
+
+
+class GrantOut(Schema):
+    role: str
+    country: str | None
+    organisation: int | None
+
+
+class MeOut(Schema):
+    username: str
+    authenticated: bool
+    roles: list[GrantOut]
+
+
+class ErrorOut(Schema):
+    detail: str | dict | list

@@ -1,0 +1,61 @@
+"""History, delete and restore for any editable record, addressed by model label and primary key."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.accounts.permissions import POLICIES, Action, require
+from minga.audit import selectors, services
+
+
+def _record(model_label: str, pk):
+    if model_label not in POLICIES:
+        raise Http404
+    model = apps.get_model(model_label)
+    if not hasattr(model, "history"):
+        raise Http404
+    manager = getattr(model, "all_objects", model._default_manager)
+    try:
+        return manager.get(pk=pk)
+    except (model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _back(instance):
+    url = getattr(instance, "get_absolute_url", None)
+    return url() if url and instance.deleted_at is None else "core:home"
+
+
+def history(request, model_label, pk):
+    instance = _record(model_label, pk)
+    require(request.user, Action.VIEW_HISTORY, instance)
+    return render(request, "audit/history.html", {
+        "record": instance, "entries": selectors.history_of(instance),
+        "model_name": instance._meta.verbose_name,
+    })
+
+
+@login_required
+@require_POST
+def delete(request, model_label, pk):
+    instance = _record(model_label, pk)
+    services.soft_delete(instance=instance, user=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("“%(record)s” was deleted. The secretariat can restore it.") % {"record": instance})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "core:home"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def restore(request, model_label, pk):
+    instance = _record(model_label, pk)
+    restored = services.restore(instance=instance, user=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("“%(record)s” was restored.") % {"record": restored})
+    return redirect(_back(restored))

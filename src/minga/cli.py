@@ -1,0 +1,38 @@
+"""The ``minga`` command: Django's management commands with Minga's settings, and clear errors.
+
+    minga setup           migrate, compile translations, collect static files, load reference data
+    minga demo            load the demo data and accounts (idempotent)
+    minga serve           serve with gunicorn on 127.0.0.1:8000 (static files by whitenoise)
+    minga load_reference  (re)load countries, subdivisions, taxonomies, organisations
+    minga load_codelist   load names of an IATI codelist (e.g. DAC sectors)
+    minga create_token    make an API token for a user
+    minga <django command> anything else Django offers (createsuperuser, shell, …)
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minga.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as error:
+        print(f"minga: configuration error: {error}", file=sys.stderr)
+        return 2
+    from django.core.management import execute_from_command_line
+
+    if len(argv) < 2:
+        print(__doc__)
+        argv.append("help")
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

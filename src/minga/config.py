@@ -1,0 +1,76 @@
+"""Parsing of Minga's environment variables, kept apart from settings so it can be tested."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SUPPORTED_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}.")
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str, *, default_sqlite_path: Path) -> dict:
+    """Return a Django DATABASES entry for ``url``, or for SQLite at the default path.
+
+    dj-database-url accepts many schemes and guesses silently; Minga supports two engines and
+    says plainly what is wrong with a URL rather than failing later with a driver error.
+    """
+    if not url:
+        default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite_path),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is malformed or unsupported ({_redact(url)!r}): use "
+            "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:////absolute/path.sqlite3."
+        )
+    if scheme != "sqlite":
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"DATABASE_URL has an invalid port: {_redact(url)!r}.") from None
+        if not parts.hostname and not port and "host=" not in parts.query:
+            raise ImproperlyConfigured(f"DATABASE_URL names no host: {_redact(url)!r}.")
+        if not parts.path.strip("/"):
+            raise ImproperlyConfigured(f"DATABASE_URL names no database: {_redact(url)!r}.")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60 if scheme != "sqlite" else 0)
+    except Exception as error:  # dj-database-url raises several types for bad input
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read ({_redact(url)!r}): {error}") from None
+    if scheme == "sqlite":
+        config.setdefault("OPTIONS", {}).update(
+            {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    return config
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url

@@ -1,0 +1,71 @@
+"""Vega-Lite specifications for the pages' charts (rendered in the browser by the vendored vega-embed).
+
+Specs are plain dicts so that the same spec can later be rendered to SVG for PDF reports.
+"""
+
+import json
+
+from django.utils.translation import gettext as _
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
+MEMBER_COLOUR = "#1f6f8b"
+ORIGIN_COLOUR = "#e07a1f"
+OTHER_COLOUR = "#d9dee3"
+
+
+def process_map_spec(*, topojson_url: str, rows: list[dict]) -> dict:
+    """Member states and the country of origin on a map of the Americas; people in the tooltip.
+
+    ``rows``: dicts with iso3, name, status ("member"/"origin"), people (text, already formatted).
+    """
+    member, origin, other = _("Quito Process member state"), _("Country of origin"), _("Other country")
+    for row in rows:
+        row["status_label"] = member if row["status"] == "member" else origin
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 460,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
+        "transform": [
+            {"lookup": "properties.iso_a3",
+             "from": {"data": {"values": rows}, "key": "iso3", "fields": ["name", "status_label", "people"]}},
+            {"calculate": f"datum.status_label ? datum.status_label : {_js_string(other)}", "as": "status_label"},
+            {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
+        ],
+        "projection": {"type": "mercator", "center": [-72, -12], "scale": 330},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+        "encoding": {
+            "color": {
+                "field": "status_label", "type": "nominal", "title": None,
+                "scale": {"domain": [member, origin, other], "range": [MEMBER_COLOUR, ORIGIN_COLOUR, OTHER_COLOUR]},
+                "legend": {"orient": "bottom-left"},
+            },
+            "tooltip": [
+                {"field": "name", "type": "nominal", "title": _("Country")},
+                {"field": "people", "type": "nominal", "title": _("Refugees and migrants from Venezuela")},
+            ],
+        },
+    }
+
+
+def people_bar_spec(*, rows: list[dict]) -> dict:
+    """Refugees and migrants per host country, largest first. ``rows``: name, people (int), label."""
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": MEMBER_COLOUR},
+        "encoding": {
+            "y": {"field": "name", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "people", "type": "quantitative", "title": _("People"),
+                  "axis": {"format": "~s"}},
+            "tooltip": [{"field": "name", "title": _("Country")}, {"field": "label", "title": _("People")},
+                        {"field": "as_of", "title": _("As of")}],
+        },
+    }
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text)

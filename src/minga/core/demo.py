@@ -1,0 +1,114 @@
+"""The demo: the real figures of the process with their sources, plus illustrative records and accounts.
+
+Loading it twice changes nothing: each record is created only when absent, and records already
+there (perhaps edited since) are left as they are. Illustrative records are flagged as such.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+
+from django.db import transaction
+
+from minga.accounts.models import Role, User
+from minga.accounts.services import role_grant
+from minga.finance.models import Conference, ConferenceFigure, Pledge
+from minga.reference.loaders import create_missing, load_reference, load_sources
+from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
+
+DEMO_PASSWORD = "minga-demo-2026"
+DEMO = "loaded with the demo data"
+
+
+@dataclass
+class DemoReport:
+    created: dict = field(default_factory=dict)
+    accounts: list = field(default_factory=list)
+
+    def add(self, kind: str, created: bool):
+        self.created[kind] = self.created.get(kind, 0) + int(created)
+
+
+def _spec() -> dict:
+    return json.loads(resources.files("minga.core").joinpath("data", "demo.json").read_text(encoding="utf-8"))
+
+
+def _organisation(key: str) -> Organisation:
+    """Organisations are referred to by their load key (``gov-can``), which survives any edit."""
+    return Organisation.all_objects.get(load_key=f"organisation:{key}")
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    load_reference()
+    spec = _spec()
+    report = DemoReport()
+    sources = load_sources(spec["sources"])
+
+    for pcode, name, subdivision in spec["illustrative_municipalities"]:
+        _, created = create_missing(Municipality, f"municipality:{pcode}",
+                                    {"pcode": pcode, "name": name, "subdivision_id": subdivision}, reason=DEMO)
+        report.add("municipalities", created)
+
+    for row in spec["illustrative_organisations"]:
+        municipality = (Municipality.all_objects.get(load_key=f"municipality:{row['municipality']}")
+                        if row.get("municipality") else None)
+        _, created = create_missing(Organisation, f"organisation:{row['key']}", {
+            "name": row["name"], "country_id": row["country"], "organisation_type": row["type"], "subdivision_id": row.get("subdivision"),
+            "municipality": municipality, "is_illustrative": True,
+            "parent": _organisation(row["parent"]) if row.get("parent") else None,
+        }, reason=DEMO)
+        report.add("organisations", created)
+
+    for iso3, group, value, approximate, as_of, source_key, note in spec["population_figures"]:
+        _, created = create_missing(PopulationFigure, f"figure:{iso3}:{group}:{as_of}:{source_key}", {
+            "country_id": iso3, "subdivision": None, "group": group, "as_of": date.fromisoformat(as_of),
+            "source": sources[source_key], "value": value, "is_approximate": approximate, "note": note, "is_published": True}, reason=DEMO)
+        report.add("population figures", created)
+
+    for iso3, subdivision, group, value, approximate, as_of, note in spec["illustrative_population_figures"]:
+        _, created = create_missing(PopulationFigure, f"figure:{subdivision}:{group}:{as_of}:illustrative", {
+            "country_id": iso3, "subdivision_id": subdivision, "group": group,
+            "as_of": date.fromisoformat(as_of), "source": sources["illustrative"], "value": value, "is_approximate": approximate, "note": note, "is_published": False}, reason=DEMO)
+        report.add("population figures", created)
+
+    for conference_spec in spec["conferences"]:
+        conference, created = create_missing(Conference, f"conference:{conference_spec['code']}", {
+            "code": conference_spec["code"], "label_es": conference_spec["label_es"], "label_pt": conference_spec["label_pt"],
+            "label_en": conference_spec["label_en"], "city": conference_spec["city"],
+            "host_country": Country.objects.get(iso3=conference_spec["host_country"])
+            if conference_spec["host_country"] else None,
+            "is_virtual": conference_spec["virtual"], "is_pledging": conference_spec["pledging"],
+            "starts_on": date.fromisoformat(conference_spec["starts_on"]),
+            "ends_on": date.fromisoformat(conference_spec["ends_on"]),
+        }, reason=DEMO)
+        report.add("conferences", created)
+        if created:
+            conference.organisers.set([_organisation(name) for name in conference_spec["organisers"]])
+        for kind, qualifier, amount, currency, amount_usd, source_key, note in conference_spec["figures"]:
+            _, created = create_missing(ConferenceFigure, f"conference-figure:{conference.code}:{kind}:{qualifier}", {
+                "conference": conference, "kind": kind, "qualifier": qualifier, "amount": Decimal(amount), "currency": currency, "amount_usd": Decimal(amount_usd),
+                "source": sources[source_key], "note": note}, reason=DEMO)
+            report.add("conference figures", created)
+        for donor, amount, currency, amount_usd, approximate, instrument, source_key in conference_spec["pledges"]:
+            _, created = create_missing(Pledge, f"pledge:{conference.code}:{donor}", {
+                "conference": conference, "donor": _organisation(donor), "source": sources[source_key], "amount": Decimal(amount), "currency": currency,
+                "amount_usd": Decimal(amount_usd) if amount_usd else None,
+                "is_approximate_usd": approximate, "instrument": instrument}, reason=DEMO)
+            report.add("pledges", created)
+
+    for account in spec["accounts"]:
+        user = User.objects.filter(username=account["username"]).first()
+        if user is None:
+            user = User(username=account["username"], first_name=account["first_name"],
+                        last_name=account["last_name"], email=f"{account['username']}@demo.minga.localhost")
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            role_grant(user=user, role=Role(account["role"]), granted_by=None,
+                       country=Country.objects.get(iso3=account["country"]) if account.get("country") else None,
+                       organisation=_organisation(account["organisation"]) if account.get("organisation") else None)
+            report.add("accounts", True)
+        report.accounts.append((user.username, Role(account["role"]).label))
+    return report

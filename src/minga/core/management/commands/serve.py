@@ -1,0 +1,28 @@
+import os
+import shutil
+import sys
+
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Minga with gunicorn (static files by whitenoise). Run 'minga setup' first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("MINGA_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("MINGA_WORKERS", "2")))
+
+    def handle(self, *args, **options):
+        if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+            raise CommandError("Static files are not collected: run 'minga setup' first.")
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+        if gunicorn is None:
+            raise CommandError("gunicorn is not installed in this environment.")
+        host, _, port = options["bind"].rpartition(":")
+        self.stdout.write(f"Minga is served on http://{host}:{port}/ (stop with Ctrl+C)")
+        self.stdout.flush()
+        os.execv(gunicorn, [
+            gunicorn, "minga.wsgi:application", "--bind", options["bind"],
+            "--workers", str(options["workers"]), "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        ])

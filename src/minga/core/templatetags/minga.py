@@ -1,0 +1,59 @@
+from django import template
+
+from minga.accounts import permissions
+from minga.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def number(value, digits=None):
+    return formatting.format_number(value, digits=None if digits is None else int(digits))
+
+
+@register.filter
+def money(value, currency):
+    return formatting.format_money(value, currency)
+
+
+@register.filter
+def compact_money(value, currency):
+    return formatting.format_compact_money(value, currency)
+
+
+@register.filter
+def compact_number(value):
+    return formatting.format_compact_number(value)
+
+
+@register.filter
+def long_date(value):
+    return formatting.format_date(value)
+
+
+@register.filter
+def short_date(value):
+    return formatting.format_date(value, form="medium")
+
+
+@register.filter
+def month(value):
+    return formatting.format_month(value)
+
+
+@register.filter
+def label_language(obj):
+    """The language a translated label is really shown in (for a visible fallback marker)."""
+    return obj.label_in()[1]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action, obj):
+    """{% may "change" record as allowed %}: asks the permission module for the signed-in user."""
+    request = context.get("request")
+    return permissions.can(getattr(request, "user", None), action, obj)

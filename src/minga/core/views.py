@@ -1,0 +1,36 @@
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from django.shortcuts import render
+
+from minga.core import charts, formatting
+from minga.finance import selectors as finance_selectors
+from minga.reference import selectors as reference_selectors
+
+
+@require_GET
+def home(request):
+    people = reference_selectors.latest_people_per_host_country(request.user)
+    map_rows = [{"iso3": row.country.iso3, "name": row.country.name, "status": "member",
+                 "people": formatting.format_number(row.figure.value)} for row in people]
+    shown = {row["iso3"] for row in map_rows}
+    for country in reference_selectors.process_countries():
+        if country.iso3 not in shown:
+            map_rows.append({"iso3": country.iso3, "name": country.name,
+                             "status": "origin" if country.is_origin else "member",
+                             "people": _("country of origin") if country.is_origin else _("no figure yet")})
+    bar_rows = [{"name": row.country.name, "people": row.figure.value,
+                 "label": formatting.format_number(row.figure.value),
+                 "as_of": formatting.format_month(row.figure.as_of)} for row in people]
+    context = {
+        "people": people,
+        "people_total": sum(row.figure.value for row in people),
+        "member_states": reference_selectors.member_states(),
+        "conferences": finance_selectors.conference_headlines(),
+        "group_of_friends": reference_selectors.group_of_friends(),
+        "map_spec": charts.process_map_spec(
+            topojson_url=static("minga/geo/countries-americas.topo.json"), rows=map_rows),
+        "people_spec": charts.people_bar_spec(rows=bar_rows),
+    }
+    return render(request, "core/home.html", context)

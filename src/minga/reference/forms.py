@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minga.reference.models import Country, Organisation, PopulationFigure, Source, Subdivision
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor read, so a stale edit is refused instead of overwriting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class OrganisationForm(VersionedForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "organisation_type", "country", "subdivision", "municipality",
+                  "parent", "iati_identifier", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.order_by("name_en")
+        self.fields["subdivision"].queryset = Subdivision.objects.filter(
+            country__in=Country.objects.filter(is_member_state=True) | Country.objects.filter(is_origin=True)
+        ).select_related("country").order_by("country_id", "name")
+        self.fields["subdivision"].label_from_instance = lambda unit: f"{unit.code} — {unit.name}"
+        self.fields["parent"].queryset = Organisation.objects.order_by("name")
+        self.fields["iati_identifier"].help_text = _("For example XM-DAC-47066. Leave empty if it has none.")
+
+
+class PopulationFigureForm(VersionedForm):
+    class Meta:
+        model = PopulationFigure
+        fields = ["country", "subdivision", "group", "value", "is_approximate", "as_of", "source", "note"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.filter(is_member_state=True).order_by("name_en")
+        self.fields["subdivision"].queryset = Subdivision.objects.filter(
+            country__is_member_state=True, is_admin1=True).order_by("country_id", "name")
+        self.fields["subdivision"].label_from_instance = lambda unit: f"{unit.code} — {unit.name}"
+        self.fields["source"].queryset = Source.objects.order_by("publisher", "title")

@@ -1,0 +1,220 @@
+"""Loading the reference data from the standards (pycountry, CLDR) and the files shipped beside this module.
+
+Every loader is idempotent and never deletes. Records that follow a standard (countries,
+subdivisions, vocabularies, markers) are updated when the standard changed; records people edit
+in the platform (organisations, terms, sources) are only created when missing, so edits survive.
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+import pycountry
+from babel import Locale
+from django.db import transaction
+
+from minga.reference.models import (
+    Country, Marker, Organisation, OrganisationRole, ProcessRole, Source, Subdivision, Term, Vocabulary,
+)
+
+MEMBER_STATES = ("ARG", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "GUY", "MEX", "PAN", "PRY", "PER", "URY")
+ORIGIN = "VEN"
+GROUP_OF_FRIENDS_COUNTRIES = ("DEU", "CAN", "USA", "ESP", "FRA", "GBR", "ITA")
+# Countries whose ISO 3166-2 tree starts with groupings that are not the first administrative level.
+ADMIN1_BELOW_TOP = {"DOM"}
+
+LOADED = "loaded from the reference data"
+
+CLDR_LOCALES = {"es": Locale.parse("es"), "pt": Locale.parse("pt"), "en": Locale.parse("en")}
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def count(self, created: bool, changed: bool):
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
+    """For records that follow a standard (ISO, CLDR): create, or update what the standard changed."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        return instance, True, False
+    changed = {name: value for name, value in values.items() if getattr(instance, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+    return instance, False, bool(changed)
+
+
+def create_missing(model, key: str, values: dict, *, reason: str) -> tuple[object, bool]:
+    """For records people edit: create when absent, never overwrite what is there (their edits win).
+
+    ``key`` identifies the loaded record for good (``load_key``), whatever is edited later; a record
+    people deleted stays deleted.
+    """
+    instance = model.all_objects.filter(load_key=key).first()
+    if instance is not None:
+        return instance, False
+    instance = model(load_key=key, **values)
+    instance.full_clean()
+    instance._change_reason = reason
+    instance.save()
+    return instance, True
+
+
+def _data_file(name: str):
+    return resources.files("minga.reference").joinpath("data", name)
+
+
+@transaction.atomic
+def load_countries() -> LoadReport:
+    report = LoadReport()
+    for entry in pycountry.countries:
+        names = {
+            code: locale.territories.get(entry.alpha_2) or getattr(entry, "common_name", None) or entry.name
+            for code, locale in CLDR_LOCALES.items()
+        }
+        _, created, changed = _upsert(Country, {"iso3": entry.alpha_3}, {
+            "iso2": entry.alpha_2,
+            "numeric": entry.numeric,
+            "name_es": names["es"],
+            "name_pt": names["pt"],
+            "name_en": names["en"],
+            "is_member_state": entry.alpha_3 in MEMBER_STATES,
+            "is_origin": entry.alpha_3 == ORIGIN,
+            "is_group_of_friends": entry.alpha_3 in GROUP_OF_FRIENDS_COUNTRIES,
+        })
+        report.count(created, changed)
+    return report
+
+
+def _codes_with_geometry() -> set[str]:
+    path = _data_file("admin1_crosswalk.csv")
+    if not path.is_file():
+        return set()
+    with path.open(encoding="utf-8") as handle:
+        return {row["iso_3166_2"] for row in csv.DictReader(handle) if row.get("iso_3166_2")}
+
+
+@transaction.atomic
+def load_subdivisions(countries=(*MEMBER_STATES, ORIGIN)) -> LoadReport:
+    report = LoadReport()
+    with_geometry = _codes_with_geometry()
+    for iso3 in countries:
+        country = Country.objects.get(iso3=iso3)
+        units = sorted(pycountry.subdivisions.get(country_code=country.iso2) or [],
+                       key=lambda unit: (unit.parent_code is not None, unit.code))
+        for unit in units:  # parents first, so children can point to them
+            if iso3 in ADMIN1_BELOW_TOP:
+                is_admin1 = unit.parent_code is not None
+            else:
+                is_admin1 = unit.parent_code is None
+            _, created, changed = _upsert(Subdivision, {"code": unit.code}, {
+                "country": country,
+                "parent_id": unit.parent_code,
+                "name": unit.name,
+                "category": unit.type,
+                "is_admin1": is_admin1,
+                "has_geometry": unit.code in with_geometry,
+            })
+            report.count(created, changed)
+    return report
+
+
+def load_sources(spec: dict) -> dict[str, Source]:
+    sources = {}
+    for key, fields in spec.items():
+        published_on = date.fromisoformat(fields["published_on"]) if fields.get("published_on") else None
+        sources[key], _ = create_missing(
+            Source, f"source:{key}",
+            {"publisher": fields["publisher"], "title": fields["title"],
+             "url": fields.get("url", ""), "published_on": published_on,
+             "is_illustrative": fields.get("illustrative", False)}, reason=LOADED)
+    return sources
+
+
+@transaction.atomic
+def load_taxonomies() -> LoadReport:
+    report = LoadReport()
+    spec = json.loads(_data_file("vocabularies.json").read_text(encoding="utf-8"))
+    sources = load_sources(spec["sources"])
+    for vocabulary_spec in spec["vocabularies"]:
+        vocabulary, created, changed = _upsert(Vocabulary, {"code": vocabulary_spec["code"]}, {
+            "label_es": vocabulary_spec["label_es"], "label_pt": vocabulary_spec["label_pt"],
+            "label_en": vocabulary_spec["label_en"], "is_external": vocabulary_spec.get("external", False),
+            "iati_vocabulary": vocabulary_spec.get("iati_vocabulary", ""),
+            "source": sources[vocabulary_spec["source"]],
+        })
+        report.count(created, changed)
+        for position, row in enumerate(vocabulary_spec.get("terms", []), start=1):
+            code, label_es, label_pt, label_en, *parent = row
+            parent_term = Term.all_objects.get(vocabulary=vocabulary, code=parent[0]) if parent else None
+            _, created = create_missing(Term, f"term:{vocabulary.code}:{code}", {
+                "vocabulary": vocabulary, "code": code, "label_es": label_es, "label_pt": label_pt, "label_en": label_en,
+                "parent": parent_term, "position": position,
+            }, reason=LOADED)
+            report.count(created, False)
+        for position, code in enumerate(vocabulary_spec.get("codes", []), start=1):
+            # External codes: names arrive with the codelist (minga load_codelist); keep any already there.
+            _, created = create_missing(Term, f"term:{vocabulary.code}:{code}",
+                                        {"vocabulary": vocabulary, "code": code, "position": position},
+                                        reason=LOADED)
+            report.count(created, False)
+    for position, (code, iati_marker, label_es, label_pt, label_en) in enumerate(spec["markers"], start=1):
+        _, created, changed = _upsert(Marker, {"code": code}, {
+            "iati_policy_marker": iati_marker, "label_es": label_es, "label_pt": label_pt,
+            "label_en": label_en, "position": position,
+        })
+        report.count(created, changed)
+    return report
+
+
+@transaction.atomic
+def load_organisations() -> LoadReport:
+    """The process's real participants: member-state governments, the secretariat, the Group of Friends."""
+    report = LoadReport()
+    spec = json.loads(_data_file("organisations.json").read_text(encoding="utf-8"))
+    sources = load_sources(spec["sources"])
+    by_key = {}
+    for row in spec["organisations"]:
+        organisation, created = create_missing(Organisation, f"organisation:{row['key']}", {
+            "iati_identifier": row.get("iati_identifier"), "name": row["name"], "acronym": row.get("acronym", ""),
+            "organisation_type": row["type"], "country_id": row.get("country"),
+            "parent": by_key.get(row.get("parent")),
+        }, reason=LOADED)
+        report.count(created, False)
+        by_key[row["key"]] = organisation
+        for role in row.get("roles", []):
+            role_name, since, source_key = (role + [None, None])[:3] if isinstance(role, list) else (role, None, None)
+            OrganisationRole.objects.get_or_create(
+                organisation=organisation, role=ProcessRole(role_name),
+                defaults={"since_year": since, "source": sources.get(source_key)})
+    return report
+
+
+def load_reference() -> dict[str, LoadReport]:
+    return {
+        "countries": load_countries(),
+        "subdivisions": load_subdivisions(),
+        "taxonomies": load_taxonomies(),
+        "organisations": load_organisations(),
+    }

@@ -1,0 +1,400 @@
+"""Reference data every module builds on: places, organisations, taxonomies, figures and sources.
+
+Countries and ISO subdivisions come from pycountry and change only with the standard; they are
+loaded by ``minga load_reference`` and are not user-editable. Organisations, terms, population
+figures and sources are edited by people, so they keep a version and a history.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from minga.audit.models import EditableRecord
+
+LANGUAGE_CODES = ("es", "pt", "en")
+
+
+class TranslatedLabel(models.Model):
+    """Three label columns and a reader that picks the reader's language, with a visible fallback."""
+
+    label_es = models.CharField(_("label (Spanish)"), max_length=300, blank=True)
+    label_pt = models.CharField(_("label (Portuguese)"), max_length=300, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def label_in(self, language: str | None = None) -> tuple[str, str]:
+        """The label in ``language`` (default: the active one) and the language it is really in."""
+        wanted = (language or get_language() or "es")[:2]
+        for code in (wanted, *[c for c in LANGUAGE_CODES if c != wanted]):
+            text = getattr(self, f"label_{code}", "")
+            if text:
+                return text, code
+        return "", wanted
+
+    @property
+    def label(self) -> str:
+        return self.label_in()[0]
+
+    def label_required(self) -> bool:
+        return True
+
+    def clean(self):
+        super().clean()
+        if self.label_required() and not (self.label_es or self.label_pt or self.label_en):
+            raise ValidationError(_("Give a label in at least one language."))
+
+
+class Source(EditableRecord):
+    """Where a figure comes from: every figure shown to a user points to one."""
+
+    title = models.CharField(_("title"), max_length=400)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative sample"), default=False,
+        help_text=_("Made up for the demonstration; figures citing it are not real."))
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["publisher", "title"]
+        constraints = [models.UniqueConstraint(fields=["publisher", "title"], name="source_unique_title")]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class Country(models.Model):
+    """ISO 3166-1. Names in the three languages come from CLDR (Babel)."""
+
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, primary_key=True,
+                            validators=[RegexValidator(r"^[A-Z]{3}$")])
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
+    numeric = models.CharField(_("ISO numeric"), max_length=3, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    is_member_state = models.BooleanField(_("Quito Process member state"), default=False)
+    is_origin = models.BooleanField(_("country of origin"), default=False)
+    is_group_of_friends = models.BooleanField(_("Group of Friends"), default=False)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reference:country_detail", args=[self.iso3])
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "es")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class Subdivision(models.Model):
+    """An ISO 3166-2 unit, with its parent where ISO nests units (Dominican provinces in regions).
+
+    ``is_admin1`` marks the first administrative level a government works with: usually the
+    top of the ISO tree, but in the Dominican Republic the provinces below the ISO regions.
+    """
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, primary_key=True)
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="subdivisions")
+    parent = models.ForeignKey("self", verbose_name=_("part of"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(_("name"), max_length=150)
+    category = models.CharField(_("type"), max_length=60)
+    is_admin1 = models.BooleanField(_("first administrative level"), default=True)
+    has_geometry = models.BooleanField(_("has a boundary on the map"), default=False)
+
+    class Meta:
+        verbose_name = _("subdivision")
+        verbose_name_plural = _("subdivisions")
+        ordering = ["country_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(EditableRecord):
+    """A unit below the first level (municipality, district…), keyed by its official code (p-code)."""
+
+    pcode = models.CharField(_("official code (p-code)"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    subdivision = models.ForeignKey(Subdivision, verbose_name=_("subdivision"), on_delete=models.PROTECT,
+                                    related_name="municipalities")
+    parent = models.ForeignKey("self", verbose_name=_("part of"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    admin_level = models.PositiveSmallIntegerField(
+        _("administrative level"), default=2, validators=[MinValueValidator(2), MaxValueValidator(5)])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["subdivision_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def country(self):
+        return self.subdivision.country
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent.subdivision_id != self.subdivision_id:
+            raise ValidationError({"parent": _("The parent unit lies in another subdivision.")})
+
+
+class OrganisationType(models.TextChoices):
+    """IATI OrganisationType codelist (the codes used in this field)."""
+
+    GOVERNMENT = "10", _("Government")
+    LOCAL_GOVERNMENT = "11", _("Local government")
+    OTHER_PUBLIC_SECTOR = "15", _("Other public sector")
+    INTERNATIONAL_NGO = "21", _("International NGO")
+    NATIONAL_NGO = "22", _("National NGO")
+    REGIONAL_NGO = "23", _("Regional NGO")
+    PARTNER_COUNTRY_NGO = "24", _("Partner country based NGO")
+    PUBLIC_PRIVATE_PARTNERSHIP = "30", _("Public private partnership")
+    MULTILATERAL = "40", _("Multilateral")
+    FOUNDATION = "60", _("Foundation")
+    PRIVATE_SECTOR = "70", _("Private sector")
+    ACADEMIC = "80", _("Academic, training and research")
+    OTHER = "90", _("Other")
+
+
+class ProcessRole(models.TextChoices):
+    MEMBER_STATE = "member_state", _("Member state")
+    GROUP_OF_FRIENDS = "group_of_friends", _("Group of Friends")
+    CO_ORGANISER = "co_organiser", _("Conference co-organiser")
+    TECHNICAL_SECRETARIAT = "technical_secretariat", _("Technical Secretariat")
+    UN_AGENCY = "un_agency", _("UN agency")
+    FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+
+
+class Organisation(EditableRecord):
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"), max_length=100, null=True, blank=True, unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$",
+                                   _("An IATI identifier has letters, digits, '-', '_' and '.' only."))],
+    )
+    organisation_type = models.CharField(_("type (IATI)"), max_length=2, choices=OrganisationType.choices)
+    country = models.ForeignKey(Country, verbose_name=_("country"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="organisations")
+    subdivision = models.ForeignKey(Subdivision, verbose_name=_("subdivision"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="organisations")
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="organisations")
+    parent = models.ForeignKey("self", verbose_name=_("part of"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative sample"), default=False,
+        help_text=_("Made up for the demonstration; not a real record."))
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("reference:organisation_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.subdivision_id and self.country_id and self.subdivision.country_id != self.country_id:
+            errors["subdivision"] = _("This subdivision is not in the organisation's country.")
+        if self.municipality_id and self.subdivision_id and self.municipality.subdivision_id != self.subdivision_id:
+            errors["municipality"] = _("This municipality is not in the organisation's subdivision.")
+        if self.organisation_type == OrganisationType.LOCAL_GOVERNMENT and not self.country_id:
+            errors["country"] = _("A local government belongs to a country.")
+        if self.parent_id:
+            ancestor, seen = self.parent, set()
+            while ancestor is not None:
+                if ancestor.pk == self.pk or ancestor.pk in seen:
+                    errors["parent"] = _("An organisation cannot be part of itself.")
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
+
+    def descendant_ids(self) -> set[int]:
+        """This organisation and every organisation under it, at any depth."""
+        found, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(
+                Organisation.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+            )
+            found.update(frontier)
+        return found
+
+
+class OrganisationRole(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles",
+                                     verbose_name=_("organisation"))
+    role = models.CharField(_("role in the process"), max_length=30, choices=ProcessRole.choices)
+    since_year = models.PositiveSmallIntegerField(_("since"), null=True, blank=True,
+                                                  validators=[MinValueValidator(2018)])
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True,
+                               on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("role in the process")
+        verbose_name_plural = _("roles in the process")
+        constraints = [models.UniqueConstraint(fields=["organisation", "role"], name="organisation_role_unique")]
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class Vocabulary(TranslatedLabel):
+    """A list of terms: the Quito Process axes, the 2023 lines of work, RMRP sectors, DAC codes."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    is_external = models.BooleanField(
+        _("external vocabulary"), default=False,
+        help_text=_("Maintained by another body (e.g. OECD DAC); codes are kept as published."))
+    iati_vocabulary = models.CharField(_("IATI sector vocabulary"), max_length=10, blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("vocabulary")
+        verbose_name_plural = _("vocabularies")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.label or self.code
+
+
+class Term(TranslatedLabel, EditableRecord):
+    vocabulary = models.ForeignKey(Vocabulary, verbose_name=_("vocabulary"), on_delete=models.PROTECT,
+                                   related_name="terms")
+    code = models.CharField(_("code"), max_length=40)
+    parent = models.ForeignKey("self", verbose_name=_("broader term"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["vocabulary_id", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["vocabulary", "code"], name="term_unique_code")]
+
+    def __str__(self):
+        return self.label or self.code
+
+    def label_required(self) -> bool:
+        # Codes of an external vocabulary get their names when its codelist is loaded.
+        return not (self.vocabulary_id and self.vocabulary.is_external)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent.vocabulary_id != self.vocabulary_id:
+            raise ValidationError({"parent": _("A broader term must be in the same vocabulary.")})
+
+
+class Significance(models.IntegerChoices):
+    """OECD policy-marker scale, used for every cross-cutting approach."""
+
+    NOT_TARGETED = 0, _("Not targeted")
+    SIGNIFICANT = 1, _("Significant objective")
+    PRINCIPAL = 2, _("Principal objective")
+
+
+class Marker(TranslatedLabel):
+    """A cross-cutting approach every response is asked to apply (2023 Joint Declaration)."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    iati_policy_marker = models.CharField(_("IATI policy marker"), max_length=5, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("cross-cutting marker")
+        verbose_name_plural = _("cross-cutting markers")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.label or self.code
+
+
+class PopulationGroup(models.TextChoices):
+    REFUGEES_AND_MIGRANTS = "refugees_migrants", _("Refugees and migrants from Venezuela")
+    REGULARIZED = "regularized", _("Holding or processing a regular status")
+    REGULARIZATION_APPLICATIONS = "regularization_applications", _("Regularization applications")
+
+
+class PopulationFigure(EditableRecord):
+    """A count of people at a date, from a named source; never a bare number.
+
+    Focal points enter figures for their country; the public sees them once the secretariat
+    has published them.
+    """
+
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="population_figures")
+    subdivision = models.ForeignKey(Subdivision, verbose_name=_("subdivision"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="population_figures")
+    group = models.CharField(_("population group"), max_length=40, choices=PopulationGroup.choices,
+                             default=PopulationGroup.REFUGEES_AND_MIGRANTS)
+    value = models.PositiveBigIntegerField(_("people"))
+    is_approximate = models.BooleanField(_("approximate"), default=False,
+                                         help_text=_("The source gives a rounded figure (e.g. ~2.89 M)."))
+    as_of = models.DateField(_("as of"))
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT,
+                               related_name="population_figures")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+        ordering = ["country_id", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "group", "as_of", "source"], condition=models.Q(subdivision__isnull=True),
+                name="population_figure_unique_country",
+            ),
+            models.UniqueConstraint(
+                fields=["subdivision", "group", "as_of", "source"], condition=models.Q(subdivision__isnull=False),
+                name="population_figure_unique_subdivision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country_id} {self.as_of:%Y-%m-%d}: {self.value}"
+
+    def get_absolute_url(self):
+        return reverse("reference:country_detail", args=[self.country_id]) + f"#figure-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        if self.subdivision_id and self.country_id and self.subdivision.country_id != self.country_id:
+            raise ValidationError({"subdivision": _("This subdivision is not in the figure's country.")})

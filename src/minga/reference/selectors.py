@@ -1,0 +1,87 @@
+"""Reads of reference data, with the permission module's visibility applied."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from minga.accounts import permissions
+from minga.reference.models import (
+    Country, Marker, Organisation, PopulationFigure, PopulationGroup, Subdivision, Vocabulary,
+)
+
+
+def member_states() -> QuerySet:
+    return Country.objects.filter(is_member_state=True)
+
+
+def process_countries() -> QuerySet:
+    """The 13 member states and the country of origin."""
+    return Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
+
+
+def process_countries_with_counts() -> QuerySet:
+    return process_countries().annotate(
+        admin1_count=Count("subdivisions", filter=Q(subdivisions__is_admin1=True), distinct=True),
+    ).order_by("-is_member_state", "name_en")
+
+
+def country_get(iso3: str) -> Country:
+    return Country.objects.get(iso3=iso3.upper())
+
+
+def subdivisions_of(country: Country) -> QuerySet:
+    return Subdivision.objects.filter(country=country).select_related("parent").order_by("-is_admin1", "name")
+
+
+def population_figures_visible(user, **filters) -> QuerySet:
+    queryset = PopulationFigure.objects.filter(**filters).select_related("country", "subdivision", "source")
+    return permissions.visible(user, queryset)
+
+
+@dataclass
+class HostCountryFigure:
+    country: Country
+    figure: PopulationFigure
+
+
+def latest_people_per_host_country(user, *, group=PopulationGroup.REFUGEES_AND_MIGRANTS) -> list[HostCountryFigure]:
+    """For each member state, its newest visible country-level figure for ``group``, largest first.
+
+    Newest by date, not largest: a country whose population fell must show the fall.
+    """
+    figures = population_figures_visible(user, group=group, subdivision__isnull=True,
+                                         country__is_member_state=True).order_by("country_id", "-as_of", "-pk")
+    latest = {}
+    for figure in figures:
+        latest.setdefault(figure.country_id, figure)
+    return sorted((HostCountryFigure(f.country, f) for f in latest.values()),
+                  key=lambda row: row.figure.value, reverse=True)
+
+
+def organisations_filtered(user, *, query: str = "", country: str = "", role: str = "",
+                           organisation_type: str = "", include_deleted: bool = False) -> QuerySet:
+    queryset = Organisation.all_objects.all() if include_deleted else Organisation.objects.all()
+    queryset = permissions.visible(user, queryset, include_deleted=include_deleted)
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(acronym__icontains=query)
+                                   | Q(iati_identifier__icontains=query))
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if role:
+        queryset = queryset.filter(roles__role=role)
+    if organisation_type:
+        queryset = queryset.filter(organisation_type=organisation_type)
+    return queryset.select_related("country", "parent").prefetch_related("roles").distinct()
+
+
+def group_of_friends() -> QuerySet:
+    return (Organisation.objects.filter(roles__role="group_of_friends")
+            .select_related("country").prefetch_related("roles").order_by("roles__since_year", "name"))
+
+
+def vocabularies_with_terms() -> QuerySet:
+    return Vocabulary.objects.annotate(term_count=Count("terms")).select_related("source").order_by("code")
+
+
+def markers() -> QuerySet:
+    return Marker.objects.all()

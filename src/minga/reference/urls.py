@@ -1,0 +1,17 @@
+from django.urls import path
+
+from minga.reference import views
+
+app_name = "reference"
+urlpatterns = [
+    path("countries/", views.country_list, name="country_list"),
+    path("countries/<str:iso3>/", views.country_detail, name="country_detail"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("figures/new/", views.figure_create, name="figure_create"),
+    path("figures/<int:pk>/edit/", views.figure_edit, name="figure_edit"),
+    path("figures/<int:pk>/publish/", views.figure_publish, name="figure_publish"),
+    path("taxonomies/", views.taxonomies, name="taxonomies"),
+]

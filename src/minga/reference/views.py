@@ -1,0 +1,178 @@
+"""Pages for countries, organisations, population figures and taxonomies. Thin: selectors and services do the work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from minga.accounts import permissions
+from minga.accounts.permissions import Action
+from minga.audit.services import EditConflict
+from minga.reference import selectors, services
+from minga.reference.forms import OrganisationForm, PopulationFigureForm
+from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
+
+
+def country_list(request):
+    return render(request, "reference/country_list.html", {
+        "countries": selectors.process_countries_with_counts(),
+        "people": {row.country.iso3: row.figure for row in selectors.latest_people_per_host_country(request.user)},
+    })
+
+
+def country_detail(request, iso3):
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    return render(request, "reference/country_detail.html", {
+        "country": country,
+        "subdivisions": selectors.subdivisions_of(country),
+        "figures": selectors.population_figures_visible(request.user, country=country),
+        "organisations": selectors.organisations_filtered(request.user, country=country.iso3),
+        "can_add_figure": permissions.can(request.user, Action.CREATE, PopulationFigure(country=country)),
+    })
+
+
+def organisation_list(request):
+    filters = {
+        "query": request.GET.get("q", "").strip(),
+        "country": request.GET.get("country", "").strip(),
+        "role": request.GET.get("role", "").strip(),
+        "organisation_type": request.GET.get("type", "").strip(),
+    }
+    show_deleted = request.GET.get("deleted") == "1" and permissions.actor_for(request.user).is_secretariat
+    organisations = selectors.organisations_filtered(request.user, include_deleted=show_deleted, **filters)
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "filters": filters, "show_deleted": show_deleted,
+        "countries": selectors.process_countries().order_by("name_en"),
+        "roles": ProcessRole.choices, "types": OrganisationType.choices,
+        "can_create": permissions.can_create_any(request.user, Organisation),
+        "query_string": request.GET.copy(),
+    }
+    if "page" in context["query_string"]:
+        del context["query_string"]["page"]
+    template = "reference/organisation_rows.html" if request.htmx else "reference/organisation_list.html"
+    return render(request, template, context)
+
+
+def _organisation_or_404(request, pk) -> Organisation:
+    organisation = Organisation.all_objects.select_related("country", "subdivision", "municipality", "parent").filter(pk=pk).first()
+    if organisation is None or not permissions.can(request.user, Action.VIEW, organisation):
+        raise Http404
+    return organisation
+
+
+def organisation_detail(request, pk):
+    organisation = _organisation_or_404(request, pk)
+    user = request.user
+    return render(request, "reference/organisation_detail.html", {
+        "organisation": organisation,
+        "children": Organisation.objects.filter(parent=organisation),
+        "can_change": permissions.can(user, Action.CHANGE, organisation),
+        "can_delete": permissions.can(user, Action.DELETE, organisation),
+        "can_restore": organisation.is_deleted and permissions.can(user, Action.RESTORE, organisation),
+        "can_view_history": permissions.can(user, Action.VIEW_HISTORY, organisation),
+    })
+
+
+def _conflict(request, form, error: EditConflict):
+    form.add_error(None, str(error))
+    return {"conflict": error.instance}
+
+
+@login_required
+def organisation_create(request):
+    if not permissions.can_create_any(request.user, Organisation):
+        raise PermissionDenied(_("You may not create organisations."))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(user=request.user, fields=form.changes())
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect(organisation)
+    return render(request, "reference/organisation_form.html", {"form": form})
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = _organisation_or_404(request, pk)
+    permissions.require(request.user, Action.CHANGE, organisation)
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
+    extra = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, user=request.user, changes=form.changes(),
+                expected_version=form.cleaned_data["version"] or 0, reason=request.POST.get("reason", ""))
+        except EditConflict as error:
+            extra = _conflict(request, form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(organisation)
+    return render(request, "reference/organisation_form.html", {"form": form, "organisation": organisation, **extra})
+
+
+@login_required
+def figure_create(request):
+    initial = {"country": request.GET.get("country", "").upper() or None}
+    form = PopulationFigureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure = services.population_figure_create(user=request.user, fields=form.changes())
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Figure saved. The public sees it once the secretariat publishes it."))
+            return redirect(figure)
+    return render(request, "reference/figure_form.html", {"form": form})
+
+
+@login_required
+def figure_edit(request, pk):
+    figure = get_object_or_404(PopulationFigure, pk=pk)
+    permissions.require(request.user, Action.CHANGE, figure)
+    form = PopulationFigureForm(request.POST or None, instance=PopulationFigure.objects.get(pk=pk))
+    extra = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.population_figure_update(figure=figure, user=request.user, changes=form.changes(),
+                                              expected_version=form.cleaned_data["version"] or 0)
+        except EditConflict as error:
+            extra = _conflict(request, form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(figure)
+    return render(request, "reference/figure_form.html", {"form": form, "figure": figure, **extra})
+
+
+@login_required
+def figure_publish(request, pk):
+    figure = get_object_or_404(PopulationFigure, pk=pk)
+    if request.method != "POST":
+        return redirect(figure)
+    try:
+        services.population_figure_set_published(
+            figure=figure, user=request.user, published=request.POST.get("published") == "1",
+            expected_version=int(request.POST.get("version", "0")))
+    except EditConflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Figure published.") if request.POST.get("published") == "1"
+                         else _("Figure withdrawn from the public."))
+    return redirect(figure)
+
+
+def taxonomies(request):
+    return render(request, "reference/taxonomies.html", {
+        "vocabularies": selectors.vocabularies_with_terms().prefetch_related("terms"),
+        "markers": selectors.markers(),
+    })

@@ -1,0 +1,55 @@
+"""Shared fixtures: one test database per run holds the reference and demo data; each test rolls back.
+
+The demo accounts give one user per role (see ``minga.core.demo``): tests sign in as them.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from minga.accounts.models import User
+from minga.core.demo import load_demo
+
+ROLE_USERNAMES = {
+    "secretariat": "secretaria",
+    "focal_col": "focal.col",
+    "focal_per": "focal.per",
+    "local_cucuta": "cucuta",
+    "donor_can": "donante.can",
+    "observer": "observador",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Pages use the hashed names of the manifest storage, as in production: collect once per run."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def users(db) -> dict[str, User]:
+    """The demo accounts by role key; ``users["anonymous"]`` is None."""
+    found = {key: User.objects.get(username=name) for key, name in ROLE_USERNAMES.items()}
+    found["anonymous"] = None
+    return found
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)`` gives the test client signed in as ``user`` (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
