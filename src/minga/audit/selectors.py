@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
-UNINTERESTING_FIELDS = {"version", "updated_at", "created_at"}
+UNINTERESTING_FIELDS = {"version", "updated_at", "created_at", "load_key"}
 
 ACTION_LABELS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 
@@ -48,16 +48,18 @@ def history_of(instance) -> list[HistoryEntry]:
         previous = records[position + 1] if position + 1 < len(records) else None
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in UNINTERESTING_FIELDS:
+            # Compared field by field rather than with simple-history's diff_against, which skips
+            # non-editable fields: deletion must show as a change of deleted_at and deleted_by.
+            for model_field in record.tracked_fields:
+                if model_field.name in UNINTERESTING_FIELDS:
                     continue
-                model_field = record.instance_type._meta.get_field(change.field)
+                if getattr(record, model_field.attname) == getattr(previous, model_field.attname):
+                    continue
                 changes.append(FieldChange(
-                    name=change.field,
-                    label=str(model_field.verbose_name),
-                    old=_display(previous, change.field),
-                    new=_display(record, change.field),
+                    name=model_field.name,
+                    label=str(record.instance_type._meta.get_field(model_field.name).verbose_name),
+                    old=_display(previous, model_field.name),
+                    new=_display(record, model_field.name),
                 ))
         action = record.history_type
         if previous is not None and "deleted_at" in {c.name for c in changes}:

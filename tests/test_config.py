@@ -1,0 +1,93 @@
+"""Configuration from the environment: bad values stop start-up with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from minga.config import database_from_url, env_bool
+
+
+def test_no_database_url_means_sqlite_under_var(tmp_path):
+    config = database_from_url("", default_sqlite_path=tmp_path / "var" / "minga.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "var" / "minga.sqlite3")
+    assert (tmp_path / "var").is_dir()
+
+
+def test_postgres_url_is_parsed(tmp_path):
+    config = database_from_url("postgres://minga:s3cret@db.example.org:5433/minga_prod",
+                               default_sqlite_path=tmp_path / "x.sqlite3")
+    assert (config["ENGINE"], config["NAME"], config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
+        "django.db.backends.postgresql", "minga_prod", "minga", "s3cret", "db.example.org", 5433)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("mysql://root@localhost/minga", "DATABASE_URL is malformed or unsupported ('mysql://root@localhost/minga')"),
+    ("just-a-path.sqlite3", "DATABASE_URL is malformed or unsupported ('just-a-path.sqlite3')"),
+    ("postgres://minga:pw@localhost:port/minga", "DATABASE_URL has an invalid port: 'postgres://minga:***@localhost:port/minga'."),
+    ("postgres://localhost", "DATABASE_URL names no database: 'postgres://localhost'."),
+    ("postgres:///minga", "DATABASE_URL names no host: 'postgres:///minga'."),
+])
+def test_malformed_database_url_is_named_and_password_hidden(tmp_path, url, message):
+    with pytest.raises(ImproperlyConfigured) as caught:
+        database_from_url(url, default_sqlite_path=tmp_path / "x.sqlite3")
+    assert str(caught.value).startswith(message)
+    assert "pw@" not in str(caught.value)
+
+
+def test_boolean_variables_refuse_unknown_words(monkeypatch):
+    monkeypatch.setenv("MINGA_DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="MINGA_DEBUG must be true or false"):
+        env_bool("MINGA_DEBUG", default=False)
+
+
+def _minga(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("MINGA_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    clean.update({"MINGA_VAR_DIR": str(tmp_path / "var"), **env})
+    return subprocess.run([sys.executable, "-m", "minga.cli", *args], env=clean, capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+
+
+def test_production_without_secret_key_stops_with_a_clear_message(tmp_path):
+    result = _minga(tmp_path, "check", MINGA_ENV="production", MINGA_ALLOWED_HOSTS="minga.example.org")
+    assert result.returncode == 2
+    assert result.stderr.startswith("minga: configuration error: MINGA_SECRET_KEY is not set.")
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_malformed_database_url_stops_the_cli_and_creates_no_database(tmp_path):
+    result = _minga(tmp_path, "migrate", DATABASE_URL="postgres//oops")
+    assert result.returncode == 2
+    assert "DATABASE_URL is malformed or unsupported ('postgres//oops')" in result.stderr
+    assert not (tmp_path / "var" / "minga.sqlite3").exists()
+
+
+def test_unknown_environment_name_is_refused(tmp_path):
+    result = _minga(tmp_path, "check", MINGA_ENV="staging")
+    assert result.returncode == 2
+    assert "MINGA_ENV must be development, test or production, not 'staging'." in result.stderr
+
+
+def test_production_profile_turns_on_secure_cookies_and_hsts(tmp_path):
+    result = _minga(
+        tmp_path, "shell", "--no-imports", "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)",
+        MINGA_ENV="production", MINGA_SECRET_KEY="x" * 50, MINGA_ALLOWED_HOSTS="minga.example.org,www.minga.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False True True 31536000 True ['minga.example.org', 'www.minga.example.org']"
+
+
+def test_development_profile_keeps_a_generated_secret_outside_the_repository(tmp_path):
+    first = _minga(tmp_path, "shell", "--no-imports", "-c", "from django.conf import settings as s; print(s.SECRET_KEY)")
+    second = _minga(tmp_path, "shell", "--no-imports", "-c", "from django.conf import settings as s; print(s.SECRET_KEY)")
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "var" / "secret_key").read_text().strip()
+    assert first.stdout.strip() == second.stdout.strip() == key
+    assert len(key) >= 50
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
