@@ -146,7 +146,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "es"
-LANGUAGES = [("es", "Español"), ("pt", "Português"), ("en", "English")]
+# Brazilian Portuguese, so that Django's own strings are too; Minga's catalogue in locale/pt serves pt-br.
+LANGUAGES = [("es", "Español"), ("pt-br", "Português"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "America/Panama"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from minga.audit import services
 from minga.audit.selectors import history_of
@@ -16,6 +17,7 @@ def organisation(users):
         "name": "Secretaría de Integración de Ejemplo", "organisation_type": "10", "country_id": "PER"})
 
 
+@translation.override("en")
 def test_second_of_two_editors_who_read_the_same_version_is_refused(organisation, users):
     first_read = Organisation.objects.get(pk=organisation.pk)
     second_read = Organisation.objects.get(pk=organisation.pk)

@@ -53,3 +53,9 @@ def test_demo_figures_keep_source_and_date():
     figure = PopulationFigure.objects.get(country_id="BRA", as_of="2024-12-31")
     assert figure.value == 626_885 and not figure.is_approximate
     assert figure.source.publisher == "R4V Brazil"
+
+
+def test_every_subdivision_type_has_a_translatable_label():
+    from minga.reference.models import SUBDIVISION_CATEGORIES
+
+    assert set(Subdivision.objects.values_list("category", flat=True)) <= set(SUBDIVISION_CATEGORIES)

@@ -16,7 +16,7 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, blank=True,
-        choices=[("es", "Español"), ("pt", "Português"), ("en", "English")],
+        choices=[("es", "Español"), ("pt-br", "Português"), ("en", "English")],
     )
 
     class Meta:
@@ -78,6 +78,8 @@ class RoleGrant(models.Model):
 
     def clean(self):
         super().clean()
+        if self.role not in Role.values:
+            return  # clean_fields reports an unknown role; there is no scope to check
         scope = ROLE_SCOPE[Role(self.role)]
         errors = {}
         if scope == "country" and not self.country_id:

@@ -86,7 +86,9 @@ class Actor:
 
     @property
     def is_secretariat(self) -> bool:
-        return self.has_role(Role.SECRETARIAT) or bool(getattr(self.user, "is_superuser", False))
+        # An inactive account has no grants (see actor_for); it must not keep the superuser's powers either.
+        return self.has_role(Role.SECRETARIAT) or bool(
+            getattr(self.user, "is_superuser", False) and getattr(self.user, "is_active", False))
 
     @property
     def is_observer(self) -> bool:
@@ -186,8 +188,7 @@ def can(user, action: Action | str, obj) -> bool:
 
 def require(user, action: Action | str, obj) -> None:
     if not can(user, action, obj):
-        raise PermissionDenied(_("You may not %(action)s this %(model)s.") % {
-            "action": _action_verb(Action(action)), "model": type(obj)._meta.verbose_name})
+        raise PermissionDenied(_refusal(Action(action)) % {"model": type(obj)._meta.verbose_name})
 
 
 def can_create_any(user, model) -> bool:
@@ -239,9 +240,14 @@ def editable(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(_edit_filter(actor, policy))
 
 
-def _action_verb(action: Action) -> str:
+def _refusal(action: Action) -> str:
+    # One whole sentence per action, so that each language can build it its own way.
     return {
-        Action.VIEW: _("view"), Action.CREATE: _("create"), Action.CHANGE: _("change"),
-        Action.DELETE: _("delete"), Action.RESTORE: _("restore"), Action.PUBLISH: _("publish"),
-        Action.VIEW_HISTORY: _("view the history of"),
+        Action.VIEW: _("You may not view this record (%(model)s)."),
+        Action.CREATE: _("You may not create this record (%(model)s)."),
+        Action.CHANGE: _("You may not change this record (%(model)s)."),
+        Action.DELETE: _("You may not delete this record (%(model)s)."),
+        Action.RESTORE: _("You may not restore this record (%(model)s)."),
+        Action.PUBLISH: _("You may not publish this record (%(model)s)."),
+        Action.VIEW_HISTORY: _("You may not view the history of this record (%(model)s)."),
     }[action]

@@ -3,12 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy as _
-
 # Bookkeeping columns that change on every save and say nothing to a reader.
 UNINTERESTING_FIELDS = {"version", "updated_at", "created_at", "load_key"}
-
-ACTION_LABELS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 
 
 @dataclass

@@ -69,3 +69,32 @@ def people_bar_spec(*, rows: list[dict]) -> dict:
 
 def _js_string(text: str) -> str:
     return json.dumps(text)
+
+
+def subdivisions_map_spec(*, topojson_url: str, iso3: str, names: dict[str, str], highlighted: set[str]) -> dict:
+    """The first-level units of one country; units with a visible figure are coloured."""
+    with_figure, without = _("With a figure of its own"), _("Subdivision")
+    rows = [{"code": code, "name": name, "status": with_figure if code in highlighted else without}
+            for code, name in names.items()]
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 380,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "admin1"}},
+        "transform": [
+            {"filter": {"field": "properties.country", "equal": iso3}},
+            {"lookup": "properties.iso_3166_2",
+             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "status"]}},
+            {"calculate": f"datum.status ? datum.status : {_js_string(without)}", "as": "status"},
+        ],
+        "projection": {"type": "mercator"},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+        "encoding": {
+            "color": {"field": "status", "type": "nominal", "title": None,
+                      "scale": {"domain": [with_figure, without], "range": [ORIGIN_COLOUR, MEMBER_COLOUR]},
+                      "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
+                        {"field": "properties.iso_3166_2", "type": "nominal", "title": _("Code")}],
+        },
+    }

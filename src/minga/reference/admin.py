@@ -1,26 +1,26 @@
 """The secretariat's maintenance screens; the product UI is the templates."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from minga.audit.admin import SoftDeleteHistoryAdmin
 from minga.reference import models
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SoftDeleteHistoryAdmin):
     list_display = ["name", "acronym", "organisation_type", "country", "iati_identifier", "deleted_at"]
     list_filter = ["organisation_type", "country__is_member_state"]
     search_fields = ["name", "acronym", "iati_identifier"]
 
 
 @admin.register(models.Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SoftDeleteHistoryAdmin):
     list_display = ["publisher", "title", "published_on", "is_illustrative"]
     search_fields = ["publisher", "title"]
 
 
 @admin.register(models.Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(SoftDeleteHistoryAdmin):
     list_display = ["vocabulary", "code", "label_es", "label_pt", "label_en"]
     list_filter = ["vocabulary"]
     search_fields = ["code", "label_es", "label_pt", "label_en"]
@@ -30,5 +30,5 @@ admin.site.register(models.Country, list_display=["iso3", "name_en", "is_member_
 admin.site.register(models.Subdivision, list_display=["code", "name", "country", "is_admin1"])
 admin.site.register(models.Vocabulary)
 admin.site.register(models.Marker)
-admin.site.register(models.Municipality, SimpleHistoryAdmin)
-admin.site.register(models.PopulationFigure, SimpleHistoryAdmin)
+admin.site.register(models.Municipality, SoftDeleteHistoryAdmin)
+admin.site.register(models.PopulationFigure, SoftDeleteHistoryAdmin)

@@ -1,7 +1,15 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minga.reference.models import Country, Organisation, PopulationFigure, Source, Subdivision
+
+
+def _formfield(db_field, **kwargs):
+    """Form fields as the model defines them; a web address typed without a scheme is read as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class VersionedForm(forms.ModelForm):
@@ -23,6 +31,7 @@ class OrganisationForm(VersionedForm):
         model = Organisation
         fields = ["name", "acronym", "organisation_type", "country", "subdivision", "municipality",
                   "parent", "iati_identifier", "website"]
+        formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

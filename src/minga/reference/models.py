@@ -103,6 +103,15 @@ class Country(models.Model):
         return getattr(self, f"name_{language}", "") or self.name_en
 
 
+# ISO 3166-2 unit types of the process countries, as pycountry names them, for translation.
+SUBDIVISION_CATEGORIES = {
+    "Province": _("Province"), "City": _("City"), "State": _("State"), "Federal district": _("Federal district"),
+    "Region": _("Region"), "Department": _("Department"), "Capital district": _("Capital district"),
+    "District": _("District"), "Federal entity": _("Federal entity"), "Indigenous region": _("Indigenous region"),
+    "Capital": _("Capital"), "Municipality": _("Municipality"), "Federal dependency": _("Federal dependency"),
+}
+
+
 class Subdivision(models.Model):
     """An ISO 3166-2 unit, with its parent where ISO nests units (Dominican provinces in regions).
 
@@ -127,6 +136,10 @@ class Subdivision(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def category_label(self) -> str:
+        return str(SUBDIVISION_CATEGORIES.get(self.category, self.category))
 
 
 class Municipality(EditableRecord):

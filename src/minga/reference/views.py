@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
+from minga.core import charts
 from minga.reference import selectors, services
 from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
@@ -25,10 +27,19 @@ def country_list(request):
 
 def country_detail(request, iso3):
     country = get_object_or_404(Country, iso3=iso3.upper())
+    subdivisions = selectors.subdivisions_of(country)
+    figures = selectors.population_figures_visible(request.user, country=country)
+    map_spec = None
+    if country.is_member_state or country.is_origin:
+        map_spec = charts.subdivisions_map_spec(
+            topojson_url=static("minga/geo/admin1.topo.json"), iso3=country.iso3,
+            names={unit.code: unit.name for unit in subdivisions if unit.has_geometry},
+            highlighted={figure.subdivision_id for figure in figures if figure.subdivision_id})
     return render(request, "reference/country_detail.html", {
         "country": country,
-        "subdivisions": selectors.subdivisions_of(country),
-        "figures": selectors.population_figures_visible(request.user, country=country),
+        "map_spec": map_spec,
+        "subdivisions": subdivisions,
+        "figures": figures,
         "organisations": selectors.organisations_filtered(request.user, country=country.iso3),
         "can_add_figure": permissions.can(request.user, Action.CREATE, PopulationFigure(country=country)),
     })

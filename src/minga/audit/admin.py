@@ -1,0 +1,18 @@
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class SoftDeleteHistoryAdmin(SimpleHistoryAdmin):
+    """Maintenance screens for editable records: history yes, hard delete no (use soft delete)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return self.model.all_objects.all()
+
+    def save_model(self, request, obj, form, change):
+        # An edit here is an edit like any other: it moves the version on, so an editor holding
+        # the older version in a form or the API is told of the conflict instead of overwriting.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,110 @@
+"""Filling the lower administrative levels (municipalities) from a table keyed by p-code.
+
+All rows are checked before anything is written; then they are written in one transaction, so a
+file with one bad row changes nothing. Importing the same file twice changes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from minga.accounts.permissions import Action, require
+from minga.audit import services as audit
+from minga.reference.models import Municipality, Subdivision
+
+COLUMNS = ("pcode", "name", "subdivision", "parent_pcode", "admin_level")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column,
+                                                            "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def municipalities_import(*, rows: list[dict], user, reason: str) -> ImportResult:
+    """``rows``: dicts with the COLUMNS (row numbers start at 2, after the header)."""
+    result = ImportResult()
+    subdivisions = {unit.code: unit for unit in Subdivision.objects.all()}
+    seen = {}
+    planned = []
+    for number, row in enumerate(rows, start=2):
+        pcode = (row.get("pcode") or "").strip()
+        name = (row.get("name") or "").strip()
+        code = (row.get("subdivision") or "").strip().upper()
+        parent = (row.get("parent_pcode") or "").strip()
+        level_text = (row.get("admin_level") or "2").strip()
+        if not pcode:
+            result.errors.append(RowError(number, "pcode", _("empty")))
+            continue
+        if pcode in seen:
+            result.errors.append(RowError(number, "pcode", _("%(pcode)s is also on row %(row)s") % {
+                "pcode": pcode, "row": seen[pcode]}))
+            continue
+        seen[pcode] = number
+        if not name:
+            result.errors.append(RowError(number, "name", _("empty")))
+        if code not in subdivisions:
+            result.errors.append(RowError(number, "subdivision", _("unknown ISO 3166-2 code %(code)r") % {"code": code}))
+        if not level_text.isdigit() or not 2 <= int(level_text) <= 5:
+            result.errors.append(RowError(number, "admin_level", _("must be a whole number from 2 to 5")))
+        planned.append((number, pcode, name, code, parent, level_text))
+    known_pcodes = set(seen) | set(Municipality.all_objects.filter(
+        pcode__in=[p[4] for p in planned if p[4]]).values_list("pcode", flat=True))
+    for number, pcode, _name, _code, parent, _level in planned:
+        if parent and parent not in known_pcodes:
+            result.errors.append(RowError(number, "parent_pcode", _("unknown p-code %(pcode)r") % {"pcode": parent}))
+    if result.errors:
+        result.errors.sort(key=lambda error: error.row)
+        return result
+
+    try:
+        with transaction.atomic():
+            # Parents before children: a row may name a parent that appears later in the file.
+            pending = sorted(planned, key=lambda p: (int(p[5]), p[0]))
+            for number, pcode, name, code, parent, level_text in pending:
+                fields = {"name": name, "subdivision": subdivisions[code], "admin_level": int(level_text),
+                          "parent": Municipality.all_objects.get(pcode=parent) if parent else None}
+                existing = Municipality.all_objects.filter(pcode=pcode).first()
+                try:
+                    if existing is None:
+                        candidate = Municipality(pcode=pcode, **fields)
+                        require(user, Action.CREATE, candidate)
+                        audit.record_create(model=Municipality, user=user, fields={"pcode": pcode, **fields},
+                                            reason=reason)
+                        result.created += 1
+                    elif any(getattr(existing, k) != v for k, v in fields.items()):
+                        require(user, Action.CHANGE, existing)
+                        audit.record_update(instance=existing, user=user, changes=fields,
+                                            expected_version=existing.version, reason=reason)
+                        result.updated += 1
+                    else:
+                        result.unchanged += 1
+                except PermissionDenied as error:
+                    result.errors.append(RowError(number, "subdivision", str(error)))
+                except ValidationError as error:
+                    for column, messages in error.message_dict.items():
+                        result.errors.append(RowError(number, column, " ".join(messages)))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+class _Rollback(Exception):
+    pass
