@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minga.audit",
     "minga.core",
     "minga.finance",
+    "minga.portfolio",
     "minga.exchange",
     "minga.api",
 ]

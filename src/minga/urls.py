@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("minga.core.urls")),
     path("", include("minga.reference.urls")),
     path("", include("minga.finance.urls")),
+    path("projects/", include("minga.portfolio.urls")),
     path("history/", include("minga.audit.urls")),
     path("accounts/", include("minga.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,6 +43,9 @@ class Policy:
     organisation: str | None = None  # attribute path of the record's organisation id
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
     published: str | None = None  # boolean field: unpublished records are not public
+    # Where a record has a workflow state: the editors (not the secretariat) change it only in these states.
+    state: str | None = None
+    editable_states: frozenset = frozenset()
 
 
 POLICIES: dict[str, Policy] = {
@@ -57,6 +60,11 @@ POLICIES: dict[str, Policy] = {
     "reference.populationfigure": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
         country="country_id", subdivision="subdivision_id", published="is_published"),
+    "reference.exchangerate": Policy(),
+    "portfolio.project": Policy(
+        editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
+        country="country_id", organisation="proposing_organisation_id", published="is_public",
+        state="status", editable_states=frozenset({"draft", "changes_requested"})),
     "finance.conference": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
 }
@@ -148,15 +156,26 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
     if scope.role == Role.COUNTRY_FOCAL_POINT:
         return _value(obj, policy.country) in scope.countries
     if scope.role == Role.LOCAL_GOVERNMENT_OFFICER:
-        return (_value(obj, policy.organisation) in scope.organisations
-                or (_value(obj, policy.subdivision) in scope.subdivisions))
+        # Their organisations count only while they stay in the officer's territory: moving one
+        # elsewhere would widen the officer's reach to that other territory.
+        subdivision = _value(obj, policy.subdivision)
+        if subdivision is not None and subdivision in scope.subdivisions:
+            return True
+        return _value(obj, policy.organisation) in scope.organisations and (
+            subdivision is None or not scope.subdivisions)
     if scope.role == Role.DONOR_OFFICER:
         return _value(obj, policy.organisation) in scope.organisations
     return False
 
 
-def _edits(actor: Actor, policy: Policy, obj) -> bool:
+def _in_scope(actor: Actor, policy: Policy, obj) -> bool:
     return any(scope.role in policy.editors and _scope_covers(scope, policy, obj) for scope in actor.scopes)
+
+
+def _edits(actor: Actor, policy: Policy, obj) -> bool:
+    if policy.state and getattr(obj, policy.state) not in policy.editable_states:
+        return False
+    return _in_scope(actor, policy, obj)
 
 
 def _is_public(policy: Policy, obj) -> bool:
@@ -175,15 +194,62 @@ def can(user, action: Action | str, obj) -> bool:
     if action == Action.VIEW:
         if deleted:
             return False
-        return _is_public(policy, obj) or actor.is_observer or _edits(actor, policy, obj)
+        return _is_public(policy, obj) or actor.is_observer or _in_scope(actor, policy, obj)
     if action == Action.VIEW_HISTORY:
-        return not deleted and (actor.is_observer or _edits(actor, policy, obj))
+        return not deleted and (actor.is_observer or _in_scope(actor, policy, obj))
     if deleted:
         return False
     # CREATE is asked of the unsaved record, so its scope fields decide where it may be made.
     if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
         return _edits(actor, policy, obj)
     return False
+
+
+# Who may move a record from one state to another: "proposer" is an editor whose scope covers the
+# record (a focal point of its country, the officer of its proposing local government).
+SECRETARIAT, PROPOSER = "secretariat", "proposer"
+TRANSITIONS: dict[str, dict[tuple[str, str], frozenset]] = {
+    "portfolio.project": {
+        ("draft", "submitted"): frozenset({PROPOSER}),
+        ("changes_requested", "submitted"): frozenset({PROPOSER}),
+        ("submitted", "under_review"): frozenset({SECRETARIAT}),
+        ("submitted", "changes_requested"): frozenset({SECRETARIAT}),
+        ("under_review", "changes_requested"): frozenset({SECRETARIAT}),
+        ("under_review", "published"): frozenset({SECRETARIAT}),
+        ("published", "in_implementation"): frozenset({SECRETARIAT, PROPOSER}),
+        ("in_implementation", "completed"): frozenset({SECRETARIAT, PROPOSER}),
+        **{(state, "withdrawn"): frozenset({SECRETARIAT, PROPOSER}) for state in (
+            "draft", "submitted", "under_review", "changes_requested", "published", "in_implementation")},
+    },
+}
+
+
+def allowed_transitions(user, obj) -> list[str]:
+    """The states ``user`` may move ``obj`` to from its current state."""
+    policy = policy_for(type(obj))
+    table = TRANSITIONS.get(type(obj)._meta.label_lower, {})
+    actor = actor_for(user)
+    if getattr(obj, "deleted_at", None) is not None:
+        return []
+    current = getattr(obj, policy.state)
+    targets = []
+    for (source, target), who in table.items():
+        if source != current:
+            continue
+        # The secretariat may do everything, so it may also act for a proposer (e.g. submit for them).
+        if actor.is_secretariat or (PROPOSER in who and _in_scope(actor, policy, obj)):
+            targets.append(target)
+    return targets
+
+
+def can_transition(user, obj, target: str) -> bool:
+    return target in allowed_transitions(user, obj)
+
+
+def require_transition(user, obj, target: str) -> None:
+    if not can_transition(user, obj, target):
+        raise PermissionDenied(_("You may not move this record from “%(source)s” to “%(target)s”.") % {
+            "source": obj.get_status_display(), "target": dict(type(obj).status.field.choices).get(target, target)})
 
 
 def require(user, action: Action | str, obj) -> None:
@@ -201,7 +267,7 @@ def _path_lookup(path: str) -> str:
     return path.replace(".", "__").removesuffix("_id") if path != "pk" else "pk"
 
 
-def _edit_filter(actor: Actor, policy: Policy) -> Q:
+def _scope_filter(actor: Actor, policy: Policy) -> Q:
     condition = Q(pk__in=[])
     for scope in actor.scopes:
         if scope.role not in policy.editors:
@@ -209,11 +275,24 @@ def _edit_filter(actor: Actor, policy: Policy) -> Q:
         if scope.role == Role.COUNTRY_FOCAL_POINT and policy.country:
             condition |= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})
         elif scope.role in (Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER):
+            territorial = scope.role == Role.LOCAL_GOVERNMENT_OFFICER and policy.subdivision and scope.subdivisions
             if policy.organisation:
-                condition |= Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
-            if scope.role == Role.LOCAL_GOVERNMENT_OFFICER and policy.subdivision and scope.subdivisions:
+                own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
+                if territorial:
+                    own &= Q(**{f"{_path_lookup(policy.subdivision)}__isnull": True})
+                condition |= own
+            if territorial:
                 condition |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
     return condition
+
+
+def in_scope(user, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` within the user's scope, whatever their state ("my projects")."""
+    actor = actor_for(user)
+    queryset = queryset.filter(deleted_at__isnull=True) if hasattr(queryset.model, "deleted_at") else queryset
+    if actor.is_secretariat:
+        return queryset
+    return queryset.filter(_scope_filter(actor, policy_for(queryset.model)))
 
 
 def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> QuerySet:
@@ -226,7 +305,7 @@ def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> Query
         queryset = queryset.filter(deleted_at__isnull=True)
     if actor.is_secretariat or actor.is_observer or policy.published is None:
         return queryset
-    return queryset.filter(Q(**{policy.published: True}) | _edit_filter(actor, policy))
+    return queryset.filter(Q(**{policy.published: True}) | _scope_filter(actor, policy))
 
 
 def editable(user, queryset: QuerySet) -> QuerySet:
@@ -237,7 +316,10 @@ def editable(user, queryset: QuerySet) -> QuerySet:
         queryset = queryset.filter(deleted_at__isnull=True)
     if actor.is_secretariat:
         return queryset
-    return queryset.filter(_edit_filter(actor, policy))
+    queryset = queryset.filter(_scope_filter(actor, policy))
+    if policy.state:
+        queryset = queryset.filter(**{f"{policy.state}__in": policy.editable_states})
+    return queryset
 
 
 def _refusal(action: Action) -> str:

@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.finance.models import Conference, ConferenceFigure, Pledge
+from minga.portfolio.demo import load_demo_projects
 from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
 
@@ -111,4 +112,5 @@ def load_demo() -> DemoReport:
                        organisation=_organisation(account["organisation"]) if account.get("organisation") else None)
             report.add("accounts", True)
         report.accounts.append((user.username, Role(account["role"]).label))
+    report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     return report

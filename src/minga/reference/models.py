@@ -411,3 +411,28 @@ class PopulationFigure(EditableRecord):
         super().clean()
         if self.subdivision_id and self.country_id and self.subdivision.country_id != self.country_id:
             raise ValidationError({"subdivision": _("This subdivision is not in the figure's country.")})
+
+
+class ExchangeRate(EditableRecord):
+    """Units of a currency per US dollar on a date, for currencies the ECB does not publish (COP, PEN, …).
+
+    Kept by the secretariat with its source; ``minga.reference.money`` uses the latest rate on or
+    before an amount's value date.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3,
+                                validators=[RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 code, e.g. COP."))])
+    on_date = models.DateField(_("date"))
+    units_per_usd = models.DecimalField(_("units per US dollar"), max_digits=20, decimal_places=6,
+                                        validators=[MinValueValidator(0.000001)])
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-on_date"]
+        constraints = [models.UniqueConstraint(fields=["currency", "on_date"], name="exchange_rate_unique")]
+
+    def __str__(self):
+        return f"{self.currency} {self.on_date}: {self.units_per_usd}"

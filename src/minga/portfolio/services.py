@@ -1,0 +1,239 @@
+"""Every write to the portfolio: create, update, move through the workflow, attach documents.
+
+A project and its parts are written together in one transaction after the whole input has been
+checked (``validation.check``); the permission module is asked first; the audit mechanism keeps
+the version and the history. USD amounts are recomputed on every write (``reference.money``).
+"""
+
+import unicodedata
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minga.accounts.permissions import Action, require, require_transition
+from minga.audit import services as audit
+from minga.portfolio import documents
+from minga.portfolio.models import (
+    PUBLIC_STATUSES, Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
+    ProjectFunding, ProjectLocation, ProjectMarker, ProjectParticipant, ProjectPeople, ProjectTheme,
+    ProjectTransition, Status,
+)
+from minga.portfolio.validation import ProjectInvalid, check
+from minga.reference.money import to_usd
+
+SCALAR_FIELDS = (
+    "title_es", "title_pt", "title_en", "summary_es", "summary_pt", "summary_en",
+    "description_es", "description_pt", "description_en", "proposing_organisation", "is_regional",
+    "planned_start", "planned_end", "budget_amount", "budget_currency", "budget_value_date",
+    "requested_amount", "people_total", "people_with_disabilities", "sdg_targets",
+)
+PART_MODELS = {
+    "locations": ProjectLocation, "themes": ProjectTheme, "markers": ProjectMarker, "people": ProjectPeople,
+    "budget_years": ProjectBudgetYear, "funding": ProjectFunding, "participants": ProjectParticipant,
+    "contacts": ProjectContact,
+}
+
+
+def normalise_text(text: str) -> str:
+    """Lower case without accents, so that "integracion" finds "Integração" and "integración"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _search_text(project: Project) -> str:
+    parts = [project.code]
+    for field in ("title", "summary", "description"):
+        parts.extend(getattr(project, f"{field}_{code}") for code in ("es", "pt", "en"))
+    return normalise_text(" ".join(part for part in parts if part))
+
+
+def _next_code(country_iso3: str, year: int) -> str:
+    sequence, _created = ProjectCodeSequence.objects.select_for_update().get_or_create(
+        prefix=country_iso3, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"PQ-{country_iso3}-{year}-{sequence.last_number:04d}"
+
+
+def _money(project: Project, funding_rows: list[dict]) -> dict:
+    """USD figures and a note on how they were converted; unconvertible amounts stay None."""
+    notes, values = [], {"budget_usd": None, "requested_usd": None, "secured_usd": None, "gap_usd": None}
+    if project.budget_amount is not None and project.budget_currency and project.budget_value_date:
+        budget = to_usd(project.budget_amount, project.budget_currency, project.budget_value_date)
+        values["budget_usd"] = budget.usd
+        if budget.converted:
+            if project.budget_currency != "USD":
+                notes.append(_("%(currency)s at %(rate)s per USD (%(date)s, %(source)s)") % {
+                    "currency": budget.currency, "rate": f"{budget.rate.quantize(Decimal('0.0001')).normalize():f}",
+                    "date": budget.rate_date.isoformat(), "source": budget.rate_source})
+            if project.requested_amount is not None:
+                values["requested_usd"] = (project.requested_amount / budget.rate).quantize(Decimal("0.01"))
+        else:
+            notes.append(_("budget not converted: %(reason)s") % {"reason": budget.reason})
+    secured, unconverted = Decimal(0), 0
+    for row in funding_rows:
+        conversion = to_usd(row["amount"], row["currency"], row["value_date"])
+        row["amount_usd"] = conversion.usd
+        if conversion.converted:
+            secured += conversion.usd
+        else:
+            unconverted += 1
+            notes.append(_("secured %(amount)s %(currency)s not converted: %(reason)s") % {
+                "amount": f"{conversion.amount:f}", "currency": conversion.currency, "reason": conversion.reason})
+    if not unconverted:
+        values["secured_usd"] = secured.quantize(Decimal("0.01"))
+    if values["requested_usd"] is not None:
+        # The gap is what was asked for and is not yet covered; unknown while anything is unconverted.
+        values["gap_usd"] = (max(values["requested_usd"] - secured, Decimal(0)).quantize(Decimal("0.01"))
+                             if not unconverted else None)
+    values["conversion_note"] = "; ".join(notes)[:300]
+    return values
+
+
+def _write_parts(project: Project, data: dict) -> None:
+    for key, model in PART_MODELS.items():
+        if key not in data:
+            continue
+        model.objects.filter(project=project).delete()
+        model.objects.bulk_create(model(project=project, **row) for row in data[key])
+
+
+def _validate_parts(data: dict) -> None:
+    errors = {}
+    for key, model in PART_MODELS.items():
+        for position, row in enumerate(data.get(key) or [], start=1):
+            try:
+                model(project=Project(), **row).clean_fields(exclude=["project"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(f"{key}[{position}].{field}", []).extend(messages)
+    if errors:
+        raise ProjectInvalid(errors)
+
+
+def _prepare(data: dict, *, complete: bool) -> tuple[dict, dict]:
+    errors = check(data, complete=complete)
+    if errors:
+        raise ProjectInvalid(errors)
+    _validate_parts(data)
+    scalars = {key: data[key] for key in SCALAR_FIELDS if key in data}
+    if "budget_currency" in scalars and scalars["budget_currency"]:
+        scalars["budget_currency"] = scalars["budget_currency"].upper()
+    parts = {key: [dict(row) for row in data[key]] for key in PART_MODELS if key in data}
+    for row in parts.get("funding", []):
+        row["currency"] = row["currency"].upper()
+    return scalars, parts
+
+
+def _finish(project: Project, parts: dict) -> Project:
+    """Recompute what derives from the record and its parts, without a second history entry."""
+    funding = parts.get("funding")
+    if funding is None:
+        funding = list(ProjectFunding.objects.filter(project=project).values("amount", "currency", "value_date"))
+    money = _money(project, funding)
+    _write_parts(project, parts)
+    if "funding" in parts:
+        for row, saved in zip(funding, ProjectFunding.objects.filter(project=project).order_by("pk")):
+            saved.amount_usd = row["amount_usd"]
+            saved.save(update_fields=["amount_usd"])
+    Project.all_objects.filter(pk=project.pk).update(search_text=_search_text(project), **money)
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def project_create(*, user, data: dict, illustrative: bool = False) -> Project:
+    scalars, parts = _prepare(data, complete=False)
+    organisation = scalars.get("proposing_organisation")
+    if organisation is None or organisation.country_id is None:
+        raise ProjectInvalid({"proposing_organisation": [_("Name the proposing organisation.")]})
+    candidate = Project(**scalars, country_id=organisation.country_id, status=Status.DRAFT)
+    require(user, Action.CREATE, candidate)
+    code = _next_code(organisation.country_id, timezone.localdate().year)
+    project = audit.record_create(model=Project, user=user, reason=_("created"), fields={
+        **scalars, "country_id": organisation.country_id, "code": code, "status": Status.DRAFT,
+        "created_by": user, "is_illustrative": illustrative})
+    ProjectTransition.objects.create(project=project, from_status="", to_status=Status.DRAFT, user=user)
+    return _finish(project, parts)
+
+
+@transaction.atomic
+def project_update(*, project: Project, user, data: dict, expected_version: int, reason: str = "") -> Project:
+    require(user, Action.CHANGE, project)
+    merged = {**_current(project), **data}
+    scalars, parts = _prepare(merged, complete=project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED))
+    parts = {key: value for key, value in parts.items() if key in data}
+    organisation = scalars.get("proposing_organisation") or project.proposing_organisation
+    scalars["country_id"] = organisation.country_id
+    candidate = Project(**{**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields}})
+    for key, value in scalars.items():
+        setattr(candidate, key, value)
+    require(user, Action.CHANGE, candidate)  # the edited project must stay within the editor's scope
+    updated = audit.record_update(instance=project, user=user, changes=scalars,
+                                  expected_version=expected_version, reason=reason)
+    return _finish(updated, parts)
+
+
+def _current(project: Project) -> dict:
+    """The project as service input, for checks on an update that sends only some fields."""
+    data = {key: getattr(project, key) for key in SCALAR_FIELDS}
+    data["locations"] = [{"country": r.country, "subdivision": r.subdivision, "municipality": r.municipality,
+                          "percentage": r.percentage} for r in project.locations.select_related(
+                              "country", "subdivision", "municipality")]
+    data["themes"] = [{"term": r.term, "percentage": r.percentage}
+                      for r in project.themes.select_related("term__vocabulary")]
+    data["markers"] = [{"marker": r.marker, "significance": r.significance} for r in project.markers.select_related("marker")]
+    data["people"] = [{"dimension": r.dimension, "category": r.category, "people": r.people} for r in project.people.all()]
+    data["budget_years"] = [{"year": r.year, "amount": r.amount} for r in project.budget_years.all()]
+    data["funding"] = [{"funder": r.funder, "amount": r.amount, "currency": r.currency, "value_date": r.value_date}
+                       for r in project.funding.select_related("funder")]
+    data["participants"] = [{"organisation": r.organisation, "role": r.role} for r in project.participants.all()]
+    data["contacts"] = [{"name": r.name, "position": r.position, "email": r.email, "phone": r.phone}
+                        for r in project.contacts.all()]
+    return data
+
+
+@transaction.atomic
+def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "") -> Project:
+    require_transition(user, project, to_status)
+    if to_status == Status.SUBMITTED:
+        errors = check(_current(project), complete=True)
+        if errors:
+            raise ProjectInvalid(errors)
+    if to_status == Status.CHANGES_REQUESTED and not comment.strip():
+        raise ProjectInvalid({"comment": [_("Say what needs to change.")]})
+    changes = {"status": to_status, "is_public": to_status in PUBLIC_STATUSES}
+    now = timezone.now()
+    if to_status == Status.SUBMITTED:
+        changes["submitted_at"] = now
+    if to_status == Status.PUBLISHED and project.published_at is None:
+        changes["published_at"] = now
+    from_status = project.status
+    updated = audit.record_update(instance=project, user=user, changes=changes, expected_version=expected_version,
+                                  reason=comment or _("status: %(status)s") % {"status": Status(to_status).label})
+    ProjectTransition.objects.create(project=updated, from_status=from_status, to_status=to_status, user=user,
+                                     comment=comment.strip())
+    return updated
+
+
+@transaction.atomic
+def project_document_add(*, project: Project, user, uploaded_file, kind: str) -> ProjectDocument:
+    require(user, Action.CHANGE, project)
+    checked = documents.check_upload(uploaded_file)
+    document = ProjectDocument(project=project, kind=kind, original_name=checked.name,
+                               content_type=checked.content_type, size=checked.size, uploaded_by=user)
+    document.file.save(checked.name, uploaded_file, save=False)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def project_document_remove(*, document: ProjectDocument, user) -> None:
+    require(user, Action.CHANGE, document.project)
+    if document.removed_at is None:
+        document.removed_at = timezone.now()
+        document.save(update_fields=["removed_at"])

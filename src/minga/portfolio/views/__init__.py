@@ -1,0 +1,1 @@
+"""Portfolio pages, one module per concern; each module lists its own ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""bulk pages of the portfolio."""
+
+urlpatterns = []

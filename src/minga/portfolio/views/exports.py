@@ -1,0 +1,3 @@
+"""exports pages of the portfolio."""
+
+urlpatterns = []

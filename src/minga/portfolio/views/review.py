@@ -1,0 +1,3 @@
+"""review pages of the portfolio."""
+
+urlpatterns = []

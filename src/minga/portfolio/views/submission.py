@@ -1,0 +1,3 @@
+"""submission pages of the portfolio."""
+
+urlpatterns = []

@@ -1,0 +1,80 @@
+"""The one place where money changes currency: amounts to US dollars at their value date.
+
+ECB reference rates come with CurrencyConverter (offline, inside the package). Currencies the ECB
+does not publish (COP, PEN, CLP, ARS, UYU, PYG, CRC, DOP, GYD, …) use the platform's own table
+(``ExchangeRate``). An amount that cannot be converted comes back with ``usd=None`` and a reason;
+callers show it and count it as "not converted", never as zero.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from currency_converter import CurrencyConverter, RateNotFoundError
+from django.utils.translation import gettext as _
+
+from minga.reference.models import ExchangeRate
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Conversion:
+    amount: Decimal
+    currency: str
+    value_date: date
+    usd: Decimal | None
+    rate: Decimal | None = None  # units of ``currency`` per US dollar
+    rate_date: date | None = None
+    rate_source: str = ""
+    reason: str = ""  # why it could not be converted
+
+    @property
+    def converted(self) -> bool:
+        return self.usd is not None
+
+
+@lru_cache(maxsize=1)
+def _ecb() -> CurrencyConverter:
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_missing_rate_method="last_known",
+                             fallback_on_wrong_date=False)
+
+
+def _ecb_rate(currency: str, on: date) -> tuple[Decimal, date] | None:
+    converter = _ecb()
+    if currency not in converter.currencies or "USD" not in converter.currencies:
+        return None
+    first = max(converter.bounds[currency].first_date, converter.bounds["USD"].first_date)
+    last = min(converter.bounds[currency].last_date, converter.bounds["USD"].last_date)
+    if on < first:
+        return None
+    rate_date = min(on, last)  # a future value date takes the latest published rate
+    try:
+        usd_per_unit = converter.convert(1, currency, "USD", date=rate_date)
+    except RateNotFoundError:
+        return None
+    return Decimal(str(1 / usd_per_unit)), rate_date
+
+
+def to_usd(amount: Decimal | int | str, currency: str, value_date: date) -> Conversion:
+    amount = Decimal(amount)
+    currency = currency.upper()
+    if currency == "USD":
+        return Conversion(amount, currency, value_date, amount.quantize(CENT), Decimal(1), value_date, "")
+    own = (ExchangeRate.objects.filter(currency=currency, on_date__lte=value_date)
+           .select_related("source").order_by("-on_date").first())
+    if own is not None:
+        usd = (amount / own.units_per_usd).quantize(CENT, ROUND_HALF_UP)
+        return Conversion(amount, currency, value_date, usd, own.units_per_usd, own.on_date, str(own.source))
+    ecb = _ecb_rate(currency, value_date)
+    if ecb is not None:
+        rate, rate_date = ecb
+        usd = (amount / rate).quantize(CENT, ROUND_HALF_UP)
+        return Conversion(amount, currency, value_date, usd, rate, rate_date, _("European Central Bank reference rate"))
+    if ExchangeRate.objects.filter(currency=currency).exists():
+        reason = _("no %(currency)s rate on or before %(date)s in the rate table") % {
+            "currency": currency, "date": value_date.isoformat()}
+    else:
+        reason = _("no rate for %(currency)s: the secretariat can add one to the rate table") % {"currency": currency}
+    return Conversion(amount, currency, value_date, None, reason=reason)
