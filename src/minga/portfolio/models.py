@@ -90,6 +90,10 @@ class Project(EditableRecord):
         validators=[RegexValidator(r"^(\d{1,2}\.[0-9a-z]{1,2})(, ?\d{1,2}\.[0-9a-z]{1,2})*$",
                                    _("List SDG targets separated by commas, e.g. 10.7, 5.2"))])
 
+    # A readable account of the parts (territories, themes, people, years, funding…), kept as a field
+    # so that the history shows how the parts changed, not only the project's own fields.
+    parts_summary = models.TextField(_("territories, themes, people, budget years and funding"), blank=True,
+                                     editable=False)
     # Lower-cased, accent-free text of the three languages, for search across them on any database.
     search_text = models.TextField(editable=False, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)

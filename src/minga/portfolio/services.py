@@ -93,6 +93,30 @@ def _money(project: Project, funding_rows: list[dict]) -> dict:
     return values
 
 
+def describe_parts(parts: dict) -> str:
+    """One line per kind of part, stable in order, in plain words (codes rather than translated labels)."""
+    lines = []
+    if parts.get("locations"):
+        lines.append("territories: " + ", ".join(
+            f"{(r.get('municipality') and r['municipality'].pcode) or (r.get('subdivision') and r['subdivision'].code) or r['country'].iso3} {Decimal(r['percentage']).normalize():f}%"
+            for r in parts["locations"]))
+    if parts.get("themes"):
+        lines.append("themes: " + ", ".join(f"{r['term'].code} {Decimal(r['percentage']).normalize():f}%" for r in parts["themes"]))
+    if parts.get("markers"):
+        lines.append("markers: " + ", ".join(f"{r['marker'].code} {r['significance']}" for r in parts["markers"]))
+    if parts.get("people"):
+        lines.append("people: " + ", ".join(f"{r['category']} {r['people']}" for r in parts["people"]))
+    if parts.get("budget_years"):
+        lines.append("budget years: " + ", ".join(f"{r['year']} {Decimal(r['amount']):f}" for r in parts["budget_years"]))
+    if parts.get("funding"):
+        lines.append("secured: " + ", ".join(f"{r['funder']} {Decimal(r['amount']):f} {r['currency']}" for r in parts["funding"]))
+    if parts.get("participants"):
+        lines.append("participants: " + ", ".join(f"{r['organisation']} ({r['role']})" for r in parts["participants"]))
+    if parts.get("contacts"):
+        lines.append("contacts: " + ", ".join(r["name"] for r in parts["contacts"]))
+    return "\n".join(lines)
+
+
 def _write_parts(project: Project, data: dict) -> None:
     for key, model in PART_MODELS.items():
         if key not in data:
@@ -128,19 +152,18 @@ def _prepare(data: dict, *, complete: bool) -> tuple[dict, dict]:
     return scalars, parts
 
 
-def _finish(project: Project, parts: dict) -> Project:
-    """Recompute what derives from the record and its parts, without a second history entry."""
-    funding = parts.get("funding")
-    if funding is None:
-        funding = list(ProjectFunding.objects.filter(project=project).values("amount", "currency", "value_date"))
-    money = _money(project, funding)
+def _derived(candidate: Project, parts: dict, funding: list[dict]) -> dict:
+    """What is computed from the record and its parts, saved with it so the history shows it once."""
+    return {**_money(candidate, funding), "search_text": _search_text(candidate),
+            "parts_summary": describe_parts(parts)}
+
+
+def _store_parts(project: Project, parts: dict, funding: list[dict]) -> Project:
     _write_parts(project, parts)
     if "funding" in parts:
-        for row, saved in zip(funding, ProjectFunding.objects.filter(project=project).order_by("pk")):
+        for row, saved in zip(funding, ProjectFunding.objects.filter(project=project).order_by("pk"), strict=True):
             saved.amount_usd = row["amount_usd"]
             saved.save(update_fields=["amount_usd"])
-    Project.all_objects.filter(pk=project.pk).update(search_text=_search_text(project), **money)
-    project.refresh_from_db()
     return project
 
 
@@ -152,12 +175,13 @@ def project_create(*, user, data: dict, illustrative: bool = False) -> Project:
         raise ProjectInvalid({"proposing_organisation": [_("Name the proposing organisation.")]})
     candidate = Project(**scalars, country_id=organisation.country_id, status=Status.DRAFT)
     require(user, Action.CREATE, candidate)
-    code = _next_code(organisation.country_id, timezone.localdate().year)
+    candidate.code = _next_code(organisation.country_id, timezone.localdate().year)
+    funding = parts.get("funding", [])
     project = audit.record_create(model=Project, user=user, reason=_("created"), fields={
-        **scalars, "country_id": organisation.country_id, "code": code, "status": Status.DRAFT,
-        "created_by": user, "is_illustrative": illustrative})
+        **scalars, "country_id": organisation.country_id, "code": candidate.code, "status": Status.DRAFT,
+        "created_by": user, "is_illustrative": illustrative, **_derived(candidate, parts, funding)})
     ProjectTransition.objects.create(project=project, from_status="", to_status=Status.DRAFT, user=user)
-    return _finish(project, parts)
+    return _store_parts(project, parts, funding)
 
 
 @transaction.atomic
@@ -165,16 +189,18 @@ def project_update(*, project: Project, user, data: dict, expected_version: int,
     require(user, Action.CHANGE, project)
     merged = {**_current(project), **data}
     scalars, parts = _prepare(merged, complete=project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED))
-    parts = {key: value for key, value in parts.items() if key in data}
     organisation = scalars.get("proposing_organisation") or project.proposing_organisation
     scalars["country_id"] = organisation.country_id
-    candidate = Project(**{**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields}})
+    candidate = Project(**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
     for key, value in scalars.items():
         setattr(candidate, key, value)
     require(user, Action.CHANGE, candidate)  # the edited project must stay within the editor's scope
-    updated = audit.record_update(instance=project, user=user, changes=scalars,
+    funding = parts["funding"]  # all parts, merged with the current ones
+    derived = _derived(candidate, parts, funding)
+    changed_parts = {key: value for key, value in parts.items() if key in data}
+    updated = audit.record_update(instance=project, user=user, changes={**scalars, **derived},
                                   expected_version=expected_version, reason=reason)
-    return _finish(updated, parts)
+    return _store_parts(updated, changed_parts, funding)
 
 
 def _current(project: Project) -> dict:
