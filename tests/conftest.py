@@ -53,3 +53,12 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that assert their exact text (the default language is Spanish)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
