@@ -41,6 +41,8 @@ class Policy:
     editors: frozenset = frozenset()
     country: str | None = None  # attribute path of the record's country code
     organisation: str | None = None  # attribute path of the record's organisation id
+    # Where a record sits under an organisation (a unit under a ministry): lets an officer create it there.
+    parent_organisation: str | None = None
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
     published: str | None = None  # boolean field: unpublished records are not public
     # Where a record has a workflow state: the editors (not the secretariat) change it only in these states.
@@ -56,7 +58,7 @@ POLICIES: dict[str, Policy] = {
         editors=frozenset({Role.COUNTRY_FOCAL_POINT}), country="subdivision.country_id"),
     "reference.organisation": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
-        country="country_id", organisation="pk", subdivision="subdivision_id"),
+        country="country_id", organisation="pk", parent_organisation="parent_id", subdivision="subdivision_id"),
     "reference.populationfigure": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
         country="country_id", subdivision="subdivision_id", published="is_published"),
@@ -161,10 +163,12 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
         subdivision = _value(obj, policy.subdivision)
         if subdivision is not None and subdivision in scope.subdivisions:
             return True
-        return _value(obj, policy.organisation) in scope.organisations and (
-            subdivision is None or not scope.subdivisions)
+        own = (_value(obj, policy.organisation) in scope.organisations
+               or _value(obj, policy.parent_organisation) in scope.organisations)
+        return own and (subdivision is None or not scope.subdivisions)
     if scope.role == Role.DONOR_OFFICER:
-        return _value(obj, policy.organisation) in scope.organisations
+        return (_value(obj, policy.organisation) in scope.organisations
+                or _value(obj, policy.parent_organisation) in scope.organisations)
     return False
 
 

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from minga.accounts import permissions
@@ -73,7 +73,7 @@ def organisation_list(request, q: str = "", country: str = "", role: str = "", t
 def organisation_detail(request, organisation_id: int):
     organisation = Organisation.objects.get(pk=organisation_id)
     if not permissions.can(caller(request), Action.VIEW, organisation):
-        return 404, {"detail": "Not found."}
+        return Status(404, {"detail": "Not found."})
     return _organisation(organisation)
 
 
@@ -98,7 +98,7 @@ def _resolve(fields: dict) -> dict:
 @router.post("/organisations", auth=TokenAuth(), response={201: OrganisationOut, 403: ErrorOut, 422: ErrorOut})
 def organisation_create(request, payload: OrganisationIn):
     organisation = services.organisation_create(user=request.auth, fields=_resolve(payload.dict()))
-    return 201, _organisation(organisation)
+    return Status(201, _organisation(organisation))
 
 
 @router.patch("/organisations/{int:organisation_id}", auth=TokenAuth(),
@@ -106,7 +106,7 @@ def organisation_create(request, payload: OrganisationIn):
 def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
     organisation = Organisation.objects.get(pk=organisation_id)
     if not permissions.can(request.auth, Action.VIEW, organisation):
-        return 404, {"detail": "Not found."}
+        return Status(404, {"detail": "Not found."})
     changes = payload.dict(exclude_unset=True)
     version, reason = changes.pop("version"), changes.pop("reason", "")
     organisation = services.organisation_update(organisation=organisation, user=request.auth,

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: thin routes over the selectors and services, the same permission module."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -28,6 +29,7 @@ def permission_denied(request, error):
 
 
 @api.exception_handler(ObjectDoesNotExist)
+@api.exception_handler(Http404)
 def not_found(request, error):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
