@@ -1,0 +1,349 @@
+"""IATI 2.03 activity XML for the public portfolio: one ``iati-activity`` per public project.
+
+Only projects in a public state (published, in implementation, completed) are written, whoever
+asks: a draft or a project under review is never published to IATI. Element order follows
+``iati-activities-schema.xsd`` 2.03; ``schema_errors`` validates a document against a local copy.
+
+Decisions, with the codelists they rest on:
+
+- **Identifiers.** ``reporting-org/@ref`` is ``settings.MINGA_IATI_PUBLISHER_REF`` and each
+  ``iati-identifier`` is that prefix, "-", and the project code (``XM-QUITO-PROCESS-PQ-COL-2026-0001``),
+  as the standard asks (the identifier starts with the reporting organisation's identifier).
+- **Reporting organisation.** Type 40 (Multilateral): the platform is published by the Quito
+  Process Technical Secretariat, which IOM and UNHCR run jointly, both multilateral organisations.
+  ``secondary-reporter="1"``: the secretariat reproduces projects that governments propose and
+  are accountable for; it is not responsible for them.
+- **Participating organisations.** The proposing organisation is Accountable (role 2), its type
+  from ``organisation_type`` and ``ref`` from ``iati_identifier`` when it has one; then the
+  project's participants with their IATI roles; then those who secured funding, as Funding (1).
+- **Status** (ActivityStatus): published 1 Pipeline/identification (it seeks funding, it has not
+  started); in implementation 2 Implementation; completed 4 Closed, because "completed" is the last
+  state of Minga's workflow: nothing later could report a financial sign-off, and 3 Finalisation
+  would stay "pending" for ever.
+- **Dates**: planned start (1) and planned end (3); actual start (2) and actual end (4) from the
+  dates the project entered "in implementation" and "completed".
+- **Places.** ``recipient-country`` (ISO 3166-1 alpha-2) with the country-level shares; a regional
+  project names no country and gets ``recipient-region`` 498 "America, regional" (vocabulary 1)
+  at 100%. Subdivisions and municipalities become ``location`` elements. The GeographicVocabulary
+  codelist has no entry for ISO 3166-2 (A1 GAUL, A2 SALB, A3 GADM, A4 ISO 3166-1 alpha-2,
+  G1 GeoNames, G2 OpenStreetMap), and Minga holds no GAUL, GADM or GeoNames codes, so no
+  ``location-id`` is claimed: the ISO 3166-2 code (or the municipality's p-code) is the location's
+  own ``ref``, the country is ``administrative`` vocabulary A4, and ``feature-designation`` says
+  ADM1/ADM2 with ``location-class`` 1 (administrative region). IATI locations have no
+  percentage; subdivision shares appear in the CSV and XLSX exports.
+- **Sectors**, each vocabulary totalling 100% on its own, as the standard asks: DAC 15190
+  "Facilitation of orderly, safe, regular and responsible migration and mobility" (vocabulary 1)
+  at 100%; the Quito Process axes (vocabulary 99, the reporting organisation's own) and the 2023
+  lines of work (98, its second vocabulary) with their shares, narratives in each language and a
+  ``vocabulary-uri`` pointing at the platform's taxonomy page when the site's address is known.
+- **Policy markers**: the gender approach is OECD DAC marker 1 (vocabulary 1) with its
+  significance; the other approaches have no DAC code, so they use vocabulary 99 with their Minga
+  code, label and significance (Minga scores every approach on the same OECD 0/1/2 scale).
+- **SDG targets** as ``tag`` vocabulary 3.
+- **Budget**: one per year of the breakdown (type 1 original, status 1 indicative), its period
+  clipped to the planned dates, value in the budget's currency at the budget's value date.
+- **No transactions**: the portfolio records requests, not flows of money.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from minga.exchange.iati.codelists import XML_LANG, safe_parser
+from minga.portfolio import selectors
+from minga.portfolio.models import LANGUAGES, PUBLIC_STATUSES, Project, Status
+
+VERSION = "2.03"
+REPORTING_ORG_TYPE = "40"  # Multilateral: the Technical Secretariat is run by IOM and UNHCR
+# The secretariat's name is data in three languages, not an interface message.
+REPORTING_ORG_NAMES = {
+    "es": "Secretaría Técnica del Proceso de Quito",
+    "pt": "Secretaria Técnica do Processo de Quito",
+    "en": "Technical Secretariat of the Quito Process",
+}
+ACTIVITY_STATUS = {Status.PUBLISHED: "1", Status.IN_IMPLEMENTATION: "2", Status.COMPLETED: "4"}
+DAC_MIGRATION = "15190"
+REGION_AMERICA = "498"
+SECTOR_VOCABULARIES = {"quito-axes": "99", "lines-of-work-2023": "98"}
+SDG_TARGET_TAGS = "3"
+GENDER_POLICY_MARKER = "1"
+
+
+def publisher_ref() -> str:
+    return settings.MINGA_IATI_PUBLISHER_REF
+
+
+def iati_identifier(project: Project, prefix: str | None = None) -> str:
+    return f"{prefix or publisher_ref()}-{project.code}"
+
+
+def public_projects(filters: selectors.ProjectFilters | None = None):
+    """The projects an IATI export may hold: the public catalogue's, in a public state only."""
+    filters = filters or selectors.ProjectFilters()
+    return selectors.projects_search(None, filters).filter(status__in=PUBLIC_STATUSES, is_public=True)
+
+
+@dataclass
+class IatiDocument:
+    root: etree._Element
+    activities: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (project code, why)
+
+    def to_bytes(self) -> bytes:
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
+    element = etree.SubElement(parent, tag, {key.replace("_", "-"): value for key, value in attributes.items()
+                                             if value not in (None, "")})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _narratives(parent, texts: dict[str, str]) -> None:
+    for language, text in texts.items():
+        if text:
+            narrative = _sub(parent, "narrative", text)
+            if language:
+                narrative.set(XML_LANG, language)
+
+
+def _texts(project: Project, field_name: str) -> dict[str, str]:
+    return {code: getattr(project, f"{field_name}_{code}", "").strip() for code in LANGUAGES
+            if getattr(project, f"{field_name}_{code}", "").strip()}
+
+
+def _labels(item) -> dict[str, str]:
+    return {code: getattr(item, f"label_{code}", "") for code in LANGUAGES if getattr(item, f"label_{code}", "")}
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _share(value: Decimal) -> str:
+    return f"{value.normalize():f}"  # 70.00 → 70
+
+
+def _descriptions(project: Project) -> dict[str, str]:
+    """Summary and long description together, per language (one general description)."""
+    summaries, descriptions = _texts(project, "summary"), _texts(project, "description")
+    texts = {}
+    for code in LANGUAGES:
+        parts = [part for part in (summaries.get(code), descriptions.get(code)) if part]
+        if parts:
+            texts[code] = "\n\n".join(parts)
+    return texts
+
+
+def _participants(activity, project: Project) -> None:
+    seen = set()
+
+    def add(organisation, role: str):
+        if (organisation.pk, role) in seen:
+            return
+        seen.add((organisation.pk, role))
+        element = _sub(activity, "participating-org", ref=organisation.iati_identifier,
+                       type=organisation.organisation_type, role=role)
+        _narratives(element, {"": organisation.name})
+
+    add(project.proposing_organisation, "2")
+    for participant in sorted(project.participants.all(), key=lambda row: (row.role, row.organisation.name)):
+        add(participant.organisation, participant.role)
+    for funding in project.funding.all():
+        add(funding.funder, "1")
+
+
+def _dates(activity, project: Project) -> None:
+    _sub(activity, "activity-date", type="1", iso_date=project.planned_start.isoformat())
+    entered = {}
+    for transition in project.transitions.all():
+        entered.setdefault(transition.to_status, timezone.localtime(transition.at).date())
+    if project.status in (Status.IN_IMPLEMENTATION, Status.COMPLETED) and Status.IN_IMPLEMENTATION in entered:
+        _sub(activity, "activity-date", type="2", iso_date=entered[Status.IN_IMPLEMENTATION].isoformat())
+    _sub(activity, "activity-date", type="3", iso_date=project.planned_end.isoformat())
+    if project.status == Status.COMPLETED and Status.COMPLETED in entered:
+        _sub(activity, "activity-date", type="4", iso_date=entered[Status.COMPLETED].isoformat())
+
+
+def _scope(project: Project, locations) -> str | None:
+    """ActivityScope: 2 regional, 3 multi-national, 4 national, 5/6 sub-national, 7 one municipality."""
+    if project.is_regional:
+        return "2"
+    countries = {location.country_id for location in locations}
+    if not countries:
+        return None
+    if len(countries) > 1:
+        return "3"
+    subdivisions = {location.subdivision_id for location in locations if location.subdivision_id}
+    municipalities = {location.municipality_id for location in locations if location.municipality_id}
+    if not subdivisions:
+        return "4"
+    if len(subdivisions) > 1:
+        return "5"
+    return "7" if len(municipalities) == 1 else "6"
+
+
+def _places(activity, project: Project, locations) -> None:
+    shares = {location.country.iso2: _share(location.percentage) for location in locations
+              if location.level == "country"}
+    if not shares:
+        # Only subdivisions named: one country is the whole of it; several without shares stay unsplit.
+        countries = list(dict.fromkeys(location.country.iso2 for location in locations))
+        shares = {code: "100" if len(countries) == 1 else None for code in countries}
+    for code, percentage in shares.items():
+        _sub(activity, "recipient-country", code=code, percentage=percentage)
+    if project.is_regional or not locations:
+        _sub(activity, "recipient-region", code=REGION_AMERICA, vocabulary="1", percentage="100")
+    for location in locations:
+        if location.level == "country":
+            continue
+        unit = location.municipality or location.subdivision
+        element = _sub(activity, "location", ref=getattr(unit, "pcode", None) or unit.code)
+        _sub(element, "location-reach", code="1")
+        name = _sub(element, "name")
+        _narratives(name, {"": unit.name})
+        _sub(element, "administrative", vocabulary="A4", code=location.country.iso2)
+        _sub(element, "location-class", code="1")
+        level = location.municipality.admin_level if location.municipality else 1
+        _sub(element, "feature-designation", code=f"ADM{level}")
+
+
+def _sectors(activity, project: Project, vocabulary_uri) -> None:
+    _sub(activity, "sector", vocabulary="1", code=DAC_MIGRATION, percentage="100")
+    for vocabulary, iati_code in SECTOR_VOCABULARIES.items():
+        themes = [theme for theme in project.themes.all() if theme.term.vocabulary_id == vocabulary]
+        for theme in sorted(themes, key=lambda row: (-row.percentage, row.term.position, row.term.code)):
+            element = _sub(activity, "sector", vocabulary=iati_code, vocabulary_uri=vocabulary_uri(vocabulary),
+                           code=theme.term.code, percentage=_share(theme.percentage))
+            _narratives(element, _labels(theme.term))
+
+
+def _tags(activity, project: Project) -> None:
+    for target in (part.strip() for part in project.sdg_targets.split(",")):
+        if target:
+            _sub(activity, "tag", vocabulary=SDG_TARGET_TAGS, code=target)
+
+
+def _policy_markers(activity, project: Project, vocabulary_uri) -> None:
+    for row in sorted(project.markers.all(), key=lambda row: (row.marker.position, row.marker.code)):
+        marker = row.marker
+        if marker.iati_policy_marker:
+            _sub(activity, "policy-marker", vocabulary="1", code=marker.iati_policy_marker,
+                 significance=str(row.significance))
+        else:
+            element = _sub(activity, "policy-marker", vocabulary="99", vocabulary_uri=vocabulary_uri("markers"),
+                           code=marker.code, significance=str(row.significance))
+            _narratives(element, _labels(marker))
+
+
+def _budgets(activity, project: Project) -> None:
+    if not project.budget_currency or not project.budget_value_date:
+        return
+    for row in project.budget_years.all():
+        start = max(date(row.year, 1, 1), project.planned_start)
+        end = min(date(row.year, 12, 31), project.planned_end)
+        budget = _sub(activity, "budget", type="1", status="1")
+        _sub(budget, "period-start", iso_date=start.isoformat())
+        _sub(budget, "period-end", iso_date=end.isoformat())
+        _sub(budget, "value", _decimal(row.amount), currency=project.budget_currency,
+             value_date=project.budget_value_date.isoformat())
+
+
+def _why_not(project: Project) -> str:
+    if project.status not in PUBLIC_STATUSES or not project.is_public:
+        return _("not public")
+    if not _texts(project, "title"):
+        return _("no title")
+    if not project.planned_start or not project.planned_end:
+        return _("no planned start or end (IATI requires activity dates)")
+    if not _descriptions(project):
+        return _("no summary or description")
+    return ""
+
+
+def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
+    def vocabulary_uri(code: str) -> str | None:
+        if not site_url:
+            return None
+        anchor = "markers-heading" if code == "markers" else f"vocabulary-{code}"
+        return f"{site_url}/taxonomies/#{anchor}"
+
+    titles = _texts(project, "title")
+    activity = _sub(parent, "iati-activity", last_updated_datetime=project.updated_at.isoformat(timespec="seconds"),
+                    default_currency=project.budget_currency or None, hierarchy="1")
+    activity.set(XML_LANG, next(iter(titles)))
+    _sub(activity, "iati-identifier", iati_identifier(project, prefix))
+    reporting = _sub(activity, "reporting-org", ref=prefix, type=REPORTING_ORG_TYPE, secondary_reporter="1")
+    _narratives(reporting, REPORTING_ORG_NAMES)
+    _narratives(_sub(activity, "title"), titles)
+    _narratives(_sub(activity, "description", type="1"), _descriptions(project))
+    _participants(activity, project)
+    _sub(activity, "activity-status", code=ACTIVITY_STATUS[project.status])
+    _dates(activity, project)
+    # Each subdivision, then the municipalities named in it.
+    locations = sorted(project.locations.all(), key=lambda row: (
+        row.country_id, row.subdivision_id or "", row.municipality.pcode if row.municipality else ""))
+    scope = _scope(project, locations)
+    if scope:
+        _sub(activity, "activity-scope", code=scope)
+    _places(activity, project, locations)
+    _sectors(activity, project, vocabulary_uri)
+    _tags(activity, project)
+    _policy_markers(activity, project, vocabulary_uri)
+    _budgets(activity, project)
+    if site_url:
+        link = _sub(activity, "document-link", format="text/html", url=f"{site_url}{project.get_absolute_url()}")
+        _narratives(_sub(link, "title"), titles)
+        _sub(link, "category", code="A12")  # activity web page
+
+
+def with_parts(queryset):
+    return queryset.select_related("proposing_organisation").prefetch_related(
+        "locations__country", "locations__subdivision", "locations__municipality", "themes__term",
+        "markers__marker", "budget_years", "funding__funder", "participants__organisation", "transitions")
+
+
+def activities_document(projects, *, site_url: str = "", prefix: str | None = None,
+                        generated_at: datetime | None = None) -> IatiDocument:
+    """``<iati-activities>`` for ``projects`` (a queryset); projects that are not public are skipped.
+
+    ``site_url`` (e.g. ``https://minga.example.org``) makes vocabulary URIs and links to each
+    project's page; without it they are left out.
+    """
+    prefix = prefix or publisher_ref()
+    site_url = site_url.rstrip("/")
+    generated_at = generated_at or timezone.now()
+    root = etree.Element("iati-activities", {"version": VERSION,
+                                             "generated-datetime": generated_at.isoformat(timespec="seconds")})
+    document = IatiDocument(root=root)
+    for project in with_parts(projects):
+        reason = _why_not(project)
+        if reason:
+            document.skipped.append((project.code, reason))
+            continue
+        _activity(root, project, prefix=prefix, site_url=site_url)
+        document.activities += 1
+    return document
+
+
+def load_schema(schema_dir: Path) -> etree.XMLSchema:
+    """The activity schema from a local folder (it includes iati-common.xsd and imports xml.xsd), offline."""
+    parser = safe_parser()
+    return etree.XMLSchema(etree.parse(str(Path(schema_dir) / "iati-activities-schema.xsd"), parser))
+
+
+def schema_errors(document: IatiDocument | etree._Element, schema: etree.XMLSchema) -> list[str]:
+    root = document.root if isinstance(document, IatiDocument) else document
+    # Validate what a reader receives: the serialised bytes, parsed again.
+    parsed = etree.fromstring(etree.tostring(root), safe_parser())
+    if schema.validate(parsed):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
