@@ -5,8 +5,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from minga.api import finance, reference
+from minga.api import finance, portfolio, reference
 from minga.audit.services import EditConflict
+from minga.portfolio.validation import ProjectInvalid
 
 api = NinjaAPI(
     title="Minga API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("/", reference.router)
 api.add_router("/", finance.router)
+api.add_router("/", portfolio.router)
 
 
 @api.exception_handler(PermissionDenied)
@@ -38,6 +40,11 @@ def not_found(request, error):
 def invalid(request, error):
     detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ProjectInvalid)
+def project_invalid(request, error):
+    return api.create_response(request, {"detail": error.errors}, status=422)
 
 
 @api.exception_handler(EditConflict)
