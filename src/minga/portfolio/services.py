@@ -187,7 +187,7 @@ def project_create(*, user, data: dict, illustrative: bool = False) -> Project:
 @transaction.atomic
 def project_update(*, project: Project, user, data: dict, expected_version: int, reason: str = "") -> Project:
     require(user, Action.CHANGE, project)
-    merged = {**_current(project), **data}
+    merged = {**project_as_input(project), **data}
     scalars, parts = _prepare(merged, complete=project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED))
     organisation = scalars.get("proposing_organisation") or project.proposing_organisation
     scalars["country_id"] = organisation.country_id
@@ -203,7 +203,7 @@ def project_update(*, project: Project, user, data: dict, expected_version: int,
     return _store_parts(updated, changed_parts, funding)
 
 
-def _current(project: Project) -> dict:
+def project_as_input(project: Project) -> dict:
     """The project as service input, for checks on an update that sends only some fields."""
     data = {key: getattr(project, key) for key in SCALAR_FIELDS}
     data["locations"] = [{"country": r.country, "subdivision": r.subdivision, "municipality": r.municipality,
@@ -226,7 +226,7 @@ def _current(project: Project) -> dict:
 def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "") -> Project:
     require_transition(user, project, to_status)
     if to_status == Status.SUBMITTED:
-        errors = check(_current(project), complete=True)
+        errors = check(project_as_input(project), complete=True)
         if errors:
             raise ProjectInvalid(errors)
     if to_status == Status.CHANGES_REQUESTED and not comment.strip():
