@@ -197,4 +197,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+# IATI: the publisher's organisation identifier; it prefixes every iati-identifier of the IATI export.
+# The default is a placeholder registered nowhere: set the one the IATI Registry gives the secretariat.
+MINGA_IATI_PUBLISHER_REF = os.environ.get("MINGA_IATI_PUBLISHER_REF", "XM-QUITO-PROCESS")
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

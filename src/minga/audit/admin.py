@@ -1,8 +1,13 @@
+from django import forms
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 
 class SoftDeleteHistoryAdmin(SimpleHistoryAdmin):
     """Maintenance screens for editable records: history yes, hard delete no (use soft delete)."""
+
+    # Addresses typed without a scheme are read as https (Django 6 changes the default from http).
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return False
