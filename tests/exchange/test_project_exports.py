@@ -191,7 +191,7 @@ def test_iati_never_holds_drafts_or_projects_under_review_even_for_the_secretari
     assert codes["roraima-interiorization"].encode() not in response.content
 
     asked_for_drafts = client_as(users["focal_col"]).get(
-        reverse("portfolio:export", kwargs={"format": "iati"}), {"status": "draft"})
+        reverse("portfolio:export", kwargs={"format": "iati"}), {"status": "draft"}, HTTP_ACCEPT_LANGUAGE="en")
     assert asked_for_drafts.status_code == 404
     assert asked_for_drafts.content.decode() == (
         "No published project matches these filters, and an IATI file must hold at least one.")

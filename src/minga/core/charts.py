@@ -98,3 +98,38 @@ def subdivisions_map_spec(*, topojson_url: str, iso3: str, names: dict[str, str]
                         {"field": "properties.iso_3166_2", "type": "nominal", "title": _("Code")}],
         },
     }
+
+
+def project_territories_map_spec(*, topojson_url: str, countries: list[str], names: dict[str, str],
+                                 highlighted: set[str]) -> dict:
+    """The first-level units of a project's countries; the units the project works in are coloured.
+
+    ``names``: ISO 3166-2 code → name of the units on the map; ``highlighted``: the project's units
+    (a project named only at country level has all the units of that country highlighted).
+    """
+    in_project, other = _("Project territory"), _("Other subdivision")
+    rows = [{"code": code, "name": name, "status": in_project if code in highlighted else other}
+            for code, name in names.items()]
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 340,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "admin1"}},
+        "transform": [
+            {"filter": {"field": "properties.country", "oneOf": sorted(countries)}},
+            {"lookup": "properties.iso_3166_2",
+             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "status"]}},
+            {"calculate": f"datum.status ? datum.status : {_js_string(other)}", "as": "status"},
+            {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
+        ],
+        "projection": {"type": "mercator"},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+        "encoding": {
+            "color": {"field": "status", "type": "nominal", "title": None,
+                      "scale": {"domain": [in_project, other], "range": [ORIGIN_COLOUR, OTHER_COLOUR]},
+                      "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
+                        {"field": "properties.iso_3166_2", "type": "nominal", "title": _("Code")}],
+        },
+    }

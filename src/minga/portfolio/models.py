@@ -111,6 +111,15 @@ class Project(EditableRecord):
             models.Index(fields=["is_public", "status"], name="project_public_status"),
             models.Index(fields=["country", "status"], name="project_country_status"),
             models.Index(fields=["gap_usd"], name="project_gap"),
+            # The catalogue reads, for every matching project, only these columns (visibility, facets kept
+            # in the row, money for the totals, sort keys): from this index, without the wide rows.
+            models.Index(fields=["is_public", "deleted_at", "status", "country", "proposing_organisation", "gap_usd",
+                                 "requested_usd", "secured_usd", "requested_amount", "budget_usd", "published_at",
+                                 "created_at", "code"], name="project_catalogue"),
+            # The catalogue's default order (newest first): a page is read off this index, not sorted.
+            models.Index(fields=["published_at", "created_at"], name="project_newest"),
+            # The latest change dates the data whose catalogue counts are cached (and sorts "my projects").
+            models.Index(fields=["updated_at"], name="project_updated"),
         ]
 
     def __str__(self):
@@ -151,6 +160,8 @@ class ProjectLocation(models.Model):
 
     class Meta:
         ordering = ["country_id", "subdivision_id"]
+        # The catalogue's country and subdivision counts read these per project, from the index alone.
+        indexes = [models.Index(fields=["project", "country", "subdivision"], name="project_location_facets")]
 
     @property
     def level(self) -> str:
@@ -176,6 +187,7 @@ class ProjectMarker(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "marker"], name="project_marker_unique")]
+        indexes = [models.Index(fields=["project", "significance", "marker"], name="project_marker_facets")]
 
 
 class PopulationGroup(models.TextChoices):
@@ -210,6 +222,7 @@ class ProjectPeople(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "dimension", "category"],
                                                name="project_people_unique")]
+        indexes = [models.Index(fields=["project", "dimension", "people", "category"], name="project_people_facets")]
 
     @property
     def category_label(self) -> str:

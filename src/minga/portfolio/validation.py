@@ -122,12 +122,15 @@ def _check_people(data, add):
                 add("people", _("Unknown category “%(category)s”.") % {"category": row["category"]})
         if dimension_rows:
             sums[dimension] = sum(int(row["people"]) for row in dimension_rows)
-    labels = {ProjectPeople.Dimension.POPULATION_GROUP: _("by population group"),
-              ProjectPeople.Dimension.SEX_AGE: _("by sex and age")}
+    # One whole sentence per breakdown, so that each language can word it its own way.
+    messages = {
+        ProjectPeople.Dimension.POPULATION_GROUP: _(
+            "People by population group add up to %(sum)s, not to the total of %(total)s."),
+        ProjectPeople.Dimension.SEX_AGE: _("People by sex and age add up to %(sum)s, not to the total of %(total)s."),
+    }
     for dimension, value in sums.items():
         if total is not None and value != total:
-            add(f"people[{dimension}]", _("People %(breakdown)s add up to %(sum)s, not to the total of %(total)s.") % {
-                "breakdown": labels[dimension], "sum": value, "total": total})
+            add(f"people[{dimension}]", messages[dimension] % {"sum": value, "total": total})
     disabilities = data.get("people_with_disabilities")
     if disabilities is not None and total is not None and disabilities > total:
         add("people_with_disabilities", _("More persons with disabilities than people served."))

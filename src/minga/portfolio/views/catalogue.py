@@ -1,3 +1,92 @@
-"""catalogue pages of the portfolio."""
+"""The public catalogue of projects, the project page and document downloads. Thin: selectors do the reading.
 
-urlpatterns = []
+The catalogue is a GET form: every filtered view has its own address and works without JavaScript.
+With htmx, changing a filter replaces the facets and results only, and the address bar is set to the
+view's clean address (``HX-Push-Url``), so it can be bookmarked and shared like any other.
+"""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import push_url
+
+from minga.accounts import permissions
+from minga.accounts.permissions import Action
+from minga.core import charts
+from minga.portfolio import selectors
+from minga.portfolio.models import ProjectDocument
+
+SORT_LABELS = {
+    "newest": _("Newest first"),
+    "oldest": _("Oldest first"),
+    "gap_desc": _("Largest funding gap"),
+    "gap_asc": _("Smallest funding gap"),
+    "budget_desc": _("Largest budget"),
+    "code": _("Code"),
+}
+
+
+def project_catalogue(request):
+    filters = selectors.ProjectFilters.from_querydict(request.GET)
+    catalogue = selectors.catalogue(request.user, filters, request.GET.get("page") or 1)
+    address = reverse("portfolio:catalogue")
+    page_query = catalogue.query
+    if catalogue.page.number > 1:
+        page_query = f"{page_query}&page={catalogue.page.number}" if page_query else f"page={catalogue.page.number}"
+    context = {
+        "catalogue": catalogue, "filters": filters, "sorts": SORT_LABELS,
+        "address": f"{address}?{page_query}" if page_query else address,
+        "reader_language": selectors.reader_language(),
+    }
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    response = render(request, "portfolio/catalogue_results.html" if partial else "portfolio/catalogue.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    if partial:
+        push_url(response, context["address"])
+    return response
+
+
+def _project_or_404(request, code):
+    project = selectors.project_visible(request.user, code)
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_detail(request, code):
+    project = _project_or_404(request, code)
+    page = selectors.project_page(project)
+    map_spec = None
+    if page.territory_map and page.territory_map["names"]:
+        map_spec = charts.project_territories_map_spec(topojson_url=static("minga/geo/admin1.topo.json"),
+                                                       **page.territory_map)
+    return render(request, "portfolio/project_detail.html", {
+        "project": project, "page": page, "map_spec": map_spec,
+        "reader_language": selectors.reader_language(),
+        # Contacts' e-mail and telephone: only for signed-in users (who may view the project, or they would not be here).
+        "show_contact_details": request.user.is_authenticated,
+        "can_view_history": permissions.can(request.user, Action.VIEW_HISTORY, project),
+    })
+
+
+def document_download(request, code, pk):
+    project = _project_or_404(request, code)
+    document = ProjectDocument.objects.filter(pk=pk, project=project, removed_at__isnull=True).first()
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+urlpatterns = [
+    path("", project_catalogue, name="catalogue"),
+    path("<project_code:code>/", project_detail, name="project_detail"),
+    path("<project_code:code>/documents/<int:pk>/", document_download, name="document_download"),
+]
