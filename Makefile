@@ -41,6 +41,7 @@ test-postgres: install-test
 
 bench: install-test
 	$(BIN)/python bench/permission_filter.py
+	$(BIN)/python bench/portfolio_search.py
 
 clean:
 	rm -rf $(VENV) var

@@ -37,7 +37,7 @@ def template_for(client) -> openpyxl.Workbook:
 def filled(client, rows: dict[int, dict[str, object]]) -> SimpleUploadedFile:
     """The user's own template with ``rows`` (row number → {column key: value}) written into its Projects sheet."""
     workbook = template_for(client)
-    sheet = workbook["Projects"]
+    sheet = workbook.worksheets[1]  # "Projects", named in the user's language
     with translation.override("en"):
         letters = {column.key: openpyxl.utils.get_column_letter(index)
                    for index, column in enumerate(bulk.columns(), start=1)}

@@ -71,33 +71,41 @@ def _js_string(text: str) -> str:
     return json.dumps(text)
 
 
-def subdivisions_map_spec(*, topojson_url: str, iso3: str, names: dict[str, str], highlighted: set[str]) -> dict:
-    """The first-level units of one country; units with a visible figure are coloured."""
-    with_figure, without = _("With a figure of its own"), _("Subdivision")
-    rows = [{"code": code, "name": name, "status": with_figure if code in highlighted else without}
+def _admin1_map(*, topojson_url: str, countries: list[str], names: dict[str, str], highlighted: set[str],
+                marked: str, unmarked: str, unmarked_colour: str, height: int) -> dict:
+    """First-level units of ``countries`` from the committed admin-1 TopoJSON, ``highlighted`` ones coloured."""
+    rows = [{"code": code, "name": name, "status": marked if code in highlighted else unmarked}
             for code, name in names.items()]
     return {
         "$schema": SCHEMA,
         "width": "container",
-        "height": 380,
+        "height": height,
         "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "admin1"}},
         "transform": [
-            {"filter": {"field": "properties.country", "equal": iso3}},
+            {"filter": {"field": "properties.country", "oneOf": sorted(countries)}},
             {"lookup": "properties.iso_3166_2",
              "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "status"]}},
-            {"calculate": f"datum.status ? datum.status : {_js_string(without)}", "as": "status"},
+            {"calculate": f"datum.status ? datum.status : {_js_string(unmarked)}", "as": "status"},
+            {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
         ],
         "projection": {"type": "mercator"},
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
         "encoding": {
             "color": {"field": "status", "type": "nominal", "title": None,
-                      "scale": {"domain": [with_figure, without], "range": [ORIGIN_COLOUR, MEMBER_COLOUR]},
+                      "scale": {"domain": [marked, unmarked], "range": [ORIGIN_COLOUR, unmarked_colour]},
                       "legend": {"orient": "bottom"}},
             "tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
                         {"field": "properties.iso_3166_2", "type": "nominal", "title": _("Code")}],
         },
     }
+
+
+def subdivisions_map_spec(*, topojson_url: str, iso3: str, names: dict[str, str], highlighted: set[str]) -> dict:
+    """The first-level units of one country; units with a visible figure are coloured."""
+    return _admin1_map(topojson_url=topojson_url, countries=[iso3], names=names, highlighted=highlighted,
+                       marked=_("With a figure of its own"), unmarked=_("Subdivision"),
+                       unmarked_colour=MEMBER_COLOUR, height=380)
 
 
 def project_territories_map_spec(*, topojson_url: str, countries: list[str], names: dict[str, str],
@@ -107,29 +115,6 @@ def project_territories_map_spec(*, topojson_url: str, countries: list[str], nam
     ``names``: ISO 3166-2 code → name of the units on the map; ``highlighted``: the project's units
     (a project named only at country level has all the units of that country highlighted).
     """
-    in_project, other = _("Project territory"), _("Other subdivision")
-    rows = [{"code": code, "name": name, "status": in_project if code in highlighted else other}
-            for code, name in names.items()]
-    return {
-        "$schema": SCHEMA,
-        "width": "container",
-        "height": 340,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "admin1"}},
-        "transform": [
-            {"filter": {"field": "properties.country", "oneOf": sorted(countries)}},
-            {"lookup": "properties.iso_3166_2",
-             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "status"]}},
-            {"calculate": f"datum.status ? datum.status : {_js_string(other)}", "as": "status"},
-            {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
-        ],
-        "projection": {"type": "mercator"},
-        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
-        "encoding": {
-            "color": {"field": "status", "type": "nominal", "title": None,
-                      "scale": {"domain": [in_project, other], "range": [ORIGIN_COLOUR, OTHER_COLOUR]},
-                      "legend": {"orient": "bottom"}},
-            "tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
-                        {"field": "properties.iso_3166_2", "type": "nominal", "title": _("Code")}],
-        },
-    }
+    return _admin1_map(topojson_url=topojson_url, countries=countries, names=names, highlighted=highlighted,
+                       marked=_("Project territory"), unmarked=_("Other subdivision"),
+                       unmarked_colour=OTHER_COLOUR, height=340)

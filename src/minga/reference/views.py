@@ -88,9 +88,25 @@ def organisation_detail(request, pk):
     })
 
 
-def _conflict(request, form, error: EditConflict):
-    form.add_error(None, str(error))
-    return {"conflict": error.instance}
+def _edit(request, *, instance, form_class, save, template: str, context: dict):
+    """The edit flow shared by the reference forms: a stale version shows the conflict, nothing is lost.
+
+    ``save(changes, expected_version, reason)`` calls the record's service.
+    """
+    permissions.require(request.user, Action.CHANGE, instance)
+    form = form_class(request.POST or None, instance=type(instance).objects.get(pk=instance.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.changes(), form.cleaned_data["version"] or 0, request.POST.get("reason", ""))
+        except EditConflict as error:
+            form.add_error(None, str(error))
+            context = {**context, "conflict": error.instance}
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(instance)
+    return render(request, template, {"form": form, **context})
 
 
 @login_required
@@ -112,22 +128,11 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, pk):
     organisation = _organisation_or_404(request, pk)
-    permissions.require(request.user, Action.CHANGE, organisation)
-    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                organisation=organisation, user=request.user, changes=form.changes(),
-                expected_version=form.cleaned_data["version"] or 0, reason=request.POST.get("reason", ""))
-        except EditConflict as error:
-            extra = _conflict(request, form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(organisation)
-    return render(request, "reference/organisation_form.html", {"form": form, "organisation": organisation, **extra})
+    return _edit(request, instance=organisation, form_class=OrganisationForm,
+                 template="reference/organisation_form.html", context={"organisation": organisation},
+                 save=lambda changes, version, reason: services.organisation_update(
+                     organisation=organisation, user=request.user, changes=changes, expected_version=version,
+                     reason=reason))
 
 
 @login_required
@@ -148,21 +153,10 @@ def figure_create(request):
 @login_required
 def figure_edit(request, pk):
     figure = get_object_or_404(PopulationFigure, pk=pk)
-    permissions.require(request.user, Action.CHANGE, figure)
-    form = PopulationFigureForm(request.POST or None, instance=PopulationFigure.objects.get(pk=pk))
-    extra = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.population_figure_update(figure=figure, user=request.user, changes=form.changes(),
-                                              expected_version=form.cleaned_data["version"] or 0)
-        except EditConflict as error:
-            extra = _conflict(request, form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(figure)
-    return render(request, "reference/figure_form.html", {"form": form, "figure": figure, **extra})
+    return _edit(request, instance=figure, form_class=PopulationFigureForm,
+                 template="reference/figure_form.html", context={"figure": figure},
+                 save=lambda changes, version, reason: services.population_figure_update(
+                     figure=figure, user=request.user, changes=changes, expected_version=version, reason=reason))
 
 
 @login_required
