@@ -147,7 +147,9 @@ def fill(count: int, seed: int) -> None:
             requested_amount=requested,
             budget_usd=budget if converted else None, requested_usd=requested if converted else None,
             secured_usd=secured if converted else None, gap_usd=requested - secured if converted else None,
-            conversion_note="" if converted else "budget not converted: no rate for VES",
+            conversions=[] if converted else [{
+                "what": "budget", "amount": f"{budget}", "currency": "VES", "value_date": "2026-01-02",
+                "rate": None, "rate_date": None, "source": "", "problem": "no_rate"}],
             people_total=1000, search_text=normalise_text(" ".join(
                 (code, title_es, title_pt, title_en, summary_es, summary_pt, summary_en))),
             published_at=when if public else None, submitted_at=when if status != "draft" else None))

@@ -185,3 +185,23 @@ def test_history_shows_how_the_parts_changed(users):
 def test_search_text_finds_any_language_without_accents(users):
     project = services.project_create(user=users["focal_col"], data=complete_data(title_en="Integração local"))
     assert "acolhimento de mulheres" in project.search_text and "integracao local" in project.search_text
+
+
+def test_conversion_note_reads_in_each_readers_language(users):
+    from django.utils import translation
+
+    project = services.project_create(user=users["focal_col"], data=complete_data(funding=[
+        {"funder": Organisation.objects.get(load_key="organisation:gac"), "amount": Decimal("1000"),
+         "currency": "VES", "value_date": date(2026, 2, 1)}]))
+    assert project.conversions == [
+        {"what": "budget", "amount": "800000000", "currency": "COP", "value_date": "2026-01-15", "rate": "4000",
+         "rate_date": "2026-01-02", "source": "Minga: Demonstration data: illustrative, not a real figure",
+         "problem": ""},
+        {"what": "secured", "amount": "1000", "currency": "VES", "value_date": "2026-02-01", "rate": None,
+         "rate_date": None, "source": "", "problem": "no_rate"}]
+    assert project.conversion_note.startswith("COP at 4000 per USD (2026-01-02, Minga: Demonstration data")
+    with translation.override("es"):
+        assert project.conversion_note == (
+            "COP a 4000 por USD (2026-01-02, Minga: Demonstration data: illustrative, not a real figure); "
+            "1000 VES asegurados no convertidos: no hay tipo de cambio para VES: la secretaría puede agregarlo a "
+            "la tabla de tipos de cambio")

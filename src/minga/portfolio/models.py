@@ -6,6 +6,8 @@ total 100, people totals that add up, budget years that add up to the budget —
 ``minga.portfolio.validation`` before anything is saved, so that a project is never half-written.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
+from minga.reference import money
 from minga.reference.models import (
     Country, Marker, Municipality, Organisation, Significance, Subdivision, Term,
 )
@@ -80,7 +83,8 @@ class Project(EditableRecord):
                                       blank=True, editable=False)
     gap_usd = models.DecimalField(_("funding gap (USD)"), max_digits=18, decimal_places=2, null=True,
                                   blank=True, editable=False)
-    conversion_note = models.CharField(_("conversion"), max_length=300, blank=True, editable=False)
+    # How each amount was converted or why it could not be: plain data, worded per reader (conversion_note).
+    conversions = models.JSONField(_("conversion"), default=list, blank=True, editable=False)
 
     people_total = models.PositiveIntegerField(_("people served"), null=True, blank=True)
     people_with_disabilities = models.PositiveIntegerField(_("of whom persons with disabilities"),
@@ -144,6 +148,25 @@ class Project(EditableRecord):
     @property
     def summary(self) -> str:
         return self.text_in("summary")[0]
+
+    @property
+    def conversion_note(self) -> str:
+        """How the amounts were converted to US dollars, in the reader's language."""
+        notes = []
+        for item in self.conversions or []:
+            value_date = date.fromisoformat(item["value_date"]) if item.get("value_date") else None
+            if item.get("rate"):
+                notes.append(_("%(currency)s at %(rate)s per USD (%(date)s, %(source)s)") % {
+                    "currency": item["currency"], "rate": item["rate"], "date": item["rate_date"],
+                    "source": money.source_text(item["source"])})
+                continue
+            reason = money.problem_text(item["problem"], currency=item["currency"], value_date=value_date)
+            if item["what"] == "budget":
+                notes.append(_("budget not converted: %(reason)s") % {"reason": reason})
+            else:
+                notes.append(_("secured %(amount)s %(currency)s not converted: %(reason)s") % {
+                    "amount": item["amount"], "currency": item["currency"], "reason": reason})
+        return "; ".join(notes)
 
 
 class ProjectLocation(models.Model):

@@ -59,20 +59,15 @@ def _next_code(country_iso3: str, year: int) -> str:
 
 
 def _money(project: Project, funding_rows: list[dict]) -> dict:
-    """USD figures and a note on how they were converted; unconvertible amounts stay None."""
-    notes, values = [], {"budget_usd": None, "requested_usd": None, "secured_usd": None, "gap_usd": None}
+    """USD figures and how they were converted (``conversions``); unconvertible amounts stay None."""
+    conversions, values = [], {"budget_usd": None, "requested_usd": None, "secured_usd": None, "gap_usd": None}
     if project.budget_amount is not None and project.budget_currency and project.budget_value_date:
         budget = to_usd(project.budget_amount, project.budget_currency, project.budget_value_date)
         values["budget_usd"] = budget.usd
-        if budget.converted:
-            if project.budget_currency != "USD":
-                notes.append(_("%(currency)s at %(rate)s per USD (%(date)s, %(source)s)") % {
-                    "currency": budget.currency, "rate": f"{budget.rate.quantize(Decimal('0.0001')).normalize():f}",
-                    "date": budget.rate_date.isoformat(), "source": budget.rate_source})
-            if project.requested_amount is not None:
-                values["requested_usd"] = (project.requested_amount / budget.rate).quantize(Decimal("0.01"))
-        else:
-            notes.append(_("budget not converted: %(reason)s") % {"reason": budget.reason})
+        if budget.converted and project.requested_amount is not None:
+            values["requested_usd"] = (project.requested_amount / budget.rate).quantize(Decimal("0.01"))
+        if budget.currency != "USD" or not budget.converted:
+            conversions.append(_conversion_record("budget", budget))
     secured, unconverted = Decimal(0), 0
     for row in funding_rows:
         conversion = to_usd(row["amount"], row["currency"], row["value_date"])
@@ -81,16 +76,26 @@ def _money(project: Project, funding_rows: list[dict]) -> dict:
             secured += conversion.usd
         else:
             unconverted += 1
-            notes.append(_("secured %(amount)s %(currency)s not converted: %(reason)s") % {
-                "amount": f"{conversion.amount:f}", "currency": conversion.currency, "reason": conversion.reason})
+            conversions.append(_conversion_record("secured", conversion))
     if not unconverted:
         values["secured_usd"] = secured.quantize(Decimal("0.01"))
     if values["requested_usd"] is not None:
         # The gap is what was asked for and is not yet covered; unknown while anything is unconverted.
         values["gap_usd"] = (max(values["requested_usd"] - secured, Decimal(0)).quantize(Decimal("0.01"))
                              if not unconverted else None)
-    values["conversion_note"] = "; ".join(notes)[:300]
+    values["conversions"] = conversions
     return values
+
+
+def _conversion_record(what: str, conversion) -> dict:
+    """A conversion as plain data (JSON): Project.conversion_note words it in the reader's language."""
+    return {
+        "what": what, "amount": f"{conversion.amount:f}", "currency": conversion.currency,
+        "value_date": conversion.value_date.isoformat(),
+        "rate": f"{conversion.rate.quantize(Decimal('0.0001')).normalize():f}" if conversion.rate else None,
+        "rate_date": conversion.rate_date.isoformat() if conversion.rate_date else None,
+        "source": conversion.source, "problem": conversion.problem,
+    }
 
 
 def describe_parts(parts: dict) -> str:

@@ -27,12 +27,38 @@ class Conversion:
     usd: Decimal | None
     rate: Decimal | None = None  # units of ``currency`` per US dollar
     rate_date: date | None = None
-    rate_source: str = ""
-    reason: str = ""  # why it could not be converted
+    source: str = ""  # ECB, or the rate table's source as text
+    problem: str = ""  # NO_RATE or NO_RATE_BEFORE_DATE when it could not be converted
 
     @property
     def converted(self) -> bool:
         return self.usd is not None
+
+    @property
+    def rate_source(self) -> str:
+        return source_text(self.source)
+
+    @property
+    def reason(self) -> str:
+        return problem_text(self.problem, currency=self.currency, value_date=self.value_date)
+
+
+# Kept as codes, not sentences, so that a stored conversion reads in each reader's language.
+ECB = "ecb"
+NO_RATE, NO_RATE_BEFORE_DATE = "no_rate", "no_rate_before_date"
+
+
+def source_text(source: str) -> str:
+    return _("European Central Bank reference rate") if source == ECB else source
+
+
+def problem_text(problem: str, *, currency: str, value_date: date | None) -> str:
+    if problem == NO_RATE_BEFORE_DATE:
+        return _("no %(currency)s rate on or before %(date)s in the rate table") % {
+            "currency": currency, "date": value_date.isoformat() if value_date else "?"}
+    if problem == NO_RATE:
+        return _("no rate for %(currency)s: the secretariat can add one to the rate table") % {"currency": currency}
+    return ""
 
 
 @lru_cache(maxsize=1)
@@ -71,10 +97,6 @@ def to_usd(amount: Decimal | int | str, currency: str, value_date: date) -> Conv
     if ecb is not None:
         rate, rate_date = ecb
         usd = (amount / rate).quantize(CENT, ROUND_HALF_UP)
-        return Conversion(amount, currency, value_date, usd, rate, rate_date, _("European Central Bank reference rate"))
-    if ExchangeRate.objects.filter(currency=currency).exists():
-        reason = _("no %(currency)s rate on or before %(date)s in the rate table") % {
-            "currency": currency, "date": value_date.isoformat()}
-    else:
-        reason = _("no rate for %(currency)s: the secretariat can add one to the rate table") % {"currency": currency}
-    return Conversion(amount, currency, value_date, None, reason=reason)
+        return Conversion(amount, currency, value_date, usd, rate, rate_date, ECB)
+    problem = NO_RATE_BEFORE_DATE if ExchangeRate.objects.filter(currency=currency).exists() else NO_RATE
+    return Conversion(amount, currency, value_date, None, problem=problem)
