@@ -9,15 +9,10 @@ against the same list without any filter (the reference), in the same process an
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from scratch import scratch_database
 
 
 def main():
@@ -26,22 +21,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="minga-bench-")
-    os.environ.setdefault("MINGA_VAR_DIR", scratch)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minga.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        call_command("migrate", verbosity=0)
+    with scratch_database() as connection:
         run(args, connection.vendor)
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 def run(args, vendor):

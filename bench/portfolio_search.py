@@ -20,17 +20,13 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from scratch import scratch_database
 
 TARGET_P95_MS = 100
 
@@ -74,27 +70,8 @@ def main():
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="minga-bench-")
-    os.environ.setdefault("MINGA_VAR_DIR", scratch)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minga.settings"
-    import django
-    from django.conf import settings
-
-    if not os.environ.get("DATABASE_URL"):
-        # A database file as in production (the test runner's default would be in memory).
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(Path(scratch) / "bench.sqlite3")}
-    settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        call_command("migrate", verbosity=0)
+    with scratch_database() as connection:
         run(args, connection)
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 def fill(count: int, seed: int) -> None:
