@@ -98,28 +98,33 @@ def _conversion_record(what: str, conversion) -> dict:
     }
 
 
+def _share(row) -> str:
+    return f"{Decimal(row['percentage']).normalize():f}%"
+
+
+def _territory(row) -> str:
+    unit = row.get("municipality") or row.get("subdivision")
+    code = unit.pcode if row.get("municipality") else unit.code if unit else row["country"].iso3
+    return f"{code} {_share(row)}"
+
+
+# One line per kind of part: its heading and how one part is written (codes, not translated labels).
+PART_LINES = (
+    ("locations", "territories", _territory),
+    ("themes", "themes", lambda r: f"{r['term'].code} {_share(r)}"),
+    ("markers", "markers", lambda r: f"{r['marker'].code} {r['significance']}"),
+    ("people", "people", lambda r: f"{r['category']} {r['people']}"),
+    ("budget_years", "budget years", lambda r: f"{r['year']} {Decimal(r['amount']):f}"),
+    ("funding", "secured", lambda r: f"{r['funder']} {Decimal(r['amount']):f} {r['currency']}"),
+    ("participants", "participants", lambda r: f"{r['organisation']} ({r['role']})"),
+    ("contacts", "contacts", lambda r: r["name"]),
+)
+
+
 def describe_parts(parts: dict) -> str:
     """One line per kind of part, stable in order, in plain words (codes rather than translated labels)."""
-    lines = []
-    if parts.get("locations"):
-        lines.append("territories: " + ", ".join(
-            f"{(r.get('municipality') and r['municipality'].pcode) or (r.get('subdivision') and r['subdivision'].code) or r['country'].iso3} {Decimal(r['percentage']).normalize():f}%"
-            for r in parts["locations"]))
-    if parts.get("themes"):
-        lines.append("themes: " + ", ".join(f"{r['term'].code} {Decimal(r['percentage']).normalize():f}%" for r in parts["themes"]))
-    if parts.get("markers"):
-        lines.append("markers: " + ", ".join(f"{r['marker'].code} {r['significance']}" for r in parts["markers"]))
-    if parts.get("people"):
-        lines.append("people: " + ", ".join(f"{r['category']} {r['people']}" for r in parts["people"]))
-    if parts.get("budget_years"):
-        lines.append("budget years: " + ", ".join(f"{r['year']} {Decimal(r['amount']):f}" for r in parts["budget_years"]))
-    if parts.get("funding"):
-        lines.append("secured: " + ", ".join(f"{r['funder']} {Decimal(r['amount']):f} {r['currency']}" for r in parts["funding"]))
-    if parts.get("participants"):
-        lines.append("participants: " + ", ".join(f"{r['organisation']} ({r['role']})" for r in parts["participants"]))
-    if parts.get("contacts"):
-        lines.append("contacts: " + ", ".join(r["name"] for r in parts["contacts"]))
-    return "\n".join(lines)
+    return "\n".join(f"{heading}: " + ", ".join(write(row) for row in parts[key])
+                     for key, heading, write in PART_LINES if parts.get(key))
 
 
 def _write_parts(project: Project, data: dict) -> None:
