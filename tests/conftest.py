@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from minga.accounts.models import User
 from minga.core.demo import load_demo
+from minga.portfolio.facet_index import INDEX
 
 ROLE_USERNAMES = {
     "secretariat": "secretaria",
@@ -32,6 +33,15 @@ def collected_static(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
+
+
+@pytest.fixture(autouse=True)
+def fresh_facet_index():
+    """The catalogue's facet index lives as long as the process and follows the data forwards. A test's
+    rollback takes the data back in time, which committed data never does: each test starts afresh."""
+    INDEX.forget()
+    yield
+    INDEX.forget()
 
 
 @pytest.fixture

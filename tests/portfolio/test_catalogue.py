@@ -19,8 +19,8 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()
+def fresh_labels():
+    cache.clear()  # names cached per language
     yield
     cache.clear()
 

@@ -17,8 +17,8 @@ PUBLIC = ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()  # counts are cached per state of the data; each test starts from none
+def fresh_labels():
+    cache.clear()  # names of countries, terms and markers are cached per language; each test reads them afresh
     yield
     cache.clear()
 
@@ -162,7 +162,7 @@ def test_a_project_that_cannot_be_converted_is_counted_apart_never_as_zero(users
 
 
 def test_counts_follow_a_change_of_the_data(users):
-    assert catalogue(None, ProjectFilters()).totals.projects == 3  # now cached
+    assert catalogue(None, ProjectFilters()).totals.projects == 3  # now indexed
     unconvertible_published_project(users["secretariat"])
     assert catalogue(None, ProjectFilters()).totals.projects == 4
 
@@ -204,18 +204,6 @@ def test_pages_and_a_page_past_the_end(users, monkeypatch):
     for number, expected in ((2, ["PQ-PER-2026-0001"]), (9, ["PQ-PER-2026-0001"]),
                              ("x", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"])):
         assert [p.code for p in catalogue(None, ProjectFilters(sort="code"), number).page] == expected
-
-
-@pytest.mark.parametrize("query", ["", "marker=gender&group=host_community", "country=COL&country=ECU",
-                                   "q=centros", "sort=gap_asc", "axis=socioeconomic-integration&sort=code"])
-def test_a_large_result_is_paged_alike(monkeypatch, query):
-    from minga.portfolio import selectors
-
-    filters = ProjectFilters.from_querydict(QueryDict(query))
-    small = [p.code for p in catalogue(None, filters).page]
-    cache.clear()  # the page's keys are cached with the counts
-    monkeypatch.setattr(selectors, "LARGE_RESULT", 0)  # read in index order with EXISTS, as for many projects
-    assert [p.code for p in catalogue(None, filters).page] == small
 
 
 def test_per_page_is_25():

@@ -115,14 +115,15 @@ class Project(EditableRecord):
             models.Index(fields=["is_public", "status"], name="project_public_status"),
             models.Index(fields=["country", "status"], name="project_country_status"),
             models.Index(fields=["gap_usd"], name="project_gap"),
-            # The catalogue reads, for every matching project, only these columns (visibility, facets kept
-            # in the row, money for the totals, sort keys): from this index, without the wide rows.
+            # Every column the SQL filters (API list, exports) and visibility test, so that the database
+            # can answer them without reading the wide rows. The catalogue page counts from the facet index.
             models.Index(fields=["is_public", "deleted_at", "status", "country", "proposing_organisation", "gap_usd",
                                  "requested_usd", "secured_usd", "requested_amount", "budget_usd", "published_at",
                                  "created_at", "code"], name="project_catalogue"),
-            # The catalogue's default order (newest first): a page is read off this index, not sorted.
+            # The default order (newest first) of the API's list and the exports: read off this index.
             models.Index(fields=["published_at", "created_at"], name="project_newest"),
-            # The latest change dates the data whose catalogue counts are cached (and sorts "my projects").
+            # The latest change dates the data for the facet index, which then reads the changes since
+            # (and it sorts "my projects").
             models.Index(fields=["updated_at"], name="project_updated"),
         ]
 

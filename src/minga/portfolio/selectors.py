@@ -1,31 +1,29 @@
 """Reads of the portfolio, with visibility applied: the catalogue's filters, "my projects", the review queue.
 
-The catalogue (``catalogue``) answers one filtered view in a fixed, small number of queries,
-whatever the number of projects: the matching set is one SQL expression (filters on the parts are
-``pk IN (subquery)``, so nothing is joined twice and no project repeats), and the page, the facet
-counts and the totals are computed over it by the database — see docs/benchmarks.md for what that
-costs at 20,000 projects.
+``projects_matching`` states every filter of the catalogue in SQL (the API's list and the exports
+read it). The catalogue page (``catalogue``) computes the same filtered view, with its facet counts,
+totals and one page, from the facet index kept in memory (``facet_index``). It starts from the
+permission module's ``visible`` queryset, and a test holds the two to the same results. See
+docs/benchmarks.md for what each costs at 20,000 projects.
 """
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language, gettext, override
 
 from minga.accounts import permissions
+from minga.portfolio.facet_entries import AXES, GAP_RANGES, LINES
+from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import (
     PopulationGroup, Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme, SexAge, Status,
 )
 from minga.portfolio.services import normalise_text
-from minga.reference.models import Country, Marker, Organisation, OrganisationType, Subdivision, Term
-
-AXES, LINES = "quito-axes", "lines-of-work-2023"
+from minga.reference.models import Country, Marker, OrganisationType, Subdivision, Term
 
 SORTS = {
     "newest": ("-published_at", "-created_at", "-pk"),
@@ -107,12 +105,11 @@ def projects_visible(user) -> QuerySet:
     return permissions.visible(user, Project.objects.all())
 
 
-def projects_matching(user, filters: ProjectFilters, *, correlated: bool = False) -> QuerySet:
+def projects_matching(user, filters: ProjectFilters) -> QuerySet:
     """The visible projects that pass every filter, unordered, each once.
 
-    A filter on a part is ``pk IN (subquery)``: the database starts from the few parts that match.
-    ``correlated`` writes it ``EXISTS (…)`` instead, for a page of a large result read in the order
-    of an index: the database walks the index and stops after one page.
+    A filter on a part is ``pk IN (subquery)``: no project repeats, and the database starts from the
+    few parts that match.
     """
     queryset = projects_visible(user)
     if filters.q:
@@ -120,8 +117,6 @@ def projects_matching(user, filters: ProjectFilters, *, correlated: bool = False
             queryset = queryset.filter(search_text__contains=word)
 
     def having(model, **conditions):
-        if correlated:
-            return Q(Exists(model.objects.filter(project_id=OuterRef("pk"), **conditions)))
         return Q(pk__in=model.objects.filter(**conditions).values("project_id"))
 
     if filters.country:
@@ -175,20 +170,10 @@ def review_queue(user) -> QuerySet:
 
 PER_PAGE = 25
 
-# Funding-gap ranges offered as a facet (USD), each [minimum, maximum); None is open-ended.
-GAP_RANGES: tuple[tuple[int | None, int | None], ...] = (
-    (None, 100_000), (100_000, 500_000), (500_000, 1_000_000), (1_000_000, 5_000_000), (5_000_000, None),
-)
+# GAP_RANGES (facet_entries): funding-gap ranges offered as a facet (USD), each [minimum, maximum); None is open.
 SUBDIVISIONS_SHOWN = 25  # with no country chosen, only the subdivisions with most projects are listed
-LARGE_RESULT = 1000  # from this many matching projects, a page is read by walking the sort's index
-COUNTS_CACHE_SECONDS = 600  # facet counts and totals of a matching set, while the data stays as it was
+LABELS_CACHE_SECONDS = 600  # names of countries, subdivisions, terms and markers per language
 CENT = Decimal("0.01")
-
-# What the catalogue reads of each matching project, besides its key: the facets kept in the project row,
-# the money for the totals and the sort keys. The index "project_catalogue" holds exactly these columns
-# (and those the visibility rules test), so that the database finds them without reading the wide rows.
-BASE_FIELDS = ("pk", "status", "proposing_organisation_id", "requested_amount", "requested_usd", "secured_usd",
-               "gap_usd")  # and the sort's own fields
 
 
 def _ordering(sort: str) -> list[tuple[str, bool]]:
@@ -272,117 +257,6 @@ def reader_language() -> str:
     return (get_language() or "es")[:2]
 
 
-def _counting_sql(matching: QuerySet, *, sort: str, offset: int, with_page: bool) -> tuple[str, list]:
-    """One statement for a whole filtered view: the matching projects are selected once (a WITH clause)
-    and every count and sum (and ``with_page``, the page's keys) are read from that set in one UNION ALL.
-
-    Rows are (facet, key, n). The statement is assembled from the ORM's own SQL for the matching set
-    (visibility and filters stay in ``projects_matching``) and plain SQL over the part tables.
-    """
-    quote = connection.ops.quote_name
-    selected = list(dict.fromkeys([*BASE_FIELDS, *(name for name, _descending in _ordering(sort))]))
-    base_sql, base_params = matching.order_by().values(*selected).query.get_compiler(using=matching.db).as_sql()
-    columns = {name: quote(name) for name in selected}  # values() names the columns after the fields
-
-    def table(model):
-        return quote(model._meta.db_table)
-
-    def column(model, name):
-        return quote(model._meta.get_field(name).column)
-
-    converted = f"{columns['gap_usd']} IS NOT NULL"
-    order = ", ".join(f"{columns[name]} {'DESC' if descending else 'ASC'} NULLS LAST"
-                      for name, descending in _ordering(sort))
-    branches = [f"SELECT 'status' AS facet, {columns['status']} AS facet_key, COUNT(*) AS n FROM catalogue_base "
-                f"GROUP BY {columns['status']}"]
-    if with_page:  # the keys of the page's rows, numbered in the chosen order
-        branches.append(
-            f"SELECT * FROM (SELECT 'page', CAST({columns['pk']} AS VARCHAR(20)), ROW_NUMBER() OVER (ORDER BY {order}) "
-            f"FROM catalogue_base ORDER BY {order} LIMIT {PER_PAGE} OFFSET {int(offset)}) AS page_rows")
-    organisation_type = column(Organisation, "organisation_type")
-    gap = columns["gap_usd"]
-
-    def within(low, high):  # GAP_RANGES are constants of this module, never user input
-        bounds = ([f"{gap} >= {int(low)}"] if low is not None else []) + (
-            [f"{gap} < {int(high)}"] if high is not None else [])
-        return " AND ".join(bounds)
-
-    cases = " ".join(f"WHEN {within(low, high)} THEN '{i}'" for i, (low, high) in enumerate(GAP_RANGES))
-    branches += [
-        f"SELECT 'organisation_type', o.{organisation_type}, COUNT(*) FROM catalogue_base b "
-        f"JOIN {table(Organisation)} o ON o.{quote('id')} = b.{columns['proposing_organisation_id']} "
-        f"GROUP BY o.{organisation_type}",
-        f"SELECT 'gap_range', CASE {cases} END, COUNT(*) FROM catalogue_base WHERE {converted} GROUP BY 2",
-        f"SELECT 'converted', '', COUNT(*) FROM catalogue_base WHERE {converted}",
-        f"SELECT 'not_converted', '', COUNT(*) FROM catalogue_base WHERE ({columns['requested_amount']} IS NOT NULL "
-        f"AND {columns['requested_usd']} IS NULL) OR {columns['secured_usd']} IS NULL",
-        *(f"SELECT 'sum', '{name}', SUM({columns[name + '_usd']}) FROM catalogue_base WHERE {converted}"
-          for name in ("requested", "secured", "gap")),
-        *_part_branches(columns["pk"], column, table),
-    ]
-    # Selected once, read by every branch: MATERIALIZED says so where the database knows the word
-    # (PostgreSQL 12+, SQLite 3.35+); both materialise a WITH clause that is used more than once anyway.
-    materialised = "MATERIALIZED " if _knows_materialized() else ""
-    sql = f"WITH catalogue_base AS {materialised}({base_sql}) " + " UNION ALL ".join(branches)
-    return sql, list(base_params)
-
-
-def _part_branches(pk: str, column, table) -> list[str]:
-    """The facets kept in part tables, counted over the matching set (``catalogue_base``).
-
-    A country or subdivision can repeat over the levels of one project: each (project, value) pair
-    is taken once, then counted; a term, a marker and a population group are given once per project
-    (unique constraints). SQLite is asked ``project IN (matching set)``, which it answers from the
-    matching projects through the parts' indexes; PostgreSQL is handed the set as one array, which
-    it reads the parts' indexes with, where a join or ``IN`` lead it to hash or sort whole part
-    tables (measured in docs/benchmarks.md).
-    """
-    as_array = connection.vendor == "postgresql"
-
-    def within(alias, model):
-        project = f"{alias}.{column(model, 'project')}"
-        if as_array:
-            return f"{table(model)} {alias} WHERE {project} = ANY(ARRAY(SELECT {pk} FROM catalogue_base))"
-        return f"{table(model)} {alias} WHERE {project} IN (SELECT {pk} FROM catalogue_base)"
-
-    location, theme = ProjectLocation, ProjectTheme
-    subdivision = f"l.{column(location, 'subdivision')}"
-    return [
-        f"SELECT 'country', s.key, COUNT(*) FROM (SELECT DISTINCT l.{column(location, 'project')} AS project, "
-        f"l.{column(location, 'country')} AS key FROM {within('l', location)}) s GROUP BY s.key",
-        f"SELECT 'subdivision', s.key, COUNT(*) FROM (SELECT DISTINCT l.{column(location, 'project')} AS project, "
-        f"{subdivision} AS key FROM {within('l', location)} AND {subdivision} IS NOT NULL) s GROUP BY s.key",
-        f"SELECT 'term', CAST(t.{column(theme, 'term')} AS VARCHAR(20)), COUNT(*) FROM {within('t', theme)} "
-        f"GROUP BY t.{column(theme, 'term')}",
-        f"SELECT 'marker', m.{column(ProjectMarker, 'marker')}, COUNT(*) FROM {within('m', ProjectMarker)} "
-        f"AND m.{column(ProjectMarker, 'significance')} >= 1 GROUP BY m.{column(ProjectMarker, 'marker')}",
-        f"SELECT 'group', g.{column(ProjectPeople, 'category')}, COUNT(*) FROM {within('g', ProjectPeople)} "
-        f"AND g.{column(ProjectPeople, 'dimension')} = '{ProjectPeople.Dimension.POPULATION_GROUP}' "
-        f"AND g.{column(ProjectPeople, 'people')} > 0 GROUP BY g.{column(ProjectPeople, 'category')}",
-    ]
-
-
-def _knows_materialized() -> bool:
-    if connection.vendor == "postgresql":
-        return True
-    if connection.vendor == "sqlite":
-        return connection.Database.sqlite_version_info >= (3, 35, 0)
-    return False
-
-
-def _run(sql: str, params: list) -> dict[str, dict[str, object]]:
-    results: dict[str, dict[str, object]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for facet, key, n in cursor.fetchall():
-            results.setdefault(facet, {})[key] = n
-    return results
-
-
-def _decimal(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
-
-
 def _labelled(obj, reader: str) -> tuple[str, str]:
     text, language = obj.label_in(reader)
     return text, "" if language == reader else language
@@ -412,7 +286,7 @@ def _reference_labels(reader: str) -> _ReferenceLabels:
             subdivisions={code: (name, iso3) for code, name, iso3 in Subdivision.objects.values_list(
                 "code", "name", "country_id")},
             terms=terms, markers=[(m.code, *_labelled(m, reader)) for m in Marker.objects.order_by("position")])
-        cache.set(key, labels, COUNTS_CACHE_SECONDS)
+        cache.set(key, labels, LABELS_CACHE_SECONDS)
     return labels
 
 
@@ -522,73 +396,31 @@ def _page_number(raw) -> int:
         return 1
 
 
-def _page_ids(rows: dict) -> list[int]:
-    return [int(key) for key, _n in sorted(rows.get("page", {}).items(), key=lambda item: item[1])]
-
-
-def _counts_key(matching: QuerySet) -> str:
-    """The cache key of a matching set's counts: its SQL (filters and visibility) and the data's version.
-
-    Every write to a project goes through the services, which save the project (its ``updated_at``)
-    with its parts; a new or changed project therefore changes the version and the key. Counts that
-    only a change elsewhere could alter (an organisation's type) live ``COUNTS_CACHE_SECONDS`` at most.
-    """
-    sql, params = matching.order_by().values("pk").query.get_compiler(using=matching.db).as_sql()
-    projects = Project.all_objects.using(matching.db)
-    version = (projects.aggregate(latest=Max("updated_at"))["latest"], projects.count())
-    digest = hashlib.sha256(repr((matching.db, sql, params, version)).encode()).hexdigest()
-    return f"portfolio:catalogue-counts:{digest}"
-
-
-def _page_keys(matching: QuerySet, sort: str, number: int) -> list[int]:
-    """The keys of one page, straight from the table's indexes (an index on the sort key stops at the page)."""
-    offset = (number - 1) * PER_PAGE
-    return list(matching.order_by(*ordering_expressions(sort)).values_list("pk", flat=True)[offset:offset + PER_PAGE])
-
-
 def catalogue(user, filters: ProjectFilters, page_number=1) -> Catalogue:
     """One filtered view of the catalogue as the page shows it: a page of rows, facet counts and totals.
 
     Facet counts are over the current result set: for each value, how many of these projects have it.
-    Queries, whatever the number of projects: two to date the data (the cache key); unless the
-    counts are cached for this matching set and this state of the data, one statement that selects
-    the matching projects once and returns every count and the totals (``_counting_sql``); unless
-    cached too, one for the page's keys — inside that statement when there are search words, so
-    that the text is scanned once; one for the page's rows and one for their territories. Names of
-    countries, subdivisions, terms and markers come from a cached table (``_reference_labels``).
+    The facet index computes the counts, the totals and the page's keys (it dates the data in two
+    queries and reads the user's visible keys once per state of the data). Then one query reads
+    the page's rows and one their territories. Names of countries, subdivisions, terms and markers
+    come from a cached table (``_reference_labels``).
     """
-    matching = projects_matching(user, filters)
     number = _page_number(page_number)
-    key = _counts_key(matching)
-    counts = cache.get(key)
-    ids = None
-    if counts is None:
-        with_page = bool(filters.q)
-        rows = _run(*_counting_sql(matching, sort=filters.sort, offset=(number - 1) * PER_PAGE, with_page=with_page))
-        ids = _page_ids(rows) if with_page else None
-        counts = {facet: values for facet, values in rows.items() if facet != "page"}
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    total = sum(int(n) for n in counts.get("status", {}).values())
-    sums = counts.get("sum", {})
-    totals = Totals(projects=total, converted=int(counts.get("converted", {}).get("", 0)),
-                    not_converted=int(counts.get("not_converted", {}).get("", 0)),
-                    requested_usd=_decimal(sums.get("requested")), secured_usd=_decimal(sums.get("secured")),
-                    gap_usd=_decimal(sums.get("gap")))
+    visible = projects_visible(user)
+    order = _ordering(filters.sort)
+    found = INDEX.search(visible, filters, order=order, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
     paginator = Paginator([], PER_PAGE)
-    paginator.count = total  # shadows the cached property: the total is known, no COUNT(*) again
+    paginator.count = found.total  # shadows the cached property: the total is known, no COUNT(*) again
     if number > paginator.num_pages:  # past the end, as Paginator.get_page does: the last page
-        number, ids = paginator.num_pages, None
-    page_key = f"{key}:page:{filters.sort}:{number}"  # a page's keys are as lasting as the counts
-    if ids is None and total:
-        ids = cache.get(page_key)
-        if ids is None:
-            # The count is known: a large result is read in index order with EXISTS, a small one from its parts.
-            ids = _page_keys(projects_matching(user, filters, correlated=True) if total > LARGE_RESULT
-                             else matching, filters.sort, number)
-            cache.set(page_key, ids, COUNTS_CACHE_SECONDS)
-    elif ids:
-        cache.set(page_key, ids, COUNTS_CACHE_SECONDS)
-    page = Page(_listed(ids or []), number, paginator)
+        number = paginator.num_pages
+        found.page = INDEX.search(visible, filters, order=order, offset=(number - 1) * PER_PAGE,
+                                  limit=PER_PAGE).page
+    counts = found.counts
+    totals = Totals(projects=found.total, converted=counts.get("converted", {}).get("", 0),
+                    not_converted=counts.get("not_converted", {}).get("", 0),
+                    **{f"{name}_usd": (Decimal(found.sums[name]) / 100).quantize(CENT)
+                       for name in ("requested", "secured", "gap")})
+    page = Page(_listed(found.page), number, paginator)
     return Catalogue(filters=filters, page=page, totals=totals, facets=_facets(filters, counts),
                      gap_ranges=_gap_ranges(filters, counts.get("gap_range", {})))
 

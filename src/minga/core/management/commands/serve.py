@@ -23,6 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Minga is served on http://{host}:{port}/ (stop with Ctrl+C)")
         self.stdout.flush()
         os.execv(gunicorn, [
-            gunicorn, "minga.wsgi:application", "--bind", options["bind"],
+            gunicorn, "minga.wsgi:application", "--config", "python:minga.gunicorn_hooks", "--bind", options["bind"],
             "--workers", str(options["workers"]), "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
         ])
