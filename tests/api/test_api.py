@@ -8,27 +8,13 @@ from django.utils import timezone
 from minga.accounts.services import api_token_create, api_token_revoke
 from minga.audit.services import record_soft_delete
 from minga.reference.models import Organisation, PopulationFigure
+from minga.reference.selectors import organisation_loaded
 
 pytestmark = pytest.mark.django_db
 
 MEMBER_STATES = ["ARG", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "GUY", "MEX", "PAN", "PER", "PRY", "URY"]
 NSA_DRAFT = "figure:CO-NSA:refugees_migrants:2024-06-30:illustrative"
 ENGLISH = {"accept-language": "en"}
-
-
-def organisation(key: str) -> Organisation:
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
-
-
-@pytest.fixture
-def token_of(users):
-    """``token_of("focal_col")`` gives the Authorization headers of a fresh API token of that demo user."""
-
-    def make(role: str) -> dict:
-        _, key = api_token_create(user=users[role], name="tests")
-        return {"authorization": f"Bearer {key}", **ENGLISH}
-
-    return make
 
 
 def patch(client, organisation_id, payload, headers=None):
@@ -81,7 +67,7 @@ def test_openapi_schema_is_valid_json_with_every_path(client):
 
 
 def test_deleted_organisation_is_not_found(client, users):
-    deleted = record_soft_delete(instance=organisation("gov-col"), user=users["secretariat"])
+    deleted = record_soft_delete(instance=organisation_loaded("gov-col"), user=users["secretariat"])
     response = client.get(f"/api/v1/organisations/{deleted.pk}")
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
@@ -162,7 +148,7 @@ def test_me_shows_the_roles_of_the_tokens_user(client, token_of):
 def test_me_shows_the_organisation_of_a_donor_officer(client, token_of):
     response = client.get("/api/v1/me", headers=token_of("donor_can"))
     assert response.json()["roles"] == [
-        {"role": "donor_officer", "country": None, "organisation": organisation("gov-can").pk}]
+        {"role": "donor_officer", "country": None, "organisation": organisation_loaded("gov-can").pk}]
 
 
 def test_me_anonymous_has_no_roles(client):
@@ -172,21 +158,21 @@ def test_me_anonymous_has_no_roles(client):
 # --- PATCH /organisations/{id} ---------------------------------------------------------------
 
 def test_patch_without_token_is_401_and_changes_nothing(client):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"version": gov_col.version, "acronym": "GdC"})
     assert (response.status_code, response.json()) == (401, {"detail": "Invalid, revoked or missing API token."})
     assert Organisation.objects.get(pk=gov_col.pk).acronym == ""
 
 
 def test_patch_with_only_a_session_is_401(client_as, users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client_as(users["secretariat"]), gov_col.pk, {"version": gov_col.version, "acronym": "GdC"})
     assert response.status_code == 401
     assert Organisation.objects.get(pk=gov_col.pk).acronym == ""
 
 
 def test_focal_point_patches_a_colombian_organisation(client, token_of, users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     version = gov_col.version
     response = patch(client, gov_col.pk, {"version": version, "acronym": "GdC", "reason": "acronym"},
                      token_of("focal_col"))
@@ -200,7 +186,7 @@ def test_focal_point_patches_a_colombian_organisation(client, token_of, users):
 
 
 def test_patch_with_a_stale_version_is_409_and_changes_nothing(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     version = gov_col.version
     assert patch(client, gov_col.pk, {"version": version, "acronym": "GdC"}, token_of("secretariat")).status_code == 200
     response = patch(client, gov_col.pk, {"version": version, "acronym": "XX", "website": "https://example.org"},
@@ -215,7 +201,7 @@ def test_patch_with_a_stale_version_is_409_and_changes_nothing(client, token_of)
 
 
 def test_focal_point_cannot_patch_a_peruvian_organisation(client, token_of):
-    gov_per = organisation("gov-per")
+    gov_per = organisation_loaded("gov-per")
     response = patch(client, gov_per.pk, {"version": gov_per.version, "acronym": "X"}, token_of("focal_col"))
     # Organisations are public, so the record is found and the edit refused (403, not 404).
     assert (response.status_code, response.json()) == (
@@ -225,14 +211,14 @@ def test_focal_point_cannot_patch_a_peruvian_organisation(client, token_of):
 
 
 def test_focal_point_cannot_move_an_organisation_to_another_country(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"version": gov_col.version, "country": "PER"}, token_of("focal_col"))
     assert response.status_code == 403
     assert Organisation.objects.get(pk=gov_col.pk).country_id == "COL"
 
 
 def test_patch_with_an_unknown_country_code_is_422_naming_the_field(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"version": gov_col.version, "country": "XYZ"}, token_of("focal_col"))
     assert (response.status_code, response.json()) == (
         422, {"detail": {"country": ["Unknown ISO 3166-1 alpha-3 code: 'XYZ'."]}})
@@ -241,7 +227,7 @@ def test_patch_with_an_unknown_country_code_is_422_naming_the_field(client, toke
 
 
 def test_patch_with_a_subdivision_of_another_country_is_422_naming_the_field(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"version": gov_col.version, "subdivision": "PE-LMA"},
                      token_of("secretariat"))
     assert (response.status_code, list(response.json()["detail"])) == (422, ["subdivision"])
@@ -250,7 +236,7 @@ def test_patch_with_a_subdivision_of_another_country_is_422_naming_the_field(cli
 
 
 def test_patch_without_a_version_is_422(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"acronym": "GdC"}, token_of("focal_col"))
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["detail"]] == [["body", "payload", "version"]]
@@ -258,14 +244,14 @@ def test_patch_without_a_version_is_422(client, token_of):
 
 
 def test_patch_of_an_unknown_or_deleted_organisation_is_404(client, token_of, users):
-    deleted = record_soft_delete(instance=organisation("gov-col"), user=users["secretariat"])
+    deleted = record_soft_delete(instance=organisation_loaded("gov-col"), user=users["secretariat"])
     headers = token_of("focal_col")
     assert patch(client, deleted.pk, {"version": deleted.version, "acronym": "X"}, headers).status_code == 404
     assert patch(client, 10**9, {"version": 1, "acronym": "X"}, headers).status_code == 404
 
 
 def test_observer_token_cannot_patch(client, token_of):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     response = patch(client, gov_col.pk, {"version": gov_col.version, "acronym": "X"}, token_of("observer"))
     assert response.status_code == 403
 

@@ -9,10 +9,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from minga.accounts.services import api_token_create
 from minga.portfolio.models import Project, Status
 from minga.portfolio.selectors import ProjectFilters, projects_search
-from minga.reference.models import Organisation
+from minga.reference.selectors import organisation_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +23,6 @@ CARCHI = f"PQ-ECU-{YEAR}-0001"  # in implementation
 RORAIMA = f"PQ-BRA-{YEAR}-0001"  # under review
 NARRATIVE = f"PQ-COL-{YEAR}-0002"  # draft of focal.col
 PUBLIC = {CUCUTA, LIMA, CARCHI}
-
-
-def organisation(key: str) -> Organisation:
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
-
-
-@pytest.fixture
-def token_of(users):
-    def make(role: str) -> dict:
-        _, key = api_token_create(user=users[role], name="tests")
-        return {"authorization": f"Bearer {key}", **ENGLISH}
-
-    return make
 
 
 def codes(response) -> list[str]:
@@ -58,7 +44,7 @@ def new_project(**changes) -> dict:
     payload = {
         "title_es": "Rutas de protección para niñas y adolescentes en Arauca",
         "summary_pt": "Rotas de proteção em Arauca e Saravena.",
-        "proposing_organisation": organisation("gov-col").pk,
+        "proposing_organisation": organisation_loaded("gov-col").pk,
         "planned_start": "2026-05-01", "planned_end": "2027-04-30",
         "budget_amount": "800000000", "budget_currency": "COP", "budget_value_date": "2026-05-01",
         "requested_amount": "600000000",
@@ -127,7 +113,7 @@ def test_detail_of_a_published_project(client):
     assert (body["code"], body["status"], body["status_label"], body["is_public"], body["version"]) == (
         CUCUTA, "published", "Published", True, Project.objects.get(code=CUCUTA).version)
     assert body["proposing_organisation"] == {
-        "id": organisation("demo-cucuta").pk, "name": "Alcaldía de San José de Cúcuta", "acronym": "",
+        "id": organisation_loaded("demo-cucuta").pk, "name": "Alcaldía de San José de Cúcuta", "acronym": "",
         "iati_identifier": None, "organisation_type": "11", "country": "COL"}
     assert body["title_pt"] == "" and body["summary_pt"].startswith("Dois centros de orientação")
     assert sorted((row["level"], row["municipality"] or row["subdivision"] or row["country"], row["percentage"])
@@ -174,7 +160,7 @@ def test_focal_point_creates_a_draft_from_codes(client, token_of, users):
         f"PQ-COL-{YEAR}-0003", "draft", 1, False)
     project = Project.objects.get(code=body["code"])
     assert (project.created_by, project.proposing_organisation, project.country_id) == (
-        users["focal_col"], organisation("gov-col"), "COL")
+        users["focal_col"], organisation_loaded("gov-col"), "COL")
     assert sorted((r.country_id, r.subdivision_id or "", r.percentage) for r in project.locations.all()) == [
         ("COL", "", Decimal("100")), ("COL", "CO-ARA", Decimal("100"))]
     assert [(r.term.code, r.percentage) for r in project.themes.all()] == [("child-protection", Decimal("100"))]

@@ -15,6 +15,7 @@ from minga.portfolio import bulk
 from minga.portfolio.inputs import Lookups, project_input, project_input_and_errors
 from minga.portfolio.models import Project, Status
 from minga.reference.models import Organisation
+from minga.reference.selectors import organisation_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,6 @@ YEAR = timezone.localdate().year
 TEMPLATE_URL = reverse("portfolio:bulk_template")
 UPLOAD_URL = reverse("portfolio:bulk_upload")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def organisation(key: str) -> Organisation:
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
 
 
 def template_for(client) -> openpyxl.Workbook:
@@ -50,7 +47,7 @@ def filled(client, rows: dict[int, dict[str, object]]) -> SimpleUploadedFile:
 
 
 def good_rows() -> dict[int, dict[str, object]]:
-    gov_col, cucuta = organisation("gov-col"), organisation("demo-cucuta")
+    gov_col, cucuta = organisation_loaded("gov-col"), organisation_loaded("demo-cucuta")
     return {
         2: {"title_es": "Centros de acogida en Arauca", "summary_es": "Dos centros de acogida temporal.",
             "proposing_organisation": f"{gov_col.name} [{gov_col.pk}]",
@@ -114,7 +111,7 @@ def test_template_has_the_drop_downs_on_the_right_columns(client_as, users):
     def values(list_column):
         return [cell.value for cell in lists[list_column][1:] if cell.value is not None]
 
-    gov_col, cucuta = organisation("gov-col"), organisation("demo-cucuta")
+    gov_col, cucuta = organisation_loaded("gov-col"), organisation_loaded("demo-cucuta")
     assert values("A") == [f"{gov_col.name} [{gov_col.pk}]", f"{cucuta.name} [{cucuta.pk}]"]
     assert values("B") == ["yes", "no"]
     assert {"COP", "USD", "EUR", "PEN", "BRL", "CAD"} <= set(values("C"))
@@ -132,7 +129,7 @@ def test_template_has_the_drop_downs_on_the_right_columns(client_as, users):
 
 def test_peru_focal_points_template_offers_only_perus_government(client_as, users):
     lists = template_for(client_as(users["focal_per"]))["Lists"]
-    gov_per = organisation("gov-per")
+    gov_per = organisation_loaded("gov-per")
     assert [cell.value for cell in lists["A"][1:] if cell.value] == [f"{gov_per.name} [{gov_per.pk}]"]
 
 
@@ -177,7 +174,7 @@ def test_three_good_rows_create_exactly_three_drafts(client_as, users):
     assert {p.created_by for p in (arauca, cucuta, regional)} == {users["focal_col"]}
 
     assert (arauca.title_es, arauca.proposing_organisation, arauca.is_regional) == (
-        "Centros de acogida en Arauca", organisation("gov-col"), False)
+        "Centros de acogida en Arauca", organisation_loaded("gov-col"), False)
     assert (str(arauca.planned_start), str(arauca.planned_end)) == ("2026-04-01", "2027-03-31")
     assert sorted((r.country_id, r.subdivision_id or "", r.percentage) for r in arauca.locations.all()) == [
         ("COL", "", Decimal("100")), ("COL", "CO-ARA", Decimal("60")), ("COL", "CO-NSA", Decimal("40"))]
@@ -198,7 +195,7 @@ def test_three_good_rows_create_exactly_three_drafts(client_as, users):
         Decimal("1000.00"), Decimal("750.00"), Decimal("750.00"))  # 4,000 COP per USD
 
     assert (cucuta.title_en, cucuta.proposing_organisation, cucuta.country_id) == (
-        "Integration pathway in Cúcuta", organisation("demo-cucuta"), "COL")
+        "Integration pathway in Cúcuta", organisation_loaded("demo-cucuta"), "COL")
     assert sorted((r.subdivision_id, r.municipality.pcode if r.municipality else "", r.percentage)
                   for r in cucuta.locations.all()) == [("CO-NSA", "", Decimal("100")),
                                                        ("CO-NSA", "CO54001", Decimal("100"))]
@@ -315,14 +312,14 @@ def test_a_row_without_a_proposing_organisation_is_refused(client_as, users):
 def test_a_local_government_officer_uploads_for_its_own_municipality(client_as, users):
     client = client_as(users["local_cucuta"])
     lists = template_for(client)["Lists"]
-    cucuta = organisation("demo-cucuta")
+    cucuta = organisation_loaded("demo-cucuta")
     assert [cell.value for cell in lists["A"][1:] if cell.value] == [f"{cucuta.name} [{cucuta.pk}]"]
     assert upload(client, filled(client, {2: good_rows()[3]})).status_code == 302
     assert Project.objects.get(code=f"PQ-COL-{YEAR}-0003").proposing_organisation == cucuta
 
 
 def test_names_that_look_like_formulas_stay_text_in_the_template(client_as, users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     Organisation.objects.filter(pk=gov_col.pk).update(name='=HYPERLINK("http://example.org","x")')
     client = client_as(users["focal_col"])
     cell = template_for(client)["Lists"]["A2"]

@@ -22,16 +22,6 @@ DRAFT = "PQ-COL-2026-0002"
 PUBLISHED = "PQ-COL-2026-0001"
 
 
-@pytest.fixture
-def browser(client_as):
-    def open_as(user):
-        client = client_as(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return open_as
-
-
 def complete_colombian_project(user) -> Project:
     colombia = Country.objects.get(iso3="COL")
     return services.project_create(user=user, data={

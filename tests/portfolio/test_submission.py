@@ -20,18 +20,6 @@ DRAFT = "PQ-COL-2026-0002"  # the demo draft of focal.col: a title, one line of 
 PUBLISHED = "PQ-COL-2026-0001"
 
 
-@pytest.fixture
-def browser(client_as):
-    """``browser(user)``: the test client signed in as ``user``, reading pages in English."""
-
-    def open_as(user):
-        client = client_as(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return open_as
-
-
 def form_values(response, testid="step-form") -> dict:
     """What the browser would send from the page's form as it stands (all prefilled values)."""
     document = lxml.html.fromstring(response.content.decode())

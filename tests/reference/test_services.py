@@ -10,15 +10,12 @@ from minga.audit.selectors import history_of
 from minga.audit.services import EditConflict
 from minga.reference import services
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, Subdivision
+from minga.reference.selectors import organisation_loaded
 
 pytestmark = pytest.mark.django_db
 
 COL_FIGURE = "figure:COL:refugees_migrants:2024-06-30:r4v_2024_mid"
 NSA_DRAFT = "figure:CO-NSA:refugees_migrants:2024-06-30:illustrative"
-
-
-def organisation(key: str) -> Organisation:
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
 
 
 def figure(key: str) -> PopulationFigure:
@@ -70,7 +67,7 @@ def test_organisation_create_refuses_fields_that_are_not_editable(users):
 # --- organisation_update ---------------------------------------------------------------------
 
 def test_focal_point_updates_an_organisation_of_their_country(users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     version = gov_col.version
     updated = services.organisation_update(organisation=gov_col, user=users["focal_col"],
                                            changes={"acronym": "GdC"}, expected_version=version, reason="acronym")
@@ -82,7 +79,7 @@ def test_focal_point_updates_an_organisation_of_their_country(users):
 
 
 def test_organisation_update_with_a_stale_version_raises_edit_conflict_and_changes_nothing(users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     services.organisation_update(organisation=gov_col, user=users["secretariat"],
                                  changes={"acronym": "GOBCOL"}, expected_version=gov_col.version)
     stale = gov_col.version  # what the focal point read before the secretariat's edit
@@ -99,7 +96,7 @@ def test_organisation_update_with_a_stale_version_raises_edit_conflict_and_chang
 
 
 def test_focal_point_cannot_move_an_organisation_out_of_their_country(users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     version = gov_col.version
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation=gov_col, user=users["focal_col"],
@@ -109,7 +106,7 @@ def test_focal_point_cannot_move_an_organisation_out_of_their_country(users):
 
 
 def test_focal_point_cannot_edit_other_countrys_organisation(users):
-    gov_per = organisation("gov-per")
+    gov_per = organisation_loaded("gov-per")
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation=gov_per, user=users["focal_col"],
                                      changes={"acronym": "X"}, expected_version=gov_per.version)
@@ -118,7 +115,7 @@ def test_focal_point_cannot_edit_other_countrys_organisation(users):
 
 
 def test_local_government_officer_cannot_move_their_organisation_to_another_subdivision(users):
-    cucuta = organisation("demo-cucuta")
+    cucuta = organisation_loaded("demo-cucuta")
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation=cucuta, user=users["local_cucuta"], expected_version=cucuta.version,
                                      changes={"country": Country.objects.get(iso3="PER"),
@@ -129,11 +126,11 @@ def test_local_government_officer_cannot_move_their_organisation_to_another_subd
 
 
 def test_donor_officer_updates_a_unit_under_their_organisation_but_not_another_donors(users):
-    gac = organisation("gac")
+    gac = organisation_loaded("gac")
     services.organisation_update(organisation=gac, user=users["donor_can"], changes={"acronym": "GAC"},
                                  expected_version=gac.version)
     assert Organisation.objects.get(pk=gac.pk).acronym == "GAC"
-    usaid = organisation("usaid")
+    usaid = organisation_loaded("usaid")
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation=usaid, user=users["donor_can"], changes={"acronym": "X"},
                                      expected_version=usaid.version)
@@ -236,7 +233,7 @@ def test_focal_point_creates_a_municipality_in_their_country_only(users):
 # --- soft delete and restore -------------------------------------------------------------------
 
 def test_soft_delete_and_restore_leave_exact_history_entries(users):
-    gov_col = organisation("gov-col")
+    gov_col = organisation_loaded("gov-col")
     version = gov_col.version
     deleted = audit.soft_delete(instance=gov_col, user=users["focal_col"], reason="duplicate")
     assert (deleted.deleted_by, deleted.version) == (users["focal_col"], version + 1)
@@ -259,7 +256,7 @@ def test_soft_delete_and_restore_leave_exact_history_entries(users):
 
 
 def test_focal_point_cannot_soft_delete_another_countrys_organisation(users):
-    gov_per = organisation("gov-per")
+    gov_per = organisation_loaded("gov-per")
     with pytest.raises(PermissionDenied):
         audit.soft_delete(instance=gov_per, user=users["focal_col"])
     assert Organisation.objects.get(pk=gov_per.pk).deleted_at is None
@@ -267,14 +264,14 @@ def test_focal_point_cannot_soft_delete_another_countrys_organisation(users):
 
 @pytest.mark.parametrize("role", ["focal_col", "local_cucuta", "donor_can", "observer"])
 def test_only_the_secretariat_restores(users, role):
-    deleted = audit.soft_delete(instance=organisation("gov-col"), user=users["secretariat"])
+    deleted = audit.soft_delete(instance=organisation_loaded("gov-col"), user=users["secretariat"])
     with pytest.raises(PermissionDenied):
         audit.restore(instance=deleted, user=users[role])
     assert Organisation.all_objects.get(pk=deleted.pk).deleted_at == deleted.deleted_at
 
 
 def test_a_deleted_organisation_cannot_be_updated_by_its_focal_point(users):
-    deleted = audit.soft_delete(instance=organisation("gov-col"), user=users["secretariat"])
+    deleted = audit.soft_delete(instance=organisation_loaded("gov-col"), user=users["secretariat"])
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation=deleted, user=users["focal_col"], changes={"acronym": "X"},
                                      expected_version=deleted.version)

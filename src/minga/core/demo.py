@@ -18,6 +18,7 @@ from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.portfolio.demo import load_demo_projects
 from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
+from minga.reference.selectors import organisation_loaded
 
 DEMO_PASSWORD = "minga-demo-2026"
 DEMO = "loaded with the demo data"
@@ -34,11 +35,6 @@ class DemoReport:
 
 def _spec() -> dict:
     return json.loads(resources.files("minga.core").joinpath("data", "demo.json").read_text(encoding="utf-8"))
-
-
-def _organisation(key: str) -> Organisation:
-    """Organisations are referred to by their load key (``gov-can``), which survives any edit."""
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
 
 
 @transaction.atomic
@@ -59,7 +55,7 @@ def load_demo() -> DemoReport:
         _, created = create_missing(Organisation, f"organisation:{row['key']}", {
             "name": row["name"], "country_id": row["country"], "organisation_type": row["type"], "subdivision_id": row.get("subdivision"),
             "municipality": municipality, "is_illustrative": True,
-            "parent": _organisation(row["parent"]) if row.get("parent") else None,
+            "parent": organisation_loaded(row["parent"]) if row.get("parent") else None,
         }, reason=DEMO)
         report.add("organisations", created)
 
@@ -87,7 +83,7 @@ def load_demo() -> DemoReport:
         }, reason=DEMO)
         report.add("conferences", created)
         if created:
-            conference.organisers.set([_organisation(name) for name in conference_spec["organisers"]])
+            conference.organisers.set([organisation_loaded(name) for name in conference_spec["organisers"]])
         for kind, qualifier, amount, currency, amount_usd, source_key, note in conference_spec["figures"]:
             _, created = create_missing(ConferenceFigure, f"conference-figure:{conference.code}:{kind}:{qualifier}", {
                 "conference": conference, "kind": kind, "qualifier": qualifier, "amount": Decimal(amount), "currency": currency, "amount_usd": Decimal(amount_usd),
@@ -95,7 +91,8 @@ def load_demo() -> DemoReport:
             report.add("conference figures", created)
         for donor, amount, currency, amount_usd, approximate, instrument, source_key in conference_spec["pledges"]:
             _, created = create_missing(Pledge, f"pledge:{conference.code}:{donor}", {
-                "conference": conference, "donor": _organisation(donor), "source": sources[source_key], "amount": Decimal(amount), "currency": currency,
+                "conference": conference, "donor": organisation_loaded(donor), "source": sources[source_key],
+                "amount": Decimal(amount), "currency": currency,
                 "amount_usd": Decimal(amount_usd) if amount_usd else None,
                 "is_approximate_usd": approximate, "instrument": instrument}, reason=DEMO)
             report.add("pledges", created)
@@ -107,9 +104,10 @@ def load_demo() -> DemoReport:
                         last_name=account["last_name"], email=f"{account['username']}@demo.minga.localhost")
             user.set_password(DEMO_PASSWORD)
             user.save()
+            organisation = organisation_loaded(account["organisation"]) if account.get("organisation") else None
             role_grant(user=user, role=Role(account["role"]), granted_by=None,
                        country=Country.objects.get(iso3=account["country"]) if account.get("country") else None,
-                       organisation=_organisation(account["organisation"]) if account.get("organisation") else None)
+                       organisation=organisation)
             report.add("accounts", True)
         report.accounts.append((user.username, Role(account["role"]).label))
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])

@@ -11,8 +11,9 @@ from minga.accounts.models import User
 from minga.portfolio import services
 from minga.portfolio.models import Project
 from minga.reference.models import (
-    Country, ExchangeRate, Marker, Municipality, Organisation, Source, Subdivision, Term,
+    Country, ExchangeRate, Marker, Municipality, Source, Subdivision, Term,
 )
+from minga.reference.selectors import organisation_loaded
 
 # Illustrative rates (units per USD) so that budgets in currencies the ECB does not publish convert.
 ILLUSTRATIVE_RATES = [("COP", "2026-01-02", "4000"), ("PEN", "2026-01-02", "3.75"), ("CLP", "2026-01-02", "950"),
@@ -101,10 +102,6 @@ PATHS = {
 }
 
 
-def _organisation(key: str) -> Organisation:
-    return Organisation.all_objects.get(load_key=f"organisation:{key}")
-
-
 def _data(spec: dict) -> dict:
     def location(iso3, code, pcode, share):
         return {"country": Country.objects.get(iso3=iso3),
@@ -116,7 +113,7 @@ def _data(spec: dict) -> dict:
     data = {key: spec.get(key, "") for key in ("title_es", "title_pt", "title_en", "summary_es", "summary_pt",
                                               "summary_en")}
     data.update({
-        "proposing_organisation": _organisation(spec["organisation"]),
+        "proposing_organisation": organisation_loaded(spec["organisation"]),
         "planned_start": value_date,
         "planned_end": date.fromisoformat(spec["end"]) if spec["end"] else None,
         "budget_amount": Decimal(spec["budget"]) if spec["budget"] else None,
@@ -132,9 +129,9 @@ def _data(spec: dict) -> dict:
         "people": [{"dimension": "population_group", "category": k, "people": v} for k, v in spec["groups"].items()]
                   + [{"dimension": "sex_age", "category": k, "people": v} for k, v in spec["sex_age"].items()],
         "budget_years": [{"year": year, "amount": Decimal(amount)} for year, amount in spec["years"].items()],
-        "funding": [{"funder": _organisation(key), "amount": Decimal(amount), "currency": currency,
+        "funding": [{"funder": organisation_loaded(key), "amount": Decimal(amount), "currency": currency,
                      "value_date": date.fromisoformat(on)} for key, amount, currency, on in spec["funding"]],
-        "participants": [{"organisation": _organisation(spec["organisation"]), "role": "2"}],
+        "participants": [{"organisation": organisation_loaded(spec["organisation"]), "role": "2"}],
     })
     return data
 

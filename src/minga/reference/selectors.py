@@ -25,6 +25,12 @@ def process_countries_with_counts() -> QuerySet:
     ).order_by("-is_member_state", "name_en")
 
 
+def organisation_loaded(key: str) -> Organisation:
+    """An organisation the platform loaded (reference or demo data), by its load key (``gov-can``), which
+    survives any edit; deleted ones too."""
+    return Organisation.all_objects.get(load_key=f"organisation:{key}")
+
+
 def country_get(iso3: str) -> Country:
     return Country.objects.get(iso3=iso3.upper())
 
