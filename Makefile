@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MINGA := $(BIN)/minga
 
-.PHONY: run setup demo test test-sqlite test-postgres install install-test bench clean
+.PHONY: run setup demo test lint test-sqlite test-postgres install install-test bench clean
 
 $(VENV)/.base-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ demo: setup
 run: demo
 	$(MINGA) serve
 
-# The suite runs twice: on SQLite, then on a throw-away PostgreSQL cluster (skipped, with a message,
-# only where this machine has no PostgreSQL server binaries).
-test: test-sqlite test-postgres
+# The floors (import-linter) and the code checks (ruff) first, then the suite twice: on SQLite, then
+# on a throw-away PostgreSQL cluster (skipped, with a message, only where this machine has no
+# PostgreSQL server binaries).
+test: lint test-sqlite test-postgres
+
+lint: install-test
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/ruff check src tests bench scripts
 
 test-sqlite: install-test
 	$(MINGA) build_catalogues

@@ -28,7 +28,7 @@ def main():
 def run(args, vendor):
     from minga.accounts import permissions
     from minga.accounts.models import User
-    from minga.core.demo import load_demo
+    from minga.site.demo import load_demo
     from minga.reference.loaders import MEMBER_STATES
     from minga.reference.models import Organisation
 

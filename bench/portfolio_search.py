@@ -94,7 +94,7 @@ def run(args, connection):
     from django.utils import timezone, translation
 
     from minga.accounts.models import User
-    from minga.core.demo import load_demo
+    from minga.site.demo import load_demo
     from minga.portfolio.synthetic import fill
     from minga.portfolio.models import Project
     from minga.portfolio.facet_index import INDEX

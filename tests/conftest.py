@@ -1,13 +1,13 @@
 """Shared fixtures: one test database per run holds the reference and demo data; each test rolls back.
 
-The demo accounts give one user per role (see ``minga.core.demo``): tests sign in as them.
+The demo accounts give one user per role (see ``minga.site.demo``): tests sign in as them.
 """
 
 import pytest
 from django.core.management import call_command
 
 from minga.accounts.models import User
-from minga.core.demo import load_demo
+from minga.site.demo import load_demo
 from minga.portfolio.facet_index import INDEX
 
 ROLE_USERNAMES = {

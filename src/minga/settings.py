@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "minga.reference",
     "minga.accounts",
     "minga.audit",
-    "minga.core",
+    "minga.site",
     "minga.finance",
     "minga.portfolio",
     "minga.exchange",
@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "minga.core.context_processors.shell",
+                "minga.site.context_processors.shell",
             ],
         },
     },
@@ -135,8 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # Login throttling: five failures for one user name from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("MINGA_LOGIN_FAILURE_LIMIT", "5"))

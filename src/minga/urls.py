@@ -4,10 +4,11 @@ from django.urls import include, path
 from minga.api.urls import api
 
 urlpatterns = [
-    path("", include("minga.core.urls")),
+    path("", include("minga.site.urls")),
     path("", include("minga.reference.urls")),
     path("", include("minga.finance.urls")),
     path("projects/", include("minga.portfolio.urls")),
+    path("projects/", include("minga.exchange.urls")),
     path("history/", include("minga.audit.urls")),
     path("accounts/", include("minga.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

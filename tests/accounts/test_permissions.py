@@ -1,6 +1,6 @@
 """What every role may and may not see or change, for every model in ``permissions.POLICIES``.
 
-Records are named by their demo load key (see ``minga.core.data.demo`` and the reference data);
+Records are named by their demo load key (see ``minga.site.data.demo`` and the reference data);
 names starting with ``new`` are unsaved records, as ``can(user, "create", record)`` is asked of them.
 """
 

@@ -102,7 +102,7 @@ def demo(request, transactional_db, settings):
     Half of a full load is hashing the six demo passwords with PBKDF2 (0.7 s each); a fast hasher
     (first in the list, so used for new hashes) saves that. Signing in still goes through the form.
     """
-    from minga.core.demo import load_demo
+    from minga.site.demo import load_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
@@ -168,7 +168,7 @@ def open_page(new_context):
 
     Returns once the page at ``path`` has loaded (and, when signed in, names the user in the menu).
     """
-    from minga.core.demo import DEMO_PASSWORD
+    from minga.site.demo import DEMO_PASSWORD
 
     def open_as(username: str | None = None, path: str = "/", *, locale: str = "es-ES"):
         page = new_context(locale=locale).new_page()

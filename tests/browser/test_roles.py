@@ -1,6 +1,6 @@
 """Each role signs in through the login form and sees, and may do, what its role allows.
 
-The demo holds one account per role (minga.core.demo) and one unpublished, illustrative figure:
+The demo holds one account per role (minga.site.demo) and one unpublished, illustrative figure:
 refugees and migrants in Norte de Santander (CO-NSA), entered by the Colombia focal point.
 """
 
@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from minga.core.demo import DEMO_PASSWORD
+from minga.site.demo import DEMO_PASSWORD
 from minga.reference.models import Organisation, PopulationFigure
 
 pytestmark = pytest.mark.browser

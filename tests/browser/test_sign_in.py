@@ -5,7 +5,7 @@ from axes.utils import reset
 from django.conf import settings
 from playwright.sync_api import expect
 
-from minga.core.demo import DEMO_PASSWORD
+from minga.site.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

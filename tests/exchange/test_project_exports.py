@@ -183,7 +183,7 @@ def test_iati_identifier_takes_the_configured_publisher_prefix(settings, codes):
 
 
 def test_iati_never_holds_drafts_or_projects_under_review_even_for_the_secretariat(client_as, users, codes):
-    response = client_as(users["secretariat"]).get(reverse("portfolio:export", kwargs={"format": "iati"}))
+    response = client_as(users["secretariat"]).get(reverse("exchange:project_export", kwargs={"format": "iati"}))
     assert response.status_code == 200
     found = by_identifier(parse(response.content))
     assert set(found) == {codes["cucuta-reception"], codes["lima-kit"], codes["carchi-integration"]}
@@ -191,14 +191,14 @@ def test_iati_never_holds_drafts_or_projects_under_review_even_for_the_secretari
     assert codes["roraima-interiorization"].encode() not in response.content
 
     asked_for_drafts = client_as(users["focal_col"]).get(
-        reverse("portfolio:export", kwargs={"format": "iati"}), {"status": "draft"}, HTTP_ACCEPT_LANGUAGE="en")
+        reverse("exchange:project_export", kwargs={"format": "iati"}), {"status": "draft"}, HTTP_ACCEPT_LANGUAGE="en")
     assert asked_for_drafts.status_code == 404
     assert asked_for_drafts.content.decode() == (
         "No published project matches these filters, and an IATI file must hold at least one.")
 
 
 def test_iati_view_follows_the_catalogue_filters(client, codes):
-    response = client.get(reverse("portfolio:export", kwargs={"format": "iati"}), {"subdivision": "CO-NSA"})
+    response = client.get(reverse("exchange:project_export", kwargs={"format": "iati"}), {"subdivision": "CO-NSA"})
     root = parse(response.content)
     assert list(by_identifier(root)) == [codes["cucuta-reception"]]
     # The links and vocabulary URIs use the address the request came to.
@@ -269,7 +269,7 @@ def test_csv_leaves_unconverted_usd_empty_and_says_not_converted(users):
 @pytest.mark.parametrize("who, draft_expected", [("anonymous", False), ("focal_col", True), ("focal_per", False),
                                                  ("secretariat", True)])
 def test_csv_view_follows_the_catalogue_visibility(client_as, users, codes, who, draft_expected):
-    response = client_as(users[who]).get(reverse("portfolio:export", kwargs={"format": "csv"}))
+    response = client_as(users[who]).get(reverse("exchange:project_export", kwargs={"format": "csv"}))
     assert response.status_code == 200
     _, _, rows = read_csv(response.content.decode("utf-8"))
     exported = {row["#activity+code"] for row in rows}
@@ -279,7 +279,7 @@ def test_csv_view_follows_the_catalogue_visibility(client_as, users, codes, who,
 
 
 def test_csv_view_applies_the_catalogue_filters(client, codes):
-    response = client.get(reverse("portfolio:export", kwargs={"format": "csv"}), {"country": "PER"})
+    response = client.get(reverse("exchange:project_export", kwargs={"format": "csv"}), {"country": "PER"})
     _, _, rows = read_csv(response.content.decode("utf-8"))
     assert [(row["#activity+code"], row["#adm1+code"]) for row in rows] == [
         (codes["lima-kit"], "PE-LMA"), (codes["lima-kit"], "PE-TUM")]
@@ -336,7 +336,7 @@ def test_xlsx_has_typed_cells_a_frozen_filtered_header_and_an_about_sheet(codes)
 
 
 def test_xlsx_view_is_reachable_anonymously_with_a_dated_file_name(client, codes):
-    response = client.get(reverse("portfolio:export", kwargs={"format": "xlsx"}), {"q": "Carchi"})
+    response = client.get(reverse("exchange:project_export", kwargs={"format": "xlsx"}), {"q": "Carchi"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     day = timezone.localdate().isoformat()

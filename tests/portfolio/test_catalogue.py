@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from minga.accounts.models import User
-from minga.core import charts
+from minga.common import charts
 from minga.portfolio import demo, services
 from minga.portfolio.models import Project
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from minga.core.demo import load_demo
+from minga.site.demo import load_demo
 from minga.reference.loaders import load_reference
 from minga.reference.models import Country, Organisation, PopulationFigure, Subdivision, Term
 

@@ -28,7 +28,7 @@ def _record(model_label: str, pk):
 
 def _back(instance):
     url = getattr(instance, "get_absolute_url", None)
-    return url() if url and instance.deleted_at is None else "core:home"
+    return url() if url and instance.deleted_at is None else "site:home"
 
 
 def history(request, model_label, pk):
@@ -48,7 +48,7 @@ def delete(request, model_label, pk):
     messages.success(request, _("“%(record)s” was deleted. The secretariat can restore it.") % {"record": instance})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "core:home"
+        target = "site:home"
     return redirect(target)
 
 

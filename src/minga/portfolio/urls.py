@@ -16,8 +16,7 @@ class ProjectCodeConverter:
 register_converter(ProjectCodeConverter, "project_code")
 
 # Imported after the converter is registered: path() resolves "<project_code:…>" when the view modules load.
-from minga.portfolio.views import bulk, catalogue, exports, review, submission  # noqa: E402
+from minga.portfolio.views import bulk, catalogue, review, submission  # noqa: E402
 
 app_name = "portfolio"
-urlpatterns = (catalogue.urlpatterns + exports.urlpatterns + submission.urlpatterns + review.urlpatterns
-               + bulk.urlpatterns)
+urlpatterns = catalogue.urlpatterns + submission.urlpatterns + review.urlpatterns + bulk.urlpatterns

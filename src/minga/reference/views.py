@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
-from minga.core import charts
+from minga.common import charts
 from minga.reference import selectors, services
 from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole

@@ -15,7 +15,7 @@ from django_htmx.http import push_url
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
-from minga.core import charts
+from minga.common import charts
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
 

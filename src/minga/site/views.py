@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from django.shortcuts import render
 
-from minga.core import charts, formatting
+from minga.common import charts, formatting
 from minga.finance import selectors as finance_selectors
 from minga.reference import selectors as reference_selectors
 
@@ -33,4 +33,4 @@ def home(request):
             topojson_url=static("minga/geo/countries-americas.topo.json"), rows=map_rows),
         "people_spec": charts.people_bar_spec(rows=bar_rows),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "site/home.html", context)

@@ -1,7 +1,7 @@
 from django import template
 
 from minga.accounts import permissions
-from minga.core import formatting
+from minga.common import formatting
 
 register = template.Library()
 

@@ -34,7 +34,7 @@ class DemoReport:
 
 
 def _spec() -> dict:
-    return json.loads(resources.files("minga.core").joinpath("data", "demo.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("minga.site").joinpath("data", "demo.json").read_text(encoding="utf-8"))
 
 
 @transaction.atomic

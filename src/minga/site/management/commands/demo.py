@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-from minga.core.demo import DEMO_PASSWORD, load_demo
+from minga.site.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Exports of any filtered list of projects: /projects/export.xlsx, .csv and .iati (IATI 2.03 XML).
+"""Downloads of any filtered list of projects: /projects/export.xlsx, .csv and .iati (IATI 2.03 XML).
 
 The query string is the catalogue's, so every filtered view of the catalogue can be downloaded as
 it is. XLSX and CSV hold what the requesting user may see (the catalogue's visibility); the IATI
@@ -6,7 +6,6 @@ file holds public projects only, whoever asks. Anonymous visitors may download a
 """
 
 from django.http import HttpResponse, HttpResponseNotFound
-from django.urls import re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -55,7 +54,3 @@ def export(request, format: str):
         return _attachment(hxl.projects_csv(projects).encode("utf-8"), format)
     return _attachment(xlsx.projects_xlsx(projects, filters=filters, audience=xlsx.audience_of(request.user)), format)
 
-
-urlpatterns = [
-    re_path(r"^export\.(?P<format>xlsx|csv|iati)$", export, name="export"),
-]

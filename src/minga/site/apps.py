@@ -2,6 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class CoreConfig(AppConfig):
-    name = "minga.core"
+class SiteConfig(AppConfig):
+    name = "minga.site"
     verbose_name = _("Platform shell")
