@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from minga.config import database_from_url, env_bool
+from minga.config import database_from_url, env_bool, env_int
 
 
 def test_no_database_url_means_sqlite_under_var(tmp_path):
@@ -45,6 +45,28 @@ def test_boolean_variables_refuse_unknown_words(monkeypatch):
         env_bool("MINGA_DEBUG", default=False)
 
 
+@pytest.mark.parametrize(("raw", "message"), [
+    ("5O", "MINGA_LOGIN_FAILURE_LIMIT must be a whole number, not '5O'."),
+    ("2.5", "MINGA_LOGIN_FAILURE_LIMIT must be a whole number, not '2.5'."),
+    ("1e999999", "MINGA_LOGIN_FAILURE_LIMIT must be a whole number, not '1e999999'."),
+    ("0", "MINGA_LOGIN_FAILURE_LIMIT must be between 1 and 1000, not 0."),
+    ("-3", "MINGA_LOGIN_FAILURE_LIMIT must be between 1 and 1000, not -3."),
+    ("99999999999999", "MINGA_LOGIN_FAILURE_LIMIT must be a whole number, not '99999999999999'."),
+])
+def test_integer_variables_refuse_words_and_out_of_range_values(monkeypatch, raw, message):
+    monkeypatch.setenv("MINGA_LOGIN_FAILURE_LIMIT", raw)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_int("MINGA_LOGIN_FAILURE_LIMIT", default=5, minimum=1, maximum=1000)
+    assert str(refused.value) == message
+
+
+def test_integer_variables_take_their_default_when_unset_and_their_value_when_set(monkeypatch):
+    monkeypatch.delenv("MINGA_LOGIN_FAILURE_LIMIT", raising=False)
+    assert env_int("MINGA_LOGIN_FAILURE_LIMIT", default=5, minimum=1, maximum=1000) == 5
+    monkeypatch.setenv("MINGA_LOGIN_FAILURE_LIMIT", " 12 ")
+    assert env_int("MINGA_LOGIN_FAILURE_LIMIT", default=5, minimum=1, maximum=1000) == 12
+
+
 def _minga(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith("MINGA_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
@@ -65,6 +87,12 @@ def test_malformed_database_url_stops_the_cli_and_creates_no_database(tmp_path):
     assert result.returncode == 2
     assert "DATABASE_URL is malformed or unsupported ('postgres//oops')" in result.stderr
     assert not (tmp_path / "var" / "minga.sqlite3").exists()
+
+
+def test_a_mistyped_integer_setting_stops_the_cli_naming_the_variable(tmp_path):
+    result = _minga(tmp_path, "check", MINGA_EMAIL_PORT="twenty-five")
+    assert result.returncode == 2
+    assert result.stderr.startswith("minga: configuration error: MINGA_EMAIL_PORT must be a whole number, not 'twenty-five'.")
 
 
 def test_unknown_environment_name_is_refused(tmp_path):

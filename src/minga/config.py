@@ -22,6 +22,20 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}.")
 
 
+def env_int(name: str, *, default: int, minimum: int, maximum: int) -> int:
+    """A whole number within bounds: a typo ("5O", "-1") stops start-up instead of surprising later."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.")
+    value = int(text)
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {value}.")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from minga.config import database_from_url, env_bool, env_list
+from minga.config import database_from_url, env_bool, env_int, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("MINGA_BASE_DIR", Path.cwd())).resolve()
@@ -139,7 +139,7 @@ LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "site:home"
 
 # Login throttling: five failures for one user name from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("MINGA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("MINGA_LOGIN_FAILURE_LIMIT", default=5, minimum=1, maximum=1000)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -168,7 +168,7 @@ MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = os.environ.get("MINGA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("MINGA_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("MINGA_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("MINGA_EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("MINGA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MINGA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MINGA_EMAIL_USE_TLS", default=False)
@@ -183,7 +183,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("MINGA_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("MINGA_HSTS_SECONDS", default=60 * 60 * 24 * 365, minimum=0, maximum=10 * 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = env_bool("MINGA_SSL_REDIRECT", default=True)
     # A TLS-terminating proxy in front of gunicorn tells us the request was HTTPS.

@@ -41,12 +41,6 @@ def format_compact_money(amount, currency: str, *, locale: str | None = None) ->
         Decimal(amount), currency, locale=locale or current_locale(), fraction_digits=2)
 
 
-def format_compact_number(value, *, locale: str | None = None) -> str:
-    if value is None:
-        return ""
-    return babel_numbers.format_compact_decimal(value, locale=locale or current_locale(), fraction_digits=2)
-
-
 def format_date(value: date | None, *, form: str = "long", locale: str | None = None) -> str:
     if value is None:
         return ""

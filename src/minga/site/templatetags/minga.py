@@ -22,11 +22,6 @@ def compact_money(value, currency):
 
 
 @register.filter
-def compact_number(value):
-    return formatting.format_compact_number(value)
-
-
-@register.filter
 def long_date(value):
     return formatting.format_date(value)
 
@@ -39,12 +34,6 @@ def short_date(value):
 @register.filter
 def month(value):
     return formatting.format_month(value)
-
-
-@register.filter
-def label_language(obj):
-    """The language a translated label is really shown in (for a visible fallback marker)."""
-    return obj.label_in()[1]
 
 
 @register.filter

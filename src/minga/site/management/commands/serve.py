@@ -3,7 +3,10 @@ import shutil
 import sys
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
+
+from minga.config import env_int
 
 
 class Command(BaseCommand):
@@ -11,9 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("MINGA_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("MINGA_WORKERS", "2")))
+        parser.add_argument("--workers", type=int, default=None,
+                            help="gunicorn workers (default: MINGA_WORKERS or 2)")
 
     def handle(self, *args, **options):
+        try:
+            workers = options["workers"] or env_int("MINGA_WORKERS", default=2, minimum=1, maximum=64)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
         if not (settings.STATIC_ROOT / "staticfiles.json").exists():
             raise CommandError("Static files are not collected: run 'minga setup' first.")
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
@@ -24,5 +32,5 @@ class Command(BaseCommand):
         self.stdout.flush()
         os.execv(gunicorn, [
             gunicorn, "minga.wsgi:application", "--config", "python:minga.gunicorn_hooks", "--bind", options["bind"],
-            "--workers", str(options["workers"]), "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+            "--workers", str(workers), "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
         ])
