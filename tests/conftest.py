@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from minga.accounts.models import User
-from minga.site.demo import load_demo
 from minga.portfolio.facet_index import INDEX
+from minga.site.demo import load_demo
 
 ROLE_USERNAMES = {
     "secretariat": "secretaria",

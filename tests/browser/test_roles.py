@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from minga.site.demo import DEMO_PASSWORD
 from minga.reference.models import Organisation, PopulationFigure
+from minga.site.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -212,7 +212,7 @@ def read_csv(text: str) -> tuple[list[str], list[str], list[dict]]:
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     headers, tags = rows[0], rows[1]
-    return headers, tags, [dict(zip(tags, row)) for row in rows[2:]]
+    return headers, tags, [dict(zip(tags, row, strict=True)) for row in rows[2:]]
 
 
 def test_csv_has_headers_hashtags_and_one_row_per_project_and_territory(codes):

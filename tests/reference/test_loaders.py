@@ -1,10 +1,9 @@
-from decimal import Decimal
 
 import pytest
 
-from minga.site.demo import load_demo
 from minga.reference.loaders import load_reference
 from minga.reference.models import Country, Organisation, PopulationFigure, Subdivision, Term
+from minga.site.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -65,9 +65,7 @@ def test_every_message_is_translated_and_not_fuzzy(language):
     untranslated, fuzzy = [], []
     for message in messages(catalogue):
         forms = message.string if message.pluralizable else (message.string,)
-        if message.pluralizable and len(forms) != catalogue.num_plurals:
-            untranslated.append(message.id)
-        elif not all(form and form.strip() for form in forms):
+        if (message.pluralizable and len(forms) != catalogue.num_plurals) or not all(form and form.strip() for form in forms):
             untranslated.append(message.id)
         if message.fuzzy:
             fuzzy.append(message.id)
@@ -88,7 +86,7 @@ def test_translations_keep_the_placeholders(language):
         else:
             forms = (message.string,)
             expected = [placeholders(message.id, message)]
-        for form, wanted in zip(forms, expected):
+        for form, wanted in zip(forms, expected, strict=True):
             if form and placeholders(form, message) != wanted:
                 wrong.append((message.id, form))
     assert not wrong, f"{language}: placeholders differ: {wrong[:5]}"

@@ -33,8 +33,9 @@ class EditableRecord(models.Model):
     # finds them even after people edited every other field; empty for records people created.
     load_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
 
+    # The first manager declared is Django's default one: it must be the one that hides deleted rows.
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 -- ruff takes LiveManager() for a field
 
     class Meta:
         abstract = True

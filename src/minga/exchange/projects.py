@@ -22,7 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minga.portfolio.models import (
-    PopulationGroup, Project, ProjectLocation, ProjectPeople, ProjectTheme, SexAge, Status,
+    PopulationGroup,
+    Project,
+    ProjectLocation,
+    ProjectPeople,
+    ProjectTheme,
+    SexAge,
+    Status,
 )
 from minga.reference.models import Marker
 

@@ -19,7 +19,13 @@ from simple_history.models import HistoricalRecords
 from minga.audit.models import EditableRecord
 from minga.reference import money
 from minga.reference.models import (
-    Country, Marker, Municipality, Organisation, Significance, Subdivision, Term,
+    Country,
+    Marker,
+    Municipality,
+    Organisation,
+    Significance,
+    Subdivision,
+    Term,
 )
 
 LANGUAGES = ("es", "pt", "en")
@@ -187,6 +193,9 @@ class ProjectLocation(models.Model):
         # The catalogue's country and subdivision counts read these per project, from the index alone.
         indexes = [models.Index(fields=["project", "country", "subdivision"], name="project_location_facets")]
 
+    def __str__(self):  # ids, not names: printing a part must not query
+        return f"{self.municipality_id or self.subdivision_id or self.country_id} {self.percentage}%"
+
     @property
     def level(self) -> str:
         return "municipality" if self.municipality_id else "subdivision" if self.subdivision_id else "country"
@@ -203,6 +212,9 @@ class ProjectTheme(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "term"], name="project_theme_unique")]
 
+    def __str__(self):  # ids, not names: printing a part must not query
+        return f"term {self.term_id} {self.percentage}%"
+
 
 class ProjectMarker(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="markers")
@@ -212,6 +224,9 @@ class ProjectMarker(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "marker"], name="project_marker_unique")]
         indexes = [models.Index(fields=["project", "significance", "marker"], name="project_marker_facets")]
+
+    def __str__(self):  # ids, not names: printing a part must not query
+        return f"marker {self.marker_id}: {self.significance}"
 
 
 class PopulationGroup(models.TextChoices):
@@ -248,6 +263,9 @@ class ProjectPeople(models.Model):
                                                name="project_people_unique")]
         indexes = [models.Index(fields=["project", "dimension", "people", "category"], name="project_people_facets")]
 
+    def __str__(self):
+        return f"{self.category}: {self.people}"
+
     @property
     def category_label(self) -> str:
         choices = PopulationGroup if self.dimension == self.Dimension.POPULATION_GROUP else SexAge
@@ -263,6 +281,9 @@ class ProjectBudgetYear(models.Model):
         ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_budget_year_unique")]
 
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
 
 class ProjectFunding(models.Model):
     """Money already secured, and from whom."""
@@ -274,6 +295,9 @@ class ProjectFunding(models.Model):
     value_date = models.DateField(_("value date"))
     amount_usd = models.DecimalField(_("amount (USD)"), max_digits=18, decimal_places=2, null=True, blank=True,
                                      editable=False)
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} ({self.value_date})"
 
 
 class ParticipantRole(models.TextChoices):
@@ -295,6 +319,9 @@ class ProjectParticipant(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"],
                                                name="project_participant_unique")]
 
+    def __str__(self):  # ids, not names: printing a part must not query
+        return f"organisation {self.organisation_id} ({self.role})"
+
 
 class ProjectContact(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contacts")
@@ -302,6 +329,9 @@ class ProjectContact(models.Model):
     position = models.CharField(_("position"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+
+    def __str__(self):
+        return self.name
 
 
 def _document_path(instance, filename):
@@ -324,6 +354,9 @@ class ProjectDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 
+    def __str__(self):
+        return self.original_name
+
 
 class ProjectTransition(models.Model):
     """Every change of status: who, when, from where to where, and why."""
@@ -339,6 +372,9 @@ class ProjectTransition(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
 
 class ProjectCodeSequence(models.Model):
     """The last number used per prefix and year (PQ-COL-2026-0007), taken under a row lock."""
@@ -349,3 +385,6 @@ class ProjectCodeSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="project_code_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_number}"

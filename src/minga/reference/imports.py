@@ -65,7 +65,7 @@ def municipalities_import(*, rows: list[dict], user, reason: str) -> ImportResul
         planned.append((number, pcode, name, code, parent, level_text))
     known_pcodes = set(seen) | set(Municipality.all_objects.filter(
         pcode__in=[p[4] for p in planned if p[4]]).values_list("pcode", flat=True))
-    for number, pcode, _name, _code, parent, _level in planned:
+    for number, _pcode, _name, _code, parent, _level in planned:
         if parent and parent not in known_pcodes:
             result.errors.append(RowError(number, "parent_pcode", _("unknown p-code %(pcode)r") % {"pcode": parent}))
     if result.errors:

@@ -16,7 +16,15 @@ from babel import Locale
 from django.db import transaction
 
 from minga.reference.models import (
-    Country, Marker, Organisation, OrganisationRole, ProcessRole, Source, Subdivision, Term, Vocabulary,
+    Country,
+    Marker,
+    Organisation,
+    OrganisationRole,
+    ProcessRole,
+    Source,
+    Subdivision,
+    Term,
+    Vocabulary,
 )
 
 MEMBER_STATES = ("ARG", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "GUY", "MEX", "PAN", "PRY", "PER", "URY")

@@ -20,7 +20,7 @@ from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
 
-DEMO_PASSWORD = "minga-demo-2026"
+DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
 DEMO = "loaded with the demo data"
 
 

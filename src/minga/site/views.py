@@ -1,8 +1,7 @@
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-
-from django.shortcuts import render
 
 from minga.common import charts, formatting
 from minga.finance import selectors as finance_selectors

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         host, _, port = options["bind"].rpartition(":")
         self.stdout.write(f"Minga is served on http://{host}:{port}/ (stop with Ctrl+C)")
         self.stdout.flush()
-        os.execv(gunicorn, [
+        os.execv(gunicorn, [  # noqa: S606 -- gunicorn from this environment, with fixed arguments
             gunicorn, "minga.wsgi:application", "--config", "python:minga.gunicorn_hooks", "--bind", options["bind"],
             "--workers", str(workers), "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
         ])
