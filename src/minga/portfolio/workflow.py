@@ -33,7 +33,7 @@ def _stamp_submitted(project, at) -> dict:
 
 
 def _stamp_first_publication(project, at) -> dict:
-    # The first publication is the one that counts: withdrawing and publishing again keeps it.
+    # The first publication is the one that counts: a date already recorded is kept.
     return {"published_at": at} if project.published_at is None else {}
 
 
