@@ -5,7 +5,7 @@ nothing in ``minga.accounts`` is touched for it to work.
 """
 
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,7 +20,7 @@ from minga.accounts.models import Role
 from minga.accounts.workflows import Comment, NextStep, State, Transition, Who, Workflow
 
 SECRETARIAT, PROPOSER = frozenset({Who.SECRETARIAT}), frozenset({Who.PROPOSER})
-MOMENT = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 class Leave:
@@ -38,16 +38,16 @@ def _enough_days(leave) -> dict[str, list[str]]:
 
 
 def leave_workflow(**overrides) -> Workflow:
-    declaration = dict(
-        model="Toy.Leave", state_field="state", public_field="is_public",
-        states=(
+    declaration = {
+        "model": "Toy.Leave", "state_field": "state", "public_field": "is_public",
+        "states": (
             State("requested", "Requested", editable_by_proposer=True,
                   next_step=NextStep("approved", "Decide", "Wait")),
             State("approved", "Approved", is_public=True, iati_status="2"),
             State("refused", "Refused", editable_by_proposer=True),
             State("cancelled", "Cancelled"),
         ),
-        transitions=(
+        "transitions": (
             Transition(("requested",), "approved", SECRETARIAT, "Approve", done="Approved.",
                        effects=lambda leave, at: {"approved_at": at}),
             Transition(("requested",), "refused", SECRETARIAT, "Refuse", comment=Comment.REQUIRED,
@@ -56,7 +56,7 @@ def leave_workflow(**overrides) -> Workflow:
             Transition(("requested", "refused", "approved"), "cancelled", {Who.SECRETARIAT, Who.PROPOSER},
                        "Cancel", comment=Comment.OPTIONAL, confirm=True),
         ),
-    )
+    }
     declaration.update(overrides)
     return Workflow(**declaration)
 
