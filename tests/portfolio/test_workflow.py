@@ -205,3 +205,87 @@ def test_conversion_note_reads_in_each_readers_language(users):
             "COP a 4000 por USD (2026-01-02, Minga: Demonstration data: illustrative, not a real figure); "
             "1000 VES asegurados no convertidos: no hay tipo de cambio para VES: la secretaría puede agregarlo a "
             "la tabla de tipos de cambio")
+
+
+# Who may move a project where, written out: the declaration in portfolio.workflow must give exactly this.
+SECRETARIAT_MOVES = {
+    "draft": ["submitted", "withdrawn"],
+    "submitted": ["under_review", "changes_requested", "withdrawn"],
+    "under_review": ["changes_requested", "published", "withdrawn"],
+    "changes_requested": ["submitted", "withdrawn"],
+    "published": ["in_implementation", "withdrawn"],
+    "in_implementation": ["completed", "withdrawn"],
+    "completed": [],
+    "withdrawn": [],
+}
+PROPOSER_MOVES = {
+    "draft": ["submitted", "withdrawn"],
+    "submitted": ["withdrawn"],
+    "under_review": ["withdrawn"],
+    "changes_requested": ["submitted", "withdrawn"],
+    "published": ["in_implementation", "withdrawn"],
+    "in_implementation": ["completed", "withdrawn"],
+    "completed": [],
+    "withdrawn": [],
+}
+
+
+@pytest.mark.parametrize("state", list(SECRETARIAT_MOVES))
+def test_the_permission_module_answers_from_the_project_workflow(users, state):
+    from minga.accounts.workflows import workflow_for
+    from minga.portfolio.workflow import PROJECT_WORKFLOW
+
+    assert workflow_for(Project) is PROJECT_WORKFLOW
+    # Proposed by the Alcaldía de Cúcuta: its officer and Colombia's focal point are its proposers.
+    project = Project.objects.get(load_key="project:cucuta-reception")
+    project.status = state
+    found = {key: permissions.allowed_transitions(users[key], project) for key in users}
+    assert found == {"secretariat": SECRETARIAT_MOVES[state], "focal_col": PROPOSER_MOVES[state],
+                     "local_cucuta": PROPOSER_MOVES[state], "focal_per": [], "donor_can": [], "observer": [],
+                     "anonymous": []}
+    may_change = {key: permissions.can(users[key], "change", project) for key in ("focal_col", "local_cucuta")}
+    proposer_edits = state in ("draft", "changes_requested")
+    assert may_change == {"focal_col": proposer_edits, "local_cucuta": proposer_edits}
+
+
+def test_the_actions_box_takes_labels_and_rules_from_the_declaration(users):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from minga.portfolio.templatetags.portfolio_workflow import project_transitions
+
+    request = RequestFactory().get("/")
+    request.user = users["secretariat"]
+    project = Project.objects.get(load_key="project:roraima-interiorization")  # under review
+    assert project_transitions({"request": request}, project) == [
+        {"status": "changes_requested", "label": "Request changes", "confirm": False, "comment": True,
+         "comment_required": True},
+        {"status": "published", "label": "Publish", "confirm": False, "comment": False, "comment_required": False},
+        {"status": "withdrawn", "label": "Withdraw", "confirm": True, "comment": True, "comment_required": False},
+    ]
+    with translation.override("es"):
+        assert [str(move["label"]) for move in project_transitions({"request": request}, project)] == [
+            "Solicitar cambios", "Publicar", "Retirar"]
+
+
+def test_public_states_iati_codes_and_stamps_come_from_the_declaration(users):
+    from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
+
+    assert PUBLIC_STATUSES == ("published", "in_implementation", "completed")
+    assert {state.value: state.iati_status for state in PROJECT_WORKFLOW.states if state.iati_status} == {
+        "published": "1", "in_implementation": "2", "completed": "4"}
+    focal, secretariat = users["focal_col"], users["secretariat"]
+    project = services.project_create(user=focal, data=complete_data())
+    project = services.project_transition(project=project, user=focal, to_status="submitted",
+                                          expected_version=project.version)
+    submitted_at = project.submitted_at
+    assert submitted_at is not None and project.published_at is None and not project.is_public
+    project = services.project_transition(project=project, user=secretariat, to_status="under_review",
+                                          expected_version=project.version)
+    project = services.project_transition(project=project, user=secretariat, to_status="published",
+                                          expected_version=project.version)
+    first_publication = project.published_at
+    assert project.is_public and first_publication is not None and project.submitted_at == submitted_at
+    project = services.project_transition(project=project, user=focal, to_status="withdrawn",
+                                          expected_version=project.version, comment="Sin fondos.")
+    assert (project.status, project.is_public, project.published_at) == ("withdrawn", False, first_publication)

@@ -13,17 +13,20 @@ The rules, for every role:
 
 Which roles may edit a model, and where a record's country, organisation and territory are found,
 is declared below in ``POLICIES``, keyed by model label, so that lower apps need not import the
-domain apps that register them.
+domain apps that register them. Where a record has states, who may move it where is its
+workflow's answer: the app that owns the record declares it and registers it with
+``minga.accounts.workflows`` when it starts.
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from minga.accounts.models import Role
+from minga.accounts.workflows import Transition, Who, Workflow, workflow_for
 
 
 class Action(StrEnum):
@@ -45,9 +48,9 @@ class Policy:
     parent_organisation: str | None = None
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
     published: str | None = None  # boolean field: unpublished records are not public
-    # Where a record has a workflow state: the editors (not the secretariat) change it only in these states.
+    # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
+    # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
     state: str | None = None
-    editable_states: frozenset = frozenset()
 
 
 POLICIES: dict[str, Policy] = {
@@ -65,8 +68,7 @@ POLICIES: dict[str, Policy] = {
     "reference.exchangerate": Policy(),
     "portfolio.project": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
-        country="country_id", organisation="proposing_organisation_id", published="is_public",
-        state="status", editable_states=frozenset({"draft", "changes_requested"})),
+        country="country_id", organisation="proposing_organisation_id", published="is_public", state="status"),
     "finance.conference": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
 }
@@ -177,7 +179,7 @@ def _in_scope(actor: Actor, policy: Policy, obj) -> bool:
 
 
 def _edits(actor: Actor, policy: Policy, obj) -> bool:
-    if policy.state and getattr(obj, policy.state) not in policy.editable_states:
+    if policy.state and getattr(obj, policy.state) not in _workflow(policy, type(obj)).editable_states():
         return False
     return _in_scope(actor, policy, obj)
 
@@ -209,41 +211,32 @@ def can(user, action: Action | str, obj) -> bool:
     return False
 
 
-# Who may move a record from one state to another: "proposer" is an editor whose scope covers the
-# record (a focal point of its country, the officer of its proposing local government).
-SECRETARIAT, PROPOSER = "secretariat", "proposer"
-TRANSITIONS: dict[str, dict[tuple[str, str], frozenset]] = {
-    "portfolio.project": {
-        ("draft", "submitted"): frozenset({PROPOSER}),
-        ("changes_requested", "submitted"): frozenset({PROPOSER}),
-        ("submitted", "under_review"): frozenset({SECRETARIAT}),
-        ("submitted", "changes_requested"): frozenset({SECRETARIAT}),
-        ("under_review", "changes_requested"): frozenset({SECRETARIAT}),
-        ("under_review", "published"): frozenset({SECRETARIAT}),
-        ("published", "in_implementation"): frozenset({SECRETARIAT, PROPOSER}),
-        ("in_implementation", "completed"): frozenset({SECRETARIAT, PROPOSER}),
-        **{(state, "withdrawn"): frozenset({SECRETARIAT, PROPOSER}) for state in (
-            "draft", "submitted", "under_review", "changes_requested", "published", "in_implementation")},
-    },
-}
+def _workflow(policy: Policy, model) -> Workflow:
+    workflow = workflow_for(model)
+    if workflow.state_field != policy.state:
+        raise ImproperlyConfigured(f"The access policy of {workflow.model} keeps its state in {policy.state!r}, "
+                                   f"its workflow in {workflow.state_field!r}.")
+    return workflow
+
+
+def allowed_moves(user, obj) -> list[Transition]:
+    """The transitions ``user`` may take on ``obj`` from its current state, as its workflow declares them."""
+    policy = policy_for(type(obj))
+    workflow = _workflow(policy, type(obj))
+    if getattr(obj, "deleted_at", None) is not None:
+        return []
+    actor = actor_for(user)
+    moves = []
+    for move in workflow.moves_from(getattr(obj, policy.state)):
+        # The secretariat may do everything, so it may also act for a proposer (e.g. submit for them).
+        if actor.is_secretariat or (Who.PROPOSER in move.who and _in_scope(actor, policy, obj)):
+            moves.append(move)
+    return moves
 
 
 def allowed_transitions(user, obj) -> list[str]:
     """The states ``user`` may move ``obj`` to from its current state."""
-    policy = policy_for(type(obj))
-    table = TRANSITIONS.get(type(obj)._meta.label_lower, {})
-    actor = actor_for(user)
-    if getattr(obj, "deleted_at", None) is not None:
-        return []
-    current = getattr(obj, policy.state)
-    targets = []
-    for (source, target), who in table.items():
-        if source != current:
-            continue
-        # The secretariat may do everything, so it may also act for a proposer (e.g. submit for them).
-        if actor.is_secretariat or (PROPOSER in who and _in_scope(actor, policy, obj)):
-            targets.append(target)
-    return targets
+    return [move.target for move in allowed_moves(user, obj)]
 
 
 def can_transition(user, obj, target: str) -> bool:
@@ -252,8 +245,10 @@ def can_transition(user, obj, target: str) -> bool:
 
 def require_transition(user, obj, target: str) -> None:
     if not can_transition(user, obj, target):
+        policy = policy_for(type(obj))
+        workflow = _workflow(policy, type(obj))
         raise PermissionDenied(_("You may not move this record from “%(source)s” to “%(target)s”.") % {
-            "source": obj.get_status_display(), "target": dict(type(obj).status.field.choices).get(target, target)})
+            "source": workflow.label(getattr(obj, policy.state)), "target": workflow.label(target)})
 
 
 def require(user, action: Action | str, obj) -> None:
@@ -322,7 +317,7 @@ def editable(user, queryset: QuerySet) -> QuerySet:
         return queryset
     queryset = queryset.filter(_scope_filter(actor, policy))
     if policy.state:
-        queryset = queryset.filter(**{f"{policy.state}__in": policy.editable_states})
+        queryset = queryset.filter(**{f"{policy.state}__in": _workflow(policy, queryset.model).editable_states()})
     return queryset
 
 

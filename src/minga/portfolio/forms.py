@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.portfolio.models import ParticipantRole, PopulationGroup, Project, ProjectDocument, ProjectPeople, SexAge
+from minga.portfolio.workflow import PROJECT_WORKFLOW
 from minga.reference.models import (
     Country, Marker, Municipality, Organisation, OrganisationType, Significance, Subdivision, Term,
 )
@@ -631,21 +632,8 @@ class DocumentUploadForm(forms.Form):
                            help_text=gettext_lazy("PDF, Word (DOCX) or Excel (XLSX), up to 15 MB."))
 
 
-def transition_label(target: str) -> str:
-    """What the button that moves a project to ``target`` says."""
-    return {
-        "submitted": _("Submit"),
-        "under_review": _("Start review"),
-        "changes_requested": _("Request changes"),
-        "published": _("Publish"),
-        "in_implementation": _("Mark in implementation"),
-        "completed": _("Mark completed"),
-        "withdrawn": _("Withdraw"),
-    }.get(target, target)
-
-
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=Project._meta.get_field("status").choices)
+    to_status = forms.ChoiceField(choices=PROJECT_WORKFLOW.choices)
     version = forms.IntegerField(min_value=0)
     comment = forms.CharField(required=False, max_length=2000)
 

@@ -43,9 +43,6 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.IN_IMPLEMENTATION, Status.COMPLETED)
-
-
 class Project(EditableRecord):
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)

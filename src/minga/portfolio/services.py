@@ -17,11 +17,12 @@ from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.portfolio import documents
 from minga.portfolio.models import (
-    PUBLIC_STATUSES, Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
+    Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
     ProjectFunding, ProjectLocation, ProjectMarker, ProjectParticipant, ProjectPeople, ProjectTheme,
     ProjectTransition, Status,
 )
 from minga.portfolio.validation import ProjectInvalid, check
+from minga.portfolio.workflow import PROJECT_WORKFLOW
 from minga.reference.money import to_usd
 
 SCALAR_FIELDS = (
@@ -234,22 +235,16 @@ def project_as_input(project: Project) -> dict:
 
 @transaction.atomic
 def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "") -> Project:
+    """Move ``project`` to ``to_status`` as its workflow (``portfolio.workflow``) declares the move."""
     require_transition(user, project, to_status)
-    if to_status == Status.SUBMITTED:
-        errors = check(project_as_input(project), complete=True)
-        if errors:
-            raise ProjectInvalid(errors)
-    if to_status == Status.CHANGES_REQUESTED and not comment.strip():
-        raise ProjectInvalid({"comment": [_("Say what needs to change.")]})
-    changes = {"status": to_status, "is_public": to_status in PUBLIC_STATUSES}
-    now = timezone.now()
-    if to_status == Status.SUBMITTED:
-        changes["submitted_at"] = now
-    if to_status == Status.PUBLISHED and project.published_at is None:
-        changes["published_at"] = now
+    errors = PROJECT_WORKFLOW.refusals(project, to_status, comment=comment)
+    if errors:
+        raise ProjectInvalid(errors)
+    changes = PROJECT_WORKFLOW.changes(project, to_status, at=timezone.now())
     from_status = project.status
     updated = audit.record_update(instance=project, user=user, changes=changes, expected_version=expected_version,
-                                  reason=comment or _("status: %(status)s") % {"status": Status(to_status).label})
+                                  reason=comment or _("status: %(status)s") % {
+                                      "status": PROJECT_WORKFLOW.label(to_status)})
     ProjectTransition.objects.create(project=updated, from_status=from_status, to_status=to_status, user=user,
                                      comment=comment.strip())
     return updated

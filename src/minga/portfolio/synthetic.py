@@ -15,9 +15,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from minga.portfolio.models import (
-    PUBLIC_STATUSES, Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme,
+    Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme,
 )
 from minga.portfolio.services import normalise_text
+from minga.portfolio.workflow import PUBLIC_STATUSES
 from minga.reference.models import Marker, Organisation, Subdivision, Term
 
 # Share of projects by proposing country (roughly where the demand comes from).

@@ -16,10 +16,9 @@ Decisions, with the codelists they rest on:
 - **Participating organisations.** The proposing organisation is Accountable (role 2), its type
   from ``organisation_type`` and ``ref`` from ``iati_identifier`` when it has one; then the
   project's participants with their IATI roles; then those who secured funding, as Funding (1).
-- **Status** (ActivityStatus): published 1 Pipeline/identification (it seeks funding, it has not
-  started); in implementation 2 Implementation; completed 4 Closed, because "completed" is the last
-  state of Minga's workflow: nothing later could report a financial sign-off, and 3 Finalisation
-  would stay "pending" for ever.
+- **Status** (ActivityStatus): each public state's code is declared, with its reasons, in the
+  project workflow (``portfolio.workflow``): published 1 Pipeline/identification, in
+  implementation 2 Implementation, completed 4 Closed.
 - **Dates**: planned start (1) and planned end (3); actual start (2) and actual end (4) from the
   dates the project entered "in implementation" and "completed".
 - **Places.** ``recipient-country`` (ISO 3166-1 alpha-2) with the country-level shares; a regional
@@ -57,7 +56,8 @@ from lxml import etree
 
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
 from minga.portfolio import selectors
-from minga.portfolio.models import LANGUAGES, PUBLIC_STATUSES, Project, Status
+from minga.portfolio.models import LANGUAGES, Project, Status
+from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
 
 VERSION = "2.03"
 REPORTING_ORG_TYPE = "40"  # Multilateral: the Technical Secretariat is run by IOM and UNHCR
@@ -67,7 +67,6 @@ REPORTING_ORG_NAMES = {
     "pt": "Secretaria Técnica do Processo de Quito",
     "en": "Technical Secretariat of the Quito Process",
 }
-ACTIVITY_STATUS = {Status.PUBLISHED: "1", Status.IN_IMPLEMENTATION: "2", Status.COMPLETED: "4"}
 DAC_MIGRATION = "15190"
 REGION_AMERICA = "498"
 SECTOR_VOCABULARIES = {"quito-axes": "99", "lines-of-work-2023": "98"}
@@ -286,7 +285,7 @@ def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
     _narratives(_sub(activity, "title"), titles)
     _narratives(_sub(activity, "description", type="1"), _descriptions(project))
     _participants(activity, project)
-    _sub(activity, "activity-status", code=ACTIVITY_STATUS[project.status])
+    _sub(activity, "activity-status", code=PROJECT_WORKFLOW.state(project.status).iati_status)
     _dates(activity, project)
     # Each subdivision, then the municipalities named in it.
     locations = sorted(project.locations.all(), key=lambda row: (

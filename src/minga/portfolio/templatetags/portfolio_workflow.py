@@ -1,28 +1,25 @@
 """{% project_transitions project as transitions %}: the moves the signed-in user may make, with their labels.
 
-The permission module decides (``allowed_transitions``); this only names the buttons.
+The permission module decides (``allowed_moves``); the workflow declaration (``portfolio.workflow``)
+names the buttons and says which ask for a comment or a confirmation.
 """
 
 from django import template
 
 from minga.accounts import permissions
-from minga.portfolio.forms import transition_label
+from minga.accounts.workflows import Comment
 from minga.portfolio.models import ProjectDocument
 
 register = template.Library()
-
-# Shown after a confirmation (a second button), and with a comment box; a comment is required where marked.
-CONFIRMED = {"withdrawn"}
-COMMENTED = {"changes_requested": True, "withdrawn": False}
 
 
 @register.simple_tag(takes_context=True)
 def project_transitions(context, project) -> list[dict]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return [{"status": target, "label": transition_label(target), "confirm": target in CONFIRMED,
-             "comment": target in COMMENTED, "comment_required": COMMENTED.get(target, False)}
-            for target in permissions.allowed_transitions(user, project)]
+    return [{"status": move.target, "label": move.label, "confirm": move.confirm,
+             "comment": move.comment != Comment.NONE, "comment_required": move.comment == Comment.REQUIRED}
+            for move in permissions.allowed_moves(user, project)]
 
 
 @register.simple_tag

@@ -1,7 +1,8 @@
 """The workflow pages: the secretariat's review queue and the one endpoint that moves a project between states.
 
-Who may move a project where is the permission module's answer (``allowed_transitions``); the
-service records who, when and why. A refusal is a 403 page, never a silent no-op.
+Who may move a project where is the permission module's answer (``allowed_transitions``); what is
+said afterwards comes from the workflow declaration (``portfolio.workflow``); the service records
+who, when and why. A refusal is a 403 page, never a silent no-op.
 """
 
 from django.contrib import messages
@@ -23,18 +24,7 @@ from minga.portfolio.forms import LAST_STEP, TransitionForm
 from minga.portfolio.models import ProjectTransition, Status
 from minga.portfolio.validation import ProjectInvalid
 from minga.portfolio.views.submission import _edit_url, project_for
-
-# What is said once a move is done.
-def transition_done(target: str) -> str:
-    return {
-        Status.SUBMITTED: _("Submitted to the secretariat."),
-        Status.UNDER_REVIEW: _("Review started."),
-        Status.CHANGES_REQUESTED: _("Changes requested; the proposer sees your comment."),
-        Status.PUBLISHED: _("Published: the project is now in the public catalogue."),
-        Status.IN_IMPLEMENTATION: _("Marked in implementation."),
-        Status.COMPLETED: _("Marked completed."),
-        Status.WITHDRAWN: _("Withdrawn."),
-    }.get(target, _("Status changed."))
+from minga.portfolio.workflow import PROJECT_WORKFLOW
 
 
 @login_required
@@ -70,6 +60,7 @@ def project_transition(request, code):
     target = form.cleaned_data["to_status"]
     # Refuse before anything else, so that a refusal is the same whatever else the request holds.
     permissions.require_transition(request.user, project, target)
+    move = PROJECT_WORKFLOW.transition(project.status, target)
     try:
         services.project_transition(project=project, user=request.user, to_status=target,
                                     expected_version=form.cleaned_data["version"],
@@ -77,15 +68,15 @@ def project_transition(request, code):
     except EditConflict as error:
         messages.error(request, str(error))
     except ProjectInvalid as error:
-        if target == Status.SUBMITTED and "comment" not in error.errors:
-            messages.error(request, _("Not submitted yet: the project is incomplete. Each missing item below "
-                                      "links to the step where it is entered."))
+        if move.guard_refused and "comment" not in error.errors:
+            # The guard found the project incomplete: the last step lists what is missing, with links.
+            messages.error(request, move.guard_refused)
             return redirect(_edit_url(project, LAST_STEP))
         for field_messages in error.errors.values():
             for message in field_messages:
                 messages.error(request, message)
     else:
-        messages.success(request, transition_done(target))
+        messages.success(request, move.done or _("Status changed."))
     return redirect(project)
 
 

@@ -22,6 +22,7 @@ from minga.audit.services import EditConflict
 from minga.portfolio import selectors, services, validation
 from minga.portfolio.forms import LAST_STEP, STEP_TITLES, STEPS, BasicsStep, DocumentUploadForm, step_of
 from minga.portfolio.models import Project, ProjectTransition, Status
+from minga.portfolio.workflow import PROJECT_WORKFLOW
 from minga.reference.models import ExchangeRate
 
 
@@ -225,7 +226,8 @@ def next_action(user, project: Project, last_comment: str = "") -> dict:
     """What should happen next to ``project``, said for ``user``, with where to do it."""
     allowed = permissions.allowed_transitions(user, project)
     status = project.status
-    if status in (Status.DRAFT, Status.CHANGES_REQUESTED) and permissions.can(user, Action.CHANGE, project):
+    state = PROJECT_WORKFLOW.state(status)
+    if state.editable_by_proposer and permissions.can(user, Action.CHANGE, project):
         missing = completeness(project)
         if status == Status.CHANGES_REQUESTED:
             text = _("Make the requested changes, then submit again")
@@ -235,18 +237,12 @@ def next_action(user, project: Project, last_comment: str = "") -> dict:
             text = _("Ready: submit it to the secretariat")
         return {"text": text, "url": missing[0]["url"] if missing else _edit_url(project, LAST_STEP),
                 "comment": last_comment if status == Status.CHANGES_REQUESTED else ""}
-    texts = {
-        Status.SUBMITTED: (_("Start the review") if Status.UNDER_REVIEW in allowed
-                           else _("Wait for the secretariat to review it")),
-        Status.UNDER_REVIEW: (_("Publish it or request changes") if Status.PUBLISHED in allowed
-                              else _("Wait for the secretariat's decision")),
-        Status.PUBLISHED: (_("Mark it in implementation when it starts") if Status.IN_IMPLEMENTATION in allowed
-                           else _("Published: nothing to do")),
-        Status.IN_IMPLEMENTATION: (_("Mark it completed when it ends") if Status.COMPLETED in allowed
-                                   else _("In implementation: nothing to do")),
-    }
-    text = texts.get(status, _("Nothing to do"))
-    return {"text": text, "url": project.get_absolute_url() if allowed else "", "comment": ""}
+    step = state.next_step
+    if step is None:
+        text = _("Nothing to do")
+    else:
+        text = step.text if step.target in allowed else step.otherwise
+    return {"text": str(text), "url": project.get_absolute_url() if allowed else "", "comment": ""}
 
 
 @login_required
