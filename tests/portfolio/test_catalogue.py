@@ -114,7 +114,7 @@ def test_a_title_in_another_language_is_marked(client):
 
 def test_amounts_that_cannot_be_converted_say_so(client, users):
     spec = {**next(spec for spec in demo.PROJECTS if spec["key"] == "lima-kit"), "currency": "VES"}
-    project = services.project_create(user=users["focal_per"], data=demo._data(spec))
+    project = services.project_create(user=users["focal_per"], data=demo.demo_input(spec))
     for target, who in (("submitted", "focal_per"), ("under_review", "secretariat"), ("published", "secretariat")):
         project = services.project_transition(project=project, user=users[who], to_status=target,
                                               expected_version=project.version)

@@ -132,7 +132,7 @@ def test_a_page_is_the_slice_of_the_whole_order(portfolio, users):
 
 def publish_demo_copy(currency="USD") -> Project:
     spec = {**next(spec for spec in demo.PROJECTS if spec["key"] == "lima-kit"), "currency": currency}
-    project = services.project_create(user=User.objects.get(username="focal.per"), data=demo._data(spec))
+    project = services.project_create(user=User.objects.get(username="focal.per"), data=demo.demo_input(spec))
     for target, who in (("submitted", "focal.per"), ("under_review", "secretaria"), ("published", "secretaria")):
         project = services.project_transition(project=project, user=User.objects.get(username=who),
                                               to_status=target, expected_version=project.version)
@@ -208,7 +208,7 @@ def test_each_reader_gets_their_own_visible_set_and_it_follows_changes(users):
     peru = search(users["focal_per"], ProjectFilters()).total
     assert search(None, ProjectFilters()).total == public
     spec = next(spec for spec in demo.PROJECTS if spec["key"] == "lima-kit")
-    draft = services.project_create(user=users["focal_per"], data=demo._data(spec))
+    draft = services.project_create(user=users["focal_per"], data=demo.demo_input(spec))
     assert search(users["focal_per"], ProjectFilters()).total == peru + 1
     assert search(users["focal_col"], ProjectFilters()).total == public + 1
     assert search(None, ProjectFilters()).total == public

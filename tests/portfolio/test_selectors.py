@@ -36,7 +36,7 @@ def facet(result, name: str) -> dict[str, int]:
 def unconvertible_published_project(secretariat: User):
     """A published project whose budget is in bolívares, which no rate converts."""
     spec = {**next(spec for spec in demo.PROJECTS if spec["key"] == "lima-kit"), "currency": "VES"}
-    project = services.project_create(user=User.objects.get(username="focal.per"), data=demo._data(spec))
+    project = services.project_create(user=User.objects.get(username="focal.per"), data=demo.demo_input(spec))
     for target, who in (("submitted", "focal.per"), ("under_review", "secretaria"), ("published", "secretaria")):
         project = services.project_transition(project=project, user=User.objects.get(username=who),
                                               to_status=target, expected_version=project.version)

@@ -6,10 +6,13 @@ from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import create_model
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.portfolio.inputs.fields import FIELD_OF_NAME, Kind
 from minga.portfolio.models import Status
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES
 
 StatusCode = Literal[tuple(Status.values)]
 
@@ -26,7 +29,7 @@ class LocationIn(Schema):
 
 
 class ThemeIn(Schema):
-    vocabulary: Literal["quito-axes", "lines-of-work-2023"]
+    vocabulary: Literal[QUITO_AXES, LINES_OF_WORK]
     code: str = Field(..., description="Term code, see /vocabularies/{code}/terms", examples=["reception-centres"])
     percentage: Decimal = Field(..., description="Share in percent; the shares of each vocabulary total 100")
 
@@ -69,27 +72,21 @@ class ContactIn(Schema):
     phone: str = ""
 
 
-class _ProjectFields(Schema):
-    title_es: str | None = None
-    title_pt: str | None = None
-    title_en: str | None = None
-    summary_es: str | None = None
-    summary_pt: str | None = None
-    summary_en: str | None = None
-    description_es: str | None = None
-    description_pt: str | None = None
-    description_en: str | None = None
-    is_regional: bool | None = Field(None, description="Covers the region rather than named territories")
-    planned_start: date | None = None
-    planned_end: date | None = None
-    budget_amount: Decimal | None = Field(None, ge=0)
-    budget_currency: str | None = Field(None, description="ISO 4217", examples=["COP"])
-    budget_value_date: date | None = Field(None, description="The date whose rate converts the budget to USD")
-    requested_amount: Decimal | None = Field(None, ge=0, description="Asked of the Group of Friends, in the "
-                                                                     "budget's currency")
-    people_total: int | None = Field(None, ge=0)
-    people_with_disabilities: int | None = Field(None, ge=0)
-    sdg_targets: str | None = Field(None, examples=["5.2, 10.7"])
+# The scalar fields come from the field table (portfolio.inputs.fields): a row there is a field here.
+_TYPES = {Kind.TEXT: str, Kind.CURRENCY: str, Kind.DATE: date, Kind.AMOUNT: Decimal, Kind.COUNT: int,
+          Kind.BOOL: bool, Kind.ORGANISATION: int | str}
+
+
+def _scalar(row) -> tuple:
+    options = {"ge": 0} if row.kind in (Kind.AMOUNT, Kind.COUNT) else {}
+    if row.api_description:
+        options["description"] = row.api_description
+    if row.api_example:
+        options["examples"] = [row.api_example]
+    return _TYPES[row.kind] | None, Field(None, **options)
+
+
+class _ProjectParts(Schema):
     locations: list[LocationIn] | None = None
     themes: list[ThemeIn] | None = None
     markers: list[MarkerIn] | None = None
@@ -100,15 +97,18 @@ class _ProjectFields(Schema):
     contacts: list[ContactIn] | None = None
 
 
+_ProjectFields = create_model(
+    "_ProjectFields", __base__=_ProjectParts,
+    **{name: _scalar(row) for name, row in FIELD_OF_NAME.items() if row.api})
+
+
 class ProjectIn(_ProjectFields):
     proposing_organisation: int | str = Field(
-        ..., description="Organisation id or IATI identifier of a member-state government body or local government "
-                         "you may propose for")
+        ..., description=FIELD_OF_NAME["proposing_organisation"].api_description)
 
 
 class ProjectPatch(_ProjectFields):
     version: int = Field(..., description="The version you read; a stale one gets HTTP 409 and nothing is written")
-    proposing_organisation: int | str | None = None
     reason: str = Field("", description="Why it changed (kept in the history)")
 
 

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from minga.accounts.models import User
 from minga.portfolio import services
-from minga.portfolio.models import Project
+from minga.portfolio.inputs import ProjectInput
+from minga.portfolio.models import LANGUAGES, Project
 from minga.reference.models import (
-    Country, ExchangeRate, Marker, Municipality, Source, Subdivision, Term,
+    LINES_OF_WORK, QUITO_AXES, Country, ExchangeRate, Marker, Municipality, Source, Subdivision, Term,
 )
 from minga.reference.selectors import organisation_loaded
 
@@ -33,8 +34,8 @@ PROJECTS = [
         "start": "2026-03-01", "end": "2027-12-31",
         "locations": [("COL", "CO-NSA", "CO54001", 100), ("COL", "CO-NSA", None, 70), ("COL", "CO-ARA", None, 30),
                       ("COL", None, None, 100)],
-        "themes": [("quito-axes", "reception-centres", 60), ("quito-axes", "gender-equity", 40),
-                   ("lines-of-work-2023", "women-access-to-rights", 100)],
+        "themes": [(QUITO_AXES, "reception-centres", 60), (QUITO_AXES, "gender-equity", 40),
+                   (LINES_OF_WORK, "women-access-to-rights", 100)],
         "markers": {"territorial": 2, "gender": 2, "best-interests-of-the-child": 1, "human-rights": 1},
         "people": 4200, "groups": {"refugees_migrants": 3000, "host_community": 1200},
         "sex_age": {"women": 2100, "adolescent_girls": 900, "girls": 1200}, "disabilities": 150,
@@ -49,7 +50,7 @@ PROJECTS = [
         "currency": "PEN", "budget": "2250000", "requested": "2250000", "years": {2026: "1500000", 2027: "750000"},
         "start": "2026-02-01", "end": "2027-06-30",
         "locations": [("PER", "PE-LMA", None, 50), ("PER", "PE-TUM", None, 50), ("PER", None, None, 100)],
-        "themes": [("quito-axes", "child-protection", 100), ("lines-of-work-2023", "children-adolescents-on-the-move", 100)],
+        "themes": [(QUITO_AXES, "child-protection", 100), (LINES_OF_WORK, "children-adolescents-on-the-move", 100)],
         "markers": {"territorial": 1, "gender": 1, "best-interests-of-the-child": 2, "human-rights": 1},
         "people": 800, "groups": {"host_community": 800}, "sex_age": {"women": 480, "men": 320}, "disabilities": 0,
         "funding": [], "sdg": "16.2",
@@ -65,7 +66,7 @@ PROJECTS = [
         "currency": "USD", "budget": "1800000", "requested": "1200000", "years": {2026: "900000", 2027: "900000"},
         "start": "2026-01-15", "end": "2027-12-31",
         "locations": [("ECU", "EC-C", None, 100), ("ECU", None, None, 100)],
-        "themes": [("quito-axes", "socioeconomic-integration", 100), ("lines-of-work-2023", "socioeconomic-integration", 100)],
+        "themes": [(QUITO_AXES, "socioeconomic-integration", 100), (LINES_OF_WORK, "socioeconomic-integration", 100)],
         "markers": {"territorial": 2, "gender": 1, "best-interests-of-the-child": 0, "human-rights": 1},
         "people": 2500, "groups": {"refugees_migrants": 1500, "host_community": 1000},
         "sex_age": {"women": 1300, "men": 1200}, "disabilities": 80,
@@ -78,7 +79,7 @@ PROJECTS = [
         "currency": "BRL", "budget": "5000000", "requested": "3500000", "years": {2026: "5000000"},
         "start": "2026-04-01", "end": "2026-12-31",
         "locations": [("BRA", "BR-RR", None, 100), ("BRA", None, None, 100)],
-        "themes": [("quito-axes", "socioeconomic-integration", 100)],
+        "themes": [(QUITO_AXES, "socioeconomic-integration", 100)],
         "markers": {"territorial": 2, "gender": 1, "best-interests-of-the-child": 1, "human-rights": 1},
         "people": 3000, "groups": {"refugees_migrants": 3000}, "sex_age": {"women": 1500, "men": 1500},
         "disabilities": None, "funding": [], "sdg": "",
@@ -87,7 +88,7 @@ PROJECTS = [
         "key": "narrative-draft", "user": "focal.col", "organisation": "gov-col", "status": "draft",
         "title_es": "Estrategia de comunicación para una nueva narrativa sobre la migración",
         "summary_es": "", "currency": "USD", "budget": None, "requested": None, "years": {},
-        "start": None, "end": None, "locations": [], "themes": [("lines-of-work-2023", "new-migration-narrative", 100)],
+        "start": None, "end": None, "locations": [], "themes": [(LINES_OF_WORK, "new-migration-narrative", 100)],
         "markers": {}, "people": None, "groups": {}, "sex_age": {}, "disabilities": None, "funding": [], "sdg": "",
     },
 ]
@@ -102,7 +103,8 @@ PATHS = {
 }
 
 
-def _data(spec: dict) -> dict:
+def demo_input(spec: dict) -> ProjectInput:
+    """The services' input for one of ``PROJECTS``."""
     def location(iso3, code, pcode, share):
         return {"country": Country.objects.get(iso3=iso3),
                 "subdivision": Subdivision.objects.get(code=code) if code else None,
@@ -110,8 +112,7 @@ def _data(spec: dict) -> dict:
                 "percentage": Decimal(share)}
 
     value_date = date.fromisoformat(spec["start"]) if spec["start"] else None
-    data = {key: spec.get(key, "") for key in ("title_es", "title_pt", "title_en", "summary_es", "summary_pt",
-                                              "summary_en")}
+    data = {f"{field}_{code}": spec.get(f"{field}_{code}", "") for field in ("title", "summary") for code in LANGUAGES}
     data.update({
         "proposing_organisation": organisation_loaded(spec["organisation"]),
         "planned_start": value_date,
@@ -133,7 +134,7 @@ def _data(spec: dict) -> dict:
                      "value_date": date.fromisoformat(on)} for key, amount, currency, on in spec["funding"]],
         "participants": [{"organisation": organisation_loaded(spec["organisation"]), "role": "2"}],
     })
-    return data
+    return ProjectInput(**data)
 
 
 def load_demo_projects(*, rates_source: Source) -> int:
@@ -146,7 +147,7 @@ def load_demo_projects(*, rates_source: Source) -> int:
         if Project.all_objects.filter(load_key=f"project:{spec['key']}").exists():
             continue
         proposer = User.objects.get(username=spec["user"])
-        project = services.project_create(user=proposer, data=_data(spec), illustrative=True)
+        project = services.project_create(user=proposer, data=demo_input(spec), illustrative=True)
         Project.all_objects.filter(pk=project.pk).update(load_key=f"project:{spec['key']}")
         for target, who in PATHS[spec["status"]]:
             actor = proposer if who == "proposer" else User.objects.get(username=who)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.portfolio import documents
+from minga.portfolio.inputs import ProjectInput, project_input_from
 from minga.portfolio.models import (
-    Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
+    LANGUAGES, Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
     ProjectFunding, ProjectLocation, ProjectMarker, ProjectParticipant, ProjectPeople, ProjectTheme,
     ProjectTransition, Status,
 )
@@ -25,12 +26,6 @@ from minga.portfolio.validation import ProjectInvalid, check
 from minga.portfolio.workflow import PROJECT_WORKFLOW
 from minga.reference.money import to_usd
 
-SCALAR_FIELDS = (
-    "title_es", "title_pt", "title_en", "summary_es", "summary_pt", "summary_en",
-    "description_es", "description_pt", "description_en", "proposing_organisation", "is_regional",
-    "planned_start", "planned_end", "budget_amount", "budget_currency", "budget_value_date",
-    "requested_amount", "people_total", "people_with_disabilities", "sdg_targets",
-)
 PART_MODELS = {
     "locations": ProjectLocation, "themes": ProjectTheme, "markers": ProjectMarker, "people": ProjectPeople,
     "budget_years": ProjectBudgetYear, "funding": ProjectFunding, "participants": ProjectParticipant,
@@ -47,7 +42,7 @@ def normalise_text(text: str) -> str:
 def _search_text(project: Project) -> str:
     parts = [project.code]
     for field in ("title", "summary", "description"):
-        parts.extend(getattr(project, f"{field}_{code}") for code in ("es", "pt", "en"))
+        parts.extend(getattr(project, f"{field}_{code}") for code in LANGUAGES)
     return normalise_text(" ".join(part for part in parts if part))
 
 
@@ -136,7 +131,7 @@ def _write_parts(project: Project, data: dict) -> None:
         model.objects.bulk_create(model(project=project, **row) for row in data[key])
 
 
-def _validate_parts(data: dict) -> None:
+def _validate_parts(data: ProjectInput) -> None:
     errors = {}
     for key, model in PART_MODELS.items():
         for position, row in enumerate(data.get(key) or [], start=1):
@@ -149,15 +144,15 @@ def _validate_parts(data: dict) -> None:
         raise ProjectInvalid(errors)
 
 
-def _prepare(data: dict, *, complete: bool) -> tuple[dict, dict]:
+def _prepare(data: ProjectInput, *, complete: bool) -> tuple[dict, dict]:
     errors = check(data, complete=complete)
     if errors:
         raise ProjectInvalid(errors)
     _validate_parts(data)
-    scalars = {key: data[key] for key in SCALAR_FIELDS if key in data}
+    scalars = data.scalars()
     if "budget_currency" in scalars and scalars["budget_currency"]:
         scalars["budget_currency"] = scalars["budget_currency"].upper()
-    parts = {key: [dict(row) for row in data[key]] for key in PART_MODELS if key in data}
+    parts = {key: [dict(row) for row in rows] for key, rows in data.parts().items()}
     for row in parts.get("funding", []):
         row["currency"] = row["currency"].upper()
     return scalars, parts
@@ -179,8 +174,9 @@ def _store_parts(project: Project, parts: dict, funding: list[dict]) -> Project:
 
 
 @transaction.atomic
-def project_create(*, user, data: dict, illustrative: bool = False) -> Project:
-    scalars, parts = _prepare(data, complete=False)
+def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> Project:
+    """A new draft from ``data`` (a mapping of the same names is accepted: ``ProjectInput.coerce``)."""
+    scalars, parts = _prepare(ProjectInput.coerce(data), complete=False)
     organisation = scalars.get("proposing_organisation")
     if organisation is None or organisation.country_id is None:
         raise ProjectInvalid({"proposing_organisation": [_("Name the proposing organisation.")]})
@@ -196,9 +192,11 @@ def project_create(*, user, data: dict, illustrative: bool = False) -> Project:
 
 
 @transaction.atomic
-def project_update(*, project: Project, user, data: dict, expected_version: int, reason: str = "") -> Project:
+def project_update(*, project: Project, user, data: ProjectInput, expected_version: int, reason: str = "") -> Project:
+    """Changes the fields ``data`` gives (``ProjectInput.given``), checked with the rest of the saved project."""
     require(user, Action.CHANGE, project)
-    merged = {**project_as_input(project), **data}
+    data = ProjectInput.coerce(data)
+    merged = data.over(project_input_from(project))
     scalars, parts = _prepare(merged, complete=project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED))
     organisation = scalars.get("proposing_organisation") or project.proposing_organisation
     scalars["country_id"] = organisation.country_id
@@ -213,24 +211,6 @@ def project_update(*, project: Project, user, data: dict, expected_version: int,
                                   expected_version=expected_version, reason=reason)
     return _store_parts(updated, changed_parts, funding)
 
-
-def project_as_input(project: Project) -> dict:
-    """The project as service input, for checks on an update that sends only some fields."""
-    data = {key: getattr(project, key) for key in SCALAR_FIELDS}
-    data["locations"] = [{"country": r.country, "subdivision": r.subdivision, "municipality": r.municipality,
-                          "percentage": r.percentage} for r in project.locations.select_related(
-                              "country", "subdivision", "municipality")]
-    data["themes"] = [{"term": r.term, "percentage": r.percentage}
-                      for r in project.themes.select_related("term__vocabulary")]
-    data["markers"] = [{"marker": r.marker, "significance": r.significance} for r in project.markers.select_related("marker")]
-    data["people"] = [{"dimension": r.dimension, "category": r.category, "people": r.people} for r in project.people.all()]
-    data["budget_years"] = [{"year": r.year, "amount": r.amount} for r in project.budget_years.all()]
-    data["funding"] = [{"funder": r.funder, "amount": r.amount, "currency": r.currency, "value_date": r.value_date}
-                       for r in project.funding.select_related("funder")]
-    data["participants"] = [{"organisation": r.organisation, "role": r.role} for r in project.participants.all()]
-    data["contacts"] = [{"name": r.name, "position": r.position, "email": r.email, "phone": r.phone}
-                        for r in project.contacts.all()]
-    return data
 
 
 @transaction.atomic

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from minga.portfolio.models import PopulationGroup, ProjectPeople, SexAge
-from minga.reference.models import Marker
+from minga.portfolio.models import LANGUAGES, PopulationGroup, ProjectPeople, SexAge
+from minga.portfolio.proposers import PROPOSER_TYPES
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker
 
 HUNDRED = Decimal("100")
-THEME_VOCABULARIES = ("quito-axes", "lines-of-work-2023")
+THEME_VOCABULARIES = (QUITO_AXES, LINES_OF_WORK)
 
 
 class ProjectInvalid(Exception):
@@ -27,20 +28,21 @@ def _total(rows, key="percentage") -> Decimal:
     return sum((Decimal(row[key]) for row in rows), Decimal(0))
 
 
-def check(data: dict, *, complete: bool) -> dict[str, list[str]]:
+def check(data, *, complete: bool) -> dict[str, list[str]]:
+    """The problems of ``data`` (a ``ProjectInput`` or a mapping of its given fields), by field path."""
     errors: dict[str, list[str]] = defaultdict(list)
 
     def add(key, message):
         errors[key].append(message)
 
-    if not any(data.get(f"title_{code}") for code in ("es", "pt", "en")):
+    if not any(data.get(f"title_{code}") for code in LANGUAGES):
         add("title", _("Give a title in at least one language."))
     start, end = data.get("planned_start"), data.get("planned_end")
     if start and end and end < start:
         add("planned_end", _("The planned end is before the planned start."))
 
     organisation = data.get("proposing_organisation")
-    if organisation is not None and organisation.organisation_type not in ("10", "11", "15"):
+    if organisation is not None and organisation.organisation_type not in PROPOSER_TYPES:
         add("proposing_organisation", _("Projects are proposed by a member-state government body or a local government."))
     if organisation is not None and organisation.country_id and not organisation.country.is_member_state:
         add("proposing_organisation", _("The proposing organisation must belong to a member state."))
@@ -173,11 +175,11 @@ def _missing_for_submission(data):
     for key, message in required.items():
         if data.get(key) in (None, ""):
             yield key, message
-    if not any(data.get(f"summary_{code}") for code in ("es", "pt", "en")):
+    if not any(data.get(f"summary_{code}") for code in LANGUAGES):
         yield "summary", _("Give a summary in at least one language.")
     if not data.get("is_regional") and not data.get("locations"):
         yield "locations", _("Name at least one territory, or mark the project as regional.")
-    if not any(row["term"].vocabulary_id == "quito-axes" for row in data.get("themes") or []):
+    if not any(row["term"].vocabulary_id == QUITO_AXES for row in data.get("themes") or []):
         yield "themes", _("Choose at least one Quito Process axis.")
     if len(data.get("markers") or []) != Marker.objects.count():
         yield "markers", _("Give the significance of each of the four cross-cutting approaches.")

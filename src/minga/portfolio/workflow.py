@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.workflows import Comment, NextStep, State, Transition, Who, Workflow
 from minga.portfolio import validation
+from minga.portfolio.inputs import project_input_from
 from minga.portfolio.models import Status
 
 SECRETARIAT = frozenset({Who.SECRETARIAT})
@@ -22,10 +23,7 @@ def _state(status: Status, **rules) -> State:
 
 
 def _incomplete(project) -> dict[str, list[str]]:
-    # Imported when a submission is checked: the services read this declaration.
-    from minga.portfolio.services import project_as_input
-
-    return validation.check(project_as_input(project), complete=True)
+    return validation.check(project_input_from(project), complete=True)
 
 
 def _stamp_submitted(project, at) -> dict:

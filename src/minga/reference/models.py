@@ -286,6 +286,11 @@ class OrganisationRole(models.Model):
         return self.get_role_display()
 
 
+# The two vocabularies a project's themes come from (portfolio, bulk template, API, exports).
+QUITO_AXES = "quito-axes"
+LINES_OF_WORK = "lines-of-work-2023"
+
+
 class Vocabulary(TranslatedLabel):
     """A list of terms: the Quito Process axes, the 2023 lines of work, RMRP sectors, DAC codes."""
 

@@ -21,9 +21,9 @@ from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.portfolio import selectors, services, validation
 from minga.portfolio.forms import LAST_STEP, STEP_TITLES, STEPS, BasicsStep, DocumentUploadForm, step_of
+from minga.portfolio.inputs import currencies, project_input_from
 from minga.portfolio.models import Project, ProjectTransition, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW
-from minga.reference.models import ExchangeRate
 
 
 def project_for(request, code: str, action: Action = Action.CHANGE) -> Project:
@@ -57,8 +57,9 @@ def _complete_required(project: Project | None) -> bool:
 
 def _check(step, project: Project | None) -> dict[str, list[str]]:
     """The cross-part checks on the project as it would be with this step's input, without saving."""
-    current = services.project_as_input(project) if project is not None else {}
-    return validation.check({**current, **step.service_data()}, complete=_complete_required(project))
+    given = step.service_input()
+    return validation.check(given.over(project_input_from(project)) if project is not None else given,
+                            complete=_complete_required(project))
 
 
 def _steps_nav(project: Project | None, current: int) -> list[dict]:
@@ -82,7 +83,7 @@ def _render_step(request, step, *, project=None, errors=None, conflict=None, sta
         "version": conflict.version if conflict is not None else (project.version if project else None),
         "conflict": conflict,
         "validate_url": f"{validate_url}?step={step.number}",
-        "currencies": sorted({"USD", "EUR", *ExchangeRate.objects.values_list("currency", flat=True)}),
+        "currencies": currencies(),
     }
     return render(request, "portfolio/submission_form.html", context, status=status)
 
@@ -96,7 +97,7 @@ def project_create(request):
     if request.method == "POST":
         if step.is_valid():
             try:
-                project = services.project_create(user=request.user, data=step.service_data())
+                project = services.project_create(user=request.user, data=step.service_input())
             except validation.ProjectInvalid as error:
                 errors = error.errors
             except PermissionDenied as error:
@@ -121,7 +122,7 @@ def project_edit(request, code):
     if request.method == "POST":
         if step.is_valid():
             try:
-                services.project_update(project=project, user=request.user, data=step.service_data(),
+                services.project_update(project=project, user=request.user, data=step.service_input(),
                                         expected_version=_version(request),
                                         reason=_("Step “%(step)s” saved") % {"step": step.title})
             except EditConflict as error:
@@ -170,7 +171,7 @@ def project_edit_validate(request, code):
 
 def completeness(project: Project) -> list[dict]:
     """What a submission still lacks or gets wrong, each with the step where it is fixed."""
-    errors = validation.check(services.project_as_input(project), complete=True)
+    errors = validation.check(project_input_from(project), complete=True)
     items = [{"key": key, "message": message, "step": step_of(key), "step_title": STEP_TITLES[step_of(key)],
               "url": _edit_url(project, step_of(key))}
              for key, messages_ in errors.items() for message in messages_]
