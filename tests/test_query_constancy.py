@@ -14,7 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from minga.accounts.models import User
 from minga.accounts.services import api_token_create
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import (
@@ -25,7 +27,7 @@ from minga.reference.models import Marker, Organisation, Subdivision, Term
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = "PQ-COL-2026-0001"  # published: anonymous visitors see it
+SOURCE = f"PQ-COL-{timezone.localdate().year}-0001"  # published: anonymous visitors see it
 MANY = 20
 
 
@@ -37,7 +39,7 @@ def copy_with_parts(code: str, word: str, n: int) -> Project:
     project = Project.objects.get(code=code)
     units = list(Subdivision.objects.filter(country_id="COL").order_by("code")[:n])
     organisations = list(Organisation.objects.order_by("pk")[:n])
-    users = list(type(project.created_by).objects.order_by("pk"))
+    users = list(User.objects.order_by("pk"))
     ProjectLocation.objects.bulk_create(
         [ProjectLocation(project=project, country_id="COL", percentage=100)]
         + [ProjectLocation(project=project, country_id="COL", subdivision=unit, percentage=Decimal(100) / n)
