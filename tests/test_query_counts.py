@@ -1,0 +1,387 @@
+"""How many database queries each page and API operation runs, pinned on the demo data.
+
+One case per URL pattern and per API operation (a coverage test fails when one has none), each
+requested as its usual caller: anonymous for public pages, the secretariat or a focal point for
+the signed-in pages, a bearer token for API writes. A change that adds queries to a page shows
+up here as a changed number, to be looked at and then written down on purpose.
+
+Counts are measured cold: Django's cache (the catalogue's names), the content-type cache and the
+catalogue's facet index are emptied first, so that no earlier test changes the number. They
+include the session and user reads of a signed-in request, and the SAVEPOINT/RELEASE pairs of
+every atomic block (the test runs inside a transaction, so each atomic block is a savepoint;
+SQLite and PostgreSQL run the same statements here, so one number serves both).
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import lxml.html
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from minga.accounts.models import ApiToken
+from minga.accounts.services import api_token_create
+from minga.api.urls import api
+from minga.audit import services as audit
+from minga.portfolio import services
+from minga.portfolio.facet_index import INDEX
+from minga.portfolio.models import Project
+from minga.reference.models import Organisation, PopulationFigure
+from minga.reference.selectors import organisation_loaded
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year  # the demo's projects are numbered in the year they are loaded
+CUCUTA = f"PQ-COL-{YEAR}-0001"  # published, proposed by the Alcaldía de Cúcuta
+RORAIMA = f"PQ-BRA-{YEAR}-0001"  # under review
+DRAFT = f"PQ-COL-{YEAR}-0002"  # the draft of focal.col
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+# Django's own pages, not the project's: the admin (staff only, Django's queries).
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+@dataclass
+class Request:
+    url: str
+    data: dict | None = None
+    json: bool = False  # send ``data`` as a JSON body
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # the URL pattern's name, as reverse() knows it
+    method: str
+    caller: str  # "anonymous", a demo role ("secretariat") or "token:<role>" (a bearer token of that role)
+    request: Callable[["Setting"], Request]
+    status: int
+    queries: int
+    warm: bool = False  # measure a second request, after a first one filled the caches
+    done: Callable[[], bool] | None = None  # for a write: it was made (a refusal would count other queries)
+    label: str = ""  # tells apart the cases of one pattern
+
+    @property
+    def id(self) -> str:
+        return " ".join(filter(None, (self.method, self.name, self.label, "as", self.caller)))
+
+
+@dataclass
+class Setting:
+    """What a case's request is built from; building it runs outside the measured block."""
+
+    users: dict
+    client: object
+
+    def token(self, role: str) -> str:
+        return f"Bearer {api_token_create(user=self.users[role], name='query counts')[1]}"
+
+    def form(self, url: str, testid: str | None = None) -> dict:
+        """The values the browser would send from the page's form, as the page stands."""
+        page = self.client.get(url)
+        assert page.status_code == 200, url
+        forms = lxml.html.fromstring(page.content.decode()).xpath(
+            f'//form[@data-testid="{testid}"]' if testid else '//form[@class="form"]')
+        return dict(forms[0].form_values())
+
+
+def project(code: str) -> Project:
+    return Project.objects.get(code=code)
+
+
+def red_lima() -> Organisation:
+    return Organisation.all_objects.get(load_key="organisation:demo-red-lima")
+
+
+def figure() -> PopulationFigure:
+    return PopulationFigure.objects.filter(country_id="COL").order_by("pk").first()
+
+
+def get(url: str | Callable[[], str]) -> Callable[[Setting], Request]:
+    return lambda setting: Request(url() if callable(url) else url)
+
+
+def api_get(url: str, role: str | None = None) -> Callable[[Setting], Request]:
+    return lambda setting: Request(url, headers={"authorization": setting.token(role)} if role else {})
+
+
+def api_send(url: str | Callable[[], str], payload: Callable[[], dict], role: str) -> Callable[[Setting], Request]:
+    return lambda setting: Request(url() if callable(url) else url, payload(), json=True,
+                                   headers={"authorization": setting.token(role)})
+
+
+def organisation_url(key: str, suffix: str = "") -> Callable[[], str]:
+    """The address of a demo organisation's page (the primary key differs from one database to the next)."""
+    return lambda: f"/organisations/{organisation_loaded(key).pk}/{suffix}"
+
+
+def new_project() -> dict:
+    return {
+        "title_es": "Rutas de protección para niñas y adolescentes en Arauca",
+        "proposing_organisation": organisation_loaded("gov-col").pk,
+        "planned_start": "2026-05-01", "planned_end": "2027-04-30",
+        "budget_amount": "800000000", "budget_currency": "COP", "budget_value_date": "2026-05-01",
+        "requested_amount": "600000000",
+        "locations": [{"country": "COL", "percentage": 100}, {"subdivision": "CO-ARA", "percentage": 100}],
+        "themes": [{"vocabulary": "quito-axes", "code": "child-protection", "percentage": 100}],
+        "markers": [{"marker": "gender", "significance": 2}],
+        "people_total": 500,
+        "people": [{"dimension": "population_group", "category": "refugees_migrants", "people": 500}],
+        "budget_years": [{"year": 2026, "amount": "500000000"}, {"year": 2027, "amount": "300000000"}],
+        "participants": [{"organisation": "XM-DAC-41121", "role": "4"}],
+    }
+
+
+def document_download(setting: Setting) -> Request:
+    document = services.project_document_add(
+        project=project(CUCUTA), user=setting.users["secretariat"], kind="proposal",
+        uploaded_file=SimpleUploadedFile("propuesta.pdf", PDF, "application/pdf"))
+    return Request(f"/projects/{CUCUTA}/documents/{document.pk}/")
+
+
+def organisation_edit_post(setting: Setting) -> Request:
+    url = organisation_url("demo-cucuta", "edit/")()
+    return Request(url, {**setting.form(url), "acronym": "AC", "reason": "Acronym"})
+
+
+def step_save(setting: Setting) -> Request:
+    url = f"/projects/{DRAFT}/edit/?step=1"
+    return Request(url, {**setting.form(url, "step-form"), "title_en": "A new narrative", "after": "stay"})
+
+
+def step_check(setting: Setting) -> Request:
+    data = setting.form(f"/projects/{DRAFT}/edit/?step=1", "step-form")
+    return Request(f"/projects/{DRAFT}/edit/validate/?step=1", {**data, "title_en": "A new narrative"},
+                   headers={"HX-Request": "true"})
+
+
+def basics_save(setting: Setting) -> Request:
+    return Request("/projects/new/", {**setting.form("/projects/new/", "step-form"), "title_es": "Nuevo proyecto",
+                                      "proposing_organisation": organisation_loaded("gov-col").pk, "after": "stay"})
+
+
+def basics_check(setting: Setting) -> Request:
+    return Request("/projects/new/validate/?step=1", {**setting.form("/projects/new/", "step-form"),
+                                                     "title_es": "Nuevo proyecto"}, headers={"HX-Request": "true"})
+
+
+def restore(setting: Setting) -> Request:
+    red = organisation_loaded("demo-red-lima")
+    audit.soft_delete(instance=red, user=setting.users["secretariat"])
+    return Request(f"/history/reference.organisation/{red.pk}/restore/", {"reason": "By mistake"})
+
+
+def password_reset_confirm(setting: Setting) -> Request:
+    user = setting.users["focal_col"]
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return Request(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/")
+
+
+def token_revoke(setting: Setting) -> Request:
+    token, _key = api_token_create(user=setting.users["focal_col"], name="old script")
+    return Request(f"/accounts/me/tokens/{token.pk}/revoke/", {})
+
+
+CASES = [
+    # --- Public pages --------------------------------------------------------------------------------------
+    Case("core:home", "GET", "anonymous", get("/"), 200, 9),
+    Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2),
+    Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 5),
+    Case("reference:organisation_list", "GET", "anonymous", get("/organisations/"), 200, 4),
+    Case("reference:organisation_detail", "GET", "anonymous", get(organisation_url("demo-cucuta")), 200, 3),
+    Case("reference:taxonomies", "GET", "anonymous", get("/taxonomies/"), 200, 3),
+    Case("finance:conference_list", "GET", "anonymous", get("/conferences/"), 200, 4),
+    Case("portfolio:catalogue", "GET", "anonymous", get("/projects/"), 200, 15),
+    # A later visitor: the facet index and the names are ready, so the page only reads its rows.
+    Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 3, warm=True, label="warm"),
+    Case("portfolio:catalogue", "GET", "secretariat", get("/projects/?country=COL&sort=gap_desc"), 200, 18,
+         label="filtered"),
+    Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 12),
+    Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 15),
+    Case("portfolio:document_download", "GET", "anonymous", document_download, 200, 2),
+    Case("portfolio:export", "GET", "anonymous", get("/projects/export.xlsx"), 200, 12, label="xlsx"),
+    Case("portfolio:export", "GET", "anonymous", get("/projects/export.csv"), 200, 8, label="csv"),
+    Case("portfolio:export", "GET", "anonymous", get("/projects/export.iati"), 200, 15, label="iati"),
+    Case("set_language", "POST", "anonymous", lambda s: Request("/i18n/setlang/", {"language": "en", "next": "/"}),
+         302, 0),
+    # --- Signing in and one's account -----------------------------------------------------------------------
+    Case("accounts:login", "GET", "anonymous", get("/accounts/login/"), 200, 0),
+    Case("accounts:login", "POST", "anonymous", lambda s: Request("/accounts/login/", {
+        "username": "focal.col", "password": "minga-demo-2026"}), 302, 13),
+    Case("accounts:logout", "POST", "focal_col", lambda s: Request("/accounts/logout/", {}), 302, 6),
+    Case("accounts:password_reset", "GET", "anonymous", get("/accounts/password-reset/"), 200, 0),
+    Case("accounts:password_reset", "POST", "anonymous", lambda s: Request(
+        "/accounts/password-reset/", {"email": "focal.col@demo.minga.localhost"}), 302, 1),
+    Case("accounts:password_reset_done", "GET", "anonymous", get("/accounts/password-reset/sent/"), 200, 0),
+    Case("accounts:password_reset_confirm", "GET", "anonymous", password_reset_confirm, 302, 5),
+    Case("accounts:password_reset_complete", "GET", "anonymous", get("/accounts/reset/done/"), 200, 0),
+    Case("accounts:me", "GET", "focal_col", get("/accounts/me/"), 200, 5),
+    Case("accounts:token_create", "POST", "focal_col", lambda s: Request("/accounts/me/tokens/", {"name": "script"}),
+         302, 8, done=lambda: ApiToken.objects.filter(name="script").exists()),
+    Case("accounts:token_revoke", "POST", "focal_col", token_revoke, 302, 4,
+         done=lambda: ApiToken.objects.get(name="old script").revoked_at is not None),
+    # --- Reference records: forms of the secretariat and focal points -------------------------------------------
+    Case("reference:organisation_create", "GET", "secretariat", get("/organisations/new/"), 200, 7),
+    Case("reference:organisation_edit", "GET", "secretariat", get(organisation_url("demo-cucuta", "edit/")), 200, 9),
+    Case("reference:organisation_edit", "POST", "secretariat", organisation_edit_post, 302, 24,
+         done=lambda: organisation_loaded("demo-cucuta").acronym == "AC"),
+    Case("reference:figure_create", "GET", "focal_col", get("/figures/new/?country=COL"), 200, 6),
+    Case("reference:figure_edit", "GET", "secretariat", lambda s: Request(f"/figures/{figure().pk}/edit/"), 200, 8),
+    Case("reference:figure_publish", "POST", "secretariat", lambda s: Request(
+        f"/figures/{figure().pk}/publish/", {"published": "0", "version": figure().version}), 302, 16,
+         done=lambda: not figure().is_published),
+    # --- History, delete, restore ------------------------------------------------------------------------------
+    Case("audit:history", "GET", "secretariat",
+         lambda s: Request(f"/history/portfolio.project/{project(CUCUTA).pk}/"), 200, 5),
+    Case("audit:delete", "POST", "secretariat", lambda s: Request(
+        f"/history/reference.organisation/{organisation_loaded('demo-red-lima').pk}/delete/",
+        {"reason": "Duplicate"}), 302, 9, done=lambda: red_lima().deleted_at is not None),
+    Case("audit:restore", "POST", "secretariat", restore, 302, 13, done=lambda: red_lima().deleted_at is None),
+    # --- Submission and review ------------------------------------------------------------------------------------
+    # Not constant: 6, and 10 more for each draft the user may change (focal.col has one), since next_action()
+    # checks each draft's completeness by reading its parts (services.project_as_input), one project at a time.
+    Case("portfolio:my_projects", "GET", "focal_col", get("/projects/mine/"), 200, 16),
+    Case("portfolio:project_create", "GET", "focal_col", get("/projects/new/"), 200, 7),
+    Case("portfolio:project_create", "POST", "focal_col", basics_save, 302, 19,
+         done=lambda: Project.objects.filter(title_es="Nuevo proyecto").exists()),
+    Case("portfolio:project_validate", "POST", "focal_col", basics_check, 200, 5),
+    Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=1"), 200, 7, label="step 1"),
+    Case("portfolio:project_edit", "POST", "focal_col", step_save, 302, 30, label="step 1",
+         done=lambda: project(DRAFT).title_en == "A new narrative"),
+    Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=7"), 200, 16,
+         label="documents step"),
+    Case("portfolio:project_edit_validate", "POST", "focal_col", step_check, 200, 15),
+    Case("portfolio:document_upload", "POST", "focal_col", lambda s: Request(
+        f"/projects/{DRAFT}/documents/", {"kind": "proposal", "file": SimpleUploadedFile("propuesta.pdf", PDF)}),
+         302, 9, done=lambda: project(DRAFT).documents.exists()),
+    Case("portfolio:review_queue", "GET", "secretariat", get("/projects/review/"), 200, 5),
+    Case("portfolio:project_transition", "POST", "secretariat", lambda s: Request(
+        f"/projects/{RORAIMA}/transition/", {"to_status": "published", "version": project(RORAIMA).version,
+                                             "comment": "Approved"}), 302, 18,
+         done=lambda: project(RORAIMA).status == "published"),
+    Case("portfolio:bulk_template", "GET", "focal_col", get("/projects/bulk/template.xlsx"), 200, 11),
+    Case("portfolio:bulk_upload", "GET", "focal_col", get("/projects/bulk/"), 200, 3),
+    # --- The API: its documentation, then every operation -------------------------------------------------------
+    Case("api:api-root", "GET", "anonymous", get("/api/v1/"), 404, 0),  # django-ninja's root: always 404
+    Case("api:openapi-json", "GET", "anonymous", get("/api/v1/openapi.json"), 200, 0),
+    Case("api:openapi-view", "GET", "anonymous", get("/api/v1/docs"), 200, 0),
+    Case("api:country_list", "GET", "anonymous", api_get("/api/v1/countries"), 200, 1),
+    Case("api:country_detail", "GET", "anonymous", api_get("/api/v1/countries/COL"), 200, 2),
+    Case("api:subdivision_list", "GET", "anonymous", api_get("/api/v1/subdivisions?country=COL"), 200, 1),
+    Case("api:organisation_list", "GET", "anonymous", api_get("/api/v1/organisations"), 200, 2),
+    Case("api:organisation_detail", "GET", "anonymous",
+         get(lambda: f"/api/v1/organisations/{organisation_loaded('demo-cucuta').pk}"), 200, 3),
+    Case("api:organisation_create", "POST", "token:secretariat", api_send("/api/v1/organisations", lambda: {
+        "name": "Fundación de prueba", "organisation_type": "22", "country": "COL"}, "secretariat"), 201, 10),
+    Case("api:organisation_update", "PATCH", "token:secretariat", api_send(
+        lambda: f"/api/v1/organisations/{organisation_loaded('demo-cucuta').pk}", lambda: {
+            "version": organisation_loaded("demo-cucuta").version, "acronym": "AC"}, "secretariat"), 200, 19),
+    Case("api:vocabulary_list", "GET", "anonymous", api_get("/api/v1/vocabularies"), 200, 1),
+    Case("api:term_list", "GET", "anonymous", api_get("/api/v1/vocabularies/quito-axes/terms"), 200, 2),
+    Case("api:marker_list", "GET", "anonymous", api_get("/api/v1/markers"), 200, 1),
+    Case("api:population_figure_list", "GET", "anonymous", api_get("/api/v1/population-figures"), 200, 1),
+    Case("api:me", "GET", "token:focal_col", api_get("/api/v1/me", "focal_col"), 200, 3),
+    Case("api:conference_list", "GET", "anonymous", api_get("/api/v1/conferences"), 200, 4),
+    Case("api:project_list", "GET", "anonymous", api_get("/api/v1/projects"), 200, 11),
+    Case("api:project_list", "GET", "token:secretariat", api_get("/api/v1/projects", "secretariat"), 200, 14),
+    Case("api:project_detail", "GET", "anonymous", api_get(f"/api/v1/projects/{CUCUTA}"), 200, 10),
+    Case("api:project_detail", "GET", "token:secretariat", api_get(f"/api/v1/projects/{CUCUTA}", "secretariat"),
+         200, 13),
+    Case("api:project_create", "POST", "token:focal_col", api_send("/api/v1/projects", new_project, "focal_col"),
+         201, 51),
+    Case("api:project_update", "PATCH", "token:focal_col", api_send(f"/api/v1/projects/{DRAFT}", lambda: {
+        "version": project(DRAFT).version, "title_en": "A new narrative",
+        "locations": [{"country": "COL", "percentage": 100}]}, "focal_col"), 200, 45),
+    Case("api:project_transition", "POST", "token:secretariat", api_send(
+        f"/api/v1/projects/{RORAIMA}/transitions", lambda: {
+            "to_status": "published", "version": project(RORAIMA).version, "comment": "Approved"}, "secretariat"),
+         200, 37),
+]
+
+
+def forget_what_is_cached() -> None:
+    """Each count is a first visitor's: nothing left over from an earlier request or test."""
+    cache.clear()
+    ContentType.objects.clear_cache()
+    INDEX.forget()
+
+
+def send(client, case: Case, request: Request):
+    method = case.method.lower()
+    headers = dict(request.headers)
+    if request.json:
+        return getattr(client, method)(request.url, data=json.dumps(request.data), content_type="application/json",
+                                       headers=headers)
+    if method == "get":
+        return client.get(request.url, headers=headers)
+    return getattr(client, method)(request.url, request.data or {}, headers=headers)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_query_count(case, client_as, users, media, django_assert_num_queries):
+    role = case.caller.removeprefix("token:")
+    client = client_as(None if role == "anonymous" or case.caller.startswith("token:") else users[role])
+    request = case.request(Setting(users=users, client=client))
+    match = resolve(request.url.split("?")[0])
+    # The API's operations on one path share one route: the first one's name is what resolve() answers.
+    assert match.view_name == case.name or (case.name.startswith("api:") and match.route == ROUTES[case.name]), (
+        f"{request.url} is not {case.name}")
+    forget_what_is_cached()
+    if case.warm:
+        assert send(client, case, request).status_code == case.status
+    with django_assert_num_queries(case.queries):
+        response = send(client, case, request)
+    assert response.status_code == case.status, response.content[:500]
+    assert case.done is None or case.done(), "the write was not made"
+
+
+# --- Every URL pattern and API operation has its case -----------------------------------------------------------
+
+
+def _patterns(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, (namespace, pattern.namespace)))
+            if pattern.namespace not in EXCLUDED_NAMESPACES:
+                yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(filter(None, (namespace, pattern.name))) if pattern.name else None
+            yield name, prefix + str(pattern.pattern)
+
+
+PATTERNS = list(_patterns(get_resolver().url_patterns))
+ROUTES = dict(PATTERNS)
+
+
+def _openapi_path(route: str) -> str:
+    """api/v1/organisations/<int:organisation_id> → /api/v1/organisations/{organisation_id}"""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def test_every_url_pattern_has_a_query_count():
+    assert [route for name, route in PATTERNS if name is None] == [], "a case names the pattern it measures"
+    assert len(ROUTES) == len(PATTERNS), "two patterns with one name"
+    assert sorted(set(ROUTES) - {case.name for case in CASES}) == []
+    assert sorted({case.name for case in CASES} - set(ROUTES)) == []
+
+
+def test_every_api_operation_has_a_query_count():
+    operations = {(method.upper(), path) for path, item in api.get_openapi_schema()["paths"].items()
+                  for method in item}
+    covered = {(case.method, _openapi_path(ROUTES[case.name])) for case in CASES if case.name.startswith("api:")}
+    assert sorted(operations - covered) == []
