@@ -193,7 +193,7 @@ def token_revoke(setting: Setting) -> Request:
 
 CASES = [
     # --- Public pages --------------------------------------------------------------------------------------
-    Case("core:home", "GET", "anonymous", get("/"), 200, 9),
+    Case("site:home", "GET", "anonymous", get("/"), 200, 9),
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 5),
     Case("reference:organisation_list", "GET", "anonymous", get("/organisations/"), 200, 4),
@@ -208,9 +208,9 @@ CASES = [
     Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 12),
     Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 15),
     Case("portfolio:document_download", "GET", "anonymous", document_download, 200, 2),
-    Case("portfolio:export", "GET", "anonymous", get("/projects/export.xlsx"), 200, 12, label="xlsx"),
-    Case("portfolio:export", "GET", "anonymous", get("/projects/export.csv"), 200, 8, label="csv"),
-    Case("portfolio:export", "GET", "anonymous", get("/projects/export.iati"), 200, 15, label="iati"),
+    Case("exchange:project_export", "GET", "anonymous", get("/projects/export.xlsx"), 200, 12, label="xlsx"),
+    Case("exchange:project_export", "GET", "anonymous", get("/projects/export.csv"), 200, 8, label="csv"),
+    Case("exchange:project_export", "GET", "anonymous", get("/projects/export.iati"), 200, 15, label="iati"),
     Case("set_language", "POST", "anonymous", lambda s: Request("/i18n/setlang/", {"language": "en", "next": "/"}),
          302, 0),
     # --- Signing in and one's account -----------------------------------------------------------------------
