@@ -25,15 +25,6 @@ from minga.portfolio.models import Project, ProjectTransition, Status
 from minga.reference.models import ExchangeRate
 
 
-def project_for(request, code: str, action: Action = Action.CHANGE) -> Project:
-    """The project at ``code`` if the user may see it (else 404), and may do ``action`` to it (else 403)."""
-    project = (Project.objects.select_related("proposing_organisation", "country").filter(code=code).first())
-    if project is None or not permissions.can(request.user, Action.VIEW, project):
-        raise Http404
-    permissions.require(request.user, action, project)
-    return project
-
-
 def _step_number(request) -> int:
     try:
         number = int(request.GET.get("step", 1))
@@ -111,7 +102,7 @@ def project_create(request):
 
 @login_required
 def project_edit(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     number = _step_number(request)
     if number == LAST_STEP:
         return _documents_step(request, project)
@@ -160,7 +151,7 @@ def project_validate(request):
 @login_required
 @require_POST
 def project_edit_validate(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     number = _step_number(request)
     if number not in STEPS:
         raise Http404
@@ -199,7 +190,7 @@ def _next_url(request, project) -> str:
 @login_required
 @require_POST
 def document_upload(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
