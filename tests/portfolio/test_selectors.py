@@ -16,6 +16,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 PUBLIC = ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
 
 
+@pytest.fixture(autouse=True, params=["memory", "sql"])
+def catalogue_index(request, settings):
+    """Every view of the catalogue here is asserted both ways it can be counted (MINGA_CATALOGUE_INDEX)."""
+    settings.MINGA_CATALOGUE_INDEX = request.param
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def fresh_labels():
     cache.clear()  # names of countries, terms and markers are cached per language; each test reads them afresh

@@ -21,6 +21,10 @@ updated_at), which catches a transaction that committed later than that.
 
 One index per process (``INDEX``). ``minga serve`` builds it when a worker starts
 (``minga/gunicorn_hooks.py``), so that no visitor waits for the build.
+
+It is an option, not the pattern: with ``MINGA_CATALOGUE_INDEX=sql`` the catalogue asks
+``selectors.facet_counts`` instead, which answers the same ``Found`` in plain SQL and holds nothing.
+New modules start there, with database indexes, and come here only when a benchmark says so.
 """
 
 import threading
