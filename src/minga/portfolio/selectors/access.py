@@ -9,7 +9,7 @@ from minga.portfolio.models import Project, Status
 
 def access_project(user, code: str, action: Action | str = Action.VIEW, *, include_deleted: bool = False,
                    queryset: QuerySet | None = None) -> Project:
-    """The project at ``code``, for pages, the API and exports alike.
+    """The project at ``code``, for pages and the API alike (the exports read lists: ``projects_search``).
 
     Raises ``permissions.NotFound`` when there is none or the user may not see it (pages answer 404,
     the API 404 JSON: a hidden project looks like a missing one), and ``PermissionDenied`` (403) when
