@@ -20,8 +20,20 @@ from minga.accounts.models import User
 from minga.accounts.services import api_token_create
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import (
-    ParticipantRole, PopulationGroup, Project, ProjectBudgetYear, ProjectContact, ProjectDocument, ProjectFunding,
-    ProjectLocation, ProjectMarker, ProjectParticipant, ProjectPeople, ProjectTheme, ProjectTransition, SexAge,
+    ParticipantRole,
+    PopulationGroup,
+    Project,
+    ProjectBudgetYear,
+    ProjectContact,
+    ProjectDocument,
+    ProjectFunding,
+    ProjectLocation,
+    ProjectMarker,
+    ProjectParticipant,
+    ProjectPeople,
+    ProjectTheme,
+    ProjectTransition,
+    SexAge,
 )
 from minga.reference.models import Marker, Organisation, Subdivision, Term
 
@@ -119,3 +131,16 @@ def test_the_api_list_reads_as_much_for_many_parts_as_for_one(one_and_many, clie
     assert queries(client, "/api/v1/projects?q=qcmany", users[role]) == single
     # And as much for a page of every project (both copies and the demo's) as for a page of one.
     assert queries(client, "/api/v1/projects?limit=100", users[role]) == single
+
+
+def test_my_projects_reads_as_much_for_four_drafts_as_for_one(client_as, users):
+    """Each draft's next step depends on what it still lacks: its parts are read for all drafts at once."""
+    client = client_as(users["focal_col"])
+    listed = len(client.get("/projects/mine/").context["rows"])
+    with_one_draft = queries(client, "/projects/mine/")
+    drafts = [copy_with_parts(f"PQ-COL-2026-091{i}", f"qcdraft{i}", 3) for i in range(3)]
+    Project.objects.filter(pk__in=[draft.pk for draft in drafts]).update(status="draft", is_public=False)
+    rows = client.get("/projects/mine/").context["rows"]
+    assert len(rows) == listed + 3
+    assert sum(row["project"].status == "draft" for row in rows) == 4
+    assert queries(client, "/projects/mine/") == with_one_draft

@@ -36,6 +36,17 @@ def env_int(name: str, *, default: int, minimum: int, maximum: int) -> int:
     return value
 
 
+def env_choice(name: str, *, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (case-insensitive); anything else stops start-up with the variable named."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}.")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

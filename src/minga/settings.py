@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from minga.config import database_from_url, env_bool, env_int, env_list
+from minga.config import database_from_url, env_bool, env_choice, env_int, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("MINGA_BASE_DIR", Path.cwd())).resolve()
@@ -200,4 +200,7 @@ NINJA_PAGINATION_PER_PAGE = 100
 # IATI: the publisher's organisation identifier; it prefixes every iati-identifier of the IATI export.
 # The default is a placeholder registered nowhere: set the one the IATI Registry gives the secretariat.
 MINGA_IATI_PUBLISHER_REF = os.environ.get("MINGA_IATI_PUBLISHER_REF", "XM-QUITO-PROCESS")
+# Where the catalogue counts its facets: "memory" (the facet index each worker keeps, built at start) or
+# "sql" (plain GROUP BY queries each time: no memory held, slower for broad views; docs/benchmarks.md).
+MINGA_CATALOGUE_INDEX = env_choice("MINGA_CATALOGUE_INDEX", choices=("memory", "sql"), default="memory")
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

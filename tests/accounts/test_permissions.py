@@ -4,6 +4,7 @@ Records are named by their demo load key (see ``minga.site.data.demo`` and the r
 names starting with ``new`` are unsaved records, as ``can(user, "create", record)`` is asked of them.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +19,14 @@ from minga.audit.services import record_soft_delete
 from minga.finance.models import Conference, Pledge
 from minga.portfolio.models import Project
 from minga.reference.models import (
-    Country, ExchangeRate, Municipality, Organisation, PopulationFigure, Source, Term, Vocabulary,
+    Country,
+    ExchangeRate,
+    Municipality,
+    Organisation,
+    PopulationFigure,
+    Source,
+    Term,
+    Vocabulary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -515,7 +523,7 @@ def test_can_create_any_follows_the_editors_of_the_policy(users):
 
 
 def test_a_model_without_a_policy_is_an_error_not_a_silent_refusal(users):
-    with pytest.raises(LookupError, match="No access policy is declared for reference.country"):
+    with pytest.raises(LookupError, match=re.escape("No access policy is declared for reference.country")):
         permissions.can(users["secretariat"], "view", Country.objects.get(iso3="COL"))
 
 

@@ -90,9 +90,9 @@ def test_facets_show_their_counts(client):
 
 
 def test_pagination_links_keep_the_filters(client, monkeypatch):
-    from minga.portfolio import selectors
+    from minga.portfolio.selectors import catalogue_view
 
-    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    monkeypatch.setattr(catalogue_view, "PER_PAGE", 2)
     html = get(client, "/projects/?sort=code&country=COL&country=ECU&country=PER").content.decode()
     assert 'href="?country=COL&amp;country=ECU&amp;country=PER&amp;sort=code&amp;page=2"' in html
     second = get(client, "/projects/?country=COL&country=ECU&country=PER&sort=code&page=2")

@@ -1,12 +1,14 @@
-"""The catalogue's facet index: the same results as the SQL filters, and it follows every change of the data."""
+"""The catalogue's counts: the facet index (memory) and plain SQL (``MINGA_CATALOGUE_INDEX=sql``) give the same
+results as the SQL filters, and the index follows every change of the data."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import Count, Sum
+from django.test import override_settings
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from minga.accounts.models import User
@@ -15,7 +17,15 @@ from minga.portfolio import demo, services
 from minga.portfolio.facet_entries import GAP_RANGES
 from minga.portfolio.facet_index import INDEX, RECONCILE_SECONDS, bits_of, members
 from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme
-from minga.portfolio.selectors import SORTS, ProjectFilters, _ordering, projects_matching, projects_search
+from minga.portfolio.selectors import (
+    SORTS,
+    ProjectFilters,
+    _ordering,
+    catalogue,
+    facet_counts,
+    projects_matching,
+    projects_search,
+)
 from minga.portfolio.synthetic import COUNTRY_WEIGHTS, fill
 from minga.reference import services as reference
 from minga.reference.models import Term
@@ -23,11 +33,14 @@ from minga.reference.models import Term
 pytestmark = pytest.mark.django_db
 
 EVERYTHING = 10**6  # a page as long as the whole result
+# The two ways the catalogue counts (settings.MINGA_CATALOGUE_INDEX): the same question, the same ``Found``.
+BACKENDS = {"memory": INDEX.search, "sql": facet_counts.search}
+both_backends = pytest.mark.parametrize("backend", list(BACKENDS))
 
 
-def search(user, filters: ProjectFilters, *, offset=0, limit=EVERYTHING):
-    return INDEX.search(projects_matching(user, ProjectFilters()), filters, order=_ordering(filters.sort),
-                        offset=offset, limit=limit)
+def search(user, filters: ProjectFilters, *, offset=0, limit=EVERYTHING, backend="memory"):
+    return BACKENDS[backend](projects_matching(user, ProjectFilters()), filters, order=_ordering(filters.sort),
+                             offset=offset, limit=limit)
 
 
 def counted_in_sql(user, filters: ProjectFilters) -> tuple[dict, dict]:
@@ -102,20 +115,26 @@ FILTERS = st.builds(
     gap_max=st.sampled_from([None, None, *AMOUNTS]), sort=st.sampled_from(list(SORTS)))
 
 
+@both_backends
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(filters=FILTERS, who=st.sampled_from(["anonymous", "focal_col", "secretariat", "local_cucuta", "donor_can"]))
-def test_the_index_finds_counts_sums_and_orders_as_the_sql_filters_do(portfolio, users, filters, who):
+# Drawn views are mostly narrow: each reader's whole catalogue, where every edge case of the data is, always.
+@example(filters=ProjectFilters(), who="secretariat")
+@example(filters=ProjectFilters(sort="gap_asc"), who="anonymous")
+@example(filters=ProjectFilters(sort="budget_desc"), who="focal_col")
+def test_the_index_finds_counts_sums_and_orders_as_the_sql_filters_do(portfolio, users, backend, filters, who):
     user = users[who]
-    found = search(user, filters)
+    found = search(user, filters, backend=backend)
     assert found.page == list(projects_search(user, filters).values_list("pk", flat=True))
     assert found.total == len(found.page)
     counts, sums = counted_in_sql(user, filters)
     assert (found.counts, found.sums) == (counts, sums)
 
 
-def test_the_generated_portfolio_exercises_every_facet(portfolio, users):
+@both_backends
+def test_the_generated_portfolio_exercises_every_facet(portfolio, users, backend):
     """The property above is only as strong as its data: the broad view must hold every kind of value."""
-    found = search(users["secretariat"], ProjectFilters())
+    found = search(users["secretariat"], ProjectFilters(), backend=backend)
     assert found.total == 240 - 6 + 5
     assert set(found.counts) == {"status", "organisation_type", "gap_range", "converted", "not_converted",
                                  "country", "subdivision", "term", "marker", "group"}
@@ -123,11 +142,44 @@ def test_the_generated_portfolio_exercises_every_facet(portfolio, users):
     assert len(found.counts["status"]) == 8
 
 
-def test_a_page_is_the_slice_of_the_whole_order(portfolio, users):
+@both_backends
+def test_a_page_is_the_slice_of_the_whole_order(portfolio, users, backend):
     for sort in SORTS:
-        whole = search(None, ProjectFilters(sort=sort)).page
-        assert search(None, ProjectFilters(sort=sort), offset=50, limit=25).page == whole[50:75]
-        assert search(None, ProjectFilters(sort=sort), offset=len(whole) - 3, limit=25).page == whole[-3:]
+        whole = search(None, ProjectFilters(sort=sort), backend=backend).page
+        assert whole == list(projects_search(None, ProjectFilters(sort=sort)).values_list("pk", flat=True))
+        assert search(None, ProjectFilters(sort=sort), offset=50, limit=25, backend=backend).page == whole[50:75]
+        assert search(None, ProjectFilters(sort=sort), offset=len(whole) - 3, limit=25,
+                      backend=backend).page == whole[-3:]
+
+
+def seen(view) -> tuple:
+    """Everything a catalogue view shows, to compare two of them: rows (with their listing), counts, totals."""
+    page = view.page
+    return (view.query, page.number, page.paginator.count, page.paginator.num_pages,
+            [(project.pk, project.listing) for project in page], view.totals, view.facets, view.gap_ranges)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=FILTERS, who=st.sampled_from(["anonymous", "focal_col", "secretariat"]),
+       page=st.sampled_from([1, 2, 4, 99]))
+@example(filters=ProjectFilters(), who="secretariat", page=2)
+@example(filters=ProjectFilters(sort="gap_desc"), who="anonymous", page=99)
+def test_the_catalogue_shows_the_same_view_from_memory_and_from_sql(portfolio, users, filters, who, page):
+    views = {}
+    for backend in BACKENDS:
+        with override_settings(MINGA_CATALOGUE_INDEX=backend):
+            views[backend] = seen(catalogue(users[who], filters, page))
+    assert views["memory"] == views["sql"]
+    expected = list(projects_search(users[who], filters).values_list("pk", flat=True))
+    number, per_page = views["sql"][1], 25
+    assert [pk for pk, _listing in views["sql"][4]] == expected[(number - 1) * per_page:number * per_page]
+
+
+def test_the_sql_catalogue_reads_no_index(users):
+    with override_settings(MINGA_CATALOGUE_INDEX="sql"):
+        view = catalogue(None, ProjectFilters(sort="code"))
+    assert [project.code for project in view.page] == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
+    assert INDEX.builds == 0 and INDEX.entries is None
 
 
 def publish_demo_copy(currency="USD") -> Project:
@@ -217,19 +269,21 @@ def test_each_reader_gets_their_own_visible_set_and_it_follows_changes(users):
     assert search(users["focal_per"], ProjectFilters(status=["withdrawn"])).page == [draft.pk]
 
 
-def test_a_word_is_found_inside_a_word_but_never_across_two():
-    assert search(None, ProjectFilters(q="ntegracio")).total == len(projects_matching(None, ProjectFilters(
-        q="ntegracio")))
-    assert search(None, ProjectFilters(q="centrosde")).total == 0
+@both_backends
+def test_a_word_is_found_inside_a_word_but_never_across_two(backend):
+    assert search(None, ProjectFilters(q="ntegracio"), backend=backend).total == len(projects_matching(
+        None, ProjectFilters(q="ntegracio")))
+    assert search(None, ProjectFilters(q="centrosde"), backend=backend).total == 0
 
 
-def test_axis_and_line_codes_stay_within_their_vocabulary():
+@both_backends
+def test_axis_and_line_codes_stay_within_their_vocabulary(backend):
     shared = Term.objects.filter(code="socioeconomic-integration").values_list("vocabulary_id", flat=True)
     assert set(shared) == {"quito-axes", "lines-of-work-2023"}  # the same code in both
     for filters in (ProjectFilters(axis=["socioeconomic-integration"]),
                     ProjectFilters(line=["socioeconomic-integration"])):
-        assert sorted(search(None, filters).page) == sorted(projects_matching(None, filters).values_list(
-            "pk", flat=True))
+        assert sorted(search(None, filters, backend=backend).page) == sorted(projects_matching(
+            None, filters).values_list("pk", flat=True))
 
 
 @given(st.sets(st.integers(min_value=0, max_value=5000)))

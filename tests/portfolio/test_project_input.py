@@ -8,13 +8,23 @@ from django.template.loader import get_template
 
 from minga.accounts.models import User
 from minga.api.portfolio_schemas import ProjectIn, ProjectPatch
+from minga.common.languages import LANGUAGES
 from minga.portfolio import bulk, demo, services
 from minga.portfolio.forms import STEP_OF_FIELD, STEPS, step_of
 from minga.portfolio.inputs import (
-    AMOUNT_FIELDS, COUNT_FIELDS, DATE_FIELDS, FIELD_OF_NAME, FIELDS, PART_KEYS, SCALAR_FIELDS, TEXT_FIELDS, Kind,
-    ProjectInput, project_input_from,
+    AMOUNT_FIELDS,
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    FIELD_OF_NAME,
+    FIELDS,
+    PART_KEYS,
+    SCALAR_FIELDS,
+    TEXT_FIELDS,
+    Kind,
+    ProjectInput,
+    project_input_from,
 )
-from minga.portfolio.models import LANGUAGES, Project
+from minga.portfolio.models import Project
 
 # The editable model fields people do not enter on the form, with why.
 NOT_ENTERED = {
@@ -93,7 +103,7 @@ def test_an_input_knows_what_was_given():
     assert (given.get("title_pt"), given.get("title_pt", "-"), given["planned_start"]) == (None, "-", None)
     assert "title_es" in given and "title_pt" not in given
     with pytest.raises(KeyError):
-        given["title_pt"]  # noqa: B018
+        given["title_pt"]
     with pytest.raises(TypeError):
         ProjectInput(not_a_field="x")  # not a field of the table
     assert ProjectInput.coerce({"title_es": "Centros"}) == ProjectInput(title_es="Centros")
@@ -121,7 +131,7 @@ def test_a_saved_project_reads_back_as_the_input_it_was_made_from(users):
     project = services.project_create(user=User.objects.get(username="secretaria"), data=made)
     saved = project_input_from(project)
     assert saved.given == {*SCALAR_FIELDS, *PART_KEYS}
-    for key in made.keys():
+    for key in made.keys():  # noqa: SIM118 -- a ProjectInput, whose keys() are the fields it was given
         if key in PART_KEYS:
             assert _rows(saved[key]) == _rows(made[key]), key
         else:

@@ -116,8 +116,8 @@ def test_the_whole_review_round_trip(browser, users):
     assert mine[project.code]["text"] == "Make the requested changes, then submit again"
     assert mine[project.code]["comment"] == "Pidan menos: 30 millones."
     page = focal.get(f"/projects/{project.code}/edit/?step=5")
-    data = {key: value for key, value in lxml.html.fromstring(page.content.decode()).xpath(
-        '//form[@data-testid="step-form"]')[0].form_values()}
+    data = dict(lxml.html.fromstring(page.content.decode()).xpath(
+        '//form[@data-testid="step-form"]')[0].form_values())
     data.update({"requested_amount": "30000000", "after": "stay"})
     assert focal.post(f"/projects/{project.code}/edit/?step=5", data).status_code == 302
     assert transition(focal, project.code, "submitted", 5).status_code == 302

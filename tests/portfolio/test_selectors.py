@@ -16,6 +16,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 PUBLIC = ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
 
 
+@pytest.fixture(autouse=True, params=["memory", "sql"])
+def catalogue_index(request, settings):
+    """Every view of the catalogue here is asserted both ways it can be counted (MINGA_CATALOGUE_INDEX)."""
+    settings.MINGA_CATALOGUE_INDEX = request.param
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def fresh_labels():
     cache.clear()  # names of countries, terms and markers are cached per language; each test reads them afresh
@@ -195,9 +202,9 @@ def test_projects_without_a_gap_sort_last_either_way(users):
 
 
 def test_pages_and_a_page_past_the_end(users, monkeypatch):
-    from minga.portfolio import selectors
+    from minga.portfolio.selectors import catalogue_view
 
-    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    monkeypatch.setattr(catalogue_view, "PER_PAGE", 2)
     first = catalogue(None, ProjectFilters(sort="code"), 1)
     assert [p.code for p in first.page] == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]
     assert (first.page.number, first.page.paginator.num_pages, first.page.has_next()) == (1, 2, True)

@@ -56,6 +56,20 @@ def test_proposing_organisation_offers_only_those_in_the_focal_points_remit(brow
         "Alcaldía de San José de Cúcuta (COL)", "Gobierno de la República de Colombia (COL)"]
 
 
+def test_only_the_money_step_carries_the_currency_list(browser, users):
+    client = browser(users["focal_col"])
+    offered = lxml.html.fromstring(client.get(edit_url(DRAFT, 5)).content.decode()).xpath(
+        '//datalist[@id="currencies"]/option/@value')
+    # Donor currencies, the rate table's and those of the member states (CLDR), in order, each once.
+    assert {"USD", "EUR", "CAD", "COP", "PEN", "BRL", "GYD"} <= set(offered)
+    assert offered == sorted(set(offered))
+    assert lxml.html.fromstring(client.get(edit_url(DRAFT, 5)).content.decode()).xpath(
+        '//input[@name="budget_currency"]/@list') == ["currencies"]
+    for step in (1, 2, 3, 4, 6, 7):
+        page = lxml.html.fromstring(client.get(edit_url(DRAFT, step)).content.decode())
+        assert page.xpath('//datalist[@id="currencies"]') == [], step
+
+
 def test_focal_point_creates_a_draft_through_the_steps_and_submits_it(browser, users):
     client = browser(users["focal_col"])
     response = fill(client, "/projects/new/", {

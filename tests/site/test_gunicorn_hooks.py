@@ -40,3 +40,11 @@ def test_a_worker_starts_even_when_the_index_cannot_be_built(kept_connections, m
         post_worker_init(Worker())
     assert "facet index could not be built" in caplog.text
     assert kept_connections == [True]
+
+
+@pytest.mark.django_db
+def test_a_worker_builds_no_index_when_the_catalogue_counts_in_sql(kept_connections, settings):
+    settings.MINGA_CATALOGUE_INDEX = "sql"
+    post_worker_init(Worker())
+    assert (INDEX.builds, INDEX.entries) == (0, None)
+    assert kept_connections == []  # it opened none

@@ -21,8 +21,9 @@ workflow's answer: the app that owns the record declares it and registers it wit
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from minga.accounts.models import Role
@@ -254,6 +255,34 @@ def require_transition(user, obj, target: str) -> None:
 def require(user, action: Action | str, obj) -> None:
     if not can(user, action, obj):
         raise PermissionDenied(_refusal(Action(action)) % {"model": type(obj)._meta.verbose_name})
+
+
+class NotFound(ObjectDoesNotExist, Http404):
+    """No such record, or one the user may not see: the same answer for both, so that it tells nothing.
+
+    Pages answer it 404 as any ``Http404``; the API and the CLI catch it as ``ObjectDoesNotExist``.
+    """
+
+
+def access(user, queryset: QuerySet, action: Action | str = Action.VIEW, *, include_deleted: bool = False,
+           **lookup):
+    """The one record of ``queryset`` at ``lookup``, if the user may see it (else ``NotFound``) and may do
+    ``action`` to it (else ``PermissionDenied``).
+
+    Deleted records are looked at only with ``include_deleted`` (pages that show them to the secretariat);
+    whoever else asks still gets ``NotFound``, as ``can`` lets no one else view them.
+    """
+    if not include_deleted and hasattr(queryset.model, "deleted_at"):
+        queryset = queryset.filter(deleted_at__isnull=True)
+    try:
+        record = queryset.filter(**lookup).first()
+    except (ValueError, TypeError):  # a key of the wrong kind names no record
+        record = None
+    if record is None or not can(user, Action.VIEW, record):
+        raise NotFound(f"No visible {queryset.model._meta.label_lower} at {lookup!r}.")  # for logs, not users
+    if Action(action) != Action.VIEW:
+        require(user, action, record)
+    return record
 
 
 def can_create_any(user, model) -> bool:

@@ -11,11 +11,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.api.auth import TokenAuth, caller
 from minga.api.portfolio_schemas import (
-    ConflictOut, ProjectErrorOut, ProjectIn, ProjectOut, ProjectPatch, ProjectQuery, TransitionIn,
+    ConflictOut,
+    ProjectErrorOut,
+    ProjectIn,
+    ProjectOut,
+    ProjectPatch,
+    ProjectQuery,
+    TransitionIn,
 )
 from minga.api.schemas import ErrorOut
 from minga.portfolio import selectors, services
@@ -24,7 +29,6 @@ from minga.portfolio.models import Project, ProjectFunding, ProjectLocation, Pro
 from minga.portfolio.selectors import ProjectFilters
 
 router = Router(tags=["portfolio"])
-NOT_FOUND = {"detail": "Not found."}
 
 
 def _with_parts(queryset):
@@ -40,11 +44,9 @@ def _with_parts(queryset):
     )
 
 
-def _visible(user, code: str) -> Project | None:
-    project = _with_parts(Project.objects.filter(code=code)).first()
-    if project is None or not permissions.can(user, Action.VIEW, project):
-        return None
-    return project
+def _access(user, code: str, action: Action = Action.VIEW) -> Project:
+    """The project with its parts; NotFound (404) when hidden, PermissionDenied (403) when ``action`` is refused."""
+    return selectors.access_project(user, code, action, queryset=_with_parts(Project.objects.all()))
 
 
 def _fresh(project: Project) -> Project:
@@ -74,10 +76,7 @@ def project_list(request, filters: Query[ProjectQuery]):
             description="404 when the project does not exist or the caller may not see it.")
 def project_detail(request, code: str):
     user = _as(request, caller(request))
-    project = _visible(user, code)
-    if project is None:
-        return Status(404, NOT_FOUND)
-    return project
+    return _access(user, code)
 
 
 @router.post("/projects", auth=TokenAuth(), url_name="project_create",
@@ -103,9 +102,7 @@ def project_create(request, payload: ProjectIn):
                           "written. Proposers change their projects while they are drafts or changes are requested.")
 def project_update(request, code: str, payload: ProjectPatch):
     user = _as(request, request.auth)
-    project = _visible(user, code)
-    if project is None:
-        return Status(404, NOT_FOUND)
+    project = _access(user, code, Action.CHANGE)
     changes = payload.dict(exclude_unset=True)
     version, reason = changes.pop("version"), changes.pop("reason", "")
     data = project_input(changes, lookups=Lookups())
@@ -124,9 +121,7 @@ def project_update(request, code: str, payload: ProjectPatch):
                          "allowed_transitions in the project tells which moves the caller may make.")
 def project_transition(request, code: str, payload: TransitionIn):
     user = _as(request, request.auth)
-    project = _visible(user, code)
-    if project is None:
-        return Status(404, NOT_FOUND)
+    project = _access(user, code)
     moved = services.project_transition(project=project, user=user, to_status=payload.to_status,
                                         expected_version=payload.version, comment=payload.comment)
     return _fresh(moved)

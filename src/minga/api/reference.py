@@ -3,13 +3,24 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.api.auth import TokenAuth, caller
 from minga.api.schemas import (
-    CountryDetailOut, CountryOut, ErrorOut, GrantOut, MarkerOut, MeOut, OrganisationIn, OrganisationOut,
-    OrganisationPatch, PopulationFigureOut, SubdivisionOut, TermOut, VocabularyOut,
+    CountryDetailOut,
+    CountryOut,
+    ErrorOut,
+    GrantOut,
+    MarkerOut,
+    MeOut,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    PopulationFigureOut,
+    SubdivisionOut,
+    TermOut,
+    VocabularyOut,
 )
+from minga.common.versions import parse_version
 from minga.reference import selectors, services
 from minga.reference.models import Country, Organisation, Significance, Subdivision, Term, Vocabulary
 
@@ -71,10 +82,7 @@ def organisation_list(request, q: str = "", country: str = "", role: str = "", t
 
 @router.get("/organisations/{int:organisation_id}", response={200: OrganisationOut, 404: ErrorOut})
 def organisation_detail(request, organisation_id: int):
-    organisation = Organisation.objects.get(pk=organisation_id)
-    if not permissions.can(caller(request), Action.VIEW, organisation):
-        return Status(404, {"detail": "Not found."})
-    return _organisation(organisation)
+    return _organisation(selectors.access_organisation(caller(request), organisation_id))
 
 
 def _resolve(fields: dict) -> dict:
@@ -104,11 +112,13 @@ def organisation_create(request, payload: OrganisationIn):
 @router.patch("/organisations/{int:organisation_id}", auth=TokenAuth(),
               response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
-    organisation = Organisation.objects.get(pk=organisation_id)
-    if not permissions.can(request.auth, Action.VIEW, organisation):
-        return Status(404, {"detail": "Not found."})
+    organisation = selectors.access_organisation(request.auth, organisation_id, Action.CHANGE)
     changes = payload.dict(exclude_unset=True)
-    version, reason = changes.pop("version"), changes.pop("reason", "")
+    try:
+        version = parse_version(changes.pop("version"))
+    except ValidationError as error:  # an integer too large to be a version (the schema takes any)
+        raise ValidationError({"version": error.messages}) from None
+    reason = changes.pop("reason", "")
     organisation = services.organisation_update(organisation=organisation, user=request.auth,
                                                 changes=_resolve(changes), expected_version=version, reason=reason)
     return _organisation(organisation)

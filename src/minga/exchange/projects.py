@@ -30,9 +30,9 @@ from minga.portfolio.models import (
     SexAge,
     Status,
 )
-from minga.reference.models import Marker
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker
 
-AXES, LINES = "quito-axes", "lines-of-work-2023"
+AXES, LINES = QUITO_AXES, LINES_OF_WORK
 LIST_SEPARATOR = "|"  # inside one cell of the CSV, between several values of one kind
 
 

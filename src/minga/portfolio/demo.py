@@ -8,11 +8,20 @@ from datetime import date
 from decimal import Decimal
 
 from minga.accounts.models import User
+from minga.common.languages import LANGUAGES
 from minga.portfolio import services
 from minga.portfolio.inputs import ProjectInput
-from minga.portfolio.models import LANGUAGES, Project
+from minga.portfolio.models import Project
 from minga.reference.models import (
-    LINES_OF_WORK, QUITO_AXES, Country, ExchangeRate, Marker, Municipality, Source, Subdivision, Term,
+    LINES_OF_WORK,
+    QUITO_AXES,
+    Country,
+    ExchangeRate,
+    Marker,
+    Municipality,
+    Source,
+    Subdivision,
+    Term,
 )
 from minga.reference.selectors import organisation_loaded
 

@@ -21,6 +21,10 @@ updated_at), which catches a transaction that committed later than that.
 
 One index per process (``INDEX``). ``minga serve`` builds it when a worker starts
 (``minga/gunicorn_hooks.py``), so that no visitor waits for the build.
+
+It is an option, not the pattern: with ``MINGA_CATALOGUE_INDEX=sql`` the catalogue asks
+``selectors.facet_counts`` instead, which answers the same ``Found`` in plain SQL and holds nothing.
+New modules start there, with database indexes, and come here only when a benchmark says so.
 """
 
 import threading
@@ -34,9 +38,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR
 from django.db import connection
 from django.db.models import QuerySet
 
+from minga.common.text import normalise_text
 from minga.portfolio import facet_entries as read
 from minga.portfolio.facet_entries import AXES, LINES, Entry
-from minga.portfolio.services import normalise_text
 
 OVERLAP = timedelta(seconds=60)  # how far before its last look the index re-reads changes
 RECONCILE_SECONDS = 300  # how often every project's stamp is compared

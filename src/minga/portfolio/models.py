@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
+from minga.common.languages import LANGUAGES
 from minga.reference import money
 from minga.reference.models import (
     Country,
@@ -28,7 +29,6 @@ from minga.reference.models import (
     Term,
 )
 
-LANGUAGES = ("es", "pt", "en")
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 currency code, e.g. COP, USD, EUR."))
 
 

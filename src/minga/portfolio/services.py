@@ -5,7 +5,6 @@ checked (``validation.check``); the permission module is asked first; the audit 
 the version and the history. USD amounts are recomputed on every write (``reference.money``).
 """
 
-import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,12 +14,24 @@ from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
+from minga.common.languages import LANGUAGES
+from minga.common.text import normalise_text
 from minga.portfolio import documents
 from minga.portfolio.inputs import ProjectInput, project_input_from
 from minga.portfolio.models import (
-    LANGUAGES, Project, ProjectBudgetYear, ProjectCodeSequence, ProjectContact, ProjectDocument,
-    ProjectFunding, ProjectLocation, ProjectMarker, ProjectParticipant, ProjectPeople, ProjectTheme,
-    ProjectTransition, Status,
+    Project,
+    ProjectBudgetYear,
+    ProjectCodeSequence,
+    ProjectContact,
+    ProjectDocument,
+    ProjectFunding,
+    ProjectLocation,
+    ProjectMarker,
+    ProjectParticipant,
+    ProjectPeople,
+    ProjectTheme,
+    ProjectTransition,
+    Status,
 )
 from minga.portfolio.validation import ProjectInvalid, check
 from minga.portfolio.workflow import PROJECT_WORKFLOW
@@ -31,12 +42,6 @@ PART_MODELS = {
     "budget_years": ProjectBudgetYear, "funding": ProjectFunding, "participants": ProjectParticipant,
     "contacts": ProjectContact,
 }
-
-
-def normalise_text(text: str) -> str:
-    """Lower case without accents, so that "integracion" finds "Integração" and "integración"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _search_text(project: Project) -> str:
@@ -150,7 +155,7 @@ def _prepare(data: ProjectInput, *, complete: bool) -> tuple[dict, dict]:
         raise ProjectInvalid(errors)
     _validate_parts(data)
     scalars = data.scalars()
-    if "budget_currency" in scalars and scalars["budget_currency"]:
+    if scalars.get("budget_currency"):
         scalars["budget_currency"] = scalars["budget_currency"].upper()
     parts = {key: [dict(row) for row in rows] for key, rows in data.parts().items()}
     for row in parts.get("funding", []):

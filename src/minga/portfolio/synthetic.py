@@ -7,19 +7,22 @@ funding gaps in realistic shares. The same seed gives the same portfolio.
 """
 
 import random
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
+from minga.common.text import normalise_text
 from minga.portfolio.models import (
-    Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme,
+    Project,
+    ProjectLocation,
+    ProjectMarker,
+    ProjectPeople,
+    ProjectTheme,
 )
-from minga.portfolio.services import normalise_text
 from minga.portfolio.workflow import PUBLIC_STATUSES
-from minga.reference.models import Marker, Organisation, Subdivision, Term
+from minga.reference.models import QUITO_AXES, Marker, Organisation, Subdivision, Term
 
 # Share of projects by proposing country (roughly where the demand comes from).
 COUNTRY_WEIGHTS = {"COL": 18, "PER": 14, "ECU": 12, "BRA": 11, "CHL": 9, "ARG": 7, "MEX": 6, "PAN": 5, "DOM": 5,
@@ -38,7 +41,7 @@ WORDS_EN = ("socio-economic integration", "child protection", "reception centres
 
 def fill(count: int, seed: int) -> None:
     """``count`` projects with their parts, written with bulk_create, as the services would have left them."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- repeatable test data, not secrets
     countries = list(COUNTRY_WEIGHTS)
     units = {iso3: list(Subdivision.objects.filter(country_id=iso3, is_admin1=True).values_list("code", flat=True))
              for iso3 in countries}
@@ -48,12 +51,12 @@ def fill(count: int, seed: int) -> None:
             Organisation(name=f"Benchmark {kind} organisation {iso3} {n}", organisation_type=kind, country_id=iso3)
             for kind in ("10", "11", "11", "15", "22", "21", "80") for n in range(3))
         organisations[iso3] = made
-    axes = list(Term.objects.filter(vocabulary_id="quito-axes").values_list("pk", flat=True))
+    axes = list(Term.objects.filter(vocabulary_id=QUITO_AXES).values_list("pk", flat=True))
     lines = list(Term.objects.filter(vocabulary_id="lines-of-work-2023").values_list("pk", flat=True))
     markers = list(Marker.objects.values_list("code", flat=True))
     groups = ["refugees_migrants", "host_community", "returnees", "in_transit"]
     status_names, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
-    start = datetime(2023, 1, 1, tzinfo=dt_timezone.utc)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
 
     projects, parts = [], []
     for i in range(count):

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from minga.portfolio.models import LANGUAGES, PopulationGroup, ProjectPeople, SexAge
+from minga.common.languages import LANGUAGES
+from minga.portfolio.models import PopulationGroup, ProjectPeople, SexAge
 from minga.portfolio.proposers import PROPOSER_TYPES
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker
 
@@ -28,8 +29,12 @@ def _total(rows, key="percentage") -> Decimal:
     return sum((Decimal(row[key]) for row in rows), Decimal(0))
 
 
-def check(data, *, complete: bool) -> dict[str, list[str]]:
-    """The problems of ``data`` (a ``ProjectInput`` or a mapping of its given fields), by field path."""
+def check(data, *, complete: bool, marker_count: int | None = None) -> dict[str, list[str]]:
+    """The problems of ``data`` (a ``ProjectInput`` or a mapping of its given fields), by field path.
+
+    ``marker_count``, the number of cross-cutting markers, is counted here unless a caller that checks
+    many projects at once (my projects) counts it once for all.
+    """
     errors: dict[str, list[str]] = defaultdict(list)
 
     def add(key, message):
@@ -54,7 +59,7 @@ def check(data, *, complete: bool) -> dict[str, list[str]]:
     _check_money(data, add)
 
     if complete:
-        for key, message in _missing_for_submission(data):
+        for key, message in _missing_for_submission(data, marker_count):
             add(key, message)
     return dict(errors)
 
@@ -163,7 +168,7 @@ def _check_money(data, add):
                 "years": ", ".join(str(year) for year in outside)})
 
 
-def _missing_for_submission(data):
+def _missing_for_submission(data, marker_count: int | None):
     required = {
         "proposing_organisation": _("Name the proposing organisation."),
         "planned_start": _("Give the planned start."),
@@ -181,7 +186,7 @@ def _missing_for_submission(data):
         yield "locations", _("Name at least one territory, or mark the project as regional.")
     if not any(row["term"].vocabulary_id == QUITO_AXES for row in data.get("themes") or []):
         yield "themes", _("Choose at least one Quito Process axis.")
-    if len(data.get("markers") or []) != Marker.objects.count():
+    if len(data.get("markers") or []) != (Marker.objects.count() if marker_count is None else marker_count):
         yield "markers", _("Give the significance of each of the four cross-cutting approaches.")
     if not data.get("budget_years"):
         yield "budget_years", _("Break the budget down by year.")

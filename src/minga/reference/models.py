@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
-
-LANGUAGE_CODES = ("es", "pt", "en")
+from minga.common.languages import LANGUAGES
 
 
 class TranslatedLabel(models.Model):
@@ -31,7 +30,7 @@ class TranslatedLabel(models.Model):
     def label_in(self, language: str | None = None) -> tuple[str, str]:
         """The label in ``language`` (default: the active one) and the language it is really in."""
         wanted = (language or get_language() or "es")[:2]
-        for code in (wanted, *[c for c in LANGUAGE_CODES if c != wanted]):
+        for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
             text = getattr(self, f"label_{code}", "")
             if text:
                 return text, code

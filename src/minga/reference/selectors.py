@@ -5,8 +5,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from minga.accounts import permissions
+from minga.accounts.permissions import Action
 from minga.reference.models import (
-    Country, Marker, Organisation, PopulationFigure, PopulationGroup, Subdivision, Vocabulary,
+    Country,
+    Marker,
+    Organisation,
+    PopulationFigure,
+    PopulationGroup,
+    Subdivision,
+    Vocabulary,
 )
 
 
@@ -29,6 +36,21 @@ def organisation_loaded(key: str) -> Organisation:
     """An organisation the platform loaded (reference or demo data), by its load key (``gov-can``), which
     survives any edit; deleted ones too."""
     return Organisation.all_objects.get(load_key=f"organisation:{key}")
+
+
+def access_organisation(user, pk, action: Action | str = Action.VIEW, *, include_deleted: bool = False
+                        ) -> Organisation:
+    """The organisation ``pk``, for pages and the API alike: ``permissions.NotFound`` (404) when there is
+    none or the user may not see it, ``PermissionDenied`` (403) when they may see it but not do ``action``.
+    Deleted ones are looked at only with ``include_deleted`` (the page, where the secretariat restores them)."""
+    queryset = Organisation.all_objects.select_related("country", "subdivision", "municipality", "parent")
+    return permissions.access(user, queryset, action, include_deleted=include_deleted, pk=pk)
+
+
+def access_population_figure(user, pk, action: Action | str = Action.VIEW) -> PopulationFigure:
+    """The population figure ``pk``, as ``access_organisation`` answers: 404 when hidden, 403 when refused."""
+    queryset = PopulationFigure.all_objects.select_related("country", "subdivision", "source")
+    return permissions.access(user, queryset, action, pk=pk)
 
 
 def country_get(iso3: str) -> Country:

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.common import charts
+from minga.common.versions import parse_version
 from minga.reference import selectors, services
 from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
@@ -68,15 +69,9 @@ def organisation_list(request):
     return render(request, template, context)
 
 
-def _organisation_or_404(request, pk) -> Organisation:
-    organisation = Organisation.all_objects.select_related("country", "subdivision", "municipality", "parent").filter(pk=pk).first()
-    if organisation is None or not permissions.can(request.user, Action.VIEW, organisation):
-        raise Http404
-    return organisation
-
-
 def organisation_detail(request, pk):
-    organisation = _organisation_or_404(request, pk)
+    # The secretariat sees a deleted organisation's page too (to restore it); anyone else gets 404.
+    organisation = selectors.access_organisation(request.user, pk, include_deleted=True)
     user = request.user
     return render(request, "reference/organisation_detail.html", {
         "organisation": organisation,
@@ -91,22 +86,35 @@ def organisation_detail(request, pk):
 def _edit(request, *, instance, form_class, save, template: str, context: dict):
     """The edit flow shared by the reference forms: a stale version shows the conflict, nothing is lost.
 
-    ``save(changes, expected_version, reason)`` calls the record's service.
+    ``instance`` comes from an ``access_*`` selector asked for Action.CHANGE; ``save(changes,
+    expected_version, reason)`` calls the record's service. A version that is missing or not a number
+    (a tampered or truncated form) is answered 400 with the form and the reason, not a server error.
     """
-    permissions.require(request.user, Action.CHANGE, instance)
     form = form_class(request.POST or None, instance=type(instance).objects.get(pk=instance.pk))
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST":
         try:
-            save(form.changes(), form.cleaned_data["version"] or 0, request.POST.get("reason", ""))
-        except EditConflict as error:
-            form.add_error(None, str(error))
-            context = {**context, "conflict": error.instance}
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+            version = parse_version(request.POST.get("version"))
+        except ValidationError as error:
+            form.is_valid()  # the field errors too, so that the page shows everything at once
+            form.add_error(None, error)
+            status = 400
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect(instance)
-    return render(request, template, {"form": form, **context})
+            if form.is_valid():
+                try:
+                    save(form.changes(), version, request.POST.get("reason", ""))
+                except EditConflict as error:
+                    form.add_error(None, str(error))
+                    context = {**context, "conflict": error.instance}
+                    # Saving again applies the changes to the version now stored, as the conflict box says.
+                    form.data = form.data.copy()
+                    form.data["version"] = error.instance.version
+                except PermissionDenied as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, _("Changes saved."))
+                    return redirect(instance)
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 @login_required
@@ -127,7 +135,7 @@ def organisation_create(request):
 
 @login_required
 def organisation_edit(request, pk):
-    organisation = _organisation_or_404(request, pk)
+    organisation = selectors.access_organisation(request.user, pk, Action.CHANGE)
     return _edit(request, instance=organisation, form_class=OrganisationForm,
                  template="reference/organisation_form.html", context={"organisation": organisation},
                  save=lambda changes, version, reason: services.organisation_update(
@@ -152,7 +160,7 @@ def figure_create(request):
 
 @login_required
 def figure_edit(request, pk):
-    figure = get_object_or_404(PopulationFigure, pk=pk)
+    figure = selectors.access_population_figure(request.user, pk, Action.CHANGE)
     return _edit(request, instance=figure, form_class=PopulationFigureForm,
                  template="reference/figure_form.html", context={"figure": figure},
                  save=lambda changes, version, reason: services.population_figure_update(
@@ -161,18 +169,21 @@ def figure_edit(request, pk):
 
 @login_required
 def figure_publish(request, pk):
-    figure = get_object_or_404(PopulationFigure, pk=pk)
     if request.method != "POST":
-        return redirect(figure)
+        return redirect(selectors.access_population_figure(request.user, pk))
+    figure = selectors.access_population_figure(request.user, pk, Action.PUBLISH)
     try:
-        services.population_figure_set_published(
-            figure=figure, user=request.user, published=request.POST.get("published") == "1",
-            expected_version=int(request.POST.get("version", "0")))
+        version = parse_version(request.POST.get("version"))
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
+    published = request.POST.get("published") == "1"
+    try:
+        services.population_figure_set_published(figure=figure, user=request.user, published=published,
+                                                 expected_version=version)
     except EditConflict as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Figure published.") if request.POST.get("published") == "1"
-                         else _("Figure withdrawn from the public."))
+        messages.success(request, _("Figure published.") if published else _("Figure withdrawn from the public."))
     return redirect(figure)
 
 

@@ -54,10 +54,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from minga.common.languages import LANGUAGES
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
 from minga.portfolio import selectors
-from minga.portfolio.models import LANGUAGES, Project, Status
+from minga.portfolio.models import Project, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES
 
 VERSION = "2.03"
 REPORTING_ORG_TYPE = "40"  # Multilateral: the Technical Secretariat is run by IOM and UNHCR
@@ -69,7 +71,7 @@ REPORTING_ORG_NAMES = {
 }
 DAC_MIGRATION = "15190"
 REGION_AMERICA = "498"
-SECTOR_VOCABULARIES = {"quito-axes": "99", "lines-of-work-2023": "98"}
+SECTOR_VOCABULARIES = {QUITO_AXES: "99", LINES_OF_WORK: "98"}
 SDG_TARGET_TAGS = "3"
 GENDER_POLICY_MARKER = "1"
 

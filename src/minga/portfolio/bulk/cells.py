@@ -15,10 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from minga.common.text import normalise_name
 from minga.portfolio.bulk.safety import MAX_ROWS, UploadRefused, open_workbook
 from minga.portfolio.bulk.template import SHEET_PROJECTS, Column, columns, header_index
-from minga.portfolio.inputs import FIELD_OF_NAME, Kind, is_blank, leading_code, normalise
-
+from minga.portfolio.inputs import FIELD_OF_NAME, Kind, is_blank, leading_code
 
 # Reading an upload ----------------------------------------------------------------------------
 
@@ -38,7 +38,7 @@ def _sheet_names() -> set[str]:
     names = set()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            names.add(normalise(SHEET_PROJECTS))
+            names.add(normalise_name(SHEET_PROJECTS))
     return names
 
 
@@ -53,7 +53,7 @@ def read_upload(uploaded_file) -> UploadedSheet:
 
 def _read_projects_sheet(workbook) -> UploadedSheet:
     wanted = _sheet_names()
-    names = [name for name in workbook.sheetnames if normalise(name) in wanted]
+    names = [name for name in workbook.sheetnames if normalise_name(name) in wanted]
     if not names:
         raise UploadRefused(_("The workbook has no “%(sheet)s” sheet. Download the template and fill in its "
                               "“%(sheet)s” sheet.") % {"sheet": SHEET_PROJECTS})
@@ -66,7 +66,7 @@ def _read_projects_sheet(workbook) -> UploadedSheet:
     for position, header in enumerate(headers):
         if header is None or not str(header).strip():
             continue
-        column = index.get(normalise(header))
+        column = index.get(normalise_name(header))
         letter = get_column_letter(position + 1)
         if column is None:
             problems.append(_("Unknown column “%(header)s” (column %(letter)s).") % {
@@ -187,12 +187,12 @@ def _yes_no_value(value) -> bool | None:
     """True, False, or None when the cell says neither; empty means no."""
     if isinstance(value, bool):
         return value
-    text = normalise(_text(value))
+    text = normalise_name(_text(value))
     if not text:
         return False
-    if text in YES or text == normalise(_("yes")):
+    if text in YES or text == normalise_name(_("yes")):
         return True
-    if text in NO or text == normalise(_("no")):
+    if text in NO or text == normalise_name(_("no")):
         return False
     return None
 

@@ -24,14 +24,15 @@ from django.utils.translation import gettext_lazy
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.common.languages import LANGUAGES
+from minga.common.text import normalise_name
 from minga.portfolio import services
-from minga.portfolio.bulk.cells import row_payload, read_upload
+from minga.portfolio.bulk.cells import read_upload, row_payload
 from minga.portfolio.bulk.template import AXES_COLUMN, Column, columns
-from minga.portfolio.inputs import Lookups, normalise, project_input_and_errors
-from minga.portfolio.models import LANGUAGES, Project, Status
+from minga.portfolio.inputs import Lookups, project_input_and_errors
+from minga.portfolio.models import Project, Status
 from minga.portfolio.validation import ProjectInvalid, check
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES
-
 
 # Importing ------------------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ def _top(path: str) -> str:
 
 
 def _title_keys(data: dict, organisation_id) -> set[tuple]:
-    return {(organisation_id, language, normalise(data.get(f"title_{language}") or ""))
+    return {(organisation_id, language, normalise_name(data.get(f"title_{language}") or ""))
             for language in LANGUAGES if (data.get(f"title_{language}") or "").strip()}
 
 

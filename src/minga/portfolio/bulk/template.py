@@ -22,12 +22,20 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from minga.common.text import normalise_name
 from minga.portfolio.bulk.safety import MAX_ROWS
-from minga.portfolio.inputs import DISPLAY_SEPARATOR, FIELD_OF_NAME, Kind, Lookups, currencies, normalise
+from minga.portfolio.inputs import DISPLAY_SEPARATOR, FIELD_OF_NAME, Kind, Lookups, currencies
 from minga.portfolio.models import PopulationGroup, Project, ProjectPeople, SexAge
 from minga.portfolio.proposers import proposable_organisations
 from minga.reference.models import (
-    LINES_OF_WORK, QUITO_AXES, Country, Municipality, Organisation, Significance, Subdivision, Term,
+    LINES_OF_WORK,
+    QUITO_AXES,
+    Country,
+    Municipality,
+    Organisation,
+    Significance,
+    Subdivision,
+    Term,
 )
 
 LISTS_SHEET = "Lists"
@@ -139,7 +147,7 @@ def columns() -> list[Column]:
         for value, label in choices.choices:
             result.append(Column(f"people:{dimension}:{value}", _Interpolated(gettext_lazy("%(category)s (people)"),
                                                                               category=label),
-                                 _fixed(hint), lambda example=PEOPLE_EXAMPLES.get(value, ""): example, 14, "people"))
+                                 _fixed(hint), lambda example=PEOPLE_EXAMPLES.get(value, ""): example, 14, "people"))  # noqa: B008 -- bound per category on purpose
     result += [
         Column("budget_amount", _fixed(gettext_lazy("Total budget")),
                _fixed(gettext_lazy("The whole budget, in the currency of the next column, without a currency sign.")),
@@ -208,9 +216,9 @@ def header_index(cols: list[Column]) -> dict[str, Column]:
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for column in cols:
-                index.setdefault(normalise(column.header()), column)
+                index.setdefault(normalise_name(column.header()), column)
     for column in cols:  # the keys themselves, for files made by programs
-        index.setdefault(normalise(column.key), column)
+        index.setdefault(normalise_name(column.key), column)
     return index
 
 

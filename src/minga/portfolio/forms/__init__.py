@@ -3,13 +3,30 @@
 
 from minga.portfolio.forms.fields import CurrencyField, ScalarsForm, scalar_formfield
 from minga.portfolio.forms.rows import (
-    BudgetYearRow, ContactRow, FundingRow, LocationRow, ParticipantFormSet, ParticipantRow, RowForm, RowFormSet,
+    BudgetYearRow,
+    ContactRow,
+    FundingRow,
+    LocationRow,
+    ParticipantFormSet,
+    ParticipantRow,
+    RowForm,
+    RowFormSet,
     row_formset,
 )
 from minga.portfolio.forms.step import KEY, LAST_STEP, STEP_OF_FIELD, STEP_TITLES, Step, step_of
 from minga.portfolio.forms.steps import (
-    STEPS, BasicsForm, BasicsStep, MoneyForm, MoneyStep, ParticipantsStep, PeopleForm, PeopleStep, TerritoriesForm,
-    TerritoriesStep, ThemesForm, ThemesStep,
+    STEPS,
+    BasicsForm,
+    BasicsStep,
+    MoneyForm,
+    MoneyStep,
+    ParticipantsStep,
+    PeopleForm,
+    PeopleStep,
+    TerritoriesForm,
+    TerritoriesStep,
+    ThemesForm,
+    ThemesStep,
 )
 from minga.portfolio.forms.workflow import DocumentUploadForm, TransitionForm
 

@@ -19,7 +19,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from minga.portfolio.forms.fields import capitalise_labels
+from minga.portfolio.forms.fields import CurrencyField, capitalise_labels
 from minga.portfolio.forms.rows import RowFormSet
 from minga.portfolio.inputs import ProjectInput, project_input_from
 from minga.portfolio.inputs.fields import fields_of_step, step_of_scalars
@@ -87,6 +87,13 @@ class Step:
     def saved_scalars(self) -> dict | None:
         """The saved values of this step's scalar fields, as the form's initial values."""
         return {name: self.saved[name] for name in self.scalars()} if self.saved is not None else None
+
+    @property
+    def offers_currencies(self) -> bool:
+        """Whether a field of this step offers the currency list: the page then carries the list, once."""
+        forms_ = [self.form] if self.form is not None else []
+        forms_ += [formset.empty_form for formset in self.formsets.values()]
+        return any(isinstance(field, CurrencyField) for form in forms_ for field in form.fields.values())
 
     def more_fields(self) -> list:
         """The step's scalar fields its template does not lay out (a field added to the table), in table order."""

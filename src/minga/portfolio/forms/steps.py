@@ -4,12 +4,19 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.common.languages import LANGUAGES
 from minga.portfolio.forms.fields import ScalarsForm, share_field
 from minga.portfolio.forms.rows import (
-    BudgetYearRow, ContactRow, FundingRow, LocationRow, ParticipantFormSet, ParticipantRow, row_formset,
+    BudgetYearRow,
+    ContactRow,
+    FundingRow,
+    LocationRow,
+    ParticipantFormSet,
+    ParticipantRow,
+    row_formset,
 )
 from minga.portfolio.forms.step import Step
-from minga.portfolio.models import LANGUAGES, PopulationGroup, ProjectPeople, SexAge
+from minga.portfolio.models import PopulationGroup, ProjectPeople, SexAge
 from minga.portfolio.proposers import proposable_organisations
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker, Significance, Term
 

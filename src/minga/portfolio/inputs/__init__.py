@@ -8,17 +8,30 @@
 
 from minga.portfolio.inputs.codes import project_input, project_input_and_errors
 from minga.portfolio.inputs.fields import (
-    AMOUNT_FIELDS, COUNT_FIELDS, DATE_FIELDS, FIELD_OF_NAME, FIELDS, SCALAR_FIELDS, TEXT_FIELDS, Field, Kind,
+    AMOUNT_FIELDS,
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    FIELD_OF_NAME,
+    FIELDS,
+    SCALAR_FIELDS,
+    TEXT_FIELDS,
+    Field,
+    Kind,
 )
 from minga.portfolio.inputs.lookups import Lookups, currencies
-from minga.portfolio.inputs.project_input import PART_KEYS, ProjectInput, project_input_from
+from minga.portfolio.inputs.project_input import PART_KEYS, ProjectInput, input_prefetches, project_input_from
 from minga.portfolio.inputs.values import (
-    DISPLAY_SEPARATOR, is_blank, leading_code, normalise, to_count, to_date, to_decimal,
+    DISPLAY_SEPARATOR,
+    is_blank,
+    leading_code,
+    to_count,
+    to_date,
+    to_decimal,
 )
 
 __all__ = [
     "AMOUNT_FIELDS", "COUNT_FIELDS", "DATE_FIELDS", "DISPLAY_SEPARATOR", "FIELDS", "FIELD_OF_NAME", "PART_KEYS",
-    "SCALAR_FIELDS", "TEXT_FIELDS", "Field", "Kind", "Lookups", "ProjectInput", "currencies", "is_blank", "leading_code",
-    "normalise", "project_input", "project_input_and_errors", "project_input_from", "to_count", "to_date",
+    "SCALAR_FIELDS", "TEXT_FIELDS", "Field", "Kind", "Lookups", "ProjectInput", "currencies", "input_prefetches", "is_blank", "leading_code",
+    "project_input", "project_input_and_errors", "project_input_from", "to_count", "to_date",
     "to_decimal",
 ]

@@ -19,13 +19,21 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from minga.portfolio.inputs.fields import (
-    AMOUNT_FIELDS, BOOL_FIELDS, COUNT_FIELDS, DATE_FIELDS, FIELD_OF_NAME, ORGANISATION_FIELDS, TEXT_FIELDS, Kind,
+    AMOUNT_FIELDS,
+    BOOL_FIELDS,
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    FIELD_OF_NAME,
+    ORGANISATION_FIELDS,
+    TEXT_FIELDS,
+    Kind,
 )
 from minga.portfolio.inputs.lookups import Lookups
 from minga.portfolio.inputs.project_input import ProjectInput
 from minga.portfolio.inputs.values import is_blank, to_count, to_date, to_decimal
 from minga.portfolio.models import ProjectPeople
 from minga.portfolio.validation import ProjectInvalid
+
 
 class _Problems:
     def __init__(self):

@@ -8,7 +8,7 @@ read this table; adding a scalar field is the model field plus one row here (doc
 
 from dataclasses import dataclass
 
-from minga.portfolio.models import LANGUAGES
+from minga.common.languages import LANGUAGES
 
 
 class Kind:

@@ -6,7 +6,8 @@ from babel.numbers import get_territory_currencies
 from django.db.models import Q
 from django.utils import timezone
 
-from minga.portfolio.inputs.values import leading_code, normalise
+from minga.common.text import normalise_name
+from minga.portfolio.inputs.values import leading_code
 from minga.reference.models import Country, ExchangeRate, Marker, Municipality, Organisation, Subdivision, Term
 
 DONOR_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "NOK", "SEK", "DKK", "AUD", "KRW")
@@ -40,9 +41,9 @@ class Lookups:
         code = leading_code(str(reference)).upper()
         found = self._countries.get(code)
         if found is None and self.lenient:
-            wanted = normalise(leading_code(str(reference)))
+            wanted = normalise_name(leading_code(str(reference)))
             matches = [c for c in self._countries.values() if wanted in {
-                normalise(c.name_es), normalise(c.name_pt), normalise(c.name_en), c.iso2.casefold()}]
+                normalise_name(c.name_es), normalise_name(c.name_pt), normalise_name(c.name_en), c.iso2.casefold()}]
             found = matches[0] if len(matches) == 1 else None
         return found
 
@@ -55,8 +56,8 @@ class Lookups:
         found = self._subdivisions.get(code)
         if found is not None or not self.lenient:
             return found
-        wanted = normalise(leading_code(str(reference)))
-        matches = [s for s in self._subdivisions.values() if normalise(s.name) == wanted]
+        wanted = normalise_name(leading_code(str(reference)))
+        matches = [s for s in self._subdivisions.values() if normalise_name(s.name) == wanted]
         if len(matches) > 1 and countries:
             matches = [s for s in matches if s.country_id in countries] or matches
         if not matches:
@@ -76,8 +77,8 @@ class Lookups:
         if self._municipality_names is None:
             self._municipality_names = {}
             for unit in Municipality.objects.select_related("subdivision__country"):
-                self._municipality_names.setdefault(normalise(unit.name), []).append(unit)
-        matches = self._municipality_names.get(normalise(text), [])
+                self._municipality_names.setdefault(normalise_name(unit.name), []).append(unit)
+        matches = self._municipality_names.get(normalise_name(text), [])
         if len(matches) > 1 and subdivisions:
             matches = [m for m in matches if m.subdivision_id in subdivisions] or matches
         if not matches:
@@ -93,9 +94,9 @@ class Lookups:
         code = leading_code(str(reference))
         found = self._terms.get((vocabulary, code)) or self._terms.get((vocabulary, code.casefold()))
         if found is None and self.lenient:
-            wanted = normalise(code)
+            wanted = normalise_name(code)
             matches = [t for (v, _c), t in self._terms.items() if v == vocabulary and wanted in {
-                normalise(t.label_es), normalise(t.label_pt), normalise(t.label_en)}]
+                normalise_name(t.label_es), normalise_name(t.label_pt), normalise_name(t.label_en)}]
             found = matches[0] if len(matches) == 1 else None
         return found
 
@@ -105,9 +106,9 @@ class Lookups:
         code = leading_code(str(reference))
         found = self._markers.get(code) or self._markers.get(code.casefold())
         if found is None and self.lenient:
-            wanted = normalise(code)
+            wanted = normalise_name(code)
             matches = [m for m in self._markers.values()
-                       if wanted in {normalise(m.label_es), normalise(m.label_pt), normalise(m.label_en)}]
+                       if wanted in {normalise_name(m.label_es), normalise_name(m.label_pt), normalise_name(m.label_en)}]
             found = matches[0] if len(matches) == 1 else None
         return found
 

@@ -1,7 +1,6 @@
 """Values as people and programs write them: numbers, dates, blanks, names matched loosely, drop-down entries."""
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -11,12 +10,6 @@ DISPLAY_SEPARATOR = " — "  # "CO-NSA — Norte de Santander": the drop-downs' 
 def is_blank(value) -> bool:
     """Nothing written: None, or text of spaces only (a cell, a form field, a payload entry)."""
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def normalise(text) -> str:
-    """Case-, accent- and space-insensitive form, for matching what people type against names."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 def leading_code(reference: str) -> str:

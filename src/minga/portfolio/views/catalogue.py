@@ -49,15 +49,9 @@ def project_catalogue(request):
     return response
 
 
-def _project_or_404(request, code):
-    project = selectors.project_visible(request.user, code)
-    if project is None:
-        raise Http404
-    return project
-
-
 def project_detail(request, code):
-    project = _project_or_404(request, code)
+    # The secretariat sees a deleted project's page too (to restore it); anyone else gets 404.
+    project = selectors.access_project(request.user, code, include_deleted=True)
     page = selectors.project_page(project)
     map_spec = None
     if page.territory_map and page.territory_map["names"]:
@@ -73,7 +67,7 @@ def project_detail(request, code):
 
 
 def document_download(request, code, pk):
-    project = _project_or_404(request, code)
+    project = selectors.access_project(request.user, code, include_deleted=True)
     document = ProjectDocument.objects.filter(pk=pk, project=project, removed_at__isnull=True).first()
     if document is None:
         raise Http404

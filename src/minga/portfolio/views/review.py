@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.accounts import permissions
-from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.portfolio import selectors, services
 from minga.portfolio.forms import LAST_STEP, TransitionForm
 from minga.portfolio.models import ProjectTransition, Status
 from minga.portfolio.validation import ProjectInvalid
-from minga.portfolio.views.submission import _edit_url, project_for
+from minga.portfolio.views.submission import _edit_url
 from minga.portfolio.workflow import PROJECT_WORKFLOW
 
 
@@ -53,7 +52,7 @@ def review_queue(request):
 @login_required
 @require_POST
 def project_transition(request, code):
-    project = project_for(request, code, action=Action.VIEW)
+    project = selectors.access_project(request.user, code)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Say which status to move the project to, and the version you read."))

@@ -21,18 +21,10 @@ from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.portfolio import selectors, services, validation
 from minga.portfolio.forms import LAST_STEP, STEP_TITLES, STEPS, BasicsStep, DocumentUploadForm, step_of
-from minga.portfolio.inputs import currencies, project_input_from
+from minga.portfolio.inputs import currencies, input_prefetches, project_input_from
 from minga.portfolio.models import Project, ProjectTransition, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW
-
-
-def project_for(request, code: str, action: Action = Action.CHANGE) -> Project:
-    """The project at ``code`` if the user may see it (else 404), and may do ``action`` to it (else 403)."""
-    project = (Project.objects.select_related("proposing_organisation", "country").filter(code=code).first())
-    if project is None or not permissions.can(request.user, Action.VIEW, project):
-        raise Http404
-    permissions.require(request.user, action, project)
-    return project
+from minga.reference.models import Marker
 
 
 def _step_number(request) -> int:
@@ -83,7 +75,7 @@ def _render_step(request, step, *, project=None, errors=None, conflict=None, sta
         "version": conflict.version if conflict is not None else (project.version if project else None),
         "conflict": conflict,
         "validate_url": f"{validate_url}?step={step.number}",
-        "currencies": currencies(),
+        "currencies": currencies() if step.offers_currencies else [],  # read only where a field offers them
     }
     return render(request, "portfolio/submission_form.html", context, status=status)
 
@@ -113,7 +105,7 @@ def project_create(request):
 
 @login_required
 def project_edit(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     number = _step_number(request)
     if number == LAST_STEP:
         return _documents_step(request, project)
@@ -162,16 +154,16 @@ def project_validate(request):
 @login_required
 @require_POST
 def project_edit_validate(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     number = _step_number(request)
     if number not in STEPS:
         raise Http404
     return _validate(request, STEPS[number](user=request.user, project=project, data=request.POST), project)
 
 
-def completeness(project: Project) -> list[dict]:
+def completeness(project: Project, *, marker_count: int | None = None) -> list[dict]:
     """What a submission still lacks or gets wrong, each with the step where it is fixed."""
-    errors = validation.check(project_input_from(project), complete=True)
+    errors = validation.check(project_input_from(project), complete=True, marker_count=marker_count)
     items = [{"key": key, "message": message, "step": step_of(key), "step_title": STEP_TITLES[step_of(key)],
               "url": _edit_url(project, step_of(key))}
              for key, messages_ in errors.items() for message in messages_]
@@ -201,7 +193,7 @@ def _next_url(request, project) -> str:
 @login_required
 @require_POST
 def document_upload(request, code):
-    project = project_for(request, code)
+    project = selectors.access_project(request.user, code, Action.CHANGE)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -223,13 +215,13 @@ def document_upload(request, code):
     return redirect(_next_url(request, project))
 
 
-def next_action(user, project: Project, last_comment: str = "") -> dict:
+def next_action(user, project: Project, last_comment: str = "", *, marker_count: int | None = None) -> dict:
     """What should happen next to ``project``, said for ``user``, with where to do it."""
     allowed = permissions.allowed_transitions(user, project)
     status = project.status
     state = PROJECT_WORKFLOW.state(status)
     if state.editable_by_proposer and permissions.can(user, Action.CHANGE, project):
-        missing = completeness(project)
+        missing = completeness(project, marker_count=marker_count)
         if status == Status.CHANGES_REQUESTED:
             text = _("Make the requested changes, then submit again")
         elif missing:
@@ -248,12 +240,16 @@ def next_action(user, project: Project, last_comment: str = "") -> dict:
 
 @login_required
 def my_projects(request):
-    projects = list(selectors.my_projects(request.user))
+    # Each draft's completeness is checked from its parts: read them for all projects at once.
+    projects = list(selectors.my_projects(request.user).select_related("proposing_organisation__country")
+                    .prefetch_related(*input_prefetches()))
+    marker_count = Marker.objects.count()
     comments = {}
     for transition in (ProjectTransition.objects.filter(project__in=projects, to_status=Status.CHANGES_REQUESTED)
                        .order_by("at", "pk")):
         comments[transition.project_id] = transition.comment  # the latest one wins
-    rows = [{"project": project, "next": next_action(request.user, project, comments.get(project.pk, ""))}
+    rows = [{"project": project,
+             "next": next_action(request.user, project, comments.get(project.pk, ""), marker_count=marker_count)}
             for project in projects]
     return render(request, "portfolio/submission_my_projects.html", {
         "rows": rows, "can_create": permissions.can_create_any(request.user, Project)})

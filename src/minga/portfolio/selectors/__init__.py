@@ -1,0 +1,42 @@
+"""Reads of the portfolio, with visibility applied, by concern; every public name is re-exported here.
+
+- ``filters``: the catalogue's filters and sorts in SQL (``ProjectFilters``, ``projects_matching``,
+  ``projects_search``), read by the API's list and the exports;
+- ``catalogue_view``: the catalogue page's view (``catalogue``): facet counts, totals, one page, from the
+  facet index in memory or from SQL (``facet_counts``), as ``MINGA_CATALOGUE_INDEX`` chooses;
+- ``project_view``: the project page (``project_page``);
+- ``access``: one project with its permission (``access_project``), "my projects", the review queue.
+"""
+
+from minga.portfolio.selectors.access import access_project, my_projects, review_queue
+from minga.portfolio.selectors.catalogue_view import (
+    CENT,
+    PER_PAGE,
+    Catalogue,
+    Facet,
+    FacetValue,
+    GapRange,
+    ProjectListing,
+    Totals,
+    catalogue,
+    reader_language,
+)
+from minga.portfolio.selectors.filters import (
+    SORTS,
+    ProjectFilters,
+    _ordering,
+    filtered,
+    order_expressions,
+    ordering_expressions,
+    projects_matching,
+    projects_search,
+    projects_visible,
+)
+from minga.portfolio.selectors.project_view import ProjectPage, ShownText, project_page
+
+__all__ = [
+    "CENT", "PER_PAGE", "SORTS", "Catalogue", "Facet", "FacetValue", "GapRange", "ProjectFilters", "ProjectListing",
+    "ProjectPage", "ShownText", "Totals", "_ordering", "access_project", "catalogue", "filtered",
+    "my_projects", "order_expressions", "ordering_expressions", "project_page", "projects_matching",
+    "projects_search", "projects_visible", "reader_language", "review_queue",
+]

@@ -1,0 +1,111 @@
+"""The project page: everything it shows, each text in the reader's language or with a visible fallback."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from minga.common.languages import LANGUAGES
+from minga.portfolio.models import PopulationGroup, Project, ProjectLocation, ProjectMarker, ProjectPeople, SexAge
+from minga.portfolio.selectors.catalogue_view import CENT, reader_language
+from minga.reference.models import Subdivision
+
+
+@dataclass
+class ShownText:
+    """One of the texts in the reader's language, or in another with a visible marker, and its other versions."""
+
+    text: str
+    language: str
+    fallback: bool
+    others: list[tuple[str, str]]  # (language, text) of the versions not shown first
+
+
+@dataclass
+class ProjectPage:
+    project: Project
+    title: ShownText
+    summary: ShownText
+    description: ShownText
+    countries: list[ProjectLocation]
+    subdivisions: list[ProjectLocation]
+    municipalities: list[ProjectLocation]
+    themes: list[tuple[str, list[tuple[str, str, Decimal]]]]  # (vocabulary label, [(label, language, share)])
+    markers: list[ProjectMarker]
+    people_by_group: list[ProjectPeople]
+    people_by_sex_age: list[ProjectPeople]
+    budget_years: list[tuple[int, Decimal, Decimal | None]]  # (year, amount, USD equivalent)
+    funding: list
+    participants: list
+    contacts: list
+    documents: list
+    transitions: list
+    secured_share: int | None  # per cent of the requested amount secured, for the bar
+    not_converted: bool
+    territory_map: dict | None = None  # what core.charts.project_territories_map_spec needs
+
+
+def _shown(project: Project, name: str, reader: str) -> ShownText:
+    text, language = project.text_in(name, reader)
+    others = [(code, getattr(project, f"{name}_{code}")) for code in LANGUAGES
+              if code != language and getattr(project, f"{name}_{code}")]
+    return ShownText(text=text, language=language, fallback=bool(text) and language != reader, others=others)
+
+
+def project_page(project: Project) -> ProjectPage:
+    """Everything the project page shows, read in a fixed number of queries."""
+    reader = reader_language()
+    locations = list(project.locations.select_related("country", "subdivision", "municipality__subdivision"))
+    vocabularies: dict[str, tuple[str, list]] = {}
+    for theme in project.themes.select_related("term__vocabulary").order_by("term__vocabulary_id", "term__position"):
+        vocabulary = theme.term.vocabulary
+        label, language = theme.term.label_in(reader)
+        vocabularies.setdefault(vocabulary.code, (vocabulary.label, []))[1].append(
+            (label, "" if language == reader else language, theme.percentage))
+    people = list(project.people.all())
+    group_order = [value for value, _label in PopulationGroup.choices]
+    sex_age_order = [value for value, _label in SexAge.choices]
+    by_group = sorted((p for p in people if p.dimension == ProjectPeople.Dimension.POPULATION_GROUP),
+                      key=lambda p: group_order.index(p.category) if p.category in group_order else 99)
+    by_sex_age = sorted((p for p in people if p.dimension == ProjectPeople.Dimension.SEX_AGE),
+                        key=lambda p: sex_age_order.index(p.category) if p.category in sex_age_order else 99)
+    years = []
+    for row in project.budget_years.all():
+        usd = None
+        if project.budget_usd is not None and project.budget_amount:
+            usd = (row.amount * project.budget_usd / project.budget_amount).quantize(CENT)
+        years.append((row.year, row.amount, usd))
+    share = None
+    if project.requested_usd and project.secured_usd is not None:
+        share = min(100, int(project.secured_usd * 100 / project.requested_usd))
+
+    territory_map = None
+    countries = sorted({location.country_id for location in locations})
+    if countries:
+        named = {location.subdivision_id for location in locations if location.subdivision_id}
+        units = list(Subdivision.objects.filter(country_id__in=countries, has_geometry=True))
+        highlighted = set(named)
+        for iso3 in countries:  # a country without named subdivisions: the project covers all of it
+            if not any(location.subdivision_id for location in locations if location.country_id == iso3):
+                highlighted |= {unit.code for unit in units if unit.country_id == iso3}
+        names = {unit.code: unit.name for unit in units}
+        territory_map = {"countries": countries, "names": names, "highlighted": highlighted}
+
+    return ProjectPage(
+        project=project,
+        title=_shown(project, "title", reader), summary=_shown(project, "summary", reader),
+        description=_shown(project, "description", reader),
+        countries=[loc for loc in locations if loc.level == "country"],
+        subdivisions=[loc for loc in locations if loc.level == "subdivision"],
+        municipalities=[loc for loc in locations if loc.level == "municipality"],
+        themes=list(vocabularies.values()),
+        markers=list(project.markers.select_related("marker").order_by("marker__position")),
+        people_by_group=by_group, people_by_sex_age=by_sex_age, budget_years=years,
+        funding=list(project.funding.select_related("funder").order_by("value_date", "pk")),
+        participants=list(project.participants.select_related("organisation").order_by("role", "pk")),
+        contacts=list(project.contacts.order_by("pk")),
+        documents=list(project.documents.filter(removed_at__isnull=True).order_by("kind", "uploaded_at", "pk")),
+        transitions=list(project.transitions.select_related("user").order_by("at", "pk")),
+        secured_share=share,
+        not_converted=(project.requested_amount is not None and project.requested_usd is None)
+        or project.secured_usd is None,
+        territory_map=territory_map,
+    )

@@ -1,0 +1,47 @@
+"""The API fetches a record with its permission as the pages do: 404 JSON when hidden or missing, 403 when refused."""
+
+import json
+
+import pytest
+
+from minga.reference.selectors import organisation_loaded
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = "PQ-COL-2026-0002"  # focal.col's draft
+PUBLISHED = "PQ-COL-2026-0001"
+
+
+def test_a_project_hidden_missing_or_refused(client, token_of):
+    headers = token_of("focal_per")
+    for code in (DRAFT, "PQ-XXX-2026-0001"):
+        response = client.get(f"/api/v1/projects/{code}", headers=headers)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+        response = client.patch(f"/api/v1/projects/{code}", data=json.dumps({"version": 1, "reason": "x"}),
+                                 content_type="application/json", headers=headers)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    response = client.patch(f"/api/v1/projects/{PUBLISHED}", data=json.dumps({"version": 1, "reason": "x"}),
+                            content_type="application/json", headers=token_of("focal_col"))
+    assert (response.status_code, response.json()) == (403, {"detail": "You may not change this record (project)."})
+
+
+def test_an_organisation_missing_or_refused(client, token_of):
+    response = client.get("/api/v1/organisations/999999999")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    gov_per = organisation_loaded("gov-per")
+    response = client.patch(f"/api/v1/organisations/{gov_per.pk}", data=json.dumps({"version": 1, "acronym": "X"}),
+                            content_type="application/json", headers=token_of("focal_col"))
+    assert (response.status_code, response.json()) == (
+        403, {"detail": "You may not change this record (organisation)."})
+    assert client.get(f"/api/v1/organisations/{gov_per.pk}").json()["id"] == gov_per.pk
+
+
+@pytest.mark.parametrize("version", [-1, 99999999999999999999, 2**31])
+def test_a_version_that_cannot_be_one_is_422_naming_the_field(client, token_of, version):
+    gov_col = organisation_loaded("gov-col")
+    response = client.patch(f"/api/v1/organisations/{gov_col.pk}", data=json.dumps({"version": version,
+                                                                                      "acronym": "X"}),
+                            content_type="application/json", headers=token_of("focal_col"))
+    assert (response.status_code, response.json()) == (
+        422, {"detail": {"version": ["The form's version is missing or not a number; reload the page."]}})
+    assert organisation_loaded("gov-col").acronym == gov_col.acronym
