@@ -45,3 +45,21 @@ def test_a_version_that_cannot_be_one_is_422_naming_the_field(client, token_of, 
     assert (response.status_code, response.json()) == (
         422, {"detail": {"version": ["The form's version is missing or not a number; reload the page."]}})
     assert organisation_loaded("gov-col").acronym == gov_col.acronym
+
+
+@pytest.mark.parametrize("version", [-1, 99999999999999999999, 2**31])
+def test_a_project_write_with_a_version_that_cannot_be_one_is_422_and_changes_nothing(client, token_of, version):
+    from minga.portfolio.models import Project
+
+    before = Project.objects.get(code=DRAFT)
+    headers = token_of("focal_col")
+    expected = (422, {"detail": {"version": ["The form's version is missing or not a number; reload the page."]}})
+    response = client.patch(f"/api/v1/projects/{DRAFT}", data=json.dumps({"version": version, "title_en": "X"}),
+                            content_type="application/json", headers=headers)
+    assert (response.status_code, response.json()) == expected
+    response = client.post(f"/api/v1/projects/{DRAFT}/transitions",
+                           data=json.dumps({"version": version, "to_status": "withdrawn"}),
+                           content_type="application/json", headers=headers)
+    assert (response.status_code, response.json()) == expected
+    after = Project.objects.get(code=DRAFT)
+    assert (after.version, after.title_en, after.status) == (before.version, before.title_en, before.status)

@@ -79,7 +79,7 @@ def publish_regional_project_in_ves(users) -> Project:
 
 @needs_schema
 def test_iati_export_of_the_demo_portfolio_is_valid_and_holds_the_three_public_projects(schema, codes):
-    document = activities.activities_document(activities.public_projects(), site_url=SITE)
+    document = activities.activities_document(selectors.public_projects(), site_url=SITE)
 
     assert activities.schema_errors(document, schema) == []
     assert document.activities == 3 and document.skipped == []
@@ -140,7 +140,7 @@ def test_iati_export_of_the_demo_portfolio_is_valid_and_holds_the_three_public_p
 
 @needs_schema
 def test_sector_percentages_total_100_in_each_vocabulary(codes):
-    root = activities.activities_document(activities.public_projects()).root
+    root = activities.activities_document(selectors.public_projects()).root
     for activity in root.iterfind("iati-activity"):
         totals = {}
         for sector in activity.iterfind("sector"):
@@ -156,7 +156,7 @@ def test_a_regional_completed_project_gets_a_region_closed_status_and_actual_dat
     services.project_transition(project=carchi, user=users["secretariat"], to_status="completed",
                                 expected_version=carchi.version)
 
-    document = activities.activities_document(activities.public_projects())
+    document = activities.activities_document(selectors.public_projects())
 
     assert activities.schema_errors(document, schema) == []
     assert document.activities == 4
@@ -176,7 +176,7 @@ def test_a_regional_completed_project_gets_a_region_closed_status_and_actual_dat
 
 def test_iati_identifier_takes_the_configured_publisher_prefix(settings, codes):
     settings.MINGA_IATI_PUBLISHER_REF = "XI-IATI-QPTS"
-    root = activities.activities_document(activities.public_projects()).root
+    root = activities.activities_document(selectors.public_projects()).root
     assert sorted(a.findtext("iati-identifier") for a in root.iterfind("iati-activity")) == sorted(
         f"XI-IATI-QPTS-{codes[key]}" for key in ("cucuta-reception", "lima-kit", "carchi-integration"))
     assert {a.find("reporting-org").get("ref") for a in root.iterfind("iati-activity")} == {"XI-IATI-QPTS"}

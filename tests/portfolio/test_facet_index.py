@@ -20,11 +20,11 @@ from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, Proj
 from minga.portfolio.selectors import (
     SORTS,
     ProjectFilters,
-    _ordering,
     catalogue,
     facet_counts,
     projects_matching,
     projects_search,
+    sort_order,
 )
 from minga.portfolio.synthetic import COUNTRY_WEIGHTS, fill
 from minga.reference import services as reference
@@ -39,7 +39,7 @@ both_backends = pytest.mark.parametrize("backend", list(BACKENDS))
 
 
 def search(user, filters: ProjectFilters, *, offset=0, limit=EVERYTHING, backend="memory"):
-    return BACKENDS[backend](projects_matching(user, ProjectFilters()), filters, order=_ordering(filters.sort),
+    return BACKENDS[backend](projects_matching(user, ProjectFilters()), filters, order=sort_order(filters.sort),
                              offset=offset, limit=limit)
 
 

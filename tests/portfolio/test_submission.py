@@ -358,3 +358,15 @@ def test_a_real_pdf_is_kept_with_its_checked_type(browser, users, media):
     page = client.get(edit_url(DRAFT, 7))
     assert [d.original_name for d in page.context["documents"]] == ["propuesta_final.pdf"]
 
+
+
+@pytest.mark.parametrize("version", ["abc", "", "-1", "99999999999999999999"])
+def test_a_step_saved_with_a_version_that_cannot_be_one_is_refused_plainly_and_changes_nothing(browser, users, version):
+    client = browser(users["focal_col"])
+    before = Project.objects.get(code=DRAFT)
+    data = {**form_values(client.get(edit_url(DRAFT, 1))), "summary_es": "Otro resumen.", "version": version}
+    response = client.post(edit_url(DRAFT, 1), data)
+    assert (response.status_code, response.content.decode()) == (
+        400, "The form's version is missing or not a number; reload the page.")
+    after = Project.objects.get(code=DRAFT)
+    assert (after.version, after.summary_es) == (before.version, before.summary_es)

@@ -23,6 +23,7 @@ from minga.api.portfolio_schemas import (
     TransitionIn,
 )
 from minga.api.schemas import ErrorOut
+from minga.common.versions import parse_version
 from minga.portfolio import selectors, services
 from minga.portfolio.inputs import Lookups, project_input
 from minga.portfolio.models import Project, ProjectFunding, ProjectLocation, ProjectParticipant, ProjectTheme
@@ -104,7 +105,7 @@ def project_update(request, code: str, payload: ProjectPatch):
     user = _as(request, request.auth)
     project = _access(user, code, Action.CHANGE)
     changes = payload.dict(exclude_unset=True)
-    version, reason = changes.pop("version"), changes.pop("reason", "")
+    version, reason = parse_version(changes.pop("version"), field="version"), changes.pop("reason", "")
     data = project_input(changes, lookups=Lookups())
     updated = services.project_update(project=project, user=user, data=data, expected_version=version,
                                       reason=reason)
@@ -123,5 +124,6 @@ def project_transition(request, code: str, payload: TransitionIn):
     user = _as(request, request.auth)
     project = _access(user, code)
     moved = services.project_transition(project=project, user=user, to_status=payload.to_status,
-                                        expected_version=payload.version, comment=payload.comment)
+                                        expected_version=parse_version(payload.version, field="version"),
+                                        comment=payload.comment)
     return _fresh(moved)

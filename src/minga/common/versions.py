@@ -16,8 +16,11 @@ MAX_VERSION = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() would also take "١٢" or "1_000"
 
 
-def parse_version(raw) -> int:
-    """The version in ``raw`` (text from a form, or a number), or ``ValidationError`` with code ``version``."""
+def parse_version(raw, *, field: str | None = None) -> int:
+    """The version in ``raw`` (text from a form, or a number), or ``ValidationError`` with code ``version``.
+
+    With ``field``, the error is keyed by that field's name, as the API reports errors.
+    """
     if isinstance(raw, int) and not isinstance(raw, bool):
         text = str(raw)
     elif isinstance(raw, str):
@@ -25,5 +28,6 @@ def parse_version(raw) -> int:
     else:
         text = ""
     if not _DIGITS.fullmatch(text) or int(text) > MAX_VERSION:
-        raise ValidationError(_("The form's version is missing or not a number; reload the page."), code="version")
+        error = ValidationError(_("The form's version is missing or not a number; reload the page."), code="version")
+        raise ValidationError({field: [error]}) if field else error
     return int(text)

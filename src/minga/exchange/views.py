@@ -42,7 +42,7 @@ def export(request, format: str):
     filters = selectors.ProjectFilters.from_querydict(request.GET)
     if format == "iati":
         document = activities.activities_document(
-            activities.public_projects(filters), site_url=request.build_absolute_uri("/").rstrip("/"))
+            selectors.public_projects(filters), site_url=request.build_absolute_uri("/").rstrip("/"))
         if not document.activities:
             # IATI requires at least one activity in a file: an empty one would not be valid.
             return HttpResponseNotFound(

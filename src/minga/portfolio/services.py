@@ -202,7 +202,8 @@ def project_update(*, project: Project, user, data: ProjectInput, expected_versi
     require(user, Action.CHANGE, project)
     data = ProjectInput.coerce(data)
     merged = data.over(project_input_from(project))
-    scalars, parts = _prepare(merged, complete=project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED))
+    # Past the states its proposer edits, a project has been submitted: it must stay complete.
+    scalars, parts = _prepare(merged, complete=project.status not in PROJECT_WORKFLOW.editable_states())
     organisation = scalars.get("proposing_organisation") or project.proposing_organisation
     scalars["country_id"] = organisation.country_id
     candidate = Project(**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})

@@ -53,10 +53,6 @@ def access_population_figure(user, pk, action: Action | str = Action.VIEW) -> Po
     return permissions.access(user, queryset, action, pk=pk)
 
 
-def country_get(iso3: str) -> Country:
-    return Country.objects.get(iso3=iso3.upper())
-
-
 def subdivisions_of(country: Country) -> QuerySet:
     return Subdivision.objects.filter(country=country).select_related("parent").order_by("-is_admin1", "name")
 

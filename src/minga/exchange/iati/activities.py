@@ -56,7 +56,6 @@ from lxml import etree
 
 from minga.common.languages import LANGUAGES
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
-from minga.portfolio import selectors
 from minga.portfolio.models import Project, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES
@@ -82,12 +81,6 @@ def publisher_ref() -> str:
 
 def iati_identifier(project: Project, prefix: str | None = None) -> str:
     return f"{prefix or publisher_ref()}-{project.code}"
-
-
-def public_projects(filters: selectors.ProjectFilters | None = None):
-    """The projects an IATI export may hold: the public catalogue's, in a public state only."""
-    filters = filters or selectors.ProjectFilters()
-    return selectors.projects_search(None, filters).filter(status__in=PUBLIC_STATUSES, is_public=True)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from minga.common.versions import MAX_VERSION
 from minga.portfolio.models import ProjectDocument
 from minga.portfolio.workflow import PROJECT_WORKFLOW
 
@@ -15,5 +16,5 @@ class DocumentUploadForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=PROJECT_WORKFLOW.choices)
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
     comment = forms.CharField(required=False, max_length=2000)

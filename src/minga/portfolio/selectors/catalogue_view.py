@@ -20,7 +20,7 @@ from minga.portfolio.facet_entries import AXES, GAP_RANGES, LINES
 from minga.portfolio.facet_index import INDEX, Found
 from minga.portfolio.models import PopulationGroup, Project, ProjectLocation, Status
 from minga.portfolio.selectors import facet_counts
-from minga.portfolio.selectors.filters import ProjectFilters, _ordering, projects_visible
+from minga.portfolio.selectors.filters import ProjectFilters, projects_visible, sort_order
 from minga.reference.models import Country, Marker, OrganisationType, Subdivision, Term
 
 PER_PAGE = 25
@@ -260,7 +260,7 @@ def catalogue(user, filters: ProjectFilters, page_number=1) -> Catalogue:
     """
     number = _page_number(page_number)
     visible = projects_visible(user)
-    order = _ordering(filters.sort)
+    order = sort_order(filters.sort)
     found = _search(visible, filters, order=order, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
     paginator = Paginator([], PER_PAGE)
     paginator.count = found.total  # shadows the cached property: the total is known, no COUNT(*) again

@@ -14,6 +14,7 @@ from minga.accounts import permissions
 from minga.common.text import normalise_text
 from minga.portfolio.facet_entries import AXES, LINES
 from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme
+from minga.portfolio.workflow import PUBLIC_STATUSES
 
 SORTS = {
     "newest": ("-published_at", "-created_at", "-pk"),
@@ -86,13 +87,15 @@ class ProjectFilters:
                 pairs.append((name, str(value)))
         return urlencode(pairs)
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(value for name, value in self.as_query() if name != "sort")
-
 
 def projects_visible(user) -> QuerySet:
     return permissions.visible(user, Project.objects.all())
+
+
+def public_projects(filters: ProjectFilters | None = None) -> QuerySet:
+    """The projects that may leave the platform as public records (IATI): the public catalogue's, in a public
+    state only, whoever asks."""
+    return projects_search(None, filters or ProjectFilters()).filter(status__in=PUBLIC_STATUSES, is_public=True)
 
 
 def projects_matching(user, filters: ProjectFilters) -> QuerySet:
@@ -146,13 +149,13 @@ def projects_search(user, filters: ProjectFilters) -> QuerySet:
             .order_by(*ordering_expressions(filters.sort)))
 
 
-def _ordering(sort: str) -> list[tuple[str, bool]]:
+def sort_order(sort: str) -> list[tuple[str, bool]]:
     """The sort as (field, descending) pairs; empty values (not converted, not published) always sort last."""
     return [(name.lstrip("-"), name.startswith("-")) for name in SORTS[sort]]
 
 
 def ordering_expressions(sort: str) -> list:
-    return order_expressions(_ordering(sort))
+    return order_expressions(sort_order(sort))
 
 
 def order_expressions(order: list[tuple[str, bool]]) -> list:

@@ -22,7 +22,7 @@ from minga.portfolio import selectors, services
 from minga.portfolio.forms import LAST_STEP, TransitionForm
 from minga.portfolio.models import ProjectTransition, Status
 from minga.portfolio.validation import ProjectInvalid
-from minga.portfolio.views.submission import _edit_url
+from minga.portfolio.views.submission import edit_url
 from minga.portfolio.workflow import PROJECT_WORKFLOW
 
 
@@ -70,7 +70,7 @@ def project_transition(request, code):
         if move.guard_refused and "comment" not in error.errors:
             # The guard found the project incomplete: the last step lists what is missing, with links.
             messages.error(request, move.guard_refused)
-            return redirect(_edit_url(project, LAST_STEP))
+            return redirect(edit_url(project, LAST_STEP))
         for field_messages in error.errors.values():
             for message in field_messages:
                 messages.error(request, message)

@@ -8,8 +8,8 @@ the conflict box, and nothing is overwritten.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
+from minga.common.versions import parse_version
 from minga.portfolio import selectors, services, validation
 from minga.portfolio.forms import LAST_STEP, STEP_TITLES, STEPS, BasicsStep, DocumentUploadForm, step_of
 from minga.portfolio.inputs import currencies, input_prefetches, project_input_from
@@ -35,16 +36,9 @@ def _step_number(request) -> int:
     return number if 1 <= number <= LAST_STEP else 1
 
 
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
-
-
 def _complete_required(project: Project | None) -> bool:
     """As the services do: a draft may be incomplete; a project further along must stay complete."""
-    return project is not None and project.status not in (Status.DRAFT, Status.CHANGES_REQUESTED)
+    return project is not None and project.status not in PROJECT_WORKFLOW.editable_states()
 
 
 def _check(step, project: Project | None) -> dict[str, list[str]]:
@@ -60,7 +54,7 @@ def _steps_nav(project: Project | None, current: int) -> list[dict]:
             for number, title in STEP_TITLES.items()]
 
 
-def _edit_url(project: Project, step: int) -> str:
+def edit_url(project: Project, step: int) -> str:
     return f"{reverse('portfolio:project_edit', args=[project.code])}?step={step}"
 
 
@@ -97,7 +91,7 @@ def project_create(request):
             else:
                 messages.success(request, _("Draft %(code)s saved. You can come back to it any time from “My "
                                             "projects”.") % {"code": project.code})
-                return redirect(_edit_url(project, 2 if request.POST.get("after") == "next" else 1))
+                return redirect(edit_url(project, 2 if request.POST.get("after") == "next" else 1))
         else:
             errors = _check(step, None)
     return _render_step(request, step, errors=errors)
@@ -112,10 +106,14 @@ def project_edit(request, code):
     step = STEPS[number](user=request.user, project=project, data=request.POST if request.method == "POST" else None)
     errors, conflict, status = None, None, 200
     if request.method == "POST":
+        try:
+            version = parse_version(request.POST.get("version"))
+        except ValidationError as error:
+            return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
         if step.is_valid():
             try:
                 services.project_update(project=project, user=request.user, data=step.service_input(),
-                                        expected_version=_version(request),
+                                        expected_version=version,
                                         reason=_("Step “%(step)s” saved") % {"step": step.title})
             except EditConflict as error:
                 conflict, status = error.instance, 409
@@ -126,7 +124,7 @@ def project_edit(request, code):
             else:
                 messages.success(request, _("Saved."))
                 following = number + 1 if request.POST.get("after") == "next" else number
-                return redirect(_edit_url(project, following))
+                return redirect(edit_url(project, following))
         else:
             errors = _check(step, project)
     return _render_step(request, step, project=project, errors=errors, conflict=conflict, status=status)
@@ -165,20 +163,20 @@ def completeness(project: Project, *, marker_count: int | None = None) -> list[d
     """What a submission still lacks or gets wrong, each with the step where it is fixed."""
     errors = validation.check(project_input_from(project), complete=True, marker_count=marker_count)
     items = [{"key": key, "message": message, "step": step_of(key), "step_title": STEP_TITLES[step_of(key)],
-              "url": _edit_url(project, step_of(key))}
+              "url": edit_url(project, step_of(key))}
              for key, messages_ in errors.items() for message in messages_]
     return sorted(items, key=lambda item: item["step"])
 
 
 def _documents_step(request, project):
     if request.method == "POST":
-        return redirect(_edit_url(project, LAST_STEP))
+        return redirect(edit_url(project, LAST_STEP))
     return render(request, "portfolio/submission_documents.html", {
         "project": project, "steps": _steps_nav(project, LAST_STEP), "step_title": STEP_TITLES[LAST_STEP],
         "documents": project.documents.filter(removed_at__isnull=True).order_by("uploaded_at", "pk"),
         "upload_form": DocumentUploadForm(), "missing": completeness(project),
         "may_submit": permissions.can_transition(request.user, project, Status.SUBMITTED),
-        "next_url": _edit_url(project, LAST_STEP),
+        "next_url": edit_url(project, LAST_STEP),
     })
 
 
@@ -228,7 +226,7 @@ def next_action(user, project: Project, last_comment: str = "", *, marker_count:
             text = _("Complete the project (%(count)s items missing), then submit") % {"count": len(missing)}
         else:
             text = _("Ready: submit it to the secretariat")
-        return {"text": text, "url": missing[0]["url"] if missing else _edit_url(project, LAST_STEP),
+        return {"text": text, "url": missing[0]["url"] if missing else edit_url(project, LAST_STEP),
                 "comment": last_comment if status == Status.CHANGES_REQUESTED else ""}
     step = state.next_step
     if step is None:

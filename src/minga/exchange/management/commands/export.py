@@ -84,7 +84,7 @@ class Command(BaseCommand):
 
     def _content(self, format, filters, user, site_url) -> tuple[bytes, int]:
         if format == "iati":
-            document = activities.activities_document(activities.public_projects(filters), site_url=site_url)
+            document = activities.activities_document(selectors.public_projects(filters), site_url=site_url)
             for code, reason in document.skipped:
                 self.stderr.write(_("%(code)s left out: %(reason)s") % {"code": code, "reason": reason})
             if not document.activities:
