@@ -1,26 +1,12 @@
 """The catalogue's facet index: each facet value of the portfolio as a bitset of projects, in memory.
 
-Why it exists: a broad view of the catalogue counts its facets over every part row of every
-matching project (≈ 200,000 rows for the landing page at 20,000 projects). However the SQL is
-written, SQLite and PostgreSQL spend 250–400 ms on that (docs/benchmarks.md). Held as one bitset
-per facet value (bit *n* set when project *n* has that value), the counts of a matching set are
-one AND and one popcount per value, which takes microseconds, and the catalogue's filters are
-ANDs and ORs of the same bitsets. Free text is matched against each project's distinct words, which
-gives the same result as ``search_text LIKE '%word%'``: a word without spaces that is found in
-the text is always found inside one space-delimited token of it. Each sort in use is kept as an
-ordered list, so a page is read off it rather than sorted.
-
-What stays in the database: who may see what. A search starts from the key set of the permission
-module's ``visible`` queryset, read in SQL. The set is kept, and after a change only the changed
-projects are asked again, so visibility is still decided in one place. Writes stay there too, and
-the index follows them. Each search first dates the data (projects and organisations: how many,
-and the latest change, read from indexes). When the date has moved, it re-reads the projects
-changed since its last look, plus ``OVERLAP`` earlier, because ``updated_at`` is set before a
-transaction commits. Every ``RECONCILE_SECONDS`` it compares every project's (version,
-updated_at), which catches a transaction that committed later than that.
-
-One index per process (``INDEX``). ``minga serve`` builds it when a worker starts
-(``minga/gunicorn_hooks.py``), so that no visitor waits for the build.
+Counts of a result set are one AND and one popcount per value; filters are ANDs and ORs of the same
+bitsets; free text is matched against each project's distinct words (the same answer as
+``search_text LIKE '%word%'``); each sort in use is an ordered list. Who may see what stays with the
+permission module, and writes stay in the database: each search dates the data, re-reads what
+changed since its last look (``OVERLAP`` earlier, since ``updated_at`` is set before a commit) and
+reconciles every stamp each ``RECONCILE_SECONDS``. One index per process (``INDEX``), built when a
+gunicorn worker starts. Why and how, with figures: docs/benchmarks.md ("a facet index in memory").
 
 It is an option, not the pattern: with ``MINGA_CATALOGUE_INDEX=sql`` the catalogue asks
 ``selectors.facet_counts`` instead, which answers the same ``Found`` in plain SQL and holds nothing.

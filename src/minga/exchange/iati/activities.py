@@ -1,47 +1,8 @@
 """IATI 2.03 activity XML for the public portfolio: one ``iati-activity`` per public project.
 
-Only projects in a public state (published, in implementation, completed) are written, whoever
-asks: a draft or a project under review is never published to IATI. Element order follows
+Only projects in a public state are written, whoever asks. Element order follows
 ``iati-activities-schema.xsd`` 2.03; ``schema_errors`` validates a document against a local copy.
-
-Decisions, with the codelists they rest on:
-
-- **Identifiers.** ``reporting-org/@ref`` is ``settings.MINGA_IATI_PUBLISHER_REF`` and each
-  ``iati-identifier`` is that prefix, "-", and the project code (``XM-QUITO-PROCESS-PQ-COL-2026-0001``),
-  as the standard asks (the identifier starts with the reporting organisation's identifier).
-- **Reporting organisation.** Type 40 (Multilateral): the platform is published by the Quito
-  Process Technical Secretariat, which IOM and UNHCR run jointly, both multilateral organisations.
-  ``secondary-reporter="1"``: the secretariat reproduces projects that governments propose and
-  are accountable for; it is not responsible for them.
-- **Participating organisations.** The proposing organisation is Accountable (role 2), its type
-  from ``organisation_type`` and ``ref`` from ``iati_identifier`` when it has one; then the
-  project's participants with their IATI roles; then those who secured funding, as Funding (1).
-- **Status** (ActivityStatus): each public state's code is declared, with its reasons, in the
-  project workflow (``portfolio.workflow``): published 1 Pipeline/identification, in
-  implementation 2 Implementation, completed 4 Closed.
-- **Dates**: planned start (1) and planned end (3); actual start (2) and actual end (4) from the
-  dates the project entered "in implementation" and "completed".
-- **Places.** ``recipient-country`` (ISO 3166-1 alpha-2) with the country-level shares; a regional
-  project names no country and gets ``recipient-region`` 498 "America, regional" (vocabulary 1)
-  at 100%. Subdivisions and municipalities become ``location`` elements. The GeographicVocabulary
-  codelist has no entry for ISO 3166-2 (A1 GAUL, A2 SALB, A3 GADM, A4 ISO 3166-1 alpha-2,
-  G1 GeoNames, G2 OpenStreetMap), and Minga holds no GAUL, GADM or GeoNames codes, so no
-  ``location-id`` is claimed: the ISO 3166-2 code (or the municipality's p-code) is the location's
-  own ``ref``, the country is ``administrative`` vocabulary A4, and ``feature-designation`` says
-  ADM1/ADM2 with ``location-class`` 1 (administrative region). IATI locations have no
-  percentage; subdivision shares appear in the CSV and XLSX exports.
-- **Sectors**, each vocabulary totalling 100% on its own, as the standard asks: DAC 15190
-  "Facilitation of orderly, safe, regular and responsible migration and mobility" (vocabulary 1)
-  at 100%; the Quito Process axes (vocabulary 99, the reporting organisation's own) and the 2023
-  lines of work (98, its second vocabulary) with their shares, narratives in each language and a
-  ``vocabulary-uri`` pointing at the platform's taxonomy page when the site's address is known.
-- **Policy markers**: the gender approach is OECD DAC marker 1 (vocabulary 1) with its
-  significance; the other approaches have no DAC code, so they use vocabulary 99 with their Minga
-  code, label and significance (Minga scores every approach on the same OECD 0/1/2 scale).
-- **SDG targets** as ``tag`` vocabulary 3.
-- **Budget**: one per year of the breakdown (type 1 original, status 1 indicative), its period
-  clipped to the planned dates, value in the budget's currency at the budget's value date.
-- **No transactions**: the portfolio records requests, not flows of money.
+Each mapping decision, with the codelist it rests on, is in docs/exchange.md ("IATI 2.03 activities").
 """
 
 from dataclasses import dataclass, field

@@ -22,7 +22,7 @@ def currencies() -> list[str]:
 
 
 class Lookups:
-    """The reference data a payload names, read once per request or upload (an upload may have 500 rows)."""
+    """The reference data a payload names, read once per request or upload (an upload may have bulk.MAX_ROWS rows)."""
 
     def __init__(self, *, lenient: bool = False):
         self.lenient = lenient
