@@ -99,8 +99,13 @@ def _conversion_record(what: str, conversion) -> dict:
     }
 
 
+def _plain(amount) -> str:
+    """1500000.00 and 1500000 alike, as "1500000": the summary must not change when nothing did."""
+    return f"{Decimal(amount).normalize():f}"
+
+
 def _share(row) -> str:
-    return f"{Decimal(row['percentage']).normalize():f}%"
+    return f"{_plain(row['percentage'])}%"
 
 
 def _territory(row) -> str:
@@ -109,23 +114,33 @@ def _territory(row) -> str:
     return f"{code} {_share(row)}"
 
 
-# One line per kind of part: its heading and how one part is written (codes, not translated labels).
+def _level(row) -> int:
+    return 2 if row.get("municipality") else 1 if row.get("subdivision") else 0
+
+
+# One line per kind of part: its heading, how one part is written (codes, not translated labels), and
+# the order of the parts: the summary is the same whatever order they were sent or stored in.
 PART_LINES = (
-    ("locations", "territories", _territory),
-    ("themes", "themes", lambda r: f"{r['term'].code} {_share(r)}"),
-    ("markers", "markers", lambda r: f"{r['marker'].code} {r['significance']}"),
-    ("people", "people", lambda r: f"{r['category']} {r['people']}"),
-    ("budget_years", "budget years", lambda r: f"{r['year']} {Decimal(r['amount']):f}"),
-    ("funding", "secured", lambda r: f"{r['funder']} {Decimal(r['amount']):f} {r['currency']}"),
-    ("participants", "participants", lambda r: f"{r['organisation']} ({r['role']})"),
-    ("contacts", "contacts", lambda r: r["name"]),
+    ("locations", "territories", _territory, lambda r: (_level(r), _territory(r))),
+    ("themes", "themes", lambda r: f"{r['term'].code} {_share(r)}", None),
+    ("markers", "markers", lambda r: f"{r['marker'].code} {r['significance']}", None),
+    ("people", "people", lambda r: f"{r['category']} {r['people']}", None),
+    ("budget_years", "budget years", lambda r: f"{r['year']} {_plain(r['amount'])}", None),
+    ("funding", "secured", lambda r: f"{r['funder']} {_plain(r['amount'])} {r['currency']}", None),
+    ("participants", "participants", lambda r: f"{r['organisation']} ({r['role']})", None),
+    ("contacts", "contacts", lambda r: r["name"], None),
 )
 
 
 def describe_parts(parts: dict) -> str:
-    """One line per kind of part, stable in order, in plain words (codes rather than translated labels)."""
-    return "\n".join(f"{heading}: " + ", ".join(write(row) for row in parts[key])
-                     for key, heading, write in PART_LINES if parts.get(key))
+    """One line per kind of part, in a fixed order, in plain words (codes rather than translated labels)."""
+    lines = []
+    for key, heading, write, order in PART_LINES:
+        if parts.get(key):
+            written = ([write(row) for row in sorted(parts[key], key=order)] if order
+                       else sorted(write(row) for row in parts[key]))
+            lines.append(f"{heading}: " + ", ".join(written))
+    return "\n".join(lines)
 
 
 def _write_parts(project: Project, data: dict) -> None:
