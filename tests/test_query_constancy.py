@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from minga.accounts.models import User
 from minga.accounts.services import api_token_create
@@ -36,10 +35,11 @@ from minga.portfolio.models import (
     SexAge,
 )
 from minga.reference.models import Marker, Organisation, Subdivision, Term
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = f"PQ-COL-{timezone.localdate().year}-0001"  # published: anonymous visitors see it
+SOURCE = f"PQ-COL-{YEAR}-0001"  # published: anonymous visitors see it
 MANY = 20
 
 
@@ -88,7 +88,7 @@ def copy_with_parts(code: str, word: str, n: int) -> Project:
 
 @pytest.fixture
 def one_and_many():
-    return copy_with_parts("PQ-COL-2026-0901", "qcone", 1), copy_with_parts("PQ-COL-2026-0902", "qcmany", MANY)
+    return copy_with_parts(f"PQ-COL-{YEAR}-0901", "qcone", 1), copy_with_parts(f"PQ-COL-{YEAR}-0902", "qcmany", MANY)
 
 
 def queries(client, url: str, token_of=None) -> int:
@@ -138,7 +138,7 @@ def test_my_projects_reads_as_much_for_four_drafts_as_for_one(client_as, users):
     client = client_as(users["focal_col"])
     listed = len(client.get("/projects/mine/").context["rows"])
     with_one_draft = queries(client, "/projects/mine/")
-    drafts = [copy_with_parts(f"PQ-COL-2026-091{i}", f"qcdraft{i}", 3) for i in range(3)]
+    drafts = [copy_with_parts(f"PQ-COL-{YEAR}-091{i}", f"qcdraft{i}", 3) for i in range(3)]
     Project.objects.filter(pk__in=[draft.pk for draft in drafts]).update(status="draft", is_public=False)
     rows = client.get("/projects/mine/").context["rows"]
     assert len(rows) == listed + 3

@@ -24,7 +24,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -37,10 +36,11 @@ from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import Project
 from minga.reference.models import Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
-YEAR = timezone.localdate().year  # the demo's projects are numbered in the year they are loaded
+
 CUCUTA = f"PQ-COL-{YEAR}-0001"  # published, proposed by the Alcaldía de Cúcuta
 RORAIMA = f"PQ-BRA-{YEAR}-0001"  # under review
 DRAFT = f"PQ-COL-{YEAR}-0002"  # the draft of focal.col

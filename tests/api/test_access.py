@@ -5,16 +5,17 @@ import json
 import pytest
 
 from minga.reference.selectors import organisation_loaded
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
-DRAFT = "PQ-COL-2026-0002"  # focal.col's draft
-PUBLISHED = "PQ-COL-2026-0001"
+DRAFT = f"PQ-COL-{YEAR}-0002"  # focal.col's draft
+PUBLISHED = f"PQ-COL-{YEAR}-0001"
 
 
 def test_a_project_hidden_missing_or_refused(client, token_of):
     headers = token_of("focal_per")
-    for code in (DRAFT, "PQ-XXX-2026-0001"):
+    for code in (DRAFT, f"PQ-XXX-{YEAR}-0001"):
         response = client.get(f"/api/v1/projects/{code}", headers=headers)
         assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
         response = client.patch(f"/api/v1/projects/{code}", data=json.dumps({"version": 1, "reason": "x"}),

@@ -18,13 +18,14 @@ from playwright.sync_api import expect
 
 from minga.portfolio.models import Project
 from minga.reference.models import Organisation
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Acogida comunitaria en Arauca y Norte de Santander"
 WORD = "acolhimento"
 COMMENT = "Reduzcan el monto solicitado a 600 millones de pesos."
-DRAFT_OF_FOCAL_COL = "PQ-COL-2026-0002"
+DRAFT_OF_FOCAL_COL = f"PQ-COL-{YEAR}-0002"
 
 
 def save_and_continue(page, step: int):
@@ -55,7 +56,7 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
     page.locator('[name="planned_start"]').fill("2026-03-01")
     page.locator('[name="planned_end"]').fill("2027-12-31")
     save_and_continue(page, 2)
-    code = re.search(r"/projects/(PQ-COL-2026-\d{4})/edit/", page.url).group(1)
+    code = re.search(r"/projects/(PQ-COL-\d{4}-\d{4})/edit/", page.url).group(1)
     assert status_of(code) == "draft"
 
     # Two territories; the shares are checked as they are typed (htmx), before anything is saved.

@@ -11,11 +11,12 @@ from minga.accounts.permissions import Action, NotFound
 from minga.audit import services as audit
 from minga.portfolio.models import Project
 from minga.portfolio.selectors import access_project
+from tests.codes import YEAR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-DRAFT = "PQ-COL-2026-0002"  # focal.col's draft
-PUBLISHED = "PQ-COL-2026-0001"
+DRAFT = f"PQ-COL-{YEAR}-0002"  # focal.col's draft
+PUBLISHED = f"PQ-COL-{YEAR}-0001"
 
 
 def test_not_found_is_a_404_for_pages_and_a_missing_object_for_the_api_and_cli():
@@ -23,8 +24,8 @@ def test_not_found_is_a_404_for_pages_and_a_missing_object_for_the_api_and_cli()
 
 
 @pytest.mark.parametrize(("who", "code"), [
-    ("anonymous", "PQ-XXX-2026-0001"),  # none
-    ("secretariat", "PQ-XXX-2026-0001"),
+    ("anonymous", f"PQ-XXX-{YEAR}-0001"),  # none
+    ("secretariat", f"PQ-XXX-{YEAR}-0001"),
     ("anonymous", DRAFT),  # hidden: the same answer as none
     ("focal_per", DRAFT),
     ("donor_can", DRAFT),

@@ -12,6 +12,7 @@ from minga.accounts.models import User
 from minga.common import charts
 from minga.portfolio import demo, services
 from minga.portfolio.models import Project
+from tests.codes import YEAR
 
 pytestmark = [pytest.mark.django_db]
 
@@ -42,9 +43,9 @@ def get(client, url, **headers):
 def test_the_catalogue_lists_what_the_public_may_see(client):
     response = get(client, "/projects/")
     assert response.status_code == 200
-    assert rows(response) == ["PQ-ECU-2026-0001", "PQ-PER-2026-0001", "PQ-COL-2026-0001"]  # newest first
+    assert rows(response) == [f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001", f"PQ-COL-{YEAR}-0001"]  # newest first
     html = response.content.decode()
-    assert "PQ-BRA-2026-0001" not in html and "PQ-COL-2026-0002" not in html
+    assert f"PQ-BRA-{YEAR}-0001" not in html and f"PQ-COL-{YEAR}-0002" not in html
     totals = re.search(r'data-testid="catalogue-totals">(.*?)</p>', html, re.S).group(1)
     assert "3 projects" in totals
     assert re.search(r'data-total="requested">\$3,000,000\.00<', totals)
@@ -55,7 +56,7 @@ def test_the_catalogue_lists_what_the_public_may_see(client):
 
 def test_a_filtered_view_is_a_plain_get_address_that_works_without_javascript(client):
     response = get(client, "/projects/?subdivision=CO-NSA")
-    assert rows(response) == ["PQ-COL-2026-0001"]
+    assert rows(response) == [f"PQ-COL-{YEAR}-0001"]
     html = response.content.decode()
     assert re.search(r'<form id="catalogue-form" method="get" action="/projects/"', html)
     assert re.search(r'<input type="checkbox" id="facet-subdivision-co-nsa" name="subdivision" value="CO-NSA" checked>',
@@ -73,7 +74,7 @@ def test_htmx_replaces_the_results_and_sets_the_clean_address(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html and 'data-testid="facets"' in html
-    assert rows(response) == ["PQ-COL-2026-0001"]
+    assert rows(response) == [f"PQ-COL-{YEAR}-0001"]
     assert response.headers["HX-Push-Url"] == "/projects/?country=COL"
     assert "HX-Request" in response.headers["Vary"]
     # On a history restore htmx asks for the whole page.
@@ -96,19 +97,19 @@ def test_pagination_links_keep_the_filters(client, monkeypatch):
     html = get(client, "/projects/?sort=code&country=COL&country=ECU&country=PER").content.decode()
     assert 'href="?country=COL&amp;country=ECU&amp;country=PER&amp;sort=code&amp;page=2"' in html
     second = get(client, "/projects/?country=COL&country=ECU&country=PER&sort=code&page=2")
-    assert rows(second) == ["PQ-PER-2026-0001"]
+    assert rows(second) == [f"PQ-PER-{YEAR}-0001"]
 
 
 def test_a_title_in_another_language_is_marked(client):
     html = get(client, "/projects/").content.decode()
-    per = re.search(r'<tr data-code="PQ-PER-2026-0001">(.*?)</tr>', html, re.S).group(1)
+    per = re.search(fr'<tr data-code="PQ-PER-{YEAR}-0001">(.*?)</tr>', html, re.S).group(1)
     assert re.search(r'lang="es">Kit de desarrollo de capacidades[^<]*</a> <span class="fallback" lang="es"[^>]*>\[es\]',
                      per)
-    col = re.search(r'<tr data-code="PQ-COL-2026-0001">(.*?)</tr>', html, re.S).group(1)
+    col = re.search(fr'<tr data-code="PQ-COL-{YEAR}-0001">(.*?)</tr>', html, re.S).group(1)
     assert "Reception and first-response centres" in col and "fallback" not in col
     assert "illustrative" in col
     spanish = get(client, "/projects/", language="es").content.decode()
-    per_es = re.search(r'<tr data-code="PQ-PER-2026-0001">(.*?)</tr>', spanish, re.S).group(1)
+    per_es = re.search(fr'<tr data-code="PQ-PER-{YEAR}-0001">(.*?)</tr>', spanish, re.S).group(1)
     assert "fallback" not in per_es
 
 
@@ -132,17 +133,17 @@ def test_amounts_that_cannot_be_converted_say_so(client, users):
 
 def test_focal_point_sees_their_draft_marked_as_such(client_as, users):
     response = get(client_as(users["focal_col"]), "/projects/?country=COL&sort=code")
-    assert rows(response) == ["PQ-COL-2026-0001"]  # the draft names no territory yet
+    assert rows(response) == [f"PQ-COL-{YEAR}-0001"]  # the draft names no territory yet
     response = get(client_as(users["focal_col"]), "/projects/?sort=code")
-    assert rows(response) == ["PQ-COL-2026-0001", "PQ-COL-2026-0002", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
-    draft = re.search(r'<tr data-code="PQ-COL-2026-0002">(.*?)</tr>', response.content.decode(), re.S).group(1)
+    assert rows(response) == [f"PQ-COL-{YEAR}-0001", f"PQ-COL-{YEAR}-0002", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]
+    draft = re.search(fr'<tr data-code="PQ-COL-{YEAR}-0002">(.*?)</tr>', response.content.decode(), re.S).group(1)
     assert '<span class="badge badge-draft">Draft</span>' in draft
     assert rows(get(client_as(users["focal_per"]), "/projects/?sort=code")) == [
-        "PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
+        f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]
 
 
 def test_the_project_page_shows_the_whole_record(client):
-    response = get(client, "/projects/PQ-COL-2026-0001/")
+    response = get(client, f"/projects/PQ-COL-{YEAR}-0001/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="project-title">Reception and first-response centres' in html
@@ -179,7 +180,7 @@ def test_the_project_page_shows_the_whole_record(client):
 
 
 def test_the_map_highlights_the_projects_subdivisions(client):
-    html = get(client, "/projects/PQ-COL-2026-0001/").content.decode()
+    html = get(client, f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
     spec = json.loads(re.search(r'<script id="project-map-spec" type="application/json">(.*?)</script>', html,
                                 re.S).group(1))
     assert spec["transform"][0] == {"filter": {"field": "properties.country", "oneOf": ["COL"]}}
@@ -196,44 +197,44 @@ def test_a_country_named_without_subdivisions_is_highlighted_whole():
 
 
 def test_history_link_for_those_who_may_read_it(client_as, users):
-    assert "Full history of changes" in get(client_as(users["focal_col"]), "/projects/PQ-COL-2026-0001/").content.decode()
-    assert "Full history of changes" in get(client_as(users["observer"]), "/projects/PQ-COL-2026-0001/").content.decode()
+    assert "Full history of changes" in get(client_as(users["focal_col"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
+    assert "Full history of changes" in get(client_as(users["observer"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
     assert "Full history of changes" not in get(client_as(users["donor_can"]),
-                                                "/projects/PQ-COL-2026-0001/").content.decode()
-    project = Project.objects.get(code="PQ-COL-2026-0001")
+                                                f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
+    project = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
     assert reverse("audit:history", args=["portfolio.project", project.pk]) in get(
-        client_as(users["secretariat"]), "/projects/PQ-COL-2026-0001/").content.decode()
+        client_as(users["secretariat"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
 
 
 @pytest.mark.parametrize(("who", "code", "status"), [
-    ("anonymous", "PQ-COL-2026-0002", 404),
-    ("anonymous", "PQ-BRA-2026-0001", 404),
-    ("anonymous", "PQ-XXX-2026-0001", 404),
-    ("focal_per", "PQ-COL-2026-0002", 404),
-    ("donor_can", "PQ-BRA-2026-0001", 404),
-    ("focal_col", "PQ-COL-2026-0002", 200),
-    ("observer", "PQ-BRA-2026-0001", 200),
-    ("anonymous", "PQ-ECU-2026-0001", 200),
+    ("anonymous", f"PQ-COL-{YEAR}-0002", 404),
+    ("anonymous", f"PQ-BRA-{YEAR}-0001", 404),
+    ("anonymous", f"PQ-XXX-{YEAR}-0001", 404),
+    ("focal_per", f"PQ-COL-{YEAR}-0002", 404),
+    ("donor_can", f"PQ-BRA-{YEAR}-0001", 404),
+    ("focal_col", f"PQ-COL-{YEAR}-0002", 200),
+    ("observer", f"PQ-BRA-{YEAR}-0001", 200),
+    ("anonymous", f"PQ-ECU-{YEAR}-0001", 200),
 ])
 def test_a_hidden_project_is_not_found_rather_than_forbidden(client_as, users, who, code, status):
     assert get(client_as(users[who]), f"/projects/{code}/").status_code == status
 
 
 def test_contact_details_only_for_signed_in_readers(client_as, users):
-    project = Project.objects.get(code="PQ-COL-2026-0001")
+    project = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
     services.project_update(project=project, user=users["secretariat"], expected_version=project.version, data={
         "contacts": [{"name": "Marta Rincón", "position": "Coordinator", "email": "marta@example.org",
                       "phone": "+57 300 000 0000"}]})
-    public = get(client_as(None), "/projects/PQ-COL-2026-0001/").content.decode()
+    public = get(client_as(None), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
     contacts = re.search(r'data-testid="contacts">(.*?)</ul>', public, re.S).group(1)
     assert "Marta Rincón, Coordinator" in contacts
     assert "marta@example.org" not in public and "+57 300" not in public
-    signed_in = get(client_as(users["donor_can"]), "/projects/PQ-COL-2026-0001/").content.decode()
+    signed_in = get(client_as(users["donor_can"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
     assert 'href="mailto:marta@example.org">marta@example.org</a> — +57 300 000 0000' in signed_in
 
 
 def test_documents_are_served_to_those_who_may_see_the_project(client_as, users, media):
-    published = Project.objects.get(code="PQ-COL-2026-0001")
+    published = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
     document = services.project_document_add(project=published, user=users["secretariat"], kind="proposal",
                                              uploaded_file=SimpleUploadedFile("propuesta.pdf", PDF, "application/pdf"))
     url = reverse("portfolio:document_download", args=[published.code, document.pk])
@@ -244,7 +245,7 @@ def test_documents_are_served_to_those_who_may_see_the_project(client_as, users,
     assert response["Content-Disposition"] == 'attachment; filename="propuesta.pdf"'
     assert b"".join(response.streaming_content) == PDF
     # The right document under another project's address is not found.
-    assert get(client_as(None), reverse("portfolio:document_download", args=["PQ-PER-2026-0001", document.pk])
+    assert get(client_as(None), reverse("portfolio:document_download", args=[f"PQ-PER-{YEAR}-0001", document.pk])
                ).status_code == 404
 
     services.project_document_remove(document=document, user=users["secretariat"])
@@ -253,7 +254,7 @@ def test_documents_are_served_to_those_who_may_see_the_project(client_as, users,
 
 
 def test_a_drafts_documents_stay_with_those_who_see_the_draft(client_as, users, media):
-    draft = Project.objects.get(code="PQ-COL-2026-0002")
+    draft = Project.objects.get(code=f"PQ-COL-{YEAR}-0002")
     document = services.project_document_add(project=draft, user=users["focal_col"], kind="annex",
                                              uploaded_file=SimpleUploadedFile("anexo.pdf", PDF, "application/pdf"))
     url = reverse("portfolio:document_download", args=[draft.code, document.pk])

@@ -29,6 +29,7 @@ from minga.portfolio.selectors import (
 from minga.portfolio.synthetic import COUNTRY_WEIGHTS, fill
 from minga.reference import services as reference
 from minga.reference.models import Term
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_the_catalogue_shows_the_same_view_from_memory_and_from_sql(portfolio, u
 def test_the_sql_catalogue_reads_no_index(users):
     with override_settings(MINGA_CATALOGUE_INDEX="sql"):
         view = catalogue(None, ProjectFilters(sort="code"))
-    assert [project.code for project in view.page] == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
+    assert [project.code for project in view.page] == [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]
     assert INDEX.builds == 0 and INDEX.entries is None
 
 
@@ -215,7 +216,7 @@ def test_changes_through_the_services_show_at_the_next_search_without_a_rebuild(
 
 def test_an_organisations_new_type_moves_its_projects(users):
     before = search(None, ProjectFilters()).counts["organisation_type"]
-    project = Project.objects.get(code="PQ-PER-2026-0001")
+    project = Project.objects.get(code=f"PQ-PER-{YEAR}-0001")
     organisation = project.proposing_organisation
     old = organisation.organisation_type
     reference.organisation_update(organisation=organisation, user=users["secretariat"],
@@ -230,7 +231,7 @@ def test_an_organisations_new_type_moves_its_projects(users):
 
 def test_a_commit_older_than_the_window_is_caught_by_the_reconciliation(users):
     search(None, ProjectFilters())
-    project = Project.objects.get(code="PQ-PER-2026-0001")
+    project = Project.objects.get(code=f"PQ-PER-{YEAR}-0001")
     # As a transaction that began long ago and committed only now would leave it: an old updated_at.
     Project.objects.filter(pk=project.pk).update(status="completed", version=project.version + 1,
                                                  updated_at=timezone.now() - timedelta(days=1))
@@ -243,7 +244,7 @@ def test_a_commit_older_than_the_window_is_caught_by_the_reconciliation(users):
 
 def test_a_row_deleted_from_the_table_leaves_the_index(users):
     total = search(users["secretariat"], ProjectFilters()).total
-    Project.objects.filter(code="PQ-COL-2026-0002").delete()  # not through the services: no updated_at moves
+    Project.objects.filter(code=f"PQ-COL-{YEAR}-0002").delete()  # not through the services: no updated_at moves
     assert search(users["secretariat"], ProjectFilters()).total == total - 1
 
 
@@ -294,7 +295,7 @@ def test_bitsets_give_back_their_keys(keys):
 
 def test_a_word_taken_out_of_a_text_stops_finding_it():
     word = ProjectFilters(q="capacidades")
-    project = Project.objects.get(code="PQ-PER-2026-0001")
+    project = Project.objects.get(code=f"PQ-PER-{YEAR}-0001")
     assert search(None, word).page == [project.pk]
     Project.objects.filter(pk=project.pk).update(search_text="pq-per-2026-0001 kit", version=project.version + 1,
                                                  updated_at=timezone.now())

@@ -14,12 +14,13 @@ from django.utils import timezone, translation
 from minga.portfolio import services
 from minga.portfolio.models import Project
 from minga.reference.models import Country, Marker, Organisation, Subdivision, Term
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
-UNDER_REVIEW = "PQ-BRA-2026-0001"
-DRAFT = "PQ-COL-2026-0002"
-PUBLISHED = "PQ-COL-2026-0001"
+UNDER_REVIEW = f"PQ-BRA-{YEAR}-0001"
+DRAFT = f"PQ-COL-{YEAR}-0002"
+PUBLISHED = f"PQ-COL-{YEAR}-0001"
 
 
 def complete_colombian_project(user) -> Project:

@@ -10,10 +10,11 @@ from django.http import QueryDict
 from minga.accounts.models import User
 from minga.portfolio import demo, services
 from minga.portfolio.selectors import ProjectFilters, catalogue, projects_search
+from tests.codes import YEAR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-PUBLIC = ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]
+PUBLIC = [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]
 
 
 @pytest.fixture(autouse=True, params=["memory", "sql"])
@@ -52,20 +53,20 @@ def unconvertible_published_project(secretariat: User):
 
 @pytest.mark.parametrize(("query", "expected"), [
     ("", PUBLIC),
-    ("subdivision=CO-NSA", ["PQ-COL-2026-0001"]),
-    ("subdivision=co-nsa", ["PQ-COL-2026-0001"]),
-    ("country=PER", ["PQ-PER-2026-0001"]),
-    ("country=COL&country=ECU", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]),
-    ("country=COL,ECU", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]),
-    ("axis=socioeconomic-integration", ["PQ-ECU-2026-0001"]),
-    ("line=children-adolescents-on-the-move", ["PQ-PER-2026-0001"]),
-    ("marker=best-interests-of-the-child", ["PQ-COL-2026-0001", "PQ-PER-2026-0001"]),
+    ("subdivision=CO-NSA", [f"PQ-COL-{YEAR}-0001"]),
+    ("subdivision=co-nsa", [f"PQ-COL-{YEAR}-0001"]),
+    ("country=PER", [f"PQ-PER-{YEAR}-0001"]),
+    ("country=COL&country=ECU", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]),
+    ("country=COL,ECU", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]),
+    ("axis=socioeconomic-integration", [f"PQ-ECU-{YEAR}-0001"]),
+    ("line=children-adolescents-on-the-move", [f"PQ-PER-{YEAR}-0001"]),
+    ("marker=best-interests-of-the-child", [f"PQ-COL-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]),
     ("marker=gender&group=host_community", PUBLIC),
-    ("group=refugees_migrants", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]),
-    ("status=in_implementation", ["PQ-ECU-2026-0001"]),
-    ("organisation_type=11", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]),
-    ("gap_min=1000000", ["PQ-COL-2026-0001"]),
-    ("gap_min=500000&gap_max=999999.99", ["PQ-ECU-2026-0001", "PQ-PER-2026-0001"]),
+    ("group=refugees_migrants", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]),
+    ("status=in_implementation", [f"PQ-ECU-{YEAR}-0001"]),
+    ("organisation_type=11", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]),
+    ("gap_min=1000000", [f"PQ-COL-{YEAR}-0001"]),
+    ("gap_min=500000&gap_max=999999.99", [f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]),
     ("subdivision=CO-NSA&axis=socioeconomic-integration", []),
     ("status=under_review", []),
 ])
@@ -81,21 +82,21 @@ def test_filters_behave_alike_in_the_catalogue_and_the_exports_list(users):
 
 def test_a_portuguese_word_of_a_summary_finds_the_project(users):
     # "proteção" appears only in the Portuguese summary of the Cúcuta project.
-    assert codes(users["anonymous"], "q=proteção") == ["PQ-COL-2026-0001"]
-    assert codes(users["anonymous"], "q=acolhida cúcuta") == ["PQ-COL-2026-0001"]
+    assert codes(users["anonymous"], "q=proteção") == [f"PQ-COL-{YEAR}-0001"]
+    assert codes(users["anonymous"], "q=acolhida cúcuta") == [f"PQ-COL-{YEAR}-0001"]
 
 
 def test_search_ignores_accents_and_case(users):
-    assert codes(users["anonymous"], "q=INTEGRACION") == ["PQ-ECU-2026-0001"]
-    assert codes(users["anonymous"], "q=integración") == ["PQ-ECU-2026-0001"]
-    assert codes(users["anonymous"], "q=protecao") == ["PQ-COL-2026-0001"]
+    assert codes(users["anonymous"], "q=INTEGRACION") == [f"PQ-ECU-{YEAR}-0001"]
+    assert codes(users["anonymous"], "q=integración") == [f"PQ-ECU-{YEAR}-0001"]
+    assert codes(users["anonymous"], "q=protecao") == [f"PQ-COL-{YEAR}-0001"]
     # "Integração" (Portuguese) is found by "integracao"; the project is under review, so the secretariat sees it.
-    assert codes(users["secretariat"], "q=integracao") == ["PQ-BRA-2026-0001"]
+    assert codes(users["secretariat"], "q=integracao") == [f"PQ-BRA-{YEAR}-0001"]
     assert codes(users["anonymous"], "q=integracao") == []
 
 
 def test_search_finds_a_project_by_its_code(users):
-    assert codes(users["anonymous"], "q=pq-per-2026") == ["PQ-PER-2026-0001"]
+    assert codes(users["anonymous"], f"q=pq-per-{YEAR}") == [f"PQ-PER-{YEAR}-0001"]
 
 
 def test_the_public_sees_only_published_and_ongoing_projects(users):
@@ -107,10 +108,10 @@ def test_the_public_sees_only_published_and_ongoing_projects(users):
 def test_editors_see_their_own_drafts_in_the_catalogue(users):
     # permissions.visible shows an editor the records in their scope: focal.col sees Colombia's draft,
     # not Brazil's project under review.
-    assert codes(users["focal_col"]) == ["PQ-COL-2026-0001", "PQ-COL-2026-0002", "PQ-ECU-2026-0001",
-                                         "PQ-PER-2026-0001"]
-    assert codes(users["secretariat"]) == sorted([*PUBLIC, "PQ-BRA-2026-0001", "PQ-COL-2026-0002"])
-    assert codes(users["observer"]) == sorted([*PUBLIC, "PQ-BRA-2026-0001", "PQ-COL-2026-0002"])
+    assert codes(users["focal_col"]) == [f"PQ-COL-{YEAR}-0001", f"PQ-COL-{YEAR}-0002", f"PQ-ECU-{YEAR}-0001",
+                                         f"PQ-PER-{YEAR}-0001"]
+    assert codes(users["secretariat"]) == sorted([*PUBLIC, f"PQ-BRA-{YEAR}-0001", f"PQ-COL-{YEAR}-0002"])
+    assert codes(users["observer"]) == sorted([*PUBLIC, f"PQ-BRA-{YEAR}-0001", f"PQ-COL-{YEAR}-0002"])
 
 
 def test_facet_counts_are_those_of_the_current_result_set(users):
@@ -176,20 +177,20 @@ def test_counts_follow_a_change_of_the_data(users):
 
 def test_titles_fall_back_visibly_to_another_language(users):
     rows = {p.code: p.listing for p in catalogue(None, ProjectFilters()).page}  # read in English
-    assert (rows["PQ-PER-2026-0001"].title, rows["PQ-PER-2026-0001"].title_language) == (
+    assert (rows[f"PQ-PER-{YEAR}-0001"].title, rows[f"PQ-PER-{YEAR}-0001"].title_language) == (
         "Kit de desarrollo de capacidades sobre niñez y adolescencia en movilidad para gobiernos locales", "es")
-    assert rows["PQ-COL-2026-0001"].title_language == ""
-    assert rows["PQ-COL-2026-0001"].title.startswith("Reception and first-response centres")
+    assert rows[f"PQ-COL-{YEAR}-0001"].title_language == ""
+    assert rows[f"PQ-COL-{YEAR}-0001"].title.startswith("Reception and first-response centres")
     brazil = next(p for p in catalogue(users["secretariat"], ProjectFilters(q="roraima")).page)
     assert (brazil.listing.title_language, brazil.listing.places) == ("pt", [("Brazil", ["Roraima"])])
 
 
 @pytest.mark.parametrize(("sort", "expected"), [
-    ("newest", ["PQ-ECU-2026-0001", "PQ-PER-2026-0001", "PQ-COL-2026-0001"]),
-    ("gap_desc", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]),
-    ("gap_asc", ["PQ-PER-2026-0001", "PQ-ECU-2026-0001", "PQ-COL-2026-0001"]),
-    ("budget_desc", ["PQ-ECU-2026-0001", "PQ-COL-2026-0001", "PQ-PER-2026-0001"]),
-    ("code", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001", "PQ-PER-2026-0001"]),
+    ("newest", [f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001", f"PQ-COL-{YEAR}-0001"]),
+    ("gap_desc", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]),
+    ("gap_asc", [f"PQ-PER-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-COL-{YEAR}-0001"]),
+    ("budget_desc", [f"PQ-ECU-{YEAR}-0001", f"PQ-COL-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]),
+    ("code", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001", f"PQ-PER-{YEAR}-0001"]),
 ])
 def test_sorts(users, sort, expected):
     assert [p.code for p in catalogue(None, ProjectFilters(sort=sort)).page] == expected
@@ -198,7 +199,7 @@ def test_sorts(users, sort, expected):
 def test_projects_without_a_gap_sort_last_either_way(users):
     for sort in ("gap_desc", "gap_asc"):
         assert [p.code for p in catalogue(users["secretariat"], ProjectFilters(sort=sort)).page][-1] == (
-            "PQ-COL-2026-0002")  # the draft has asked for nothing yet
+            f"PQ-COL-{YEAR}-0002")  # the draft has asked for nothing yet
 
 
 def test_pages_and_a_page_past_the_end(users, monkeypatch):
@@ -206,10 +207,10 @@ def test_pages_and_a_page_past_the_end(users, monkeypatch):
 
     monkeypatch.setattr(catalogue_view, "PER_PAGE", 2)
     first = catalogue(None, ProjectFilters(sort="code"), 1)
-    assert [p.code for p in first.page] == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]
+    assert [p.code for p in first.page] == [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]
     assert (first.page.number, first.page.paginator.num_pages, first.page.has_next()) == (1, 2, True)
-    for number, expected in ((2, ["PQ-PER-2026-0001"]), (9, ["PQ-PER-2026-0001"]),
-                             ("x", ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"])):
+    for number, expected in ((2, [f"PQ-PER-{YEAR}-0001"]), (9, [f"PQ-PER-{YEAR}-0001"]),
+                             ("x", [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"])):
         assert [p.code for p in catalogue(None, ProjectFilters(sort="code"), number).page] == expected
 
 
@@ -248,14 +249,14 @@ def test_the_gap_range_links_keep_the_other_filters():
     ]
     chosen = catalogue(None, ProjectFilters.from_querydict(QueryDict(result.gap_ranges[3].query)))
     assert [r.selected for r in chosen.gap_ranges] == [False, False, False, True, False]
-    assert [p.code for p in chosen.page] == ["PQ-COL-2026-0001"]
+    assert [p.code for p in chosen.page] == [f"PQ-COL-{YEAR}-0001"]
 
 
 def test_deleted_projects_leave_the_catalogue(users):
     from minga.audit import services as audit
     from minga.portfolio.models import Project
 
-    audit.soft_delete(instance=Project.objects.get(code="PQ-PER-2026-0001"), user=users["secretariat"],
+    audit.soft_delete(instance=Project.objects.get(code=f"PQ-PER-{YEAR}-0001"), user=users["secretariat"],
                       reason="duplicate")
-    assert codes(None) == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]
-    assert "PQ-PER-2026-0001" not in codes(users["secretariat"])
+    assert codes(None) == [f"PQ-COL-{YEAR}-0001", f"PQ-ECU-{YEAR}-0001"]
+    assert f"PQ-PER-{YEAR}-0001" not in codes(users["secretariat"])

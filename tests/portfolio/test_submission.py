@@ -13,11 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minga.portfolio.models import Project, ProjectDocument
 from minga.reference.models import Organisation
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
-DRAFT = "PQ-COL-2026-0002"  # the demo draft of focal.col: a title, one line of work, nothing else
-PUBLISHED = "PQ-COL-2026-0001"
+DRAFT = f"PQ-COL-{YEAR}-0002"  # the demo draft of focal.col: a title, one line of work, nothing else
+PUBLISHED = f"PQ-COL-{YEAR}-0001"
 
 
 def form_values(response, testid="step-form") -> dict:
@@ -79,7 +80,7 @@ def test_focal_point_creates_a_draft_through_the_steps_and_submits_it(browser, u
     project = Project.objects.get(title_es="Acogida en Arauca y Norte de Santander")
     assert response.status_code == 302 and response["Location"] == edit_url(project.code, 2)
     assert (project.code, project.status, project.version, project.created_by) == (
-        "PQ-COL-2026-0003", "draft", 1, users["focal_col"])
+        f"PQ-COL-{YEAR}-0003", "draft", 1, users["focal_col"])
     assert project.summary_pt == "Centros de acolhimento na fronteira."
 
     response = fill(client, edit_url(project.code, 2), {
@@ -244,7 +245,7 @@ def test_validation_on_the_new_project_page_checks_step_one(browser, users):
                for element in fragment.xpath('.//*[@hx-swap-oob]')}
     assert swapped["slot-title"] == ["Give a title in at least one language."]
     assert swapped["slot-planned_end"] == ["The planned end is before the planned start."]
-    assert Project.objects.filter(code="PQ-COL-2026-0003").exists() is False
+    assert Project.objects.filter(code=f"PQ-COL-{YEAR}-0003").exists() is False
 
 
 def test_a_stale_version_shows_the_conflict_and_changes_nothing(browser, users):
