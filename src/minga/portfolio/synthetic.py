@@ -22,7 +22,7 @@ from minga.portfolio.models import (
     ProjectTheme,
 )
 from minga.portfolio.workflow import PUBLIC_STATUSES
-from minga.reference.models import QUITO_AXES, Marker, Organisation, Subdivision, Term
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker, Organisation, Subdivision, Term
 
 # Share of projects by proposing country (roughly where the demand comes from).
 COUNTRY_WEIGHTS = {"COL": 18, "PER": 14, "ECU": 12, "BRA": 11, "CHL": 9, "ARG": 7, "MEX": 6, "PAN": 5, "DOM": 5,
@@ -52,7 +52,7 @@ def fill(count: int, seed: int) -> None:
             for kind in ("10", "11", "11", "15", "22", "21", "80") for n in range(3))
         organisations[iso3] = made
     axes = list(Term.objects.filter(vocabulary_id=QUITO_AXES).values_list("pk", flat=True))
-    lines = list(Term.objects.filter(vocabulary_id="lines-of-work-2023").values_list("pk", flat=True))
+    lines = list(Term.objects.filter(vocabulary_id=LINES_OF_WORK).values_list("pk", flat=True))
     markers = list(Marker.objects.values_list("code", flat=True))
     groups = ["refugees_migrants", "host_community", "returnees", "in_transit"]
     status_names, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())

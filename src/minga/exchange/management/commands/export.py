@@ -16,6 +16,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from minga.common.languages import LANGUAGES
 from minga.exchange import hxl, xlsx
 from minga.exchange.iati import activities
 from minga.portfolio import selectors
@@ -45,7 +46,7 @@ class Command(BaseCommand):
                             help=f"a workflow status ({', '.join(Status.values)}); repeat for more")
         parser.add_argument("--as-user", metavar="USERNAME", help="export what this user may see")
         parser.add_argument("--output", required=True, type=Path, metavar="FILE")
-        parser.add_argument("--language", choices=["es", "pt", "en"], default=settings.LANGUAGE_CODE[:2],
+        parser.add_argument("--language", choices=LANGUAGES, default=settings.LANGUAGE_CODE[:2],
                             help="language of the headers and labels (default: %(default)s)")
         parser.add_argument("--site-url", default="", metavar="URL",
                             help="the site's address (https://…), for the links and vocabulary URIs in IATI XML")
