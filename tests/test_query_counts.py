@@ -180,6 +180,11 @@ def restore(setting: Setting) -> Request:
     return Request(f"/history/reference.organisation/{red.pk}/restore/", {"reason": "By mistake"})
 
 
+def organisation_approve(setting: Setting) -> Request:
+    Organisation.objects.filter(load_key="organisation:demo-red-lima").update(awaiting_approval=True)
+    return Request(f"/organisations/{red_lima().pk}/approve/", {"version": red_lima().version})
+
+
 def password_reset_confirm(setting: Setting) -> Request:
     user = setting.users["focal_col"]
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -205,7 +210,7 @@ CASES = [
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 3, warm=True, label="warm"),
     Case("portfolio:catalogue", "GET", "secretariat", get("/projects/?country=COL&sort=gap_desc"), 200, 18,
          label="filtered"),
-    Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 12),
+    Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 11),  # no contacts read
     Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 15),
     Case("portfolio:document_download", "GET", "anonymous", document_download, 200, 2),
     Case("exchange:project_export", "GET", "anonymous", get("/projects/export.xlsx"), 200, 12, label="xlsx"),
@@ -234,6 +239,8 @@ CASES = [
     Case("reference:organisation_edit", "GET", "secretariat", get(organisation_url("demo-cucuta", "edit/")), 200, 9),
     Case("reference:organisation_edit", "POST", "secretariat", organisation_edit_post, 302, 24,
          done=lambda: organisation_loaded("demo-cucuta").acronym == "AC"),
+    Case("reference:organisation_approve", "POST", "secretariat", organisation_approve, 302, 14,
+         done=lambda: not red_lima().awaiting_approval),
     Case("reference:figure_create", "GET", "focal_col", get("/figures/new/?country=COL"), 200, 6),
     Case("reference:figure_edit", "GET", "secretariat", lambda s: Request(f"/figures/{figure().pk}/edit/"), 200, 8),
     Case("reference:figure_publish", "POST", "secretariat", lambda s: Request(

@@ -77,6 +77,11 @@ NEW_RECORDS = {
         name="Nueva", organisation_type="22", country_id="COL", subdivision_id="CO-ANT"),
     "new organisation under gov-can": lambda: Organisation(
         name="New unit", organisation_type="10", country_id="CAN", parent=_organisation("gov-can")),
+    # Issue 8, finding 2: a unit placed abroad, without a subdivision that would name the territory.
+    "new organisation under demo-cucuta in PER": lambda: Organisation(
+        name="Oficina de Cúcuta en Lima", organisation_type="11", country_id="PER", parent=_organisation("demo-cucuta")),
+    "new organisation under gov-can in PER": lambda: Organisation(
+        name="Embajada de Canadá en Perú", organisation_type="10", country_id="PER", parent=_organisation("gov-can")),
     "new figure in CO-NSA": lambda: PopulationFigure(country_id="COL", subdivision_id="CO-NSA", value=1,
                                                      as_of=date(2025, 1, 1)),
     "new figure in CO-ANT": lambda: PopulationFigure(country_id="COL", subdivision_id="CO-ANT", value=1,
@@ -94,6 +99,14 @@ NEW_RECORDS = {
     "new project by gov-per": lambda: Project(proposing_organisation=_organisation("gov-per"), country_id="PER"),
     "new project by demo-cucuta": lambda: Project(proposing_organisation=_organisation("demo-cucuta"),
                                                   country_id="COL"),
+    # Saved before the grants are read, so that the unit counts in the Cúcuta officer's organisation tree.
+    "new project by a demo-cucuta unit in PER": lambda: Project(proposing_organisation=Organisation.objects.create(
+        name="Oficina de Cúcuta en Lima", organisation_type="11", country_id="PER",
+        parent=_organisation("demo-cucuta")), country_id="PER"),
+    "new project by an organisation awaiting approval": lambda: Project(
+        proposing_organisation=Organisation.objects.create(
+            name="Ministerio peruano", organisation_type="10", country_id="PER", parent=_organisation("gov-can"),
+            awaiting_approval=True), country_id="PER"),
     "new rate": lambda: ExchangeRate(currency="PEN", on_date=date(2026, 6, 1), units_per_usd=Decimal("3.7")),
 }
 
@@ -133,6 +146,12 @@ MATRIX = [
     case("donor_can", "view", LIMA_PROJECT, ALLOWED),
     case("donor_can", "view", COL_DRAFT, REFUSED),
     case("donor_can", "create", "new project by gov-col", REFUSED),
+    # Scope covers the country too: a unit of Cúcuta placed in Peru is Peru's, not the officer's.
+    case("local_cucuta", "create", "new project by a demo-cucuta unit in PER", REFUSED),
+    case("focal_per", "create", "new project by a demo-cucuta unit in PER", ALLOWED),
+    # An organisation awaiting the secretariat's approval proposes nothing, for anyone.
+    *[case(role, "create", "new project by an organisation awaiting approval", REFUSED) for role in
+      ("secretariat", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous")],
     case("observer", "view", BRA_REVIEW, ALLOWED),
     case("observer", "view_history", COL_DRAFT, ALLOWED),
     case("observer", "change", BRA_REVIEW, REFUSED),
@@ -167,12 +186,18 @@ MATRIX = [
     case("local_cucuta", "change", "organisation:gov-col", REFUSED),
     case("local_cucuta", "change", "organisation:demo-tulcan", REFUSED),
     case("local_cucuta", "create", "new organisation in CO-ANT", REFUSED),
+    case("local_cucuta", "create", "new organisation under demo-cucuta in PER", REFUSED),
+    case("focal_per", "create", "new organisation under demo-cucuta in PER", ALLOWED),
+    case("focal_col", "create", "new organisation under demo-cucuta in PER", REFUSED),
     case("donor_can", "change", "organisation:gov-can", ALLOWED),
     case("donor_can", "change", "organisation:gac", ALLOWED),
     case("donor_can", "change", "organisation:usaid", REFUSED),
     case("donor_can", "change", "organisation:gov-col", REFUSED),
     # A new record has no id yet: its parent places it under the donor's organisation.
     case("donor_can", "create", "new organisation under gov-can", ALLOWED),
+    # A donor's unit may sit in another country (an embassy); in a member state it awaits approval (below).
+    case("donor_can", "create", "new organisation under gov-can in PER", ALLOWED),
+    case("local_cucuta", "create", "new organisation under gov-can in PER", REFUSED),
     case("observer", "view", "organisation:gov-per", ALLOWED),
     case("observer", "view_history", "organisation:gov-per", ALLOWED),
     case("observer", "change", "organisation:gov-per", REFUSED),
@@ -315,6 +340,19 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     assert set(permissions.POLICIES) == {
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project"}
+
+
+@pytest.mark.parametrize(("role", "key", "expected"), [
+    ("secretariat", "new organisation under gov-can in PER", False),
+    ("focal_per", "new organisation under gov-can in PER", False),
+    ("focal_per", "new organisation in PER", False),
+    ("local_cucuta", "new organisation in CO-NSA", False),
+    ("donor_can", "new organisation under gov-can in PER", True),
+    ("donor_can", "new organisation under gov-can", False),  # Canada is not a member state: it proposes nothing
+    ("donor_can", "organisation:gac", False),
+])
+def test_needs_approval_is_for_writes_in_a_member_state_by_a_grant_not_bound_to_it(users, role, key, expected):
+    assert permissions.needs_approval(users[role], record(key)) is expected
 
 
 def test_require_raises_permission_denied_naming_action_and_model(users):

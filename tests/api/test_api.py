@@ -266,7 +266,8 @@ def test_focal_point_creates_an_organisation_with_201(client, token_of, users):
     created = Organisation.objects.get(pk=body["id"])
     assert body == {"id": created.pk, "version": 1, "name": "Fundación Ejemplo", "acronym": "",
                     "iati_identifier": None, "organisation_type": "22", "country": "COL", "subdivision": "CO-ANT",
-                    "municipality": None, "parent": None, "website": "", "is_illustrative": False, "roles": []}
+                    "municipality": None, "parent": None, "website": "", "is_illustrative": False,
+                    "awaiting_approval": False, "roles": []}
     assert created.history.get().history_user == users["focal_col"]
 
 

@@ -220,17 +220,20 @@ def test_a_hidden_project_is_not_found_rather_than_forbidden(client_as, users, w
     assert get(client_as(users[who]), f"/projects/{code}/").status_code == status
 
 
-def test_contact_details_only_for_signed_in_readers(client_as, users):
+def test_contacts_only_for_readers_of_the_projects_history(client_as, users):
+    # Issue 8, finding 8: as the API, the page shows contacts only to those who may read the history
+    # (before, names went to everyone and e-mail and telephone to anyone signed in).
     project = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
     services.project_update(project=project, user=users["secretariat"], expected_version=project.version, data={
         "contacts": [{"name": "Marta Rincón", "position": "Coordinator", "email": "marta@example.org",
                       "phone": "+57 300 000 0000"}]})
-    public = get(client_as(None), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
-    contacts = re.search(r'data-testid="contacts">(.*?)</ul>', public, re.S).group(1)
-    assert "Marta Rincón, Coordinator" in contacts
-    assert "marta@example.org" not in public and "+57 300" not in public
-    signed_in = get(client_as(users["donor_can"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
-    assert 'href="mailto:marta@example.org">marta@example.org</a> — +57 300 000 0000' in signed_in
+    for role in (None, "donor_can"):
+        html = get(client_as(users[role] if role else None), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
+        assert "Marta Rincón" not in html and "marta@example.org" not in html and "+57 300" not in html, role
+    signed_in = get(client_as(users["focal_col"]), f"/projects/PQ-COL-{YEAR}-0001/").content.decode()
+    contacts = re.search(r'data-testid="contacts">(.*?)</ul>', signed_in, re.S).group(1)
+    assert 'Marta Rincón, Coordinator — <a href="mailto:marta@example.org">marta@example.org</a> — +57 300 000 0000' in (
+        contacts)
 
 
 def test_documents_are_served_to_those_who_may_see_the_project(client_as, users, media):

@@ -8,7 +8,11 @@ The rules, for every role:
   and changes nothing.
 - A country focal point creates and changes, in the models that allow it, the records of their
   country; a local-government officer those of their organisation (and the units under it) and of
-  its territory; a donor officer those of their organisation (and the units under it).
+  its territory, always within its country; a donor officer those of their organisation (and the
+  units under it), wherever they sit (an embassy abroad).
+- What a donor officer writes in a member state waits for the secretariat's approval
+  (``needs_approval``), and a record that depends on an unapproved one is held: no one creates,
+  changes or moves it until the secretariat approves (a project of an unapproved organisation).
 - Everyone, signed in or not, sees published records; deleted records only the secretariat sees.
 
 Which roles may edit a model, and where a record's country, organisation and territory are found,
@@ -25,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Per
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minga.accounts.models import Role
 from minga.accounts.workflows import Transition, Who, Workflow, workflow_for
@@ -52,6 +57,15 @@ class Policy:
     # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
     # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
     state: str | None = None
+    # A boolean field the write services set from ``needs_approval``: the record awaits the secretariat.
+    approval: str | None = None
+    # Attribute path of a boolean that is true where the record's country is one whose writes need the
+    # secretariat's approval when made by a grant that does not cover that country (a donor officer's).
+    approval_where: str | None = None
+    # Attribute path of a boolean: while true, the record waits on another one's approval and no one,
+    # the secretariat included, creates, changes or moves it (a project of an unapproved organisation).
+    held: str | None = None
+    held_refusal: str = ""  # the sentence that says why a held record is refused
 
 
 POLICIES: dict[str, Policy] = {
@@ -62,14 +76,18 @@ POLICIES: dict[str, Policy] = {
         editors=frozenset({Role.COUNTRY_FOCAL_POINT}), country="subdivision.country_id"),
     "reference.organisation": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
-        country="country_id", organisation="pk", parent_organisation="parent_id", subdivision="subdivision_id"),
+        country="country_id", organisation="pk", parent_organisation="parent_id", subdivision="subdivision_id",
+        approval="awaiting_approval", approval_where="country.is_member_state"),
     "reference.populationfigure": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
         country="country_id", subdivision="subdivision_id", published="is_published"),
     "reference.exchangerate": Policy(),
     "portfolio.project": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
-        country="country_id", organisation="proposing_organisation_id", published="is_public", state="status"),
+        country="country_id", organisation="proposing_organisation_id", published="is_public", state="status",
+        held="proposing_organisation.awaiting_approval",
+        held_refusal=gettext_lazy("The proposing organisation awaits the secretariat's approval: no project can be "
+                                  "proposed or changed for it until then.")),
     "finance.conference": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
 }
@@ -120,11 +138,14 @@ def actor_for(user) -> Actor:
             scopes.append(GrantScope(Role.COUNTRY_FOCAL_POINT, countries=frozenset({grant.country_id})))
         elif grant.role in (Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER):
             organisation = grant.organisation
-            territory = {organisation.subdivision_id} if (
-                grant.role == Role.LOCAL_GOVERNMENT_OFFICER and organisation.subdivision_id) else set()
+            local = grant.role == Role.LOCAL_GOVERNMENT_OFFICER
+            territory = {organisation.subdivision_id} if local and organisation.subdivision_id else set()
+            # A local government acts in its own country only; a donor's units may sit anywhere (an
+            # embassy), so a donor officer's grant is bound to no country.
+            country = {organisation.country_id} if local and organisation.country_id else set()
             scopes.append(GrantScope(
-                Role(grant.role), organisations=frozenset(organisation.descendant_ids()),
-                subdivisions=frozenset(territory)))
+                Role(grant.role), countries=frozenset(country),
+                organisations=frozenset(organisation.descendant_ids()), subdivisions=frozenset(territory)))
         else:
             scopes.append(GrantScope(Role(grant.role)))
     actor = Actor(user=user, scopes=scopes)
@@ -161,6 +182,10 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
     if scope.role == Role.COUNTRY_FOCAL_POINT:
         return _value(obj, policy.country) in scope.countries
     if scope.role == Role.LOCAL_GOVERNMENT_OFFICER:
+        # Never outside the officer's country: a unit of theirs placed abroad (an "office in Lima" with
+        # no subdivision) would let them propose projects for another member state.
+        if policy.country and _value(obj, policy.country) not in scope.countries:
+            return False
         # Their organisations count only while they stay in the officer's territory: moving one
         # elsewhere would widen the officer's reach to that other territory.
         subdivision = _value(obj, policy.subdivision)
@@ -179,6 +204,10 @@ def _in_scope(actor: Actor, policy: Policy, obj) -> bool:
     return any(scope.role in policy.editors and _scope_covers(scope, policy, obj) for scope in actor.scopes)
 
 
+def _held(policy: Policy, obj) -> bool:
+    return policy.held is not None and bool(_value(obj, policy.held))
+
+
 def _edits(actor: Actor, policy: Policy, obj) -> bool:
     if policy.state and getattr(obj, policy.state) not in _workflow(policy, type(obj)).editable_states():
         return False
@@ -194,6 +223,9 @@ def can(user, action: Action | str, obj) -> bool:
     actor = actor_for(user)
     policy = policy_for(type(obj))
     deleted = getattr(obj, "deleted_at", None) is not None
+    # Held for another record's approval: the secretariat approves that one first, then acts here.
+    if action in (Action.CREATE, Action.CHANGE) and _held(policy, obj):
+        return False
     if actor.is_secretariat:
         return True
     if action in (Action.PUBLISH, Action.RESTORE):
@@ -224,7 +256,7 @@ def allowed_moves(user, obj) -> list[Transition]:
     """The transitions ``user`` may take on ``obj`` from its current state, as its workflow declares them."""
     policy = policy_for(type(obj))
     workflow = _workflow(policy, type(obj))
-    if getattr(obj, "deleted_at", None) is not None:
+    if getattr(obj, "deleted_at", None) is not None or _held(policy, obj):
         return []
     actor = actor_for(user)
     moves = []
@@ -252,8 +284,28 @@ def require_transition(user, obj, target: str) -> None:
             "source": workflow.label(getattr(obj, policy.state)), "target": workflow.label(target)})
 
 
+def needs_approval(user, obj) -> bool:
+    """Whether ``obj``, as ``user`` creates or changes it, must wait for the secretariat's approval.
+
+    A write covered by a grant bound to the record's country (a focal point, a local-government officer)
+    counts as it is; the secretariat's too. A donor officer's grant is bound to no country: what they write
+    in a member state (``Policy.approval_where``) waits, so that it proposes nothing there until approved.
+    The write services ask this of the record as it will be saved and set ``Policy.approval`` from it.
+    """
+    policy = policy_for(type(obj))
+    actor = actor_for(user)
+    if policy.approval is None or actor.is_secretariat or not _value(obj, policy.approval_where):
+        return False
+    country = _value(obj, policy.country)
+    return not any(scope.role in policy.editors and country in scope.countries and _scope_covers(scope, policy, obj)
+                   for scope in actor.scopes)
+
+
 def require(user, action: Action | str, obj) -> None:
     if not can(user, action, obj):
+        policy = policy_for(type(obj))
+        if Action(action) in (Action.CREATE, Action.CHANGE) and _held(policy, obj):
+            raise PermissionDenied(str(policy.held_refusal))
         raise PermissionDenied(_refusal(Action(action)) % {"model": type(obj)._meta.verbose_name})
 
 
@@ -303,14 +355,19 @@ def _scope_filter(actor: Actor, policy: Policy) -> Q:
         if scope.role == Role.COUNTRY_FOCAL_POINT and policy.country:
             condition |= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})
         elif scope.role in (Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER):
-            territorial = scope.role == Role.LOCAL_GOVERNMENT_OFFICER and policy.subdivision and scope.subdivisions
+            local = scope.role == Role.LOCAL_GOVERNMENT_OFFICER
+            territorial = local and policy.subdivision and scope.subdivisions
+            reach = Q(pk__in=[])
             if policy.organisation:
                 own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
                 if territorial:
                     own &= Q(**{f"{_path_lookup(policy.subdivision)}__isnull": True})
-                condition |= own
+                reach |= own
             if territorial:
-                condition |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
+                reach |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
+            if local and policy.country:  # as _scope_covers: never outside the officer's country
+                reach &= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})
+            condition |= reach
     return condition
 
 
@@ -342,6 +399,8 @@ def editable(user, queryset: QuerySet) -> QuerySet:
     policy = policy_for(queryset.model)
     if hasattr(queryset.model, "deleted_at"):
         queryset = queryset.filter(deleted_at__isnull=True)
+    if policy.held:
+        queryset = queryset.exclude(**{_path_lookup(policy.held): True})
     if actor.is_secretariat:
         return queryset
     queryset = queryset.filter(_scope_filter(actor, policy))

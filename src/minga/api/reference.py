@@ -40,7 +40,7 @@ def _organisation(organisation: Organisation) -> dict:
         "subdivision": organisation.subdivision_id,
         "municipality": organisation.municipality.pcode if organisation.municipality_id else None,
         "parent": organisation.parent_id, "website": organisation.website,
-        "is_illustrative": organisation.is_illustrative,
+        "is_illustrative": organisation.is_illustrative, "awaiting_approval": organisation.awaiting_approval,
         "roles": [{"role": role.role, "since_year": role.since_year} for role in organisation.roles.all()],
     }
 

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class CountryOut(Schema):
@@ -48,6 +48,7 @@ class OrganisationOut(Schema):
     parent: int | None
     website: str
     is_illustrative: bool
+    awaiting_approval: bool = Field(description="Proposes no project until the secretariat approves it")
     roles: list[RoleOut]
 
 

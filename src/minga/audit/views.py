@@ -9,21 +9,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minga.accounts.permissions import POLICIES, Action, require
+from minga.accounts.permissions import POLICIES, Action, access
 from minga.audit import selectors, services
 
 
-def _record(model_label: str, pk):
+def _record(request, model_label: str, pk, action: Action, *, include_deleted: bool = False):
+    """The record, if the user may see it (else 404: as for one that does not exist, so that the answer
+    does not tell a draft exists) and may do ``action`` to it (else 403)."""
     if model_label not in POLICIES:
         raise Http404
     model = apps.get_model(model_label)
     if not hasattr(model, "history"):
         raise Http404
     manager = getattr(model, "all_objects", model._default_manager)
-    try:
-        return manager.get(pk=pk)
-    except (model.DoesNotExist, ValueError):
-        raise Http404 from None
+    return access(request.user, manager.all(), action, include_deleted=include_deleted, pk=pk)
 
 
 def _back(instance):
@@ -32,8 +31,8 @@ def _back(instance):
 
 
 def history(request, model_label, pk):
-    instance = _record(model_label, pk)
-    require(request.user, Action.VIEW_HISTORY, instance)
+    # The secretariat reads a deleted record's history too; anyone else is answered as if it did not exist.
+    instance = _record(request, model_label, pk, Action.VIEW_HISTORY, include_deleted=True)
     return render(request, "audit/history.html", {
         "record": instance, "entries": selectors.history_of(instance),
         "model_name": instance._meta.verbose_name,
@@ -43,7 +42,7 @@ def history(request, model_label, pk):
 @login_required
 @require_POST
 def delete(request, model_label, pk):
-    instance = _record(model_label, pk)
+    instance = _record(request, model_label, pk, Action.DELETE, include_deleted=True)
     services.soft_delete(instance=instance, user=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("“%(record)s” was deleted. The secretariat can restore it.") % {"record": instance})
     target = request.POST.get("next", "")
@@ -55,7 +54,7 @@ def delete(request, model_label, pk):
 @login_required
 @require_POST
 def restore(request, model_label, pk):
-    instance = _record(model_label, pk)
+    instance = _record(request, model_label, pk, Action.RESTORE, include_deleted=True)
     restored = services.restore(instance=instance, user=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("“%(record)s” was restored.") % {"record": restored})
     return redirect(_back(restored))

@@ -223,6 +223,12 @@ class Organisation(EditableRecord):
     is_illustrative = models.BooleanField(
         _("illustrative sample"), default=False,
         help_text=_("Made up for the demonstration; not a real record."))
+    # Set by the permission module's rule (permissions.needs_approval): while true, the organisation
+    # proposes no project; only the secretariat clears it (see docs/access.md).
+    awaiting_approval = models.BooleanField(
+        _("awaiting approval"), default=False,
+        help_text=_("Created or changed by a donor officer in a member state: it proposes no project until the "
+                    "secretariat approves it."))
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

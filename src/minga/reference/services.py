@@ -4,7 +4,7 @@ Each service checks the permission module first, then writes through the audit m
 the history names the user and an edit on a stale version is refused.
 """
 
-from minga.accounts.permissions import Action, actor_for, require
+from minga.accounts.permissions import Action, actor_for, needs_approval, require
 from minga.audit import services as audit
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 
@@ -39,7 +39,11 @@ def _as_changed(instance, changes: dict):
 
 def organisation_create(*, user, fields: dict, reason: str = "") -> Organisation:
     fields = _blank_identifier_is_none(_only(fields, ORGANISATION_FIELDS))
-    require(user, Action.CREATE, Organisation(**fields))
+    candidate = Organisation(**fields)
+    require(user, Action.CREATE, candidate)
+    # A donor officer's unit in a member state proposes nothing there until the secretariat approves it.
+    if needs_approval(user, candidate):
+        fields = {**fields, "awaiting_approval": True}
     return audit.record_create(model=Organisation, user=user, fields=fields, reason=reason)
 
 
@@ -48,9 +52,20 @@ def organisation_update(*, organisation: Organisation, user, changes: dict, expe
     changes = _blank_identifier_is_none(_only(changes, ORGANISATION_FIELDS))
     require(user, Action.CHANGE, organisation)
     # The record after the change must still be in the editor's scope (no moving it out of reach).
-    require(user, Action.CHANGE, _as_changed(organisation, changes))
+    changed = _as_changed(organisation, changes)
+    require(user, Action.CHANGE, changed)
+    # As a published figure goes back to awaiting publication: the secretariat looks at it again.
+    if needs_approval(user, changed) and not organisation.awaiting_approval:
+        changes = {**changes, "awaiting_approval": True}
     return audit.record_update(instance=organisation, user=user, changes=changes,
                                expected_version=expected_version, reason=reason)
+
+
+def organisation_approve(*, organisation: Organisation, user, expected_version: int) -> Organisation:
+    """The secretariat approves an organisation awaiting approval: from now on it may propose projects."""
+    require(user, Action.PUBLISH, organisation)
+    return audit.record_update(instance=organisation, user=user, changes={"awaiting_approval": False},
+                               expected_version=expected_version, reason="approved")
 
 
 def population_figure_create(*, user, fields: dict, reason: str = "") -> PopulationFigure:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/approve/", views.organisation_approve, name="organisation_approve"),
     path("figures/new/", views.figure_create, name="figure_create"),
     path("figures/<int:pk>/edit/", views.figure_edit, name="figure_edit"),
     path("figures/<int:pk>/publish/", views.figure_publish, name="figure_publish"),

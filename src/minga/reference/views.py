@@ -80,6 +80,8 @@ def organisation_detail(request, pk):
         "can_delete": permissions.can(user, Action.DELETE, organisation),
         "can_restore": organisation.is_deleted and permissions.can(user, Action.RESTORE, organisation),
         "can_view_history": permissions.can(user, Action.VIEW_HISTORY, organisation),
+        "can_approve": organisation.awaiting_approval and not organisation.is_deleted and permissions.can(
+            user, Action.PUBLISH, organisation),
     })
 
 
@@ -128,7 +130,8 @@ def organisation_create(request):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Organisation created."))
+            messages.success(request, _("Organisation created. It proposes no project until the secretariat approves "
+                                        "it.") if organisation.awaiting_approval else _("Organisation created."))
             return redirect(organisation)
     return render(request, "reference/organisation_form.html", {"form": form})
 
@@ -165,6 +168,24 @@ def figure_edit(request, pk):
                  template="reference/figure_form.html", context={"figure": figure},
                  save=lambda changes, version, reason: services.population_figure_update(
                      figure=figure, user=request.user, changes=changes, expected_version=version, reason=reason))
+
+
+@login_required
+def organisation_approve(request, pk):
+    if request.method != "POST":
+        return redirect(selectors.access_organisation(request.user, pk))
+    organisation = selectors.access_organisation(request.user, pk, Action.PUBLISH)
+    try:
+        version = parse_version(request.POST.get("version"))
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
+    try:
+        services.organisation_approve(organisation=organisation, user=request.user, expected_version=version)
+    except EditConflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Organisation approved: it may now propose projects."))
+    return redirect(organisation)
 
 
 @login_required

@@ -1,8 +1,11 @@
 """The project page: everything it shows, each text in the reader's language or with a visible fallback."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from minga.accounts import permissions
+from minga.accounts.permissions import Action
 from minga.common.languages import LANGUAGES
 from minga.portfolio.models import PopulationGroup, Project, ProjectLocation, ProjectMarker, ProjectPeople, SexAge
 from minga.portfolio.selectors.catalogue_view import CENT, reader_language
@@ -17,6 +20,17 @@ class ShownText:
     language: str
     fallback: bool
     others: list[tuple[str, str]]  # (language, text) of the versions not shown first
+
+
+@dataclass
+class TimelineStep:
+    """One change of state. Its date and state are public facts; who made it and the comment (the
+    secretariat's review) only those who may read the project's history see."""
+
+    status: str
+    at: datetime
+    user: object | None = None
+    comment: str = ""
 
 
 @dataclass
@@ -35,12 +49,15 @@ class ProjectPage:
     budget_years: list[tuple[int, Decimal, Decimal | None]]  # (year, amount, USD equivalent)
     funding: list
     participants: list
-    contacts: list
+    contacts: list  # empty for readers who may not see them (as the API: those who may read the history)
     documents: list
-    transitions: list
+    transitions: list[TimelineStep]
     secured_share: int | None  # per cent of the requested amount secured, for the bar
     not_converted: bool
     territory_map: dict | None = None  # what core.charts.project_territories_map_spec needs
+    # Whether the reader sees the contacts and who moved the project with what comment: the permission
+    # module's answer for the project's history (its editors, the secretariat, observers).
+    details: bool = False
 
 
 def _shown(project: Project, name: str, reader: str) -> ShownText:
@@ -50,9 +67,19 @@ def _shown(project: Project, name: str, reader: str) -> ShownText:
     return ShownText(text=text, language=language, fallback=bool(text) and language != reader, others=others)
 
 
-def project_page(project: Project) -> ProjectPage:
-    """Everything the project page shows, read in a fixed number of queries."""
+def _timeline(project: Project, details: bool) -> list[TimelineStep]:
+    transitions = project.transitions.order_by("at", "pk")
+    if not details:  # the public facts only: not even read
+        return [TimelineStep(status=str(step.get_to_status_display()), at=step.at)
+                for step in transitions.only("to_status", "at", "project_id")]
+    return [TimelineStep(status=str(step.get_to_status_display()), at=step.at, user=step.user, comment=step.comment)
+            for step in transitions.select_related("user")]
+
+
+def project_page(project: Project, user) -> ProjectPage:
+    """Everything the project page shows to ``user``, read in a fixed number of queries."""
     reader = reader_language()
+    details = permissions.can(user, Action.VIEW_HISTORY, project)
     locations = list(project.locations.select_related("country", "subdivision", "municipality__subdivision"))
     vocabularies: dict[str, tuple[str, list]] = {}
     for theme in project.themes.select_related("term__vocabulary").order_by("term__vocabulary_id", "term__position"):
@@ -101,11 +128,12 @@ def project_page(project: Project) -> ProjectPage:
         people_by_group=by_group, people_by_sex_age=by_sex_age, budget_years=years,
         funding=list(project.funding.select_related("funder").order_by("value_date", "pk")),
         participants=list(project.participants.select_related("organisation").order_by("role", "pk")),
-        contacts=list(project.contacts.order_by("pk")),
+        contacts=list(project.contacts.order_by("pk")) if details else [],
         documents=list(project.documents.filter(removed_at__isnull=True).order_by("kind", "uploaded_at", "pk")),
-        transitions=list(project.transitions.select_related("user").order_by("at", "pk")),
+        transitions=_timeline(project, details),
         secured_share=share,
         not_converted=(project.requested_amount is not None and project.requested_usd is None)
         or project.secured_usd is None,
         territory_map=territory_map,
+        details=details,
     )

@@ -13,8 +13,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
-from minga.accounts import permissions
-from minga.accounts.permissions import Action
 from minga.common import charts
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
@@ -52,7 +50,7 @@ def project_catalogue(request):
 def project_detail(request, code):
     # The secretariat sees a deleted project's page too (to restore it); anyone else gets 404.
     project = selectors.access_project(request.user, code, include_deleted=True)
-    page = selectors.project_page(project)
+    page = selectors.project_page(project, request.user)
     map_spec = None
     if page.territory_map and page.territory_map["names"]:
         map_spec = charts.project_territories_map_spec(topojson_url=static("minga/geo/admin1.topo.json"),
@@ -60,9 +58,7 @@ def project_detail(request, code):
     return render(request, "portfolio/project_detail.html", {
         "project": project, "page": page, "map_spec": map_spec,
         "reader_language": selectors.reader_language(),
-        # Contacts' e-mail and telephone: only for signed-in users (who may view the project, or they would not be here).
-        "show_contact_details": request.user.is_authenticated,
-        "can_view_history": permissions.can(request.user, Action.VIEW_HISTORY, project),
+        "can_view_history": page.details,
     })
 
 
