@@ -79,7 +79,7 @@ def test_half_a_million_one_cell_rows_are_refused_within_seconds(client_as, user
     before = Project.all_objects.count()
     response, seconds = upload(client_as(users["focal_col"]), content)
     assert refused(response) == TOO_LARGE
-    assert seconds < 5, f"{seconds:.1f} s"  # ~0.5 s measured; loose for a busy machine
+    assert seconds < 5, f"{seconds:.1f} s"  # 0.2-0.3 s measured; loose for a busy machine
     assert Project.all_objects.count() == before
 
 

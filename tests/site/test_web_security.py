@@ -49,6 +49,15 @@ def test_a_body_larger_than_any_upload_is_refused_from_its_length_before_it_is_r
     assert response.content.decode() == answer
 
 
+def test_a_body_larger_than_the_bulk_file_limit_is_refused_before_it_is_read(client_as, users):
+    client = client_as(users["focal_col"])
+    client.cookies["minga_language"] = "en"
+    response = client.post(reverse("portfolio:bulk_upload"), content_type="multipart/form-data; boundary=x",
+                           CONTENT_LENGTH=str(6 * 1024 * 1024), **{"wsgi.input": Unreadable()})
+    assert response.status_code == 413
+    assert response.content.decode() == "The upload is larger than 5 MB: send a smaller file."
+
+
 def test_a_body_within_the_limit_reaches_the_view(client_as, users):
     client = client_as(users["focal_col"])
     assert client.post(reverse("accounts:token_create"), {"name": "script"}).status_code == 302

@@ -11,6 +11,7 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
     "microphone", "midi", "payment", "usb"))
 RETRY_AFTER_SECONDS = 5
+FORM_ALLOWANCE_BYTES = 64 * 1024  # the form fields and multipart boundaries sent around a file
 
 
 def _answer(request, message: str, status: int) -> HttpResponse:
@@ -31,22 +32,35 @@ class PermissionsPolicyMiddleware:
 
 class RequestSizeMiddleware:
     """Refuses a body larger than the largest upload from its Content-Length, before anything reads it
-    (CSRF checking reads a POST body, so this stands before CsrfViewMiddleware); each upload's own, smaller
-    limit is checked where it is read."""
+    (CSRF checking reads a POST body, so this stands before CsrfViewMiddleware). A view that takes a smaller
+    upload says so with a ``max_upload_bytes`` attribute, and is held to it the same way."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0  # Django reads no body it cannot size
         limit = settings.MINGA_MAX_REQUEST_BYTES
-        if length > limit:
-            return _answer(request, _("The upload is larger than %(limit)s MB: send a smaller file.")
-                           % {"limit": limit // (1024 * 1024)}, 413)
+        if _length(request) > limit:
+            return _too_large(request, limit)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, _args, _kwargs):
+        limit = getattr(view_func, "max_upload_bytes", None)
+        if limit is not None and _length(request) > limit + FORM_ALLOWANCE_BYTES:
+            return _too_large(request, limit)
+        return None
+
+
+def _length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads no body it cannot size
+
+
+def _too_large(request, limit: int) -> HttpResponse:
+    return _answer(request, _("The upload is larger than %(limit)s MB: send a smaller file.")
+                   % {"limit": limit // (1024 * 1024)}, 413)
 
 
 class DatabaseBusyMiddleware:
