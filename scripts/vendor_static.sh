@@ -14,6 +14,8 @@ set -euo pipefail
 
 # Exact pins. Notes:
 #  - vega-lite 6.5.x declares engines.node >= 22; the machines run Node 20, so stay on 6.4.x.
+#  - vega-interpreter 2.3.2 was released with vega 6.4.0: charts evaluate Vega expressions with it instead
+#    of compiling them with Function(), so the Content-Security-Policy needs no 'unsafe-eval'.
 #  - vega 6.4.0 is the newest 6.x; vega-embed 7.3.0 the newest 7.x (it expects the
 #    globals `vega` and `vegaLite`, so load vega.min.js, vega-lite.min.js, vega-embed.min.js
 #    in that order).
@@ -23,6 +25,7 @@ PINS=(
   "vega-embed@7.3.0"
   "leaflet@1.9.4"
   "topojson-client@3.1.0"
+  "vega-interpreter@2.3.2"
 )
 
 # Files to copy from each package (paths inside the package tarball, globs allowed).
@@ -32,6 +35,7 @@ declare -A FILES=(
   [vega-embed]="build/vega-embed.min.js"
   [leaflet]="dist/leaflet.js dist/leaflet.css dist/images/*"
   [topojson-client]="dist/topojson-client.min.js"
+  [vega-interpreter]="build/vega-interpreter.js"
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,6 +99,28 @@ for pin in "${PINS[@]}"; do
     copied+=("$(dirname "$c" | sed 's|^\.$||;s|.$|&/|')$map")
   done
 
+  # vega-interpreter ships only as an ES module that imports the bare name 'vega-util', which a browser
+  # resolves only through an import map (an inline script, which the Content-Security-Policy forbids).
+  # vega.min.js already carries those vega-util functions on the global `vega`: rewrite the module's one
+  # import and one export into a classic script that reads `vega` and sets the global `vegaInterpreter`,
+  # and keep no other copy. Any other import or export stops the script: the rewrite would be wrong.
+  if [[ "$pkg" == "vega-interpreter" ]]; then
+    module="$out/vega-interpreter.js"
+    [[ "$(grep -c '^\(import\|export\) ' "$module")" == 2 ]] || { echo "error: $pkg: not one import and one export" >&2; exit 1; }
+    {
+      echo "// vega-interpreter $ver (build/vega-interpreter.js) as a classic script: written by scripts/vendor_static.sh."
+      echo "(function (vegaUtil) {"
+      echo "\"use strict\";"
+      sed -e "s|^import { \(.*\) } from 'vega-util';\$|const { \1 } = vegaUtil;|" \
+          -e 's|^export { expression as expressionInterpreter };$|window.vegaInterpreter = { expressionInterpreter: expression };|' \
+          -e '/^\/\/# sourceMappingURL=/d' "$module"
+      echo "}(window.vega));"
+    } > "$out/vega-interpreter.global.js"
+    ! grep -q '^\(import\|export\) ' "$out/vega-interpreter.global.js" || { echo "error: $pkg: rewrite failed" >&2; exit 1; }
+    rm "$module" "$out"/*.map 2>/dev/null || true
+    copied=("vega-interpreter.global.js")
+  fi
+
   lic_file=""
   for cand in LICENSE LICENSE.md LICENSE.txt LICENCE license; do
     if [[ -f "$src/$cand" ]]; then lic_file="$cand"; break; fi
@@ -117,14 +143,16 @@ done
   echo "unchanged from the npm package tarballs (\`npm pack PKG@VERSION\`), each with the"
   echo "package's LICENSE file, and the source map a minified file names in its last line"
   echo "(collectstatic's manifest storage fails on a missing map). Nothing here is fetched at"
-  echo "run time."
+  echo "run time. One exception: vega-interpreter is rewritten from an ES module into a classic"
+  echo "script (\`vega-interpreter.global.js\`; the script says how and why)."
   echo
   echo "| package | version | licence | files | npm source |"
   echo "| --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Load order for charts: \`vega.min.js\`, \`vega-lite.min.js\`, \`vega-embed.min.js\`"
-  echo "(vega-embed reads the globals \`vega\` and \`vegaLite\`)."
+  echo "(vega-embed reads the globals \`vega\` and \`vegaLite\`), then \`vega-interpreter.global.js\`"
+  echo "(it reads the global \`vega\`; charts.js hands its interpreter to vega-embed, so no chart needs eval)."
   echo "Leaflet's CSS refers to \`images/\` relative to \`leaflet.css\`; keep the folder beside it."
   echo "htmx is not here: django-htmx ships it."
 } > "$DEST/VERSIONS.md"

@@ -75,6 +75,10 @@ def _minga(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
                           text=True, timeout=120, cwd=tmp_path)
 
 
+# A key as `python -c 'import secrets; print(secrets.token_urlsafe(50))'` makes one (not a real one).
+PRODUCTION_KEY = "t8Jx2QmZ_vR4nKp7LwY9sHc3FbD6gE1aUo5iNe0rTyq-WzXkMjV"
+
+
 def test_production_without_secret_key_stops_with_a_clear_message(tmp_path):
     result = _minga(tmp_path, "check", MINGA_ENV="production", MINGA_ALLOWED_HOSTS="minga.example.org")
     assert result.returncode == 2
@@ -106,7 +110,8 @@ def test_production_profile_turns_on_secure_cookies_and_hsts(tmp_path):
         tmp_path, "shell", "--no-imports", "-c",
         "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)",
-        MINGA_ENV="production", MINGA_SECRET_KEY="x" * 50, MINGA_ALLOWED_HOSTS="minga.example.org,www.minga.example.org")
+        MINGA_ENV="production", MINGA_SECRET_KEY=PRODUCTION_KEY,
+        MINGA_ALLOWED_HOSTS="minga.example.org,www.minga.example.org")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False True True 31536000 True ['minga.example.org', 'www.minga.example.org']"
 
@@ -119,3 +124,35 @@ def test_development_profile_keeps_a_generated_secret_outside_the_repository(tmp
     assert first.stdout.strip() == second.stdout.strip() == key
     assert len(key) >= 50
     assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("key, distinct", [("x" * 50, 1), ("abc" * 20, 3), ("0123456789"[:9] * 5, 9)])
+def test_production_refuses_a_secret_key_of_low_variety(tmp_path, key, distinct):
+    result = _minga(tmp_path, "check", MINGA_ENV="production", MINGA_SECRET_KEY=key,
+                    MINGA_ALLOWED_HOSTS="minga.example.org")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"minga: configuration error: MINGA_SECRET_KEY has only {distinct} distinct characters; in production it "
+        "must be a random value with at least 10, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'.")
+
+
+@pytest.mark.parametrize("backend", ["django.core.mail.backends.console.EmailBackend",
+                                     "django.core.mail.backends.filebased.EmailBackend"])
+def test_production_refuses_an_email_backend_that_writes_reset_links_to_a_log(tmp_path, backend):
+    result = _minga(tmp_path, "check", MINGA_ENV="production", MINGA_SECRET_KEY=PRODUCTION_KEY,
+                    MINGA_ALLOWED_HOSTS="minga.example.org", MINGA_EMAIL_BACKEND=backend)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"minga: configuration error: MINGA_EMAIL_BACKEND is '{backend}', which writes every message, "
+        "password-reset links included, to the log or a file; in production use "
+        "django.core.mail.backends.smtp.EmailBackend (the default there) with MINGA_EMAIL_HOST.")
+
+
+def test_production_sends_mail_by_smtp_unless_told_otherwise_and_development_prints_it(tmp_path):
+    show = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+    production = _minga(tmp_path, "shell", "--no-imports", "-c", show, MINGA_ENV="production",
+                        MINGA_SECRET_KEY=PRODUCTION_KEY, MINGA_ALLOWED_HOSTS="minga.example.org")
+    development = _minga(tmp_path, "shell", "--no-imports", "-c", show)
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+    assert development.stdout.strip() == "django.core.mail.backends.console.EmailBackend"

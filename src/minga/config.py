@@ -8,6 +8,17 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 SUPPORTED_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+# How long a SQLite write waits for another connection's write before giving up ("database is locked",
+# which minga.site.middleware answers with 503 and Retry-After): Python's default, stated here on purpose.
+SQLITE_BUSY_TIMEOUT_SECONDS = 5
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;",
+                  "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+# A random key of 32 characters or more from any usual alphabet (hex, base64) has far more.
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+# E-mail backends that write each message (and so each password-reset link) where operators read: a log or
+# a file. Refused in production, where the reset link is a key to the account.
+LEAKING_EMAIL_BACKENDS = {"django.core.mail.backends.console.EmailBackend",
+                          "django.core.mail.backends.filebased.EmailBackend"}
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -54,6 +65,26 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def refuse_plain_secret_key(key: str) -> None:
+    """A production key of low variety ("xxxx…", "abcabc…") is as guessable as a short one."""
+    distinct = len(set(key))
+    if distinct < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        raise ImproperlyConfigured(
+            f"MINGA_SECRET_KEY has only {distinct} distinct characters; in production it must be a random value "
+            f"with at least {MIN_SECRET_KEY_DISTINCT_CHARACTERS}, e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'."
+        )
+
+
+def refuse_console_email_backend(backend: str) -> None:
+    if backend.strip() in LEAKING_EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"MINGA_EMAIL_BACKEND is {backend.strip()!r}, which writes every message, password-reset links "
+            "included, to the log or a file; in production use django.core.mail.backends.smtp.EmailBackend "
+            "(the default there) with MINGA_EMAIL_HOST."
+        )
+
+
 def database_from_url(url: str, *, default_sqlite_path: Path) -> dict:
     """Return a Django DATABASES entry for ``url``, or for SQLite at the default path.
 
@@ -65,7 +96,7 @@ def database_from_url(url: str, *, default_sqlite_path: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -88,9 +119,7 @@ def database_from_url(url: str, *, default_sqlite_path: Path) -> dict:
     except Exception as error:  # dj-database-url raises several types for bad input
         raise ImproperlyConfigured(f"DATABASE_URL could not be read ({_redact(url)!r}): {error}") from None
     if scheme == "sqlite":
-        config.setdefault("OPTIONS", {}).update(
-            {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-        )
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
 
 

@@ -9,9 +9,18 @@ import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from minga.config import database_from_url, env_bool, env_choice, env_int, env_list
+from minga.config import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    refuse_console_email_backend,
+    refuse_plain_secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("MINGA_BASE_DIR", Path.cwd())).resolve()
@@ -32,6 +41,8 @@ def _secret_key() -> str:
     if key:
         if PRODUCTION and len(key) < 32:
             raise ImproperlyConfigured("MINGA_SECRET_KEY must be at least 32 characters in production.")
+        if PRODUCTION:
+            refuse_plain_secret_key(key)
         return key
     if PRODUCTION:
         raise ImproperlyConfigured(
@@ -82,9 +93,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "minga.site.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its answer is translated), before CSRF checking reads a body.
+    "minga.site.middleware.RequestSizeMiddleware",
+    "minga.site.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,7 +182,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-EMAIL_BACKEND = os.environ.get("MINGA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Printed to the console outside production; sent by SMTP in production, where the console is refused.
+EMAIL_BACKEND = os.environ.get("MINGA_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("MINGA_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MINGA_EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("MINGA_EMAIL_USER", "")
@@ -179,6 +197,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Web security: the policy pages are served under, upload size, production e-mail ----------------
+# Content-Security-Policy (django-csp 4; Django 5.2 has none built in): scripts, styles and everything else
+# only from Minga's own files, nothing inline (no <script> without src, no style attribute) and no eval:
+# charts run Vega's expression interpreter. data: images for the empty favicon link of base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The largest body a request may carry, refused from its Content-Length before it is read (413): the
+# largest upload (a 15 MB project document; a bulk file is at most 5 MB) with room for the form around it.
+MINGA_MAX_REQUEST_BYTES = env_int("MINGA_MAX_REQUEST_MB", default=16, minimum=1, maximum=1024) * 1024 * 1024
+if PRODUCTION:
+    refuse_console_email_backend(EMAIL_BACKEND)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

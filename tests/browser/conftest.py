@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: Debian Chromium driven by Playwright against pytest-django's live server.
 
 Every browser test gets a fresh browser context (Spanish by default, like a visitor from Spain) and
-fails if any page asks for a host other than the live server: Minga makes no outside requests.
+fails if any page asks for a host other than the live server (Minga makes no outside requests) or
+breaks the Content-Security-Policy (every page is served under it).
 """
 
 import os
@@ -46,6 +47,9 @@ def pytest_runtest_call(item):
     outside = getattr(item, "minga_outside_requests", None)
     if outside is not None and outside.urls:
         pytest.fail(f"the pages requested hosts other than the live server: {outside.urls}")
+    violations = getattr(item, "minga_csp_violations", None)
+    if violations is not None and violations.messages:
+        pytest.fail(f"the pages broke the Content-Security-Policy: {violations.messages}")
     return result
 
 
@@ -130,17 +134,42 @@ class OutsideRequests:
             self.urls.append(request.url)
 
 
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to the page's CSP):
+# each violation, whatever its kind, becomes a console error that names it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline") +
+                " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+class CspViolations:
+    """Every console message of a context that reports a Content-Security-Policy violation."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def record(self, message):
+        if message.type == "error" and ("CSP violation" in message.text or "Content Security Policy" in message.text):
+            self.messages.append(message.text)
+
+
 @pytest.fixture
 def new_context(request, chromium, server):
     """``new_context(locale="es-ES")`` opens a fresh browser context (own cookies); all are closed after the test."""
     outside = OutsideRequests()
     request.node.minga_outside_requests = outside
+    violations = CspViolations()
+    request.node.minga_csp_violations = violations
     contexts = []
 
     def open_context(locale: str = "es-ES"):
         context = chromium.new_context(locale=locale, base_url=server.url)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("request", outside.record)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", violations.record)
         contexts.append(context)
         return context
 

@@ -6,9 +6,11 @@ Parts that are lists are written in one cell, entries separated by semicolons, e
 """
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.utils import translation
@@ -21,6 +23,13 @@ from minga.portfolio.bulk.template import SHEET_PROJECTS, Column, columns, heade
 from minga.portfolio.inputs import FIELD_OF_NAME, Kind, is_blank, leading_code
 
 # Reading an upload ----------------------------------------------------------------------------
+
+# The part of the sheet that is read at all: a file may leave empty rows between projects and add a few
+# columns of its own, but a row or a heading beyond these bounds refuses the file before its rows are read.
+LAST_SHEET_ROW = 1000
+SPARE_COLUMNS = 20
+# What openpyxl raises on a sheet whose XML is damaged or whose cells hold what their type says they cannot.
+_UNREADABLE = (ParseError, ValueError, TypeError, KeyError, IndexError, zipfile.BadZipFile, EOFError)
 
 @dataclass
 class SheetRow:
@@ -46,7 +55,11 @@ def read_upload(uploaded_file) -> UploadedSheet:
     """The rows of a filled-in template; raises UploadRefused when the file is not one."""
     workbook = open_workbook(uploaded_file)
     try:
+        # openpyxl reads a sheet lazily: its XML is parsed here, row by row, not when the workbook opens.
         return _read_projects_sheet(workbook)
+    except _UNREADABLE as error:
+        raise UploadRefused(_("The “%(sheet)s” sheet could not be read (%(error)s). Save the workbook again as "
+                              ".xlsx and retry.") % {"sheet": SHEET_PROJECTS, "error": type(error).__name__}) from error
     finally:
         workbook.close()
 
@@ -60,7 +73,23 @@ def _read_projects_sheet(workbook) -> UploadedSheet:
     sheet = workbook[names[0]]
     cols = columns()
     index = header_index(cols)
+    last_column = len(cols) + SPARE_COLUMNS
+    beyond_rows = UploadRefused(_(
+        "The “%(sheet)s” sheet goes on below row %(last)s. Keep the projects in rows 2 to %(last)s (at most "
+        "%(rows)s) and delete the rows below, even empty ones, or split the file.") % {
+        "sheet": SHEET_PROJECTS, "last": LAST_SHEET_ROW, "rows": MAX_ROWS})
+    beyond_columns = UploadRefused(_(
+        "The “%(sheet)s” sheet goes on to the right of column %(letter)s. Use the columns of the template and "
+        "delete the columns to the right, even empty ones.") % {
+        "sheet": SHEET_PROJECTS, "letter": get_column_letter(last_column)})
+    # The size the sheet declares (its <dimension>), when it declares one, refuses a file before any row is read.
+    if (sheet.max_row or 0) > LAST_SHEET_ROW:
+        raise beyond_rows
+    if (sheet.max_column or 0) > last_column:
+        raise beyond_columns
     headers = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None) or ()
+    if any(not is_blank(header) for header in headers[last_column:]):
+        raise beyond_columns
     positions: dict[int, Column] = {}
     problems = []
     for position, header in enumerate(headers):
@@ -85,9 +114,13 @@ def _read_projects_sheet(workbook) -> UploadedSheet:
         raise UploadRefused(" ".join(problems + [_("Use the columns of the template, in its first row.")]))
 
     found = []
-    # Bounded by the unpacked size checked before; empty rows (formatted but not filled) are skipped.
-    rows = sheet.iter_rows(min_row=2, max_col=max(positions) + 1, values_only=True)
+    # Streamed (read-only mode) within the template's columns and down to one row past the last one read:
+    # openpyxl yields that row only when the sheet has a row below the last one, whatever its declared size.
+    # Empty rows (formatted but not filled) are skipped.
+    rows = sheet.iter_rows(min_row=2, max_row=LAST_SHEET_ROW + 1, max_col=max(positions) + 1, values_only=True)
     for number, cells in enumerate(rows, start=2):
+        if number > LAST_SHEET_ROW:
+            raise beyond_rows
         values = {column.key: cells[position] for position, column in positions.items() if position < len(cells)}
         if all(is_blank(value) for value in values.values()):
             continue

@@ -68,6 +68,9 @@ def bulk_upload(request):
     return render(request, "portfolio/bulk_upload.html", context, status=status)
 
 
+# Read by minga.site.middleware.RequestSizeMiddleware: a larger body is refused before it is read.
+bulk_upload.max_upload_bytes = bulk.MAX_UPLOAD_BYTES
+
 urlpatterns = [
     path("bulk/template.xlsx", bulk_template, name="bulk_template"),
     path("bulk/", bulk_upload, name="bulk_upload"),
