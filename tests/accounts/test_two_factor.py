@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +29,7 @@ RECOVERY = "/accounts/two-factor/recovery-codes/"
 def sign_in(client, username, password=DEMO_PASSWORD, next_url="/accounts/me/"):
     """The password step of the login form, as a browser sends it; returns the response."""
     client.logout()
+    client.cookies["minga_language"] = "en"  # pages in English, to compare messages word for word
     return client.post("/accounts/login/", {"username": username, "password": password, "next": next_url})
 
 
@@ -61,7 +63,7 @@ def test_after_the_password_the_secretariat_can_do_nothing_but_give_its_code(cli
     assert response.status_code == 302 and response["Location"] == VERIFY
     assert not ApiToken.objects.filter(name="script").exists()
     # The API reads a session that owes its code as it reads nobody's.
-    assert client.get("/api/v1/projects").json() == client_anonymous_projects(client)
+    assert project_codes(client.get("/api/v1/projects")) == project_codes(Client().get("/api/v1/projects"))
 
     response = client.get(VERIFY + "?next=/projects/review/")
     assert response.status_code == 200
@@ -71,19 +73,18 @@ def test_after_the_password_the_secretariat_can_do_nothing_but_give_its_code(cli
     assert client.session[DEVICE_ID_SESSION_KEY] == TOTPDevice.objects.get(user=users["secretariat"]).persistent_id
 
 
-def client_anonymous_projects(client):
-    from django.test import Client
-
-    return Client().get("/api/v1/projects").json()
+def project_codes(response) -> list[str]:
+    assert response.status_code == 200
+    return [item["code"] for item in response.json()["items"]]
 
 
 def test_the_api_still_takes_the_secretariat_token_without_a_session(client, users):
     from minga.accounts.services import api_token_create
 
     _token, key = api_token_create(user=users["secretariat"], name="script")
-    response = client.get("/api/v1/projects", headers={"authorization": f"Bearer {key}"})
-    assert response.status_code == 200
-    assert response.json() != client_anonymous_projects(client)
+    seen = project_codes(client.get("/api/v1/projects", headers={"authorization": f"Bearer {key}"}))
+    # The secretariat's token sees the projects under review, which the public does not.
+    assert len(seen) > len(project_codes(Client().get("/api/v1/projects")))
 
 
 def test_a_secretariat_without_an_app_is_sent_to_enrol_and_then_gets_recovery_codes(client, users, english):
@@ -234,3 +235,21 @@ def test_demo_code_prints_the_demo_secretariat_code_outside_production(users, se
     settings.MINGA_ENV = "production"
     with pytest.raises(CommandError, match="does not run with MINGA_ENV=production"):
         call_command("demo_code")
+
+
+def test_an_idle_htmx_request_loads_the_sign_in_page_whole(client_as, users):
+    client = client_as(users["focal_col"])
+    session = client.session
+    session[twofactor.SEEN_SESSION_KEY] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get("/accounts/me/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Faccounts%2Fme%2F"
+
+
+def test_minga_demo_prints_the_demo_key_as_demo_only():
+    output = StringIO()
+    call_command("demo", stdout=output)
+    assert output.getvalue().splitlines()[-1] == (
+        f"two-factor code of the secretariat (DEMO ONLY, never in production): add the key {DEMO_TOTP_SECRET} "
+        "to an authenticator app, or print the current code with `minga demo_code`.")

@@ -153,10 +153,16 @@ def totp_now(device: TOTPDevice, at: float | None = None) -> str:
     """The code the app would show (for tests and ``minga demo_code``), one the device has not seen yet."""
     from django_otp.oath import TOTP
 
+    now = at if at is not None else time.time()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = at if at is not None else time.time()
-    # The device accepts the steps around now (its tolerance) that come after the last one it accepted.
-    for offset in range(-device.tolerance, device.tolerance + 1):
+    totp.time = now
+    # The device accepts the steps around now (its tolerance) after the last one it accepted. The current
+    # step first, the next one if the current is used or about to end (it must still hold when checked),
+    # the previous one last (it lapses first).
+    ending = (now - device.t0) % device.step > device.step - 3
+    for offset in (1, 0, -1) if ending else (0, 1, -1):
+        if abs(offset) > device.tolerance:
+            continue
         totp.drift = device.drift + offset
         if totp.t() > device.last_t:
             return f"{totp.token():0{device.digits}d}"
