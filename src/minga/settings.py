@@ -160,6 +160,8 @@ MINGA_SESSION_IDLE_MINUTES = env_int("MINGA_SESSION_IDLE_MINUTES", default=30, m
 # The session cookie outlives no idle period by much: the browser drops it too, after the same time.
 SESSION_COOKIE_AGE = MINGA_SESSION_IDLE_MINUTES * 60
 OTP_TOTP_ISSUER = "Minga"
+# The admin lists devices without their keys or QR codes: a key seen there is a second factor copied.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After n wrong codes in a row a device refuses every code for factor * 2^(n-1) seconds.
 OTP_TOTP_THROTTLE_FACTOR = env_int("MINGA_OTP_THROTTLE_SECONDS", default=1, minimum=1, maximum=3600)
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR

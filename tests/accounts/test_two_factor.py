@@ -253,3 +253,16 @@ def test_minga_demo_prints_the_demo_key_as_demo_only():
     assert output.getvalue().splitlines()[-1] == (
         f"two-factor code of the secretariat (DEMO ONLY, never in production): add the key {DEMO_TOTP_SECRET} "
         "to an authenticator app, or print the current code with `minga demo_code`.")
+
+
+def test_an_app_removed_from_an_optional_account_no_longer_holds_it_up(client, users):
+    device = twofactor.enrolment_device(users["observer"])
+    twofactor.enrolment_confirm(user=users["observer"], device=device, code=twofactor.totp_now(device))
+    sign_in(client, "observador")
+    assert client.get("/accounts/me/")["Location"] == f"{VERIFY}?next=%2Faccounts%2Fme%2F"
+    TOTPDevice.objects.filter(user=users["observer"]).delete()  # a superuser removes it in the admin
+    assert client.get("/accounts/me/").status_code == 200
+    # The secretariat's rule does not bend: without an app it must enrol.
+    TOTPDevice.objects.filter(user=users["secretariat"]).delete()
+    sign_in(client, "secretaria")
+    assert client.get("/accounts/me/")["Location"] == f"{ENROL}?next=%2Faccounts%2Fme%2F"

@@ -83,6 +83,11 @@ class SessionRulesMiddleware:
             name = None
         if name in OPEN_WHILE_PENDING:
             return None
-        target = "accounts:two_factor_verify" if twofactor.has_device(user) else "accounts:two_factor_enrol"
+        has_device = twofactor.has_device(user)
+        if not has_device and not twofactor.is_required(user):
+            # The app was removed (in the admin) from an account that may do without one.
+            request.session.pop(twofactor.PENDING_SESSION_KEY, None)
+            return None
+        target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_enrol"
         query = _next(request)
         return _redirect(request, reverse(target) + (f"?{query}" if query else ""))
