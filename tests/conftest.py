@@ -52,14 +52,32 @@ def users(db) -> dict[str, User]:
     return found
 
 
+def verify_session(client, user) -> None:
+    """Mark the client's session as having given its second factor (django-otp's session key), as the
+    code page does: the demo secretariat has an authenticator app and must give a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from minga.accounts import twofactor
+
+    device = twofactor.confirmed_totp(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.pop(twofactor.PENDING_SESSION_KEY, None)
+        session.save()
+
+
 @pytest.fixture
 def client_as(client):
-    """``client_as(user)`` gives the test client signed in as ``user`` (or anonymous for None)."""
+    """``client_as(user)`` gives the test client signed in as ``user`` (or anonymous for None), past
+    two-factor authentication if the user has an app (``client_as(user, verified=False)``: not yet)."""
 
-    def sign_in(user):
+    def sign_in(user, *, verified: bool = True):
         client.logout()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            if verified:
+                verify_session(client, user)
         return client
 
     return sign_in

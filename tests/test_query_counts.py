@@ -26,9 +26,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from minga.accounts import twofactor
 from minga.accounts.models import ApiToken
 from minga.accounts.services import api_token_create
+from minga.accounts.twofactor import totp_now
 from minga.api.urls import api
 from minga.audit import services as audit
 from minga.portfolio import services
@@ -62,7 +66,9 @@ class Request:
 class Case:
     name: str  # the URL pattern's name, as reverse() knows it
     method: str
-    caller: str  # "anonymous", a demo role ("secretariat") or "token:<role>" (a bearer token of that role)
+    # "anonymous", a demo role ("secretariat"), "token:<role>" (a bearer token of that role) or
+    # "pending:<role>" (signed in with the password, the second factor not given yet)
+    caller: str
     request: Callable[["Setting"], Request]
     status: int
     queries: int
@@ -191,6 +197,19 @@ def password_reset_confirm(setting: Setting) -> Request:
     return Request(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/")
 
 
+def totp_device(username: str) -> TOTPDevice:
+    return TOTPDevice.objects.get(user__username=username)
+
+
+def two_factor_code(setting: Setting) -> Request:
+    return Request("/accounts/two-factor/", {"code": totp_now(twofactor.confirmed_totp(setting.users["secretariat"]))})
+
+
+def enrolment_code(setting: Setting) -> Request:
+    device = twofactor.enrolment_device(setting.users["focal_col"])
+    return Request("/accounts/two-factor/enrol/", {"code": totp_now(device)})
+
+
 def token_revoke(setting: Setting) -> Request:
     token, _key = api_token_create(user=setting.users["focal_col"], name="old script")
     return Request(f"/accounts/me/tokens/{token.pk}/revoke/", {})
@@ -208,10 +227,10 @@ CASES = [
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/"), 200, 15),
     # A later visitor: the facet index and the names are ready, so the page only reads its rows.
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 3, warm=True, label="warm"),
-    Case("portfolio:catalogue", "GET", "secretariat", get("/projects/?country=COL&sort=gap_desc"), 200, 18,
+    Case("portfolio:catalogue", "GET", "secretariat", get("/projects/?country=COL&sort=gap_desc"), 200, 19,
          label="filtered"),
     Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 11),  # no contacts read
-    Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 15),
+    Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 16),
     Case("portfolio:document_download", "GET", "anonymous", document_download, 200, 2),
     Case("exchange:project_export", "GET", "anonymous", get("/projects/export.xlsx"), 200, 12, label="xlsx"),
     Case("exchange:project_export", "GET", "anonymous", get("/projects/export.csv"), 200, 8, label="csv"),
@@ -221,38 +240,49 @@ CASES = [
     # --- Signing in and one's account -----------------------------------------------------------------------
     Case("accounts:login", "GET", "anonymous", get("/accounts/login/"), 200, 0),
     Case("accounts:login", "POST", "anonymous", lambda s: Request("/accounts/login/", {
-        "username": "focal.col", "password": "minga-demo-2026"}), 302, 13),
-    Case("accounts:logout", "POST", "focal_col", lambda s: Request("/accounts/logout/", {}), 302, 6),
+        "username": "focal.col", "password": "minga-demo-2026"}), 302, 14),
+    Case("accounts:logout", "POST", "focal_col", lambda s: Request("/accounts/logout/", {}), 302, 7),
     Case("accounts:password_reset", "GET", "anonymous", get("/accounts/password-reset/"), 200, 0),
     Case("accounts:password_reset", "POST", "anonymous", lambda s: Request(
         "/accounts/password-reset/", {"email": "focal.col@demo.minga.localhost"}), 302, 1),
     Case("accounts:password_reset_done", "GET", "anonymous", get("/accounts/password-reset/sent/"), 200, 0),
     Case("accounts:password_reset_confirm", "GET", "anonymous", password_reset_confirm, 302, 5),
     Case("accounts:password_reset_complete", "GET", "anonymous", get("/accounts/reset/done/"), 200, 0),
-    Case("accounts:me", "GET", "focal_col", get("/accounts/me/"), 200, 5),
+    Case("accounts:me", "GET", "focal_col", get("/accounts/me/"), 200, 6),
     Case("accounts:token_create", "POST", "focal_col", lambda s: Request("/accounts/me/tokens/", {"name": "script"}),
-         302, 8, done=lambda: ApiToken.objects.filter(name="script").exists()),
-    Case("accounts:token_revoke", "POST", "focal_col", token_revoke, 302, 4,
+         302, 9, done=lambda: ApiToken.objects.filter(name="script").exists()),
+    Case("accounts:token_revoke", "POST", "focal_col", token_revoke, 302, 5,
          done=lambda: ApiToken.objects.get(name="old script").revoked_at is not None),
+    # Two-factor authentication: "pending:" signed in with the password, the app's code not given yet.
+    Case("accounts:two_factor_verify", "GET", "pending:secretariat", get("/accounts/two-factor/"), 200, 4),
+    Case("accounts:two_factor_verify", "POST", "pending:secretariat", two_factor_code, 302, 16,
+         done=lambda: totp_device("secretaria").last_t > -1),
+    Case("accounts:two_factor_enrol", "GET", "focal_col", get("/accounts/two-factor/enrol/"), 200, 6),
+    Case("accounts:two_factor_enrol", "POST", "focal_col", enrolment_code, 302, 25,
+         done=lambda: totp_device("focal.col").confirmed),
+    Case("accounts:two_factor_recovery", "GET", "secretariat", get("/accounts/two-factor/recovery-codes/"), 200, 5),
+    Case("accounts:two_factor_recovery", "POST", "secretariat", lambda s: Request(
+        "/accounts/two-factor/recovery-codes/", {}), 302, 11,
+         done=lambda: StaticToken.objects.filter(device__user__username="secretaria").count() == 10),
     # --- Reference records: forms of the secretariat and focal points -------------------------------------------
-    Case("reference:organisation_create", "GET", "secretariat", get("/organisations/new/"), 200, 7),
-    Case("reference:organisation_edit", "GET", "secretariat", get(organisation_url("demo-cucuta", "edit/")), 200, 9),
-    Case("reference:organisation_edit", "POST", "secretariat", organisation_edit_post, 302, 24,
+    Case("reference:organisation_create", "GET", "secretariat", get("/organisations/new/"), 200, 8),
+    Case("reference:organisation_edit", "GET", "secretariat", get(organisation_url("demo-cucuta", "edit/")), 200, 10),
+    Case("reference:organisation_edit", "POST", "secretariat", organisation_edit_post, 302, 25,
          done=lambda: organisation_loaded("demo-cucuta").acronym == "AC"),
     Case("reference:organisation_approve", "POST", "secretariat", organisation_approve, 302, 14,
          done=lambda: not red_lima().awaiting_approval),
     Case("reference:figure_create", "GET", "focal_col", get("/figures/new/?country=COL"), 200, 6),
-    Case("reference:figure_edit", "GET", "secretariat", lambda s: Request(f"/figures/{figure().pk}/edit/"), 200, 8),
+    Case("reference:figure_edit", "GET", "secretariat", lambda s: Request(f"/figures/{figure().pk}/edit/"), 200, 9),
     Case("reference:figure_publish", "POST", "secretariat", lambda s: Request(
-        f"/figures/{figure().pk}/publish/", {"published": "0", "version": figure().version}), 302, 16,
+        f"/figures/{figure().pk}/publish/", {"published": "0", "version": figure().version}), 302, 17,
          done=lambda: not figure().is_published),
     # --- History, delete, restore ------------------------------------------------------------------------------
     Case("audit:history", "GET", "secretariat",
-         lambda s: Request(f"/history/portfolio.project/{project(CUCUTA).pk}/"), 200, 5),
+         lambda s: Request(f"/history/portfolio.project/{project(CUCUTA).pk}/"), 200, 6),
     Case("audit:delete", "POST", "secretariat", lambda s: Request(
         f"/history/reference.organisation/{organisation_loaded('demo-red-lima').pk}/delete/",
-        {"reason": "Duplicate"}), 302, 9, done=lambda: red_lima().deleted_at is not None),
-    Case("audit:restore", "POST", "secretariat", restore, 302, 13, done=lambda: red_lima().deleted_at is None),
+        {"reason": "Duplicate"}), 302, 10, done=lambda: red_lima().deleted_at is not None),
+    Case("audit:restore", "POST", "secretariat", restore, 302, 14, done=lambda: red_lima().deleted_at is None),
     # --- Submission and review ------------------------------------------------------------------------------------
     # Constant in the number of drafts: their parts are read for all of them at once to say what each lacks
     # (tests/test_query_constancy.py checks one draft against four).
@@ -270,10 +300,10 @@ CASES = [
     Case("portfolio:document_upload", "POST", "focal_col", lambda s: Request(
         f"/projects/{DRAFT}/documents/", {"kind": "proposal", "file": SimpleUploadedFile("propuesta.pdf", PDF)}),
          302, 9, done=lambda: project(DRAFT).documents.exists()),
-    Case("portfolio:review_queue", "GET", "secretariat", get("/projects/review/"), 200, 5),
+    Case("portfolio:review_queue", "GET", "secretariat", get("/projects/review/"), 200, 6),
     Case("portfolio:project_transition", "POST", "secretariat", lambda s: Request(
         f"/projects/{RORAIMA}/transition/", {"to_status": "published", "version": project(RORAIMA).version,
-                                             "comment": "Approved"}), 302, 18,
+                                             "comment": "Approved"}), 302, 19,
          done=lambda: project(RORAIMA).status == "published"),
     Case("portfolio:bulk_template", "GET", "focal_col", get("/projects/bulk/template.xlsx"), 200, 12),
     Case("portfolio:bulk_upload", "GET", "focal_col", get("/projects/bulk/"), 200, 3),
@@ -341,8 +371,9 @@ def media(settings, tmp_path):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_query_count(case, client_as, users, media, django_assert_num_queries):
-    role = case.caller.removeprefix("token:")
-    client = client_as(None if role == "anonymous" or case.caller.startswith("token:") else users[role])
+    role = case.caller.removeprefix("token:").removeprefix("pending:")
+    client = client_as(None if role == "anonymous" or case.caller.startswith("token:") else users[role],
+                       verified=not case.caller.startswith("pending:"))
     request = case.request(Setting(users=users, client=client))
     match = resolve(request.url.split("?")[0])
     # The API's operations on one path share one route: the first one's name is what resolve() answers.

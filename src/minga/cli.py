@@ -2,6 +2,7 @@
 
     minga setup           migrate, compile translations, collect static files, load reference data
     minga demo            load the demo data and accounts (idempotent)
+    minga demo_code       the demo secretariat's current two-factor code (not in production)
     minga serve           serve with gunicorn on 127.0.0.1:8000 (static files by whitenoise)
     minga load_reference  (re)load countries, subdivisions, taxonomies, organisations
     minga load_codelist   load names of an IATI codelist (e.g. DAC sectors)

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    # Two-factor authentication (docs/access.md): TOTP devices, and static tokens as recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Listed so that the API docs page takes Swagger UI from its own static files, not a CDN.
     "ninja",
     "minga.reference",
@@ -105,6 +109,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-factor authentication and idle sessions: request.user.is_verified(), then the session's
+    # rules (after the messages, since signing out an idle session leaves one).
+    "django_otp.middleware.OTPMiddleware",
+    "minga.accounts.middleware.SessionRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -161,6 +169,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# --- Two-factor authentication and idle sessions (docs/access.md, "Two-factor authentication") ---
+# A signed-in session that sees no request for this many minutes ends: the next request signs out.
+MINGA_SESSION_IDLE_MINUTES = env_int("MINGA_SESSION_IDLE_MINUTES", default=30, minimum=1, maximum=24 * 60)
+# The session cookie outlives no idle period by much: the browser drops it too, after the same time.
+SESSION_COOKIE_AGE = MINGA_SESSION_IDLE_MINUTES * 60
+OTP_TOTP_ISSUER = "Minga"
+# The admin lists devices without their keys or QR codes: a key seen there is a second factor copied.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# After n wrong codes in a row a device refuses every code for factor * 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = env_int("MINGA_OTP_THROTTLE_SECONDS", default=1, minimum=1, maximum=3600)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 
 LANGUAGE_CODE = "es"
 # Brazilian Portuguese, so that Django's own strings are too; Minga's catalogue in locale/pt serves pt-br.

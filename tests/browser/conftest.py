@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from minga.accounts.models import User
+
 # Playwright's sync API runs an asyncio event loop in the test's own thread, so Django sees a running
 # loop there and refuses every ORM call from the test (SynchronousOnlyOperation): load_demo() and the
 # checks of what was saved. Those calls are plain synchronous code run between browser steps, never
@@ -178,11 +180,36 @@ def new_context(request, chromium, server):
         context.close()
 
 
+def current_code(username: str) -> str:
+    """The code the authenticator app of ``username`` shows now (computed from the device's key with
+    django_otp.oath), one the device has not accepted yet: waits for the next step if need be."""
+    from minga.accounts.twofactor import confirmed_totp, totp_now
+
+    while True:
+        code = totp_now(confirmed_totp(User.objects.get(username=username)))
+        if code:
+            return code
+        time.sleep(1)
+
+
+def fill_code_form(page, code: str):
+    page.get_by_label("Código").fill(code)
+    page.get_by_role("main").get_by_role("button", name="Verificar").click()
+
+
 def fill_login_form(page, username: str, password: str):
-    """Fill in and send the Spanish login form on the page, as a person would."""
+    """Fill in and send the Spanish login form on the page, as a person would; for an account with an
+    authenticator app (the demo secretariat), then type the app's current code."""
+    from minga.accounts.twofactor import has_device
+    from minga.site.demo import DEMO_PASSWORD
+
     page.get_by_label("Nombre de usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("main").get_by_role("button", name="Iniciar sesión").click()
+    user = User.objects.filter(username=username).first()
+    if password == DEMO_PASSWORD and user is not None and has_device(user):
+        expect(page.get_by_role("heading", level=1)).to_have_text("Autenticación en dos pasos")
+        fill_code_form(page, current_code(username))
 
 
 @pytest.fixture

@@ -23,4 +23,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/tokens/", views.token_create, name="token_create"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/recovery-codes/", views.two_factor_recovery, name="two_factor_recovery"),
 ]

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
+from minga.accounts.twofactor import demo_device
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.portfolio.demo import load_demo_projects
 from minga.reference.loaders import create_missing, load_reference, load_sources
@@ -21,6 +22,9 @@ from minga.reference.models import Country, Municipality, Organisation, Populati
 from minga.reference.selectors import organisation_loaded
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
+# The demo secretariat's authenticator-app secret, published like the password (README, `minga demo`):
+# demo only. The secretariat must use two-factor authentication, so its demo account comes enrolled.
+DEMO_TOTP_SECRET = "MINGADEMOMINGADEMOMINGADEMOMINGA"  # noqa: S105
 DEMO = "loaded with the demo data"
 
 
@@ -109,6 +113,9 @@ def load_demo() -> DemoReport:
                        country=Country.objects.get(iso3=account["country"]) if account.get("country") else None,
                        organisation=organisation)
             report.add("accounts", True)
+        if account["role"] == Role.SECRETARIAT:
+            # Also for a demo database from before two-factor authentication; an app enrolled since stays.
+            demo_device(user=user, secret_base32=DEMO_TOTP_SECRET)
         report.accounts.append((user.username, Role(account["role"]).label))
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     return report

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-from minga.site.demo import DEMO_PASSWORD, load_demo
+from minga.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 class Command(BaseCommand):
@@ -21,3 +21,6 @@ class Command(BaseCommand):
         self.stdout.write(f"demo accounts (password: {DEMO_PASSWORD}):")
         for username, role in report.accounts:
             self.stdout.write(f"  {username:<14} {role}")
+        self.stdout.write(
+            f"two-factor code of the secretariat (DEMO ONLY, never in production): add the key {DEMO_TOTP_SECRET} "
+            "to an authenticator app, or print the current code with `minga demo_code`.")
