@@ -269,7 +269,7 @@ CASES = [
     Case("reference:organisation_edit", "GET", "secretariat", get(organisation_url("demo-cucuta", "edit/")), 200, 10),
     Case("reference:organisation_edit", "POST", "secretariat", organisation_edit_post, 302, 25,
          done=lambda: organisation_loaded("demo-cucuta").acronym == "AC"),
-    Case("reference:organisation_approve", "POST", "secretariat", organisation_approve, 302, 14,
+    Case("reference:organisation_approve", "POST", "secretariat", organisation_approve, 302, 15,
          done=lambda: not red_lima().awaiting_approval),
     Case("reference:figure_create", "GET", "focal_col", get("/figures/new/?country=COL"), 200, 6),
     Case("reference:figure_edit", "GET", "secretariat", lambda s: Request(f"/figures/{figure().pk}/edit/"), 200, 9),
