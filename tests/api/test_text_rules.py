@@ -14,7 +14,7 @@ from minga.portfolio.models import Project
 from minga.portfolio.validation import ProjectInvalid
 from minga.reference import services as reference_services
 from minga.reference.currencies import is_active_currency
-from minga.reference.models import Country, Organisation
+from minga.reference.models import Country, ExchangeRate, Organisation, Source
 from minga.reference.selectors import organisation_loaded
 from tests.codes import YEAR
 
@@ -194,3 +194,13 @@ def test_a_language_whose_title_shows_nothing_is_stored_without_one(client, toke
     response = patch(client, token_of, title_en="\u200b\u200b")
     assert response.status_code == 200, response.content
     assert Project.objects.get(code=DRAFT).title_en == ""
+
+
+def test_an_exchange_rate_in_a_code_that_is_no_currency_is_refused(english):
+    source = Source.objects.first()
+    rate = ExchangeRate(currency="XXX", on_date=date(2026, 1, 1), units_per_usd=1, source=source)
+    with pytest.raises(ValidationError) as refused:
+        rate.full_clean()
+    assert refused.value.message_dict == {
+        "currency": ["“XXX” is not an ISO 4217 currency code in use: write one such as COP, USD or EUR."]}
+    ExchangeRate(currency="COP", on_date=date(2026, 1, 1), units_per_usd=4000, source=source).full_clean()
