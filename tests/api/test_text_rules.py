@@ -114,8 +114,9 @@ def test_a_control_character_in_a_query_string_is_a_400_naming_the_parameter(cli
     response = client.get(url, headers=ENGLISH)
     parameter = url.split("?")[1].split("=")[0]
     character = "U+000B" if "%0B" in url else "U+0000"
-    assert (response.status_code, response.content.decode()) == (
-        status, f"{parameter}: Remove the control characters from this text: {character}.")
+    assert response.status_code == status
+    # A page may wrap the sentence in its layout; it names the parameter and the character.
+    assert f"{parameter}: Remove the control characters from this text: {character}." in response.content.decode()
 
 
 @pytest.mark.parametrize("url, parameter", [("/api/v1/projects?q=%00", "q"), ("/api/v1/organisations?q=%00", "q"),
