@@ -265,4 +265,9 @@ MINGA_IATI_PUBLISHER_REF = os.environ.get("MINGA_IATI_PUBLISHER_REF", "XM-QUITO-
 # Where the catalogue counts its facets: "memory" (the facet index each worker keeps, built at start) or
 # "sql" (plain GROUP BY queries each time: no memory held, slower for broad views; docs/benchmarks.md).
 MINGA_CATALOGUE_INDEX = env_choice("MINGA_CATALOGUE_INDEX", choices=("memory", "sql"), default="memory")
+
+# The years a project's dates may fall in (planned start and end, value dates, budget years): a date
+# typed as 9999 is a mistake, not a plan.
+MINGA_DATE_MIN_YEAR = env_int("MINGA_DATE_MIN_YEAR", default=1990, minimum=1900, maximum=2100)
+MINGA_DATE_MAX_YEAR = env_int("MINGA_DATE_MAX_YEAR", default=2100, minimum=MINGA_DATE_MIN_YEAR, maximum=9999)
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

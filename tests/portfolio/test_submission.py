@@ -371,3 +371,11 @@ def test_a_step_saved_with_a_version_that_cannot_be_one_is_refused_plainly_and_c
         400, "The form's version is missing or not a number; reload the page.")
     after = Project.objects.get(code=DRAFT)
     assert (after.version, after.summary_es) == (before.version, before.summary_es)
+
+
+def test_the_form_step_refuses_a_control_character_under_its_field(browser, users):
+    client = browser(users["focal_col"])
+    response = fill(client, edit_url(DRAFT, 1), {"title_en": "Rou\x0btes"}, after="stay")
+    assert response.status_code == 200
+    assert slot(response, "title_en") == ["Remove the control characters from this text: U+000B."]
+    assert Project.objects.get(code=DRAFT).title_en == ""

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from minga.api import finance, portfolio, reference
 from minga.audit.services import EditConflict
+from minga.common.text import TextInvalid
 from minga.portfolio.validation import ProjectInvalid
 
 api = NinjaAPI(
@@ -45,6 +46,11 @@ def invalid(request, error):
 @api.exception_handler(ProjectInvalid)
 def project_invalid(request, error):
     return api.create_response(request, {"detail": error.errors}, status=422)
+
+
+@api.exception_handler(TextInvalid)
+def text_invalid(request, error):
+    return api.create_response(request, {"detail": {error.field: [error.message]}}, status=422)
 
 
 @api.exception_handler(EditConflict)

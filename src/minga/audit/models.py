@@ -5,8 +5,11 @@ editable model declares ``history = HistoricalRecords(...)``; ``minga.audit.sele
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from minga.common.text import control_characters, control_characters_message
 
 
 class LiveManager(models.Manager):
@@ -43,3 +46,23 @@ class EditableRecord(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def clean_fields(self, exclude=None):
+        """The fields' own checks, and no control character in any text (an export or PostgreSQL would fail on it).
+
+        Every write goes through ``full_clean`` (``audit.services``), so this holds for every record people edit.
+        """
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if (exclude and field.name in exclude) or not isinstance(field, models.CharField | models.TextField):
+                continue
+            value = getattr(self, field.attname)
+            found = control_characters(value) if isinstance(value, str) else []
+            if found:
+                errors.setdefault(field.name, []).append(control_characters_message(found))
+        if errors:
+            raise ValidationError(errors)

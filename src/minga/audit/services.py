@@ -4,12 +4,14 @@ Domain services check permissions, then call these. Each runs in one transaction
 the whole record before saving, and leaves a history entry naming the user and the reason.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
+from minga.common.text import control_characters, control_characters_message
 
 
 class EditConflict(Exception):
@@ -26,6 +28,9 @@ class EditConflict(Exception):
 
 
 def _save(instance, *, user, reason):
+    found = control_characters(reason or "")  # the history keeps the reason: as any text, no control character
+    if found:
+        raise ValidationError({"reason": [control_characters_message(found)]})
     instance._history_user = user
     instance._change_reason = reason
     instance.save()

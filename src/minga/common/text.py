@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 
 def normalise_text(text: str) -> str:
     """Lower case without accents, so that "integracion" finds "Integração" and "integración"."""
@@ -12,3 +14,98 @@ def normalise_text(text: str) -> str:
 def normalise_name(text) -> str:
     """As ``normalise_text``, with runs of spaces made one: "Norte  de santander" matches "Norte de Santander"."""
     return " ".join(normalise_text(str(text)).split())
+
+
+# Characters that text from outside may not carry ---------------------------------------------------
+#
+# A control character (U+0000–U+001F but tab, line feed and carriage return; DEL; U+0080–U+009F) is
+# never typed on purpose and breaks what is built from the text: XML 1.0 (the XLSX and IATI exports)
+# has no way to write most of them, PostgreSQL refuses NUL. A lone surrogate (U+D800–U+DFFF, which
+# JSON can carry as "\ud800") cannot be encoded at all, and U+FFFE/U+FFFF are not characters.
+# Input refuses them (``control_characters``); exports drop any already stored (``xml_safe``).
+
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _is_refused(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return ((category == "Cc" and ch not in ALLOWED_CONTROLS) or category == "Cs"
+            or ch in ("\ufffe", "\uffff"))
+
+
+def control_characters(text: str) -> list[str]:
+    """The refused characters of ``text`` as code points ("U+000B"), each once, in order of appearance."""
+    found: list[str] = []
+    for ch in text:
+        if _is_refused(ch):
+            point = f"U+{ord(ch):04X}"
+            if point not in found:
+                found.append(point)
+    return found
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold: an export never fails on what was stored."""
+    if text.isprintable() or not any(_is_refused(ch) for ch in text):
+        return text
+    return "".join(ch for ch in text if not _is_refused(ch))
+
+
+def control_characters_message(found: list[str]) -> str:
+    """What a person reads when text holds refused characters; the code points say which, wherever they hide."""
+    return _("Remove the control characters from this text: %(characters)s.") % {"characters": ", ".join(found)}
+
+
+class TextInvalid(ValueError):
+    """Text that may not be used (a query parameter, a field), with where it came and why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def refuse_control_characters(field: str, text) -> None:
+    """Raise TextInvalid naming ``field`` when ``text`` holds a refused character (search words, codes…)."""
+    found = control_characters(text) if isinstance(text, str) else []
+    if found:
+        raise TextInvalid(field, control_characters_message(found))
+
+
+# Invisible text -------------------------------------------------------------------------------------
+#
+# A title of zero-width spaces is empty to every reader. Format characters (Cf: zero-width space and
+# joiners, bidi marks and overrides, the byte-order mark, soft hyphen), spaces, controls and the
+# characters Unicode says to ignore in display (fillers, variation selectors) show nothing by themselves.
+
+_SHOWS_NOTHING = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0"
+    + "".join(chr(code) for code in range(0xFE00, 0xFE10)))
+
+
+def _shows_nothing(ch: str) -> bool:
+    return (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") or ch in _SHOWS_NOTHING
+            or 0xE0100 <= ord(ch) <= 0xE01EF)
+
+
+def has_visible_text(text) -> bool:
+    """Whether ``text`` shows anything: "\u200b\u200b" (zero-width spaces) does not."""
+    return bool(text) and not all(_shows_nothing(ch) for ch in str(text))
+
+
+# Spreadsheets -------------------------------------------------------------------------------------
+#
+# Text whose first character starts a formula in a spreadsheet ("=1+1", "+57 …", "-x", "@SUM(…)", and a
+# tab or carriage return before one) runs as one when a CSV is opened (OWASP, "CSV Injection"). Exports
+# keep such text readable: the XLSX writes it as a string cell, the CSV puts a single quote before it.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell: "'=1+1" for "=1+1", anything else as it is."""
+    return f"'{value}" if starts_formula(value) else value

@@ -1,7 +1,9 @@
 """Projects as CSV with an HXL hashtag row (https://hxlstandard.org), for HDX and libhxl.
 
 One row per project and first-level territory, UTF-8 with a byte-order mark; the shape and why
-it is so are in docs/exchange.md ("HXL CSV").
+it is so are in docs/exchange.md ("HXL CSV"). Text that a spreadsheet would run as a formula
+("=…", "+…", "-…", "@…") gets a single quote before it (``minga.common.text.csv_text``); numbers
+stay numbers, negative ones included.
 """
 
 import csv
@@ -9,6 +11,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from minga.common.text import csv_text
 from minga.exchange import projects as flat
 
 BOM = "\ufeff"
@@ -23,7 +26,9 @@ def _cell(value) -> str:
         return f"{value:f}"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return csv_text(str(value))
 
 
 def projects_csv(projects) -> str:

@@ -3,7 +3,8 @@
 One row per project (territories listed together in their cells) so that summing a column counts
 each project once; the CSV export (``minga.exchange.hxl``) has one row per territory instead.
 Numbers are numbers, dates are dates, USD amounts carry a number format; an amount that could
-not be converted is an empty cell with "not converted" in the note column, never a zero.
+not be converted is an empty cell with "not converted" in the note column, never a zero. Text is
+data, never a formula: every row goes through ``_append`` (see ``minga.common.text``).
 """
 
 import io
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from minga.common.text import starts_formula, xml_safe
 from minga.exchange import projects as flat
 from minga.reference.models import ExchangeRate, Vocabulary
 
@@ -36,6 +38,23 @@ def _value(column: flat.Column, value):
     return None if value in (None, "") else value
 
 
+def _append(sheet, values) -> None:
+    """One row of ``values``; text stays text.
+
+    openpyxl raises on characters XML cannot hold (a stored control character would make the export
+    fail for every reader), so they are dropped; and it writes text starting with "=" as a formula,
+    so text that starts like a formula is made a string cell, marked with Excel's quote prefix so
+    that editing it keeps it text.
+    """
+    values = [xml_safe(value) if isinstance(value, str) else value for value in values]
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if starts_formula(value):  # the row just appended is the last one
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def audience_of(user) -> str:
     """Whose visibility an export applied, for its "About" sheet."""
     if user is None or not user.is_authenticated:
@@ -44,7 +63,7 @@ def audience_of(user) -> str:
 
 
 def _write_projects(sheet, rows, columns) -> int:
-    sheet.append([str(column.label) for column in columns])
+    _append(sheet, [str(column.label) for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -52,7 +71,7 @@ def _write_projects(sheet, rows, columns) -> int:
                flat.Kind.DATE: DATE_FORMAT}
     count = 0
     for count, row in enumerate(rows, start=1):
-        sheet.append([_value(column, row[column.key]) for column in columns])
+        _append(sheet, [_value(column, row[column.key]) for column in columns])
         for column_number, column in enumerate(columns, start=1):
             number_format = formats.get(column.kind)
             if number_format:
@@ -89,22 +108,22 @@ def _sources(projects) -> list[str]:
 def _write_about(sheet, *, filters, audience: str, exported_at: datetime, count: int, sources: list[str],
                  illustrative: bool) -> None:
     local = timezone.localtime(exported_at)
-    sheet.append([_("Portfolio of Cooperation Projects: export")])
+    _append(sheet, [_("Portfolio of Cooperation Projects: export")])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append([_("Exported at"), local.replace(tzinfo=None), timezone.get_current_timezone_name()])
+    _append(sheet, [])
+    _append(sheet, [_("Exported at"), local.replace(tzinfo=None), timezone.get_current_timezone_name()])
     sheet["B3"].number_format = "yyyy-mm-dd hh:mm"
-    sheet.append([_("Projects"), count])
-    sheet.append([_("Visible to"), audience])
-    sheet.append([])
-    sheet.append([_("Filters")])
+    _append(sheet, [_("Projects"), count])
+    _append(sheet, [_("Visible to"), audience])
+    _append(sheet, [])
+    _append(sheet, [_("Filters")])
     described = flat.filters_description(filters)
     if not described:
-        sheet.append([_("None"), _("every project visible to the audience above")])
+        _append(sheet, [_("None"), _("every project visible to the audience above")])
     for label, value in described:
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append([_("Notes")])
+        _append(sheet, [label, value])
+    _append(sheet, [])
+    _append(sheet, [_("Notes")])
     notes = [
         _("One row per project; the territory cells list every country, subdivision and municipality "
           "with its share of the project at that level."),
@@ -119,11 +138,11 @@ def _write_about(sheet, *, filters, audience: str, exported_at: datetime, count:
     if illustrative:
         notes.append(_("Rows marked as illustrative samples were made up for the demonstration; they are not real."))
     for note in notes:
-        sheet.append(["", note])
-    sheet.append([])
-    sheet.append([_("Sources")])
+        _append(sheet, ["", note])
+    _append(sheet, [])
+    _append(sheet, [_("Sources")])
     for source in sources:
-        sheet.append(["", source])
+        _append(sheet, ["", source])
     for row in sheet.iter_rows():
         row[0].font = Font(bold=True)
         for cell in row[1:]:

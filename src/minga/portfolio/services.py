@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.common.languages import LANGUAGES
-from minga.common.text import normalise_text
+from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
 from minga.portfolio import documents
-from minga.portfolio.inputs import ProjectInput, project_input_from
+from minga.portfolio.inputs import TEXT_FIELDS, ProjectInput, project_input_from
 from minga.portfolio.models import (
     Project,
     ProjectBudgetYear,
@@ -170,6 +170,9 @@ def _prepare(data: ProjectInput, *, complete: bool) -> tuple[dict, dict]:
         raise ProjectInvalid(errors)
     _validate_parts(data)
     scalars = data.scalars()
+    for key in TEXT_FIELDS:  # text that shows nothing (zero-width spaces) is stored as no text
+        if key in scalars and not has_visible_text(scalars[key]):
+            scalars[key] = ""
     if scalars.get("budget_currency"):
         scalars["budget_currency"] = scalars["budget_currency"].upper()
     parts = {key: [dict(row) for row in rows] for key, rows in data.parts().items()}
@@ -239,6 +242,8 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
     """Move ``project`` to ``to_status`` as its workflow (``portfolio.workflow``) declares the move."""
     require_transition(user, project, to_status)
     errors = PROJECT_WORKFLOW.refusals(project, to_status, comment=comment)
+    if control_characters(comment):
+        errors = {**errors, "comment": [control_characters_message(control_characters(comment))]}
     if errors:
         raise ProjectInvalid(errors)
     changes = PROJECT_WORKFLOW.changes(project, to_status, at=timezone.now())

@@ -6,13 +6,17 @@ exactly where the problem is. A draft may be incomplete; a submission must be co
 """
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from minga.common.languages import LANGUAGES
+from minga.common.text import control_characters, control_characters_message, has_visible_text
 from minga.portfolio.models import PopulationGroup, ProjectPeople, SexAge
 from minga.portfolio.proposers import PROPOSER_TYPES
+from minga.reference.currencies import is_active_currency
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Marker
 
 HUNDRED = Decimal("100")
@@ -40,7 +44,9 @@ def check(data, *, complete: bool, marker_count: int | None = None) -> dict[str,
     def add(key, message):
         errors[key].append(message)
 
-    if not any(data.get(f"title_{code}") for code in LANGUAGES):
+    _check_text(data, add)
+    # A title of zero-width spaces is no title: "visible" text counts.
+    if not any(has_visible_text(data.get(f"title_{code}")) for code in LANGUAGES):
         add("title", _("Give a title in at least one language."))
     start, end = data.get("planned_start"), data.get("planned_end")
     if start and end and end < start:
@@ -57,11 +63,71 @@ def check(data, *, complete: bool, marker_count: int | None = None) -> dict[str,
     _check_markers(data, add)
     _check_people(data, add)
     _check_money(data, add)
+    _check_currencies(data, add)
+    _check_dates(data, add)
 
     if complete:
         for key, message in _missing_for_submission(data, marker_count):
             add(key, message)
     return dict(errors)
+
+
+# Text of the parts, by kind of part: what people type into them.
+PART_TEXTS = {"contacts": ("name", "position", "email", "phone"), "participants": ("role",),
+              "people": ("category",), "funding": ("currency",)}
+
+
+def _check_text(data, add):
+    """Every text field and text of a part: no control character (``common.text.control_characters``)."""
+    from minga.portfolio.inputs.fields import TEXT_FIELDS  # here: the inputs package imports this module
+
+    def refuse(key, value):
+        found = control_characters(value) if isinstance(value, str) else []
+        if found:
+            add(key, control_characters_message(found))
+
+    for key in TEXT_FIELDS:
+        refuse(key, data.get(key))
+    for part, names in PART_TEXTS.items():
+        for position, row in enumerate(data.get(part) or [], start=1):
+            for name in names:
+                refuse(f"{part}[{position}].{name}", row.get(name))
+
+
+def _check_currencies(data, add):
+    def refuse(key, code):
+        if code and not control_characters(code) and not is_active_currency(str(code).upper()):
+            add(key, _("“%(code)s” is not an ISO 4217 currency code in use: write one such as COP, USD or EUR.")
+                % {"code": code})
+
+    refuse("budget_currency", data.get("budget_currency"))
+    for position, row in enumerate(data.get("funding") or [], start=1):
+        refuse(f"funding[{position}].currency", row.get("currency"))
+
+
+def _date_window() -> tuple[date, date]:
+    """The dates a project may give (``MINGA_DATE_MIN_YEAR`` to ``MINGA_DATE_MAX_YEAR``)."""
+    return date(settings.MINGA_DATE_MIN_YEAR, 1, 1), date(settings.MINGA_DATE_MAX_YEAR, 12, 31)
+
+
+def _check_dates(data, add):
+    from minga.portfolio.inputs.fields import DATE_FIELDS  # here: the inputs package imports this module
+
+    first, last = _date_window()
+    outside = _("Give a date from %(first)s to %(last)s.") % {"first": first.isoformat(), "last": last.isoformat()}
+    for key in DATE_FIELDS:
+        value = data.get(key)
+        if isinstance(value, date) and not first <= value <= last:
+            add(key, outside)
+    for position, row in enumerate(data.get("funding") or [], start=1):
+        value = row.get("value_date")
+        if isinstance(value, date) and not first <= value <= last:
+            add(f"funding[{position}].value_date", outside)
+    for position, row in enumerate(data.get("budget_years") or [], start=1):
+        year = row.get("year")
+        if isinstance(year, int) and not first.year <= year <= last.year:
+            add(f"budget_years[{position}].year", _("Give a year from %(first)s to %(last)s.") % {
+                "first": first.year, "last": last.year})
 
 
 def _check_locations(data, add):
@@ -180,7 +246,7 @@ def _missing_for_submission(data, marker_count: int | None):
     for key, message in required.items():
         if data.get(key) in (None, ""):
             yield key, message
-    if not any(data.get(f"summary_{code}") for code in LANGUAGES):
+    if not any(has_visible_text(data.get(f"summary_{code}")) for code in LANGUAGES):
         yield "summary", _("Give a summary in at least one language.")
     if not data.get("is_regional") and not data.get("locations"):
         yield "locations", _("Name at least one territory, or mark the project as regional.")

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
 from minga.common.languages import LANGUAGES
+from minga.reference.currencies import is_active_currency
 
 
 class TranslatedLabel(models.Model):
@@ -446,3 +447,10 @@ class ExchangeRate(EditableRecord):
 
     def __str__(self):
         return f"{self.currency} {self.on_date}: {self.units_per_usd}"
+
+    def clean(self):
+        super().clean()
+        if self.currency and not is_active_currency(self.currency):
+            raise ValidationError({"currency": _(
+                "“%(code)s” is not an ISO 4217 currency code in use: write one such as COP, USD or EUR.") % {
+                "code": self.currency}})

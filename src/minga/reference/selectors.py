@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.common.text import refuse_control_characters
 from minga.reference.models import (
     Country,
     Marker,
@@ -84,6 +85,9 @@ def latest_people_per_host_country(user, *, group=PopulationGroup.REFUGEES_AND_M
 
 def organisations_filtered(user, *, query: str = "", country: str = "", role: str = "",
                            organisation_type: str = "", include_deleted: bool = False) -> QuerySet:
+    # Named as the query string names them; a control character is refused (TextInvalid), never sent to the database.
+    for parameter, value in (("q", query), ("country", country), ("role", role), ("type", organisation_type)):
+        refuse_control_characters(parameter, value)
     queryset = Organisation.all_objects.all() if include_deleted else Organisation.objects.all()
     queryset = permissions.visible(user, queryset, include_deleted=include_deleted)
     if query:

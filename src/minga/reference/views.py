@@ -13,6 +13,7 @@ from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.common import charts
+from minga.common.text import TextInvalid
 from minga.common.versions import parse_version
 from minga.reference import selectors, services
 from minga.reference.forms import OrganisationForm, PopulationFigureForm
@@ -54,7 +55,10 @@ def organisation_list(request):
         "organisation_type": request.GET.get("type", "").strip(),
     }
     show_deleted = request.GET.get("deleted") == "1" and permissions.actor_for(request.user).is_secretariat
-    organisations = selectors.organisations_filtered(request.user, include_deleted=show_deleted, **filters)
+    try:
+        organisations = selectors.organisations_filtered(request.user, include_deleted=show_deleted, **filters)
+    except TextInvalid as error:
+        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     context = {
         "page": page, "filters": filters, "show_deleted": show_deleted,

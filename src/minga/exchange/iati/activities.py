@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from minga.common.languages import LANGUAGES
+from minga.common.text import xml_safe
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
 from minga.portfolio.models import Project, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
@@ -55,10 +56,12 @@ class IatiDocument:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
-    element = etree.SubElement(parent, tag, {key.replace("_", "-"): value for key, value in attributes.items()
-                                             if value not in (None, "")})
+    # Every text and attribute of the document is written here. lxml refuses control characters and
+    # lone surrogates: whatever was stored, one project never makes the file fail for everyone.
+    element = etree.SubElement(parent, tag, {key.replace("_", "-"): xml_safe(str(value))
+                                             for key, value in attributes.items() if value not in (None, "")})
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from minga.common.text import normalise_name
+from minga.common.text import normalise_name, starts_formula, xml_safe
 from minga.portfolio.bulk.safety import MAX_ROWS
 from minga.portfolio.inputs import DISPLAY_SEPARATOR, FIELD_OF_NAME, Kind, Lookups, currencies
 from minga.portfolio.models import PopulationGroup, Project, ProjectPeople, SexAge
@@ -63,10 +63,12 @@ SECTION_COLOURS = {"what": "1F4E79", "where": "2E7D32", "themes": "6A1B9A", "peo
 
 
 def _put(sheet, row: int, column: int, value):
-    """Write a value as data: text that starts with "=" stays text, never a formula (names come from people)."""
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    """Write a value as data: text that starts like a formula stays text, and a character XML cannot hold
+    is dropped (names come from people; the exports write cells the same way, ``minga.common.text``)."""
+    cell = sheet.cell(row=row, column=column, value=xml_safe(value) if isinstance(value, str) else value)
+    if starts_formula(value):
         cell.data_type = "s"
+        cell.quotePrefix = True
     return cell
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Q, QuerySet
 
 from minga.accounts import permissions
-from minga.common.text import normalise_text
+from minga.common.text import normalise_text, refuse_control_characters
 from minga.portfolio.facet_entries import AXES, LINES
 from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme
 from minga.portfolio.workflow import PUBLIC_STATUSES
@@ -24,6 +24,17 @@ SORTS = {
     "budget_desc": ("-budget_usd", "-pk"),
     "code": ("code",),
 }
+
+
+def query_texts(query, name: str) -> list[str]:
+    """The values of parameter ``name``; raises TextInvalid for one with a control character.
+
+    Such a value is no search anyone typed, and PostgreSQL refuses a NUL in a query (a 500 before).
+    """
+    values = query.getlist(name)
+    for value in values:
+        refuse_control_characters(name, value)
+    return values
 
 
 @dataclass
@@ -52,10 +63,10 @@ class ProjectFilters:
         values = {}
         for name in cls.LIST_FIELDS:
             items = []
-            for raw in query.getlist(name):
+            for raw in query_texts(query, name):
                 items.extend(part.strip() for part in raw.split(",") if part.strip())
             values[name] = items
-        values["q"] = query.get("q", "").strip()[:200]
+        values["q"] = (query_texts(query, "q") or [""])[-1].strip()[:200]
         for name in ("gap_min", "gap_max"):
             try:
                 values[name] = Decimal(query.get(name)) if query.get(name) else None

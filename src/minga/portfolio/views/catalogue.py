@@ -5,7 +5,7 @@ With htmx, changing a filter replaces the facets and results only, and the addre
 view's clean address (``HX-Push-Url``), so it can be bookmarked and shared like any other.
 """
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
 from minga.common import charts
+from minga.common.text import TextInvalid
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
 
@@ -28,7 +29,10 @@ SORT_LABELS = {
 
 
 def project_catalogue(request):
-    filters = selectors.ProjectFilters.from_querydict(request.GET)
+    try:
+        filters = selectors.ProjectFilters.from_querydict(request.GET)
+    except TextInvalid as error:
+        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
     catalogue = selectors.catalogue(request.user, filters, request.GET.get("page") or 1)
     address = reverse("portfolio:catalogue")
     page_query = catalogue.query
