@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Schema
+from pydantic import ConfigDict
 
 
 class CountryOut(Schema):
@@ -52,6 +53,8 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a read-only or unknown field is a 422 naming it
+
     name: str
     acronym: str = ""
     iati_identifier: str | None = None
@@ -63,6 +66,8 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # a read-only or unknown field is a 422 naming it
+
     version: int
     name: str | None = None
     acronym: str | None = None

@@ -5,11 +5,12 @@ it is. XLSX and CSV hold what the requesting user may see (the catalogue's visib
 file holds public projects only, whoever asks. Anonymous visitors may download all three.
 """
 
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minga.common.numbers import NumberInvalid
 from minga.exchange import hxl, xlsx
 from minga.exchange.iati import activities
 from minga.portfolio import selectors
@@ -39,7 +40,10 @@ def _attachment(content, format: str) -> HttpResponse:
 
 @require_GET
 def export(request, format: str):
-    filters = selectors.ProjectFilters.from_querydict(request.GET)
+    try:
+        filters = selectors.ProjectFilters.from_querydict(request.GET)
+    except NumberInvalid as error:
+        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
     if format == "iati":
         document = activities.activities_document(
             selectors.public_projects(filters), site_url=request.build_absolute_uri("/").rstrip("/"))

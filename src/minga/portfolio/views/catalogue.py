@@ -16,8 +16,11 @@ from django_htmx.http import push_url
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.common import charts
+from minga.common.numbers import NumberInvalid, parse_count
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
+
+MAX_PAGE = 1_000_000  # 25 million projects: a page number beyond is refused before it becomes an offset
 
 SORT_LABELS = {
     "newest": _("Newest first"),
@@ -29,9 +32,25 @@ SORT_LABELS = {
 }
 
 
+def bad_parameter(request, error: NumberInvalid):
+    """400 naming the query parameter that may not be used, and why."""
+    return render(request, "400.html", {"message": f"{error.field}: {error.message}"}, status=400)
+
+
+def _page_number(raw) -> int:
+    """Text that is no page number gives the first page, as ever; a number out of bounds is refused."""
+    if raw is None or not raw.strip().isdigit():  # "abc", "-3", "": the first page
+        return 1
+    return max(1, parse_count(raw, field="page", maximum=MAX_PAGE, default=1))
+
+
 def project_catalogue(request):
-    filters = selectors.ProjectFilters.from_querydict(request.GET)
-    catalogue = selectors.catalogue(request.user, filters, request.GET.get("page") or 1)
+    try:
+        filters = selectors.ProjectFilters.from_querydict(request.GET)
+        number = _page_number(request.GET.get("page"))
+    except NumberInvalid as error:
+        return bad_parameter(request, error)
+    catalogue = selectors.catalogue(request.user, filters, number)
     address = reverse("portfolio:catalogue")
     page_query = catalogue.query
     if catalogue.page.number > 1:
