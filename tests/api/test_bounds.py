@@ -97,6 +97,11 @@ def new_project(**changes) -> dict:
     ({"budget_years": [{"year": 2026, "amount": 1e308}]},
      {"budget_years[1].amount": ["Input should be less than or equal to 9999999999999999.99"]}),
     ({"people_total": 10**30}, {"people_total": ["Input should be less than or equal to 2147483647"]}),
+    # An organisation number beyond the database's integers (was an OverflowError), or of thousands of digits.
+    ({"proposing_organisation": 10**20}, {"proposing_organisation": [
+        "Unknown organisation “100000000000000000000”: give its number or its IATI identifier."]}),
+    ({"participants": [{"organisation": "9" * 5000, "role": "4"}]}, {"participants[1].organisation": [
+        f"Unknown organisation “{'9' * 5000}”: give its number or its IATI identifier."]}),
     ({"status": "published", "is_public": True, "code": "PQ-COL-2026-9999"}, {
         "status": ["This field cannot be set here: it is read-only or unknown."],
         "is_public": ["This field cannot be set here: it is read-only or unknown."],

@@ -94,17 +94,19 @@ def organisation_detail(request, organisation_id: int = OrganisationId):
 
 
 def _resolve(fields: dict) -> dict:
-    """Turn API codes into records; unknown codes are a validation error, not a server error."""
+    """Turn API codes into records; unknown codes are a validation error, not a server error.
+
+    A code given is looked up even when it is falsy ("" or 0): it names no record, so it is refused."""
     resolved = dict(fields)
-    if resolved.get("country"):
+    if resolved.get("country") is not None:
         resolved["country"] = Country.objects.filter(iso3=resolved["country"].upper()).first()
         if resolved["country"] is None:
             raise ValidationError({"country": [f"Unknown ISO 3166-1 alpha-3 code: {fields['country']!r}."]})
-    if resolved.get("subdivision"):
+    if resolved.get("subdivision") is not None:
         resolved["subdivision"] = Subdivision.objects.filter(code=resolved["subdivision"].upper()).first()
         if resolved["subdivision"] is None:
             raise ValidationError({"subdivision": [f"Unknown ISO 3166-2 code: {fields['subdivision']!r}."]})
-    if resolved.get("parent"):
+    if resolved.get("parent") is not None:
         resolved["parent"] = Organisation.objects.filter(pk=resolved["parent"]).first()
         if resolved["parent"] is None:
             raise ValidationError({"parent": [f"Unknown organisation: {fields['parent']!r}."]})

@@ -1,8 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
+
+from minga.common.numbers import MAX_COUNT
+
+RecordId = Field(None, ge=1, le=MAX_COUNT)  # an id beyond the database's integers is a 422, not an overflow
 
 
 class CountryOut(Schema):
@@ -61,7 +65,7 @@ class OrganisationIn(Schema):
     organisation_type: str
     country: str | None = None
     subdivision: str | None = None
-    parent: int | None = None
+    parent: int | None = RecordId
     website: str = ""
 
 
@@ -75,7 +79,7 @@ class OrganisationPatch(Schema):
     organisation_type: str | None = None
     country: str | None = None
     subdivision: str | None = None
-    parent: int | None = None
+    parent: int | None = RecordId
     website: str | None = None
     reason: str = ""
 
