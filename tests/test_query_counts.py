@@ -229,6 +229,9 @@ CASES = [
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 3, warm=True, label="warm"),
     Case("portfolio:catalogue", "GET", "secretariat", get("/projects/?country=COL&sort=gap_desc"), 200, 19,
          label="filtered"),
+    # A number out of bounds is refused before anything is read (issue 8, finding 1).
+    Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?gap_min=1e999999"), 400, 0,
+         label="number out of bounds"),
     Case("portfolio:project_detail", "GET", "anonymous", get(f"/projects/{CUCUTA}/"), 200, 11),  # no contacts read
     Case("portfolio:project_detail", "GET", "secretariat", get(f"/projects/{CUCUTA}/"), 200, 16),
     Case("portfolio:document_download", "GET", "anonymous", document_download, 200, 2),
@@ -310,6 +313,8 @@ CASES = [
     # --- The API: its documentation, then every operation -------------------------------------------------------
     Case("api:api-root", "GET", "anonymous", get("/api/v1/"), 404, 0),  # django-ninja's root: always 404
     Case("api:openapi-json", "GET", "anonymous", get("/api/v1/openapi.json"), 200, 0),
+    # An address no route matches (an id that is no number): the API's JSON 404, no query.
+    Case("api:unknown_address", "GET", "anonymous", get("/api/v1/organisations/abc"), 404, 0),
     Case("api:openapi-view", "GET", "anonymous", get("/api/v1/docs"), 200, 0),
     Case("api:country_list", "GET", "anonymous", api_get("/api/v1/countries"), 200, 1),
     Case("api:country_detail", "GET", "anonymous", api_get("/api/v1/countries/COL"), 200, 2),

@@ -9,10 +9,11 @@ Writes need a bearer token and carry the version they edited (stale: 409, nothin
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from minga.accounts.permissions import Action
 from minga.api.auth import TokenAuth, caller
+from minga.api.pagination import Paged
 from minga.api.portfolio_schemas import (
     ConflictOut,
     ProjectErrorOut,
@@ -60,19 +61,20 @@ def _as(request: HttpRequest, user):
     return user
 
 
-@router.get("/projects", response=list[ProjectOut], url_name="project_list",
+@router.get("/projects", response={200: list[ProjectOut], 401: ErrorOut, 422: ProjectErrorOut},
+            url_name="project_list",
             summary="Projects of the portfolio, with the catalogue's filters",
             description="The projects the caller may see (anonymous callers: published, in implementation or "
                         "completed ones; focal points and local-government officers also their own drafts), filtered "
                         "and sorted as in the catalogue at /projects/ (same query string), paginated with limit and "
-                        "offset.")
-@paginate(LimitOffsetPagination)
+                        "offset. 422 names a parameter that cannot be used (e.g. an amount beyond 16 digits).")
+@paginate(Paged)
 def project_list(request, filters: Query[ProjectQuery]):
     user = _as(request, caller(request))
     return _with_parts(selectors.projects_search(user, ProjectFilters.from_querydict(request.GET)))
 
 
-@router.get("/projects/{code}", response={200: ProjectOut, 404: ErrorOut}, url_name="project_detail",
+@router.get("/projects/{code}", response={200: ProjectOut, 401: ErrorOut, 404: ErrorOut}, url_name="project_detail",
             summary="One project with its parts, money and links",
             description="404 when the project does not exist or the caller may not see it.")
 def project_detail(request, code: str):

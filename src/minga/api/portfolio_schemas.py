@@ -6,10 +6,11 @@ from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import ConfigDict, create_model
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.common.numbers import MAX_AMOUNT, MAX_COUNT
 from minga.portfolio.inputs.fields import FIELD_OF_NAME, Kind
 from minga.portfolio.models import Status
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES
@@ -19,7 +20,14 @@ StatusCode = Literal[tuple(Status.values)]
 
 # In ------------------------------------------------------------------------------------------
 
-class LocationIn(Schema):
+class In(Schema):
+    """A body names only fields it may set: a read-only or unknown one (status, code…) is a 422 naming it,
+    never silently dropped while the rest is written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocationIn(In):
     """One territory with its share. A unit names its parents: give the most precise code only."""
 
     country: str | None = Field(None, description="ISO 3166-1 alpha-3, e.g. COL", examples=["COL"])
@@ -28,44 +36,45 @@ class LocationIn(Schema):
     percentage: Decimal = Field(..., description="Share in percent; the shares of each level total 100")
 
 
-class ThemeIn(Schema):
+class ThemeIn(In):
     vocabulary: Literal[QUITO_AXES, LINES_OF_WORK]
     code: str = Field(..., description="Term code, see /vocabularies/{code}/terms", examples=["reception-centres"])
     percentage: Decimal = Field(..., description="Share in percent; the shares of each vocabulary total 100")
 
 
-class MarkerIn(Schema):
+class MarkerIn(In):
     marker: str = Field(..., description="Marker code, see /markers", examples=["gender"])
     significance: int = Field(..., ge=0, le=2, description="0 not targeted, 1 significant, 2 principal objective")
 
 
-class PeopleIn(Schema):
+class PeopleIn(In):
     dimension: Literal["population_group", "sex_age"]
     category: str = Field(..., description="population_group: refugees_migrants, host_community, returnees, "
                                            "in_transit; sex_age: girls, boys, adolescent_girls, adolescent_boys, "
                                            "women, men, older_persons")
-    people: int = Field(..., ge=0)
+    people: int = Field(..., ge=0, le=MAX_COUNT)
 
 
-class BudgetYearIn(Schema):
+class BudgetYearIn(In):
     year: int = Field(..., ge=2018, le=2100)
-    amount: Decimal = Field(..., ge=0, description="In the budget's currency; the years add up to the budget")
+    amount: Decimal = Field(..., ge=0, le=MAX_AMOUNT,
+                            description="In the budget's currency; the years add up to the budget")
 
 
-class FundingIn(Schema):
+class FundingIn(In):
     funder: int | str = Field(..., description="Organisation id or IATI organisation identifier")
-    amount: Decimal = Field(..., ge=0)
+    amount: Decimal = Field(..., ge=0, le=MAX_AMOUNT)
     currency: str = Field(..., description="ISO 4217", examples=["CAD"])
     value_date: date
 
 
-class ParticipantIn(Schema):
+class ParticipantIn(In):
     organisation: int | str = Field(..., description="Organisation id or IATI organisation identifier")
     role: Literal["1", "2", "3", "4"] = Field(..., description="IATI role: 1 funding, 2 accountable, 3 extending, "
                                                                "4 implementing")
 
 
-class ContactIn(Schema):
+class ContactIn(In):
     name: str
     position: str = ""
     email: str = ""
@@ -78,7 +87,9 @@ _TYPES = {Kind.TEXT: str, Kind.CURRENCY: str, Kind.DATE: date, Kind.AMOUNT: Deci
 
 
 def _scalar(row) -> tuple:
-    options = {"ge": 0} if row.kind in (Kind.AMOUNT, Kind.COUNT) else {}
+    # Bounded as the model fields are: a larger number is a 422 naming the field, not an overflow when stored.
+    options = {"ge": 0, "le": MAX_AMOUNT if row.kind == Kind.AMOUNT else MAX_COUNT} if row.kind in (
+        Kind.AMOUNT, Kind.COUNT) else {}
     if row.api_description:
         options["description"] = row.api_description
     if row.api_example:
@@ -86,7 +97,7 @@ def _scalar(row) -> tuple:
     return _TYPES[row.kind] | None, Field(None, **options)
 
 
-class _ProjectParts(Schema):
+class _ProjectParts(In):
     locations: list[LocationIn] | None = None
     themes: list[ThemeIn] | None = None
     markers: list[MarkerIn] | None = None
@@ -112,7 +123,7 @@ class ProjectPatch(_ProjectFields):
     reason: str = Field("", description="Why it changed (kept in the history)")
 
 
-class TransitionIn(Schema):
+class TransitionIn(In):
     to_status: StatusCode
     version: int = Field(..., description="The version you read; a stale one gets HTTP 409")
     comment: str = Field("", description="Required when requesting changes")
@@ -131,8 +142,10 @@ class ProjectQuery(Schema):
     status: list[str] = Field([], description="Workflow states")
     organisation_type: list[str] = Field([], description="IATI type of the proposing organisation")
     proposer_country: list[str] = Field([], description="ISO 3166-1 alpha-3 of the proposing organisation")
-    gap_min: str = Field("", description="Funding gap in USD, at least")
-    gap_max: str = Field("", description="Funding gap in USD, at most")
+    gap_min: str = Field("", max_length=40, description="Funding gap in USD, at least (at most 16 digits before "
+                                                        "the point and 2 after)")
+    gap_max: str = Field("", max_length=40, description="Funding gap in USD, at most (at most 16 digits before "
+                                                        "the point and 2 after)")
     sort: Literal["newest", "oldest", "gap_desc", "gap_asc", "budget_desc", "code"] = "newest"
 
 
@@ -163,7 +176,7 @@ class ThemeOut(Schema):
     percentage: Decimal
 
 
-class MarkerOut(Schema):
+class ProjectMarkerOut(Schema):  # not "MarkerOut": the OpenAPI components are named by class, one per name
     marker: str
     label: str
     significance: int
@@ -251,7 +264,7 @@ class ProjectOut(Schema):
     is_regional: bool
     locations: list[LocationOut]
     themes: list[ThemeOut]
-    markers: list[MarkerOut]
+    markers: list[ProjectMarkerOut]
     sdg_targets: str
     people_total: int | None
     people_with_disabilities: int | None

@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Path, Router, Status
+from ninja.pagination import paginate
 
 from minga.accounts.permissions import Action
 from minga.api.auth import TokenAuth, caller
+from minga.api.pagination import Paged
 from minga.api.schemas import (
     CountryDetailOut,
     CountryOut,
@@ -20,6 +21,7 @@ from minga.api.schemas import (
     TermOut,
     VocabularyOut,
 )
+from minga.common.numbers import MAX_COUNT
 from minga.common.versions import parse_version
 from minga.reference import selectors, services
 from minga.reference.models import Country, Organisation, Significance, Subdivision, Term, Vocabulary
@@ -45,7 +47,7 @@ def _organisation(organisation: Organisation) -> dict:
     }
 
 
-@router.get("/countries", response=list[CountryOut], summary="Countries (ISO 3166-1)")
+@router.get("/countries", response={200: list[CountryOut], 422: ErrorOut}, summary="Countries (ISO 3166-1)")
 def country_list(request, member_state: bool | None = None, origin: bool | None = None):
     queryset = Country.objects.all()
     if member_state is not None:
@@ -62,7 +64,8 @@ def country_detail(request, iso3: str):
             "subdivisions": [_subdivision(u) for u in selectors.subdivisions_of(country)]}
 
 
-@router.get("/subdivisions", response=list[SubdivisionOut], summary="ISO 3166-2 subdivisions of the process countries")
+@router.get("/subdivisions", response={200: list[SubdivisionOut], 422: ErrorOut},
+            summary="ISO 3166-2 subdivisions of the process countries")
 def subdivision_list(request, country: str | None = None, admin1: bool | None = None):
     queryset = Subdivision.objects.all().order_by("code")
     if country:
@@ -72,46 +75,55 @@ def subdivision_list(request, country: str | None = None, admin1: bool | None = 
     return [_subdivision(unit) for unit in queryset]
 
 
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/organisations", response={200: list[OrganisationOut], 401: ErrorOut, 422: ErrorOut})
+@paginate(Paged)
 def organisation_list(request, q: str = "", country: str = "", role: str = "", type: str = ""):
     organisations = selectors.organisations_filtered(
         caller(request), query=q, country=country, role=role, organisation_type=type)
     return [_organisation(o) for o in organisations.select_related("municipality")]
 
 
-@router.get("/organisations/{int:organisation_id}", response={200: OrganisationOut, 404: ErrorOut})
-def organisation_detail(request, organisation_id: int):
+# Ids are bounded (a 30-digit one would overflow the database's integer); a path that is no number is a JSON 404.
+OrganisationId = Path(..., ge=1, le=MAX_COUNT)
+
+
+@router.get("/organisations/{int:organisation_id}",
+            response={200: OrganisationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def organisation_detail(request, organisation_id: int = OrganisationId):
     return _organisation(selectors.access_organisation(caller(request), organisation_id))
 
 
 def _resolve(fields: dict) -> dict:
-    """Turn API codes into records; unknown codes are a validation error, not a server error."""
+    """Turn API codes into records; unknown codes are a validation error, not a server error.
+
+    A code given is looked up even when it is falsy ("" or 0): it names no record, so it is refused."""
     resolved = dict(fields)
-    if resolved.get("country"):
+    if resolved.get("country") is not None:
         resolved["country"] = Country.objects.filter(iso3=resolved["country"].upper()).first()
         if resolved["country"] is None:
             raise ValidationError({"country": [f"Unknown ISO 3166-1 alpha-3 code: {fields['country']!r}."]})
-    if resolved.get("subdivision"):
+    if resolved.get("subdivision") is not None:
         resolved["subdivision"] = Subdivision.objects.filter(code=resolved["subdivision"].upper()).first()
         if resolved["subdivision"] is None:
             raise ValidationError({"subdivision": [f"Unknown ISO 3166-2 code: {fields['subdivision']!r}."]})
-    if resolved.get("parent"):
+    if resolved.get("parent") is not None:
         resolved["parent"] = Organisation.objects.filter(pk=resolved["parent"]).first()
         if resolved["parent"] is None:
             raise ValidationError({"parent": [f"Unknown organisation: {fields['parent']!r}."]})
     return resolved
 
 
-@router.post("/organisations", auth=TokenAuth(), response={201: OrganisationOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/organisations", auth=TokenAuth(),
+             response={201: OrganisationOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def organisation_create(request, payload: OrganisationIn):
     organisation = services.organisation_create(user=request.auth, fields=_resolve(payload.dict()))
     return Status(201, _organisation(organisation))
 
 
 @router.patch("/organisations/{int:organisation_id}", auth=TokenAuth(),
-              response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
-def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
+              response={200: OrganisationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                        422: ErrorOut})
+def organisation_update(request, payload: OrganisationPatch, organisation_id: int = OrganisationId):
     organisation = selectors.access_organisation(request.auth, organisation_id, Action.CHANGE)
     changes = payload.dict(exclude_unset=True)
     version = parse_version(changes.pop("version"), field="version")  # the schema takes any integer
@@ -141,8 +153,8 @@ def marker_list(request):
              "iati_policy_marker": m.iati_policy_marker, "significance": scale} for m in selectors.markers()]
 
 
-@router.get("/population-figures", response=list[PopulationFigureOut])
-@paginate(LimitOffsetPagination)
+@router.get("/population-figures", response={200: list[PopulationFigureOut], 401: ErrorOut, 422: ErrorOut})
+@paginate(Paged)
 def population_figure_list(request, country: str = "", group: str = ""):
     filters = {}
     if country:
@@ -156,7 +168,7 @@ def population_figure_list(request, country: str = "", group: str = ""):
             for figure in figures]
 
 
-@router.get("/me", response=MeOut, summary="Who the API sees you as, with your roles and their scope")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Who the API sees you as, with your roles and their scope")
 def me(request):
     user = caller(request)
     if not getattr(user, "is_authenticated", False):

@@ -2,6 +2,11 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from minga.common.numbers import MAX_COUNT
+
+RecordId = Field(None, ge=1, le=MAX_COUNT)  # an id beyond the database's integers is a 422, not an overflow
 
 
 class CountryOut(Schema):
@@ -53,17 +58,21 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a read-only or unknown field is a 422 naming it
+
     name: str
     acronym: str = ""
     iati_identifier: str | None = None
     organisation_type: str
     country: str | None = None
     subdivision: str | None = None
-    parent: int | None = None
+    parent: int | None = RecordId
     website: str = ""
 
 
 class OrganisationPatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # a read-only or unknown field is a 422 naming it
+
     version: int
     name: str | None = None
     acronym: str | None = None
@@ -71,7 +80,7 @@ class OrganisationPatch(Schema):
     organisation_type: str | None = None
     country: str | None = None
     subdivision: str | None = None
-    parent: int | None = None
+    parent: int | None = RecordId
     website: str | None = None
     reason: str = ""
 

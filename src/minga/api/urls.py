@@ -2,15 +2,31 @@
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaInvalid
 
 from minga.api import finance, portfolio, reference
 from minga.audit.services import EditConflict
-from minga.common.text import TextInvalid
+from minga.common.errors import ParameterInvalid
 from minga.portfolio.validation import ProjectInvalid
 
-api = NinjaAPI(
+
+class MingaAPI(NinjaAPI):
+    def _get_urls(self):
+        # After every route: an address no route matches (/organisations/abc, where the route takes a number)
+        # gets the API's JSON 404, not Django's HTML page; whatever the method (no CSRF 403 in HTML either:
+        # it writes nothing).
+        return [*super()._get_urls(), re_path(r"", csrf_exempt(self._unknown_address), name="unknown_address")]
+
+    def _unknown_address(self, request, *args, **kwargs):
+        return self.create_response(request, {"detail": "Not found."}, status=404)
+
+
+api = MingaAPI(
     title="Minga API",
     version="1",
     description=(
@@ -48,11 +64,6 @@ def project_invalid(request, error):
     return api.create_response(request, {"detail": error.errors}, status=422)
 
 
-@api.exception_handler(TextInvalid)
-def text_invalid(request, error):
-    return api.create_response(request, {"detail": {error.field: [error.message]}}, status=422)
-
-
 @api.exception_handler(EditConflict)
 def conflict(request, error):
     return api.create_response(
@@ -62,3 +73,40 @@ def conflict(request, error):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, error):
     return api.create_response(request, {"detail": "Invalid, revoked or missing API token."}, status=401)
+
+
+@api.exception_handler(ParameterInvalid)
+def parameter_invalid(request, error):
+    """A number out of bounds or a text with control characters, named by its parameter."""
+    return api.create_response(request, {"detail": {error.field: [error.message]}}, status=422)
+
+
+SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
+def _field_path(location, parameters: set[str]) -> str:
+    """("body", "payload", "themes", 0, "percentage") → "themes[1].percentage": the paths the rest of the API
+    names fields by (entries counted from 1), without the source and the view's parameter name."""
+    parts = list(location)
+    if parts and parts[0] in SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in parameters:
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        path += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "__all__"
+
+
+@api.exception_handler(SchemaInvalid)
+def schema_invalid(request, error):
+    """The body or the query string does not fit the schema: 422 in the API's one shape, by field path."""
+    parameters = {"payload", "filters", "pagination"}
+    detail: dict[str, list[str]] = {}
+    for problem in error.errors:
+        if problem.get("type") == "extra_forbidden":
+            message = _("This field cannot be set here: it is read-only or unknown.")
+        else:
+            message = problem.get("msg", "")
+        detail.setdefault(_field_path(problem.get("loc", ()), parameters), []).append(message)
+    return api.create_response(request, {"detail": detail}, status=422)

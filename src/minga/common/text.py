@@ -4,6 +4,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from minga.common.errors import ParameterInvalid
+
 
 def normalise_text(text: str) -> str:
     """Lower case without accents, so that "integracion" finds "Integração" and "integración"."""
@@ -56,13 +58,8 @@ def control_characters_message(found: list[str]) -> str:
     return _("Remove the control characters from this text: %(characters)s.") % {"characters": ", ".join(found)}
 
 
-class TextInvalid(ValueError):
+class TextInvalid(ParameterInvalid):
     """Text that may not be used (a query parameter, a field), with where it came and why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def refuse_control_characters(field: str, text) -> None:

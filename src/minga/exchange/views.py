@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from minga.common.text import TextInvalid
+from minga.common.errors import ParameterInvalid
 from minga.exchange import hxl, xlsx
 from minga.exchange.iati import activities
 from minga.portfolio import selectors
@@ -42,7 +42,7 @@ def _attachment(content, format: str) -> HttpResponse:
 def export(request, format: str):
     try:
         filters = selectors.ProjectFilters.from_querydict(request.GET)
-    except TextInvalid as error:
+    except ParameterInvalid as error:
         return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
     if format == "iati":
         document = activities.activities_document(

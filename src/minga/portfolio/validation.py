@@ -63,6 +63,7 @@ def check(data, *, complete: bool, marker_count: int | None = None) -> dict[str,
     _check_markers(data, add)
     _check_people(data, add)
     _check_money(data, add)
+    _check_participants(data, add)
     _check_currencies(data, add)
     _check_dates(data, add)
 
@@ -159,8 +160,13 @@ def _check_locations(data, add):
 
 def _check_themes(data, add):
     by_vocabulary = defaultdict(list)
+    seen = set()
     for position, row in enumerate(data.get("themes") or [], start=1):
         term = row["term"]
+        if term.pk in seen:  # one row per theme (a unique constraint): say so before the database does
+            add(f"themes[{position}]", _("This theme is listed twice."))
+            continue
+        seen.add(term.pk)
         if term.vocabulary_id not in THEME_VOCABULARIES:
             add(f"themes[{position}]", _("“%(term)s” is not a Quito Process axis or line of work.") % {"term": term})
             continue
@@ -187,6 +193,11 @@ def _check_people(data, add):
     rows = data.get("people") or []
     valid = {ProjectPeople.Dimension.POPULATION_GROUP: set(PopulationGroup.values),
              ProjectPeople.Dimension.SEX_AGE: set(SexAge.values)}
+    seen = set()
+    for position, row in enumerate(rows, start=1):
+        if (row["dimension"], row["category"]) in seen:  # one row per category (a unique constraint)
+            add(f"people[{position}]", _("This category is listed twice."))
+        seen.add((row["dimension"], row["category"]))
     sums = {}
     for dimension, categories in valid.items():
         dimension_rows = [row for row in rows if row["dimension"] == dimension]
@@ -207,6 +218,15 @@ def _check_people(data, add):
     disabilities = data.get("people_with_disabilities")
     if disabilities is not None and total is not None and disabilities > total:
         add("people_with_disabilities", _("More persons with disabilities than people served."))
+
+
+def _check_participants(data, add):
+    seen = set()
+    for position, row in enumerate(data.get("participants") or [], start=1):
+        key = (getattr(row["organisation"], "pk", None), row["role"])
+        if key in seen:  # one row per organisation and role (a unique constraint)
+            add(f"participants[{position}]", _("This organisation is listed twice in this role."))
+        seen.add(key)
 
 
 def _check_money(data, add):

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from minga.common.numbers import MAX_COUNT, NumberInvalid, bounded_amount
 from minga.portfolio.inputs.fields import (
     AMOUNT_FIELDS,
     BOOL_FIELDS,
@@ -122,6 +123,12 @@ def _amount(value, path, problems):
         problems.add(path, _("“%(value)s” is not an amount.") % {"value": value})
     elif parsed < 0:
         problems.add(path, _("An amount cannot be negative."))
+    else:
+        try:  # what the amount fields can hold (1e308 would overflow them when stored)
+            bounded_amount(parsed, field=path, places=False)
+        except NumberInvalid as error:
+            problems.add(path, error.message)
+            return None
     return parsed
 
 
@@ -131,6 +138,9 @@ def _count(value, path, problems):
     parsed = to_count(value)
     if parsed is None:
         problems.add(path, _("“%(value)s” is not a whole number of people.") % {"value": value})
+    elif parsed > MAX_COUNT:  # what the count fields can hold
+        problems.add(path, _("Too large: at most %(max)s.") % {"max": MAX_COUNT})
+        return None
     return parsed
 
 

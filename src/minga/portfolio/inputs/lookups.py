@@ -6,6 +6,7 @@ from babel.numbers import get_territory_currencies
 from django.db.models import Q
 from django.utils import timezone
 
+from minga.common.numbers import NumberInvalid, parse_count
 from minga.common.text import normalise_name
 from minga.portfolio.inputs.values import leading_code
 from minga.reference.models import Country, ExchangeRate, Marker, Municipality, Organisation, Subdivision, Term
@@ -126,9 +127,9 @@ class Lookups:
         found = None
         bracketed = re.search(r"\[(\d+)\]\s*$", key)
         if isinstance(reference, int) or key.isdigit():
-            found = queryset.filter(pk=int(key)).first()
+            found = _by_number(queryset, key)
         elif bracketed and self.lenient:
-            found = queryset.filter(pk=int(bracketed.group(1))).first()
+            found = _by_number(queryset, bracketed.group(1))
         if found is None and key and not key.isdigit():
             found = queryset.filter(iati_identifier__iexact=key).first()
         if found is None and key and self.lenient:
@@ -136,3 +137,14 @@ class Lookups:
             found = matches[0] if len(matches) == 1 else None
         self._organisations[key] = found
         return found
+
+
+def _by_number(queryset, digits: str):
+    """The record numbered ``digits``; None beyond the ids a database holds (a 20-digit number would overflow
+    the query, a 5,000-digit one int() itself)."""
+    try:
+        number = parse_count(digits, field="id", minimum=1)
+    except NumberInvalid:
+        return None
+    return queryset.filter(pk=number).first()
+

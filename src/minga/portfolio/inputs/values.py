@@ -34,9 +34,14 @@ def to_decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+MAX_COUNT_DIGITS = 18  # far beyond any count a field holds; int() of 1e999999 would take seconds
+
+
 def to_count(value) -> int | None:
     number = to_decimal(value)
-    if number is None or number != number.to_integral_value() or number < 0:
+    if number is None or number < 0 or (number and number.adjusted() > MAX_COUNT_DIGITS):
+        return None
+    if number != number.to_integral_value():
         return None
     return int(number)
 

@@ -5,12 +5,13 @@ The API's list, the exports and the SQL catalogue (``facet_counts``) read these;
 """
 
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 
 from minga.accounts import permissions
+from minga.common.numbers import parse_amount
 from minga.common.text import normalise_text, refuse_control_characters
 from minga.portfolio.facet_entries import AXES, LINES
 from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme
@@ -60,6 +61,7 @@ class ProjectFilters:
 
     @classmethod
     def from_querydict(cls, query) -> "ProjectFilters":
+        """The filters of a query string; raises NumberInvalid (naming the parameter) for a number out of bounds."""
         values = {}
         for name in cls.LIST_FIELDS:
             items = []
@@ -68,12 +70,9 @@ class ProjectFilters:
             values[name] = items
         values["q"] = (query_texts(query, "q") or [""])[-1].strip()[:200]
         for name in ("gap_min", "gap_max"):
-            try:
-                values[name] = Decimal(query.get(name)) if query.get(name) else None
-            except InvalidOperation:
-                values[name] = None
-            if values[name] is not None and not values[name].is_finite():
-                values[name] = None
+            # Text that is no number is dropped, as ever; a number out of bounds is refused (NumberInvalid),
+            # before anything turns it into an integer of a million digits.
+            values[name] = parse_amount(query.get(name), field=name, signed=True, lenient=True)
         sort = query.get("sort", "newest")
         values["sort"] = sort if sort in SORTS else "newest"
         return cls(**values)

@@ -5,7 +5,7 @@ With htmx, changing a filter replaces the facets and results only, and the addre
 view's clean address (``HX-Push-Url``), so it can be bookmarked and shared like any other.
 """
 
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
 from minga.common import charts
-from minga.common.text import TextInvalid
+from minga.common.errors import ParameterInvalid
+from minga.common.numbers import parse_count
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
+
+MAX_PAGE = 1_000_000  # 25 million projects: a page number beyond is refused before it becomes an offset
 
 SORT_LABELS = {
     "newest": _("Newest first"),
@@ -28,12 +31,25 @@ SORT_LABELS = {
 }
 
 
+def bad_parameter(request, error: ParameterInvalid):
+    """400 naming the query parameter that may not be used, and why."""
+    return render(request, "400.html", {"message": f"{error.field}: {error.message}"}, status=400)
+
+
+def _page_number(raw) -> int:
+    """Text that is no page number gives the first page, as ever; a number out of bounds is refused."""
+    if raw is None or not raw.strip().isdigit():  # "abc", "-3", "": the first page
+        return 1
+    return max(1, parse_count(raw, field="page", maximum=MAX_PAGE, default=1))
+
+
 def project_catalogue(request):
     try:
         filters = selectors.ProjectFilters.from_querydict(request.GET)
-    except TextInvalid as error:
-        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
-    catalogue = selectors.catalogue(request.user, filters, request.GET.get("page") or 1)
+        number = _page_number(request.GET.get("page"))
+    except ParameterInvalid as error:
+        return bad_parameter(request, error)
+    catalogue = selectors.catalogue(request.user, filters, number)
     address = reverse("portfolio:catalogue")
     page_query = catalogue.query
     if catalogue.page.number > 1:

@@ -1,0 +1,97 @@
+"""Numbers from outside (query strings, API bodies, spreadsheet cells), parsed with bounds before any use.
+
+An unbounded number is work an attacker chooses: ``Decimal("1e999990")`` is cheap to write but
+turning it into an integer (the facet index counts in cents) runs for minutes, ``1e999999``
+overflows the decimal context, and a 20-digit offset overflows the database's integers. So the
+text is bounded first (its length), then the value (its magnitude and decimal places), and only
+then is it used. The bounds follow the model fields: amounts are ``DecimalField(max_digits=18,
+decimal_places=2)``, so at most 16 digits before the point and 2 after.
+
+A refused value raises :class:`NumberInvalid`, which names the parameter and says why; pages and
+exports answer it with 400, the API with 422.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from minga.common.errors import ParameterInvalid
+
+AMOUNT_INTEGER_DIGITS = 16  # max_digits=18 − decimal_places=2
+AMOUNT_DECIMAL_PLACES = 2
+MAX_AMOUNT = Decimal(10) ** AMOUNT_INTEGER_DIGITS - Decimal("0.01")  # 9999999999999999.99
+MAX_TEXT = 40  # characters of a number's text: far more than any bounded amount needs in any notation
+CENT = Decimal("0.01")
+MAX_COUNT = 2**31 - 1  # an IntegerField; an offset or page number beyond it is no use to anyone
+
+
+class NumberInvalid(ParameterInvalid):
+    """A number that may not be used, with the parameter (or field path) it came in and why."""
+
+
+def _text(value, field: str) -> str:
+    text = value.strip() if isinstance(value, str) else str(value)
+    if len(text) > MAX_TEXT:
+        raise NumberInvalid(field, _("Too many digits: at most %(max)s characters.") % {"max": MAX_TEXT})
+    return text
+
+
+def parse_amount(value, *, field: str, signed: bool = False, lenient: bool = False) -> Decimal | None:
+    """An amount of money from text (a query string): None for a blank, else a bounded Decimal.
+
+    ``lenient``: text that is not a number at all (``abc``, ``NaN``) gives None instead of an error
+    (a filter drops it, as it always did); a number out of bounds is refused either way.
+    ``signed``: negative amounts are allowed.
+    """
+    if value is None:
+        return None
+    text = _text(value, field)
+    if not text:
+        return None
+    try:
+        number = Decimal(text)  # bounded text: a bounded cost, even for 1e999999
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        if lenient:
+            return None
+        raise NumberInvalid(field, _("Not a number."))
+    return bounded_amount(number, field=field, signed=signed)
+
+
+def bounded_amount(number: Decimal, *, field: str, signed: bool = False, places: bool = True) -> Decimal:
+    """``number`` if an amount field can hold it: below 10^16, and (``places``) at most 2 decimal places.
+
+    ``places=False`` lets more decimal places through (a spreadsheet's 0.30000000000000004: the
+    field rounds it to cents when it is stored); the magnitude is checked either way.
+    """
+    if not number.is_finite():
+        raise NumberInvalid(field, _("Not a number."))
+    if not signed and number < 0:
+        raise NumberInvalid(field, _("An amount cannot be negative."))
+    # adjusted() is the exponent of the leading digit, read off the value without arithmetic on it.
+    if number and number.adjusted() >= AMOUNT_INTEGER_DIGITS:
+        raise NumberInvalid(field, _("Too large: at most %(max)s.") % {"max": f"{MAX_AMOUNT:f}"})
+    if places and number.as_tuple().exponent < -AMOUNT_DECIMAL_PLACES and number != number.quantize(CENT):
+        raise NumberInvalid(field, _("At most %(places)s decimal places.") % {"places": AMOUNT_DECIMAL_PLACES})
+    return number
+
+
+def parse_count(value, *, field: str, minimum: int = 0, maximum: int = MAX_COUNT, default: int | None = None
+                ) -> int | None:
+    """A whole number between ``minimum`` and ``maximum``; ``default`` for a blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        raise NumberInvalid(field, _("Not a whole number."))
+    if isinstance(value, int):
+        number = value
+    else:
+        text = _text(value, field)
+        if not text.isascii() or not text.lstrip("+-").isdigit():
+            raise NumberInvalid(field, _("Not a whole number."))
+        number = int(text)  # at most MAX_TEXT digits
+    if not minimum <= number <= maximum:
+        raise NumberInvalid(field, _("Between %(minimum)s and %(maximum)s.") % {"minimum": minimum,
+                                                                              "maximum": maximum})
+    return number
