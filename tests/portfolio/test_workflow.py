@@ -203,8 +203,8 @@ def test_conversion_note_reads_in_each_readers_language(users):
     with translation.override("es"):
         assert project.conversion_note == (
             "COP a 4000 por USD (2026-01-02, Minga: Demonstration data: illustrative, not a real figure); "
-            "1000 VES asegurados no convertidos: no hay tipo de cambio para VES: la secretaría puede agregarlo a "
-            "la tabla de tipos de cambio")
+            "1000 VES asegurados no convertidos: no hay tipo de cambio para VES: la Secretaría Técnica puede "
+            "agregarlo a la tabla de tipos de cambio")
 
 
 # Who may move a project where, written out: the declaration in portfolio.workflow must give exactly this.

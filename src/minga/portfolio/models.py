@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,7 +104,7 @@ class Project(EditableRecord):
     # Lower-cased, accent-free text of the three languages, for search across them on any database.
     search_text = models.TextField(editable=False, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("project", "published"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
@@ -286,7 +286,8 @@ class ProjectFunding(models.Model):
     """Money already secured, and from whom."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
-    funder = models.ForeignKey(Organisation, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+")
+    funder = models.ForeignKey(Organisation, verbose_name=pgettext_lazy("funder of a funding", "from"),
+                               on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
     value_date = models.DateField(_("value date"))
@@ -310,7 +311,7 @@ class ProjectParticipant(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="project_roles")
-    role = models.CharField(_("role"), max_length=1, choices=ParticipantRole.choices)
+    role = models.CharField(pgettext_lazy("participant in a project", "role"), max_length=1, choices=ParticipantRole.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"],
@@ -323,7 +324,7 @@ class ProjectParticipant(models.Model):
 class ProjectContact(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
-    position = models.CharField(_("position"), max_length=150, blank=True)
+    position = models.CharField(pgettext_lazy("job of a contact", "position"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
 
@@ -359,8 +360,8 @@ class ProjectTransition(models.Model):
     """Every change of status: who, when, from where to where, and why."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20, choices=Status.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                              on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -6,7 +6,7 @@ left entirely blank is no row at all.
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from minga.portfolio.forms.fields import CurrencyField, amount_field, capitalise_labels, date_input, share_field
 from minga.portfolio.inputs import DISPLAY_SEPARATOR
@@ -97,7 +97,7 @@ class BudgetYearRow(RowForm):
 
 
 class FundingRow(RowForm):
-    funder = forms.ModelChoiceField(label=gettext_lazy("from"), queryset=Organisation.objects.order_by("name"))
+    funder = forms.ModelChoiceField(label=pgettext_lazy("funder of a funding", "from"), queryset=Organisation.objects.order_by("name"))
     amount = amount_field(gettext_lazy("amount"))
     currency = CurrencyField(label=gettext_lazy("currency"))
     value_date = forms.DateField(label=gettext_lazy("value date"), widget=date_input())
@@ -111,7 +111,7 @@ class FundingRow(RowForm):
 class ParticipantRow(RowForm):
     organisation = forms.ModelChoiceField(label=gettext_lazy("organisation"),
                                           queryset=Organisation.objects.order_by("name"))
-    role = forms.ChoiceField(label=gettext_lazy("role"), choices=[("", "—"), *ParticipantRole.choices])
+    role = forms.ChoiceField(label=pgettext_lazy("participant in a project", "role"), choices=[("", "—"), *ParticipantRole.choices])
 
     def as_part(self) -> dict:
         return {"organisation": self.cleaned_data["organisation"], "role": self.cleaned_data["role"]}
@@ -131,7 +131,7 @@ class ParticipantFormSet(RowFormSet):
 
 class ContactRow(RowForm):
     name = forms.CharField(label=gettext_lazy("name"), max_length=150)
-    position = forms.CharField(label=gettext_lazy("position"), max_length=150, required=False)
+    position = forms.CharField(label=pgettext_lazy("job of a contact", "position"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("e-mail"), required=False)
     phone = forms.CharField(label=gettext_lazy("telephone"), max_length=40, required=False)
 
