@@ -18,6 +18,7 @@ from minga.exchange.iati import activities
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
 from minga.portfolio import selectors
 from minga.portfolio.models import Project
+from minga.reference.models import Organisation
 from tests.exchange.test_export_command import run_minga
 from tests.exchange.test_project_exports import by_identifier, publish_regional_project_in_ves
 
@@ -153,3 +154,15 @@ def test_the_spreadsheets_keep_their_illustrative_column(client, users):
     assert (flags[real.code], flags[sample]) == (False, True)
     notes = [row[1] for row in workbook["About"].iter_rows(values_only=True) if not row[0] and row[1]]
     assert "Rows marked as illustrative samples were made up for the demonstration; they are not real." in notes
+
+
+def test_an_invented_organisation_in_a_real_project_is_marked_in_the_web_export(client, users):
+    real = publish_regional_project_in_ves(users)
+    proposer = real.proposing_organisation
+    Organisation.all_objects.filter(pk=proposer.pk).update(is_illustrative=True)
+    root = etree.fromstring(client.get("/projects/export.iati").content, safe_parser())
+    activity = by_identifier(root)[real.code]
+    assert activity.get(XML_LANG) == "en"
+    assert narratives(activity, "title") == [("en", "Regional mobility information card")]
+    assert [org.findtext("narrative") for org in activity.iterfind("participating-org")] == [
+        f"[ILLUSTRATIVE — not a real organisation] {proposer.name}"]
