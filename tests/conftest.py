@@ -90,3 +90,15 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def demo_as_real(db):
+    """The demo's projects and organisations as if they were real (not illustrative samples), for tests of
+    what an export writes for real records: the mapping is the same. What being illustrative changes (left
+    out of IATI, or marked when asked for) is pinned in tests/exchange/test_iati_illustrative.py."""
+    from minga.portfolio.models import Project
+    from minga.reference.models import Organisation
+
+    Project.all_objects.filter(is_illustrative=True).update(is_illustrative=False)
+    Organisation.all_objects.filter(is_illustrative=True).update(is_illustrative=False)

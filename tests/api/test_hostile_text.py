@@ -71,6 +71,7 @@ def assert_everything_answers(client, client_as, users):
             assert response.status_code == 200, (who, page, response.status_code)
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI download holds real projects only: it answers 200
 def test_every_text_field_through_the_api_is_refused_by_name_or_stored(client, client_as, token_of, users):
     headers = token_of("secretariat")
     before = Project.objects.get(code=CUCUTA).version

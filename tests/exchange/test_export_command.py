@@ -72,6 +72,7 @@ def test_xlsx_is_written_with_the_projects_sheet(tmp_path):
     assert about["Country"] == "PER"
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 @needs_schema
 def test_iati_is_valid_and_public_only_even_as_the_secretariat(tmp_path):
     output = tmp_path / "activities.xml"

@@ -104,6 +104,7 @@ def controls():
         name="Alcaldía\x08 de Cúcuta")
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 @pytest.mark.usefixtures("controls")
 @pytest.mark.parametrize("who", ["anonymous", "secretariat"])
 def test_a_stored_control_character_breaks_no_export(client_as, users, who):

@@ -77,6 +77,7 @@ def publish_regional_project_in_ves(users) -> Project:
 
 # --- IATI ------------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 @needs_schema
 def test_iati_export_of_the_demo_portfolio_is_valid_and_holds_the_three_public_projects(schema, codes):
     document = activities.activities_document(selectors.public_projects(), site_url=SITE)
@@ -138,6 +139,7 @@ def test_iati_export_of_the_demo_portfolio_is_valid_and_holds_the_three_public_p
     assert lima.find("participating-org").get("type") == "10"
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 @needs_schema
 def test_sector_percentages_total_100_in_each_vocabulary(codes):
     root = activities.activities_document(selectors.public_projects()).root
@@ -149,6 +151,7 @@ def test_sector_percentages_total_100_in_each_vocabulary(codes):
         assert set(totals.values()) == {Decimal(100)}, activity.findtext("iati-identifier")
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 @needs_schema
 def test_a_regional_completed_project_gets_a_region_closed_status_and_actual_dates(schema, users, codes):
     regional = publish_regional_project_in_ves(users)
@@ -174,6 +177,7 @@ def test_a_regional_completed_project_gets_a_region_closed_status_and_actual_dat
     assert [(d.get("type"), d.get("iso-date")) for d in closed.iterfind("activity-date")][-1] == ("4", today)
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 def test_iati_identifier_takes_the_configured_publisher_prefix(settings, codes):
     settings.MINGA_IATI_PUBLISHER_REF = "XI-IATI-QPTS"
     root = activities.activities_document(selectors.public_projects()).root
@@ -182,6 +186,7 @@ def test_iati_identifier_takes_the_configured_publisher_prefix(settings, codes):
     assert {a.find("reporting-org").get("ref") for a in root.iterfind("iati-activity")} == {"XI-IATI-QPTS"}
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 def test_iati_never_holds_drafts_or_projects_under_review_even_for_the_secretariat(client_as, users, codes):
     response = client_as(users["secretariat"]).get(reverse("exchange:project_export", kwargs={"format": "iati"}))
     assert response.status_code == 200
@@ -197,6 +202,7 @@ def test_iati_never_holds_drafts_or_projects_under_review_even_for_the_secretari
         "No published project matches these filters, and an IATI file must hold at least one.")
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 def test_iati_view_follows_the_catalogue_filters(client, codes):
     response = client.get(reverse("exchange:project_export", kwargs={"format": "iati"}), {"subdivision": "CO-NSA"})
     root = parse(response.content)
@@ -345,6 +351,7 @@ def test_xlsx_view_is_reachable_anonymously_with_a_dated_file_name(client, codes
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [codes["carchi-integration"]]
 
 
+@pytest.mark.usefixtures("demo_as_real")  # the IATI mapping of a real project; illustrative: test_iati_illustrative.py
 def test_export_views_name_their_files_and_types(client):
     day = timezone.localdate().isoformat()
     csv_response = client.get("/projects/export.csv")

@@ -1,8 +1,10 @@
 """Downloads of any filtered list of projects: /projects/export.xlsx, .csv and .iati (IATI 2.03 XML).
 
 The query string is the catalogue's, so every filtered view of the catalogue can be downloaded as
-it is. XLSX and CSV hold what the requesting user may see (the catalogue's visibility); the IATI
-file holds public projects only, whoever asks. Anonymous visitors may download all three.
+it is. XLSX and CSV hold what the requesting user may see (the catalogue's visibility), with a column
+saying which rows are illustrative samples; the IATI file holds real public projects only, whoever asks
+(illustrative samples never leave as real records: see ``public_projects``). Anonymous visitors may
+download all three.
 """
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound

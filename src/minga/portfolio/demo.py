@@ -54,14 +54,16 @@ PROJECTS = [
         "key": "lima-kit", "user": "focal.per", "organisation": "gov-per", "status": "published",
         "title_es": "Kit de desarrollo de capacidades sobre niñez y adolescencia en movilidad para gobiernos locales",
         "title_pt": "Kit de desenvolvimento de capacidades sobre crianças e adolescentes em mobilidade para governos locais",
-        "summary_es": "Formación de funcionarias y funcionarios municipales de primera línea en protección y acceso "
-                      "a derechos de niñas, niños y adolescentes refugiados y migrantes.",
+        "summary_es": "Formación de 800 funcionarias y funcionarios municipales de primera línea (480 mujeres y 320 "
+                      "hombres) en protección y acceso a derechos de niñas, niños y adolescentes refugiados y "
+                      "migrantes. El proyecto forma a quienes los atienden: no cuenta personas atendidas.",
         "currency": "PEN", "budget": "2250000", "requested": "2250000", "years": {2026: "1500000", 2027: "750000"},
         "start": "2026-02-01", "end": "2027-06-30",
         "locations": [("PER", "PE-LMA", None, 50), ("PER", "PE-TUM", None, 50), ("PER", None, None, 100)],
         "themes": [(QUITO_AXES, "child-protection", 100), (LINES_OF_WORK, "children-adolescents-on-the-move", 100)],
         "markers": {"territorial": 1, "gender": 1, "best-interests-of-the-child": 2, "human-rights": 1},
-        "people": 800, "groups": {"host_community": 800}, "sex_age": {"women": 480, "men": 320}, "disabilities": 0,
+        # The officials it trains are not people it serves (nor a host community): they are in the summary.
+        "people": 0, "groups": {}, "sex_age": {}, "disabilities": None,
         "funding": [], "sdg": "16.2",
     },
     {

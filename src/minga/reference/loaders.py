@@ -15,6 +15,7 @@ import pycountry
 from babel import Locale
 from django.db import transaction
 
+from minga.common.languages import LANGUAGES
 from minga.reference.models import (
     Country,
     Marker,
@@ -34,6 +35,8 @@ GROUP_OF_FRIENDS_COUNTRIES = ("DEU", "CAN", "USA", "ESP", "FRA", "GBR", "ITA")
 ADMIN1_BELOW_TOP = {"DOM"}
 
 LOADED = "loaded from the reference data"
+SECTOR_NAMES = "name from the IATI Sector codelist"
+DAC_SECTORS = "dac-5"
 
 CLDR_LOCALES = {"es": Locale.parse("es"), "pt": Locale.parse("pt"), "en": Locale.parse("en")}
 
@@ -182,7 +185,7 @@ def load_taxonomies() -> LoadReport:
             }, reason=LOADED)
             report.count(created, False)
         for position, code in enumerate(vocabulary_spec.get("codes", []), start=1):
-            # External codes: names arrive with the codelist (minga load_codelist); keep any already there.
+            # External codes: their names arrive with load_sector_names (the shipped codelist names).
             _, created = create_missing(Term, f"term:{vocabulary.code}:{code}",
                                         {"vocabulary": vocabulary, "code": code, "position": position},
                                         reason=LOADED)
@@ -219,10 +222,34 @@ def load_organisations() -> LoadReport:
     return report
 
 
+@transaction.atomic
+def load_sector_names() -> LoadReport:
+    """Names for the DAC 5-digit codes of the ``dac-5`` vocabulary, from ``data/dac_sectors.json`` (derived
+    from IATI's Sector codelist by scripts/build_dac_sectors.py; see data/README.md).
+
+    A name fills a language only where the term has none: a label people gave stays. ``minga load_codelist``
+    (a newer Sector.xml) still adds the codes the vocabulary does not list and refreshes English names.
+    """
+    report = LoadReport()
+    sectors = json.loads(_data_file("dac_sectors.json").read_text(encoding="utf-8"))["sectors"]
+    for term in Term.all_objects.filter(vocabulary_id=DAC_SECTORS).order_by("code"):
+        names = sectors.get(term.code, {})
+        missing = {f"label_{code}": names[code] for code in LANGUAGES
+                   if names.get(code) and not getattr(term, f"label_{code}")}
+        if missing:
+            for name, value in missing.items():
+                setattr(term, name, value)
+            term._change_reason = SECTOR_NAMES
+            term.save()
+        report.count(False, bool(missing))
+    return report
+
+
 def load_reference() -> dict[str, LoadReport]:
     return {
         "countries": load_countries(),
         "subdivisions": load_subdivisions(),
         "taxonomies": load_taxonomies(),
+        "sector names": load_sector_names(),
         "organisations": load_organisations(),
     }

@@ -1,6 +1,8 @@
 """IATI 2.03 activity XML for the public portfolio: one ``iati-activity`` per public project.
 
-Only projects in a public state are written, whoever asks. Element order follows
+Only projects in a public state are written, whoever asks. Illustrative samples (the demo's projects)
+are not real projects: they are left out unless asked for, to try the format, and then every text of
+theirs says so in its own language (``ILLUSTRATIVE``). Element order follows
 ``iati-activities-schema.xsd`` 2.03; ``schema_errors`` validates a document against a local copy.
 Each mapping decision, with the codelist it rests on, is in docs/exchange.md ("IATI 2.03 activities").
 """
@@ -29,6 +31,17 @@ REPORTING_ORG_NAMES = {
     "es": "Secretaría Técnica del Proceso de Quito",
     "pt": "Secretaria Técnica do Processo de Quito",
     "en": "Technical Secretariat of the Quito Process",
+}
+# Data, not interface messages: each narrative is marked in the narrative's own language.
+ILLUSTRATIVE_PROJECT = {
+    "es": "[ILUSTRATIVO — no es un proyecto real] ",
+    "pt": "[ILUSTRATIVO — não é um projeto real] ",
+    "en": "[ILLUSTRATIVE — not a real project] ",
+}
+ILLUSTRATIVE_ORGANISATION = {
+    "es": "[ILUSTRATIVO — no es una organización real] ",
+    "pt": "[ILUSTRATIVO — não é uma organização real] ",
+    "en": "[ILLUSTRATIVE — not a real organisation] ",
 }
 DAC_MIGRATION = "15190"
 REGION_AMERICA = "498"
@@ -101,7 +114,12 @@ def _descriptions(project: Project) -> dict[str, str]:
     return texts
 
 
-def _participants(activity, project: Project) -> None:
+def _marked(texts: dict[str, str], markers: dict[str, str]) -> dict[str, str]:
+    return {code: markers[code] + text for code, text in texts.items()}
+
+
+def _participants(activity, project: Project, language: str) -> None:
+    """``language``: the activity's, the one of narratives without their own ``xml:lang``."""
     seen = set()
 
     def add(organisation, role: str):
@@ -110,7 +128,10 @@ def _participants(activity, project: Project) -> None:
         seen.add((organisation.pk, role))
         element = _sub(activity, "participating-org", ref=organisation.iati_identifier,
                        type=organisation.organisation_type, role=role)
-        _narratives(element, {"": organisation.name})
+        # An invented organisation, or a real one whose part (a grant, a role) belongs to a sample project.
+        markers = (ILLUSTRATIVE_ORGANISATION if organisation.is_illustrative
+                   else ILLUSTRATIVE_PROJECT if project.is_illustrative else None)
+        _narratives(element, {"": (markers[language] if markers else "") + organisation.name})
 
     add(project.proposing_organisation, "2")
     for participant in sorted(project.participants.all(), key=lambda row: (row.role, row.organisation.name)):
@@ -215,9 +236,11 @@ def _budgets(activity, project: Project) -> None:
              value_date=project.budget_value_date.isoformat())
 
 
-def _why_not(project: Project) -> str:
+def _why_not(project: Project, include_illustrative: bool) -> str:
     if project.status not in PUBLIC_STATUSES or not project.is_public:
         return _("not public")
+    if project.is_illustrative and not include_illustrative:
+        return _("an illustrative sample, not a real project")
     if not _texts(project, "title"):
         return _("no title")
     if not project.planned_start or not project.planned_end:
@@ -234,16 +257,19 @@ def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
         anchor = "markers-heading" if code == "markers" else f"vocabulary-{code}"
         return f"{site_url}/taxonomies/#{anchor}"
 
-    titles = _texts(project, "title")
+    titles, descriptions = _texts(project, "title"), _descriptions(project)
+    if project.is_illustrative:
+        titles, descriptions = _marked(titles, ILLUSTRATIVE_PROJECT), _marked(descriptions, ILLUSTRATIVE_PROJECT)
     activity = _sub(parent, "iati-activity", last_updated_datetime=project.updated_at.isoformat(timespec="seconds"),
                     default_currency=project.budget_currency or None, hierarchy="1")
-    activity.set(XML_LANG, next(iter(titles)))
+    language = next(iter(titles))
+    activity.set(XML_LANG, language)
     _sub(activity, "iati-identifier", iati_identifier(project, prefix))
     reporting = _sub(activity, "reporting-org", ref=prefix, type=REPORTING_ORG_TYPE, secondary_reporter="1")
     _narratives(reporting, REPORTING_ORG_NAMES)
     _narratives(_sub(activity, "title"), titles)
-    _narratives(_sub(activity, "description", type="1"), _descriptions(project))
-    _participants(activity, project)
+    _narratives(_sub(activity, "description", type="1"), descriptions)
+    _participants(activity, project, language)
     _sub(activity, "activity-status", code=PROJECT_WORKFLOW.state(project.status).iati_status)
     _dates(activity, project)
     # Each subdivision, then the municipalities named in it.
@@ -270,11 +296,12 @@ def with_parts(queryset):
 
 
 def activities_document(projects, *, site_url: str = "", prefix: str | None = None,
-                        generated_at: datetime | None = None) -> IatiDocument:
+                        generated_at: datetime | None = None, include_illustrative: bool = False) -> IatiDocument:
     """``<iati-activities>`` for ``projects`` (a queryset); projects that are not public are skipped.
 
     ``site_url`` (e.g. ``https://minga.example.org``) makes vocabulary URIs and links to each
-    project's page; without it they are left out.
+    project's page; without it they are left out. Illustrative projects are skipped unless
+    ``include_illustrative``; then their titles, descriptions and participants are marked.
     """
     prefix = prefix or publisher_ref()
     site_url = site_url.rstrip("/")
@@ -283,7 +310,7 @@ def activities_document(projects, *, site_url: str = "", prefix: str | None = No
                                              "generated-datetime": generated_at.isoformat(timespec="seconds")})
     document = IatiDocument(root=root)
     for project in with_parts(projects):
-        reason = _why_not(project)
+        reason = _why_not(project, include_illustrative)
         if reason:
             document.skipped.append((project.code, reason))
             continue

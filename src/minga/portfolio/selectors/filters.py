@@ -102,10 +102,12 @@ def projects_visible(user) -> QuerySet:
     return permissions.visible(user, Project.objects.all())
 
 
-def public_projects(filters: ProjectFilters | None = None) -> QuerySet:
+def public_projects(filters: ProjectFilters | None = None, *, include_illustrative: bool = False) -> QuerySet:
     """The projects that may leave the platform as public records (IATI): the public catalogue's, in a public
-    state only, whoever asks."""
-    return projects_search(None, filters or ProjectFilters()).filter(status__in=PUBLIC_STATUSES, is_public=True)
+    state only, whoever asks. Illustrative samples are not real projects: left out unless asked for (to try
+    a format with the demo data; the export then marks each one)."""
+    projects = projects_search(None, filters or ProjectFilters()).filter(status__in=PUBLIC_STATUSES, is_public=True)
+    return projects if include_illustrative else projects.filter(is_illustrative=False)
 
 
 def projects_matching(user, filters: ProjectFilters) -> QuerySet:

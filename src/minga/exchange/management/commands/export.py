@@ -1,8 +1,9 @@
-"""``minga export xlsx|csv|iati [--country ISO3 …] [--status S …] [--as-user USERNAME] --output FILE``
+"""``minga export xlsx|csv|iati [--country ISO3 …] [--status S …] [--as-user USERNAME] [--include-illustrative] --output FILE``
 
 The catalogue's exports from the command line. Without ``--as-user`` the file holds what the
 public sees; with it, what that user sees in the catalogue. The IATI file holds public projects
-only, whoever asks. Every argument is checked before anything is read, and the file is written
+only, whoever asks, and no illustrative sample unless ``--include-illustrative`` (to try the format with
+the demo data: each one is then marked as such in its texts). Every argument is checked before anything is read, and the file is written
 whole or not at all (a temporary file beside it, renamed at the end).
 """
 
@@ -50,12 +51,19 @@ class Command(BaseCommand):
                             help="language of the headers and labels (default: %(default)s)")
         parser.add_argument("--site-url", default="", metavar="URL",
                             help="the site's address (https://…), for the links and vocabulary URIs in IATI XML")
+        parser.add_argument("--include-illustrative", action="store_true",
+                            help="IATI only: also write the illustrative sample projects, each marked as not a real "
+                                 "project in its title and description (to try the format with the demo data)")
 
-    def handle(self, *args, format, country, status, as_user, output, language, site_url, **options):
+    def handle(self, *args, format, country, status, as_user, output, language, site_url, include_illustrative,
+               **options):
         with translation.override(language):
             filters, user = self._checked(country=_listed(country), status=_listed(status), as_user=as_user,
                                           output=output, site_url=site_url)
-            content, count = self._content(format, filters, user, site_url)
+            if include_illustrative and format != "iati":
+                # The spreadsheets already say which rows are illustrative (a column of their own).
+                raise CommandError(_("--include-illustrative is for the IATI export only."), returncode=USAGE_ERROR)
+            content, count = self._content(format, filters, user, site_url, include_illustrative)
             self._write(output, content)
             self.stdout.write(_("%(count)s projects written to %(file)s") % {"count": count, "file": output})
 
@@ -83,9 +91,12 @@ class Command(BaseCommand):
             raise CommandError(_("The site's address must start with https:// or http://."), returncode=USAGE_ERROR)
         return selectors.ProjectFilters(country=countries, status=status), user
 
-    def _content(self, format, filters, user, site_url) -> tuple[bytes, int]:
+    def _content(self, format, filters, user, site_url, include_illustrative) -> tuple[bytes, int]:
         if format == "iati":
-            document = activities.activities_document(selectors.public_projects(filters), site_url=site_url)
+            # The illustrative ones are read either way, so that the command says which it left out and why.
+            document = activities.activities_document(
+                selectors.public_projects(filters, include_illustrative=True), site_url=site_url,
+                include_illustrative=include_illustrative)
             for code, reason in document.skipped:
                 self.stderr.write(_("%(code)s left out: %(reason)s") % {"code": code, "reason": reason})
             if not document.activities:
