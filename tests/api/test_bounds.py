@@ -2,7 +2,6 @@
 wrote what it should have refused."""
 
 import json
-import time
 
 import pytest
 from django.utils import timezone
@@ -23,11 +22,9 @@ def send(client, method, url, payload, headers):
     return getattr(client, method)(url, data=json.dumps(payload), content_type="application/json", headers=headers)
 
 
-def timed_get(client, url):
-    started = time.monotonic()
-    response = client.get(url, headers=ENGLISH)
-    assert time.monotonic() - started < 2  # loosely: the value is refused before use
-    return response
+def get_refused(client, url):
+    # Refused before use: the exact 422 below is the proof (timings belong in bench/).
+    return client.get(url, headers=ENGLISH)
 
 
 # --- Finding 1: numbers in query strings -------------------------------------------------------
@@ -44,24 +41,24 @@ def timed_get(client, url):
     (f"limit={TWENTY_DIGITS}", {"limit": ["Input should be less than or equal to 100"]}),
 ])
 def test_the_project_list_refuses_a_number_out_of_bounds_with_a_422_naming_it(client, query, detail):
-    response = timed_get(client, f"/api/v1/projects?{query}")
+    response = get_refused(client, f"/api/v1/projects?{query}")
     assert (response.status_code, response.json()) == (422, {"detail": detail})
 
 
 @pytest.mark.parametrize("path", ["/api/v1/organisations", "/api/v1/population-figures"])
 def test_every_paged_list_bounds_limit_and_offset(client, path):
-    response = timed_get(client, f"{path}?offset={TWENTY_DIGITS}&limit=1000")
+    response = get_refused(client, f"{path}?offset={TWENTY_DIGITS}&limit=1000")
     assert (response.status_code, response.json()) == (422, {"detail": {
         "limit": ["Input should be less than or equal to 100"],
         "offset": ["Input should be less than or equal to 2147483647"]}})
-    assert timed_get(client, f"{path}?offset=2147483647&limit=100").json()["items"] == []
+    assert get_refused(client, f"{path}?offset=2147483647&limit=100").json()["items"] == []
 
 
 def test_an_organisation_id_beyond_any_integer_is_422_and_one_that_is_no_number_a_json_404(client):
-    response = timed_get(client, f"/api/v1/organisations/{TWENTY_DIGITS}")
+    response = get_refused(client, f"/api/v1/organisations/{TWENTY_DIGITS}")
     assert (response.status_code, response.json()) == (
         422, {"detail": {"organisation_id": ["Input should be less than or equal to 2147483647"]}})
-    response = timed_get(client, "/api/v1/organisations/abc")
+    response = get_refused(client, "/api/v1/organisations/abc")
     assert (response.status_code, response["Content-Type"], response.json()) == (
         404, "application/json; charset=utf-8", {"detail": "Not found."})
 

@@ -1,6 +1,5 @@
 """Finding 1 of issue 8: a number in an address is bounded before use; out of bounds is a quick 400 naming it."""
 
-import time
 
 import pytest
 
@@ -11,12 +10,9 @@ pytestmark = [pytest.mark.django_db]
 TOO_LARGE = "Too large: at most 9999999999999999.99."
 
 
-def timed_get(client, url):
-    started = time.monotonic()
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    # Loosely: the real guarantee is that the value is refused before anything computes with it.
-    assert time.monotonic() - started < 2
-    return response
+def get_refused(client, url):
+    # Refused before anything computes with it: the exact 400 is the proof (timings belong in bench/).
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.mark.parametrize("backend", ["memory", "sql"])
@@ -32,25 +28,25 @@ def timed_get(client, url):
 def test_the_catalogue_refuses_a_number_out_of_bounds_with_a_400_naming_it(client, settings, backend, query,
                                                                              message):
     settings.MINGA_CATALOGUE_INDEX = backend
-    response = timed_get(client, f"/projects/?{query}")
+    response = get_refused(client, f"/projects/?{query}")
     assert response.status_code == 400
     assert f"<p>{message}</p>" in response.content.decode()
 
 
 @pytest.mark.parametrize("query", ["gap_min=abc", "gap_min=NaN", "page=abc", "page=-3", "page=0", "page="])
 def test_text_that_is_no_number_is_still_dropped(client, query):
-    response = timed_get(client, f"/projects/?{query}")
+    response = get_refused(client, f"/projects/?{query}")
     assert response.status_code == 200
     assert response.context["catalogue"].page.number == 1
 
 
 def test_a_page_past_the_end_within_bounds_still_shows_the_last_page(client):
-    response = timed_get(client, "/projects/?page=999999")
+    response = get_refused(client, "/projects/?page=999999")
     assert (response.status_code, response.context["catalogue"].page.number) == (200, 1)
 
 
 def test_a_bound_within_range_still_filters(client):
-    response = timed_get(client, "/projects/?gap_min=1000000&gap_max=9999999999999999.99&sort=code")
+    response = get_refused(client, "/projects/?gap_min=1000000&gap_max=9999999999999999.99&sort=code")
     assert response.status_code == 200
     assert [p.code for p in response.context["catalogue"].page] == [f"PQ-COL-{YEAR}-0001"]
 
@@ -61,6 +57,6 @@ def test_a_bound_within_range_still_filters(client):
     ("gap_max=1e999999", f"gap_max: {TOO_LARGE}"),
 ])
 def test_the_exports_refuse_a_number_out_of_bounds_with_a_400_naming_it(client, format, query, message):
-    response = timed_get(client, f"/projects/export.{format}?{query}")
+    response = get_refused(client, f"/projects/export.{format}?{query}")
     assert (response.status_code, response["Content-Type"], response.content.decode()) == (
         400, "text/plain; charset=utf-8", message)
