@@ -55,6 +55,8 @@ def people_bar_spec(*, rows: list[dict]) -> dict:
         "$schema": SCHEMA,
         "width": "container",
         "height": {"step": 22},
+        # The axis labels count within the container's width: on a phone the chart shrinks, never the page.
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": rows},
         "mark": {"type": "bar", "color": MEMBER_COLOUR},
         "encoding": {

@@ -1,0 +1,188 @@
+"""Issue 9, "On a phone": no page scrolls sideways on a 375 × 740 screen, and the catalogue shows its results
+first with the filters behind a "Filtrar" control that works without JavaScript; the desktop keeps the filters
+beside the results.
+
+Each page is measured after it has loaded (charts drawn): ``document.documentElement.scrollWidth`` must not
+exceed the window's width. A failure names the page and the elements that stick out, widest first.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from minga.portfolio.models import Project, Status
+from minga.reference.models import Organisation
+from tests.codes import YEAR
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+DRAFT_OF_FOCAL_COL = f"PQ-COL-{YEAR}-0002"
+
+# The elements whose right edge lies beyond the window, widest first: what makes the page scroll sideways
+# (a table inside a scrolling box is left out: it sticks out of its box, not of the page).
+OVERFLOW = """
+() => {
+  const limit = window.innerWidth;
+  const out = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (element.parentElement.closest(".table-scroll")) { continue; }  // scrolled inside its own box
+    const box = element.getBoundingClientRect();
+    if (box.right > limit + 0.5 && box.width > 0) {
+      const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") +
+        (element.className && typeof element.className === "string" ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+      out.push([Math.round(box.right), name]);
+    }
+  }
+  out.sort((a, b) => b[0] - a[0]);
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: limit, culprits: out.slice(0, 6)};
+}
+"""
+
+# Every data table scrolls in its own box, which the keyboard can reach (tabindex 0) and which a screen
+# reader names (a region labelled by the table's caption or heading): the tables that break the rule.
+UNBOXED_TABLES = """
+() => Array.from(document.querySelectorAll("table.data")).filter(table => {
+  const box = table.parentElement;
+  const label = box.getAttribute("aria-labelledby") && document.getElementById(box.getAttribute("aria-labelledby"));
+  return !box.classList.contains("table-scroll") || box.tabIndex !== 0 || box.getAttribute("role") !== "region" ||
+    !label || !label.textContent.trim();
+}).map(table => table.dataset.testid || table.outerHTML.slice(0, 60))
+"""
+
+
+def a_public_project_with_a_map() -> Project:
+    return (Project.objects.filter(is_public=True, status=Status.PUBLISHED, locations__subdivision__isnull=False)
+            .order_by("code").first())
+
+
+def public_paths() -> list[str]:
+    project = a_public_project_with_a_map()
+    organisation = Organisation.objects.get(load_key="organisation:gov-col")
+    return [
+        "/",
+        "/projects/",
+        "/projects/?country=COL&sort=gap",
+        f"/projects/{project.code}/",
+        "/countries/",
+        "/countries/COL/",
+        "/organisations/",
+        f"/organisations/{organisation.pk}/",
+        "/conferences/",
+        "/taxonomies/",
+        "/accounts/login/",
+    ]
+
+
+def measure(page, path: str, *, status: int = 200) -> str | None:
+    """Open ``path``; None if nothing scrolls sideways and every table has its named box, else a line
+    naming the page and what is wrong."""
+    response = page.goto(path)
+    assert response.status == status, f"{path}: {response.status}"
+    page.wait_for_load_state("networkidle")
+    for chart in page.locator("[data-vega-spec]").all():
+        expect(chart).to_have_attribute("data-rendered", "true")
+    found = page.evaluate(OVERFLOW)
+    unboxed = page.evaluate(UNBOXED_TABLES)
+    if found["scrollWidth"] <= found["innerWidth"] and not unboxed:
+        return None
+    return (f"{path}: {found['scrollWidth']} px wide on {found['innerWidth']} px; sticking out: {found['culprits']}; "
+            f"tables without a named scrolling box: {unboxed}")
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone_in_spanish(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    paths = [*public_paths(), "/no-such-page/"]
+    problems = [problem for path in paths
+                if (problem := measure(page, path, status=404 if path == "/no-such-page/" else 200))]
+    assert problems == [], "\n".join(problems)
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone_in_portuguese(open_page):
+    page = open_page(locale="pt-BR")
+    page.set_viewport_size(PHONE)
+    project = a_public_project_with_a_map()
+    problems = [problem for path in ("/", "/projects/", f"/projects/{project.code}/", "/countries/COL/")
+                if (problem := measure(page, path))]
+    expect(page.locator("html")).to_have_attribute("lang", "pt-br")
+    assert problems == [], "\n".join(problems)
+
+
+def test_no_submission_step_scrolls_sideways_on_a_phone(open_page):
+    page = open_page("focal.col", "/projects/mine/")
+    page.set_viewport_size(PHONE)
+    paths = ["/projects/mine/", "/projects/new/",
+             *(f"/projects/{DRAFT_OF_FOCAL_COL}/edit/?step={step}" for step in range(1, 8))]
+    problems = [problem for path in paths if (problem := measure(page, path))]
+    assert problems == [], "\n".join(problems)
+
+
+def test_on_a_phone_the_catalogue_shows_results_before_the_folded_filters(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/projects/")
+
+    toggle = page.get_by_test_id("filters-toggle")
+    summary = toggle.locator("summary")
+    expect(summary).to_have_text("Filtrar")
+    expect(toggle).not_to_have_attribute("open", "")
+    expect(page.get_by_test_id("facets")).to_be_hidden()
+    first_result = page.get_by_test_id("project-table").locator("tbody tr").first
+    expect(first_result).to_be_visible()
+    # Nothing but the folded control stands between the search box and the first result (four screens
+    # of filters did before).
+    assert first_result.bounding_box()["y"] < PHONE["height"] * 2
+    assert summary.bounding_box()["y"] < first_result.bounding_box()["y"]
+
+    summary.click()
+    expect(page.get_by_test_id("facets")).to_be_visible()
+    colombia = page.locator('[data-facet="country"] input[value="COL"]')
+    expect(colombia).to_be_visible()
+    # A tick swaps the results and the filters in (htmx): the filters stay open for the next tick.
+    colombia.check()
+    expect(page).to_have_url(re.compile(r"[?&]country=COL(&|$)"))
+    rows = page.get_by_test_id("project-table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-code", re.compile(r"^PQ-COL-"))
+    expect(page.get_by_test_id("filters-toggle")).to_have_attribute("open", "")
+    expect(page.locator('[data-facet="country"] input[value="COL"]')).to_be_checked()
+
+
+def test_the_catalogue_filters_open_with_a_tap_without_javascript(chromium, server):
+    context = chromium.new_context(locale="es-ES", base_url=server.url, viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/projects/")
+        toggle = page.get_by_test_id("filters-toggle")
+        expect(page.get_by_test_id("facets")).to_be_hidden()
+        toggle.locator("summary").click()
+        expect(toggle).to_have_attribute("open", "")
+        colombia = page.locator('[data-facet="country"] input[value="COL"]')
+        expect(colombia).to_be_visible()
+        colombia.check()
+        page.get_by_test_id("facets").get_by_role("button", name="Aplicar").click()
+        expect(page).to_have_url(f"{server.url}/projects/?q=&sort=newest&country=COL&gap_min=&gap_max=")
+        rows = page.get_by_test_id("project-table").locator("tbody tr")
+        codes = rows.evaluate_all("rows => rows.map(row => row.dataset.code)")
+        assert codes and all(code.startswith("PQ-COL-") for code in codes), codes
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_catalogue_keeps_the_filters_beside_the_results(open_page):
+    page = open_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/projects/")
+
+    expect(page.get_by_test_id("filters-toggle").locator("summary")).to_be_hidden()
+    facets = page.get_by_test_id("facets")
+    expect(facets).to_be_visible()
+    expect(page.locator('[data-facet="country"]')).to_be_visible()
+    table = page.get_by_test_id("project-table")
+    facets_box, table_box = facets.bounding_box(), table.bounding_box()
+    assert facets_box["x"] + facets_box["width"] <= table_box["x"]
+    assert abs(facets_box["y"] - table_box["y"]) < 120
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
