@@ -13,17 +13,17 @@ import lxml.html
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from minga.accounts import permissions
 from minga.accounts.models import User
 from minga.accounts.services import api_token_create
-from minga.portfolio import bulk, services
+from minga.portfolio import services
 from minga.portfolio.models import Project, Status
 from minga.reference import services as reference_services
 from minga.reference.models import Organisation
+from tests.portfolio.test_bulk import filled
 
 pytestmark = pytest.mark.django_db
 
@@ -205,27 +205,12 @@ def test_the_form_offers_no_organisation_awaiting_approval_and_refuses_one_sent(
     assert Project.all_objects.count() == before
 
 
-def _filled(client, rows: dict) -> SimpleUploadedFile:
-    response = client.get(reverse("portfolio:bulk_template"))
-    workbook = openpyxl.load_workbook(BytesIO(response.content))
-    sheet = workbook.worksheets[1]
-    with translation.override("en"):
-        letters = {column.key: openpyxl.utils.get_column_letter(index)
-                   for index, column in enumerate(bulk.columns(), start=1)}
-    for number, values in rows.items():
-        for key, value in values.items():
-            sheet[f"{letters[key]}{number}"] = value
-    output = BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("projects.xlsx", output.getvalue(), content_type=XLSX)
-
-
 def test_the_bulk_upload_refuses_an_organisation_awaiting_approval(client_as, users, ministry):
     client = client_as(users["focal_per"])
     lists = openpyxl.load_workbook(BytesIO(client.get(reverse("portfolio:bulk_template")).content))["Lists"]
     assert f"{ministry.name} [{ministry.pk}]" not in [cell.value for cell in lists["A"]]
     client.cookies["minga_language"] = "en"
-    response = client.post(reverse("portfolio:bulk_upload"), {"file": _filled(client, {2: {
+    response = client.post(reverse("portfolio:bulk_upload"), {"file": filled(client, {2: {
         "title_es": "Atención en Lima", "proposing_organisation": f"{ministry.name} [{ministry.pk}]",
         "planned_start": datetime(2026, 4, 1), "countries": "PER"}})})
     assert [str(error) for error in response.context["errors"]] == [
