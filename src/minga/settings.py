@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minga.audit",
     "minga.site",
     "minga.finance",
+    "minga.process",
     "minga.portfolio",
     "minga.exchange",
     "minga.api",

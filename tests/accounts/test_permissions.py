@@ -18,6 +18,7 @@ from minga.accounts.services import role_grant, role_revoke
 from minga.audit.services import record_soft_delete
 from minga.finance.models import Conference, Pledge
 from minga.portfolio.models import Project
+from minga.process.models import Meeting, PresidencyTerm, ProcessDocument
 from minga.reference.models import (
     Country,
     ExchangeRate,
@@ -51,11 +52,14 @@ USA_PLEDGE = "pledge:brussels-2023:gov-usa"
 SOURCE = "source:r4v_2024_mid"
 TERM = "term:quito-axes:education"
 CONFERENCE = "conference:brussels-2023"
+MEETING = "meeting:lima-2021"
+PROCESS_DOCUMENT = "process-document:joint-declaration-brussels-2023"
+PRESIDENCY = "presidency:CRI:2023-01-01"
 
 MODELS_BY_PREFIX = {
     "organisation": Organisation, "figure": PopulationFigure, "municipality": Municipality,
     "source": Source, "term": Term, "conference": Conference, "pledge": Pledge, "project": Project,
-    "rate": ExchangeRate,
+    "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
@@ -90,6 +94,9 @@ NEW_RECORDS = {
     "new municipality in CO-ANT": lambda: Municipality(pcode="CO05001", name="Medellín", subdivision_id="CO-ANT"),
     "new municipality in PE-LMA": lambda: Municipality(pcode="PE1501", name="Lima", subdivision_id="PE-LMA"),
     "new source": lambda: Source(publisher="R4V", title="New"),
+    "new meeting": lambda: Meeting(code="new", kind="round", starts_on=date(2026, 1, 1)),
+    "new process-document": lambda: ProcessDocument(code="new", kind="other", adopted_on=date(2026, 1, 1)),
+    "new presidency": lambda: PresidencyTerm(country_id="URY", starts_on=date(2026, 1, 1), starts_precision="year"),
     "new term": lambda: Term(vocabulary=Vocabulary.objects.get(code="quito-axes"), code="new", label_en="New"),
     "new conference": lambda: Conference(code="new", label_en="New", starts_on=date(2026, 1, 1),
                                          ends_on=date(2026, 1, 2)),
@@ -318,6 +325,51 @@ MATRIX = [
     case("observer", "change", CAN_PLEDGE, REFUSED),
     case("anonymous", "view", CAN_PLEDGE, ALLOWED),
     case("anonymous", "view_history", CAN_PLEDGE, REFUSED),
+    # --- process.meeting: the process's own record, kept by the secretariat only.
+    case("secretariat", "change", MEETING, ALLOWED),
+    case("secretariat", "create", "new meeting", ALLOWED),
+    case("focal_col", "view", MEETING, ALLOWED),
+    case("focal_col", "change", MEETING, REFUSED),
+    case("focal_per", "view", MEETING, ALLOWED),
+    case("focal_per", "create", "new meeting", REFUSED),
+    case("local_cucuta", "view", MEETING, ALLOWED),
+    case("local_cucuta", "change", MEETING, REFUSED),
+    case("donor_can", "view", MEETING, ALLOWED),
+    case("donor_can", "delete", MEETING, REFUSED),
+    case("observer", "view_history", MEETING, ALLOWED),
+    case("observer", "change", MEETING, REFUSED),
+    case("anonymous", "view", MEETING, ALLOWED),
+    case("anonymous", "view_history", MEETING, REFUSED),
+    # --- process.processdocument: the process's own record, kept by the secretariat only.
+    case("secretariat", "change", PROCESS_DOCUMENT, ALLOWED),
+    case("secretariat", "create", "new process-document", ALLOWED),
+    case("focal_col", "view", PROCESS_DOCUMENT, ALLOWED),
+    case("focal_col", "change", PROCESS_DOCUMENT, REFUSED),
+    case("focal_per", "view", PROCESS_DOCUMENT, ALLOWED),
+    case("focal_per", "create", "new process-document", REFUSED),
+    case("local_cucuta", "view", PROCESS_DOCUMENT, ALLOWED),
+    case("local_cucuta", "change", PROCESS_DOCUMENT, REFUSED),
+    case("donor_can", "view", PROCESS_DOCUMENT, ALLOWED),
+    case("donor_can", "delete", PROCESS_DOCUMENT, REFUSED),
+    case("observer", "view_history", PROCESS_DOCUMENT, ALLOWED),
+    case("observer", "change", PROCESS_DOCUMENT, REFUSED),
+    case("anonymous", "view", PROCESS_DOCUMENT, ALLOWED),
+    case("anonymous", "view_history", PROCESS_DOCUMENT, REFUSED),
+    # --- process.presidency: the process's own record, kept by the secretariat only.
+    case("secretariat", "change", PRESIDENCY, ALLOWED),
+    case("secretariat", "create", "new presidency", ALLOWED),
+    case("focal_col", "view", PRESIDENCY, ALLOWED),
+    case("focal_col", "change", PRESIDENCY, REFUSED),
+    case("focal_per", "view", PRESIDENCY, ALLOWED),
+    case("focal_per", "create", "new presidency", REFUSED),
+    case("local_cucuta", "view", PRESIDENCY, ALLOWED),
+    case("local_cucuta", "change", PRESIDENCY, REFUSED),
+    case("donor_can", "view", PRESIDENCY, ALLOWED),
+    case("donor_can", "delete", PRESIDENCY, REFUSED),
+    case("observer", "view_history", PRESIDENCY, ALLOWED),
+    case("observer", "change", PRESIDENCY, REFUSED),
+    case("anonymous", "view", PRESIDENCY, ALLOWED),
+    case("anonymous", "view_history", PRESIDENCY, REFUSED),
 ]
 
 
@@ -331,7 +383,8 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         return key.split()[1] if key.startswith("new ") else key.split(":")[0]
 
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
-    models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate"}
+    models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
+              "meeting", "process-document", "presidency"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -339,7 +392,8 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     assert missing == set()
     assert set(permissions.POLICIES) == {
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
-        "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project"}
+        "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project",
+        "process.meeting", "process.processdocument", "process.presidencyterm"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [
@@ -391,7 +445,8 @@ def test_visible_population_figures_are_the_published_ones_and_the_unpublished_i
 
 @pytest.mark.parametrize("role", ["secretariat", "focal_col", "focal_per", "local_cucuta", "donor_can",
                                   "observer", "anonymous"])
-@pytest.mark.parametrize("model", [Organisation, Municipality, Source, Term, Conference, Pledge])
+@pytest.mark.parametrize("model", [Organisation, Municipality, Source, Term, Conference, Pledge, Meeting,
+                                   ProcessDocument, PresidencyTerm])
 def test_every_live_record_without_publication_is_visible_to_everyone(users, role, model):
     assert keys(permissions.visible(users[role], model.objects.all())) == keys(model.all_objects.all())
 

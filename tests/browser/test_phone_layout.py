@@ -72,6 +72,9 @@ def public_paths() -> list[str]:
         f"/organisations/{organisation.pk}/",
         "/conferences/",
         "/taxonomies/",
+        "/process/",
+        "/process/documents/?q=quito",
+        "/process/documents/joint-declaration-brussels-2023/",
         "/accounts/login/",
     ]
 

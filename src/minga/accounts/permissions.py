@@ -89,6 +89,10 @@ POLICIES: dict[str, Policy] = {
         held_refusal=gettext_lazy("The proposing organisation awaits the secretariat's approval: no project can be "
                                   "proposed or changed for it until then.")),
     "finance.conference": Policy(),
+    # The process's own record (meetings, documents, presidencies): kept by the secretariat only.
+    "process.meeting": Policy(),
+    "process.processdocument": Policy(),
+    "process.presidencyterm": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
 }
 

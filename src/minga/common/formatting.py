@@ -6,6 +6,7 @@ One module so that every page, export and report formats alike.
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django.utils.translation import get_language
@@ -51,6 +52,22 @@ def format_month(value: date | None, *, locale: str | None = None) -> str:
     if value is None:
         return ""
     return babel_dates.format_skeleton("yMMMM", value, locale=locale or current_locale())
+
+
+def format_date_as_precise_as(value: date | None, precision: str, *, locale: str | None = None) -> str:
+    """A date only as precise as its source gave it: "4 de septiembre de 2018", "noviembre de 2019" or "2018"."""
+    if value is None:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return format_month(value, locale=locale)
+    return format_date(value, locale=locale)
+
+
+def language_name(code: str, *, locale: str | None = None) -> str:
+    """The name of a language (ISO 639-1) as the reader's language writes it: "portugués", "Portuguese"."""
+    return Locale.parse(locale or current_locale()).languages.get(code, code)
 
 
 def format_percent(value, *, locale: str | None = None) -> str:

@@ -17,6 +17,7 @@ from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.portfolio.demo import load_demo_projects
+from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
@@ -44,6 +45,7 @@ def _spec() -> dict:
 @transaction.atomic
 def load_demo() -> DemoReport:
     load_reference()
+    load_process()  # real records, as `minga setup` loads them: the demo starts from a set-up platform
     spec = _spec()
     report = DemoReport()
     sources = load_sources(spec["sources"])

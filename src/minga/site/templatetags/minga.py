@@ -37,6 +37,16 @@ def month(value):
 
 
 @register.filter
+def as_precise_as(value, precision):
+    return formatting.format_date_as_precise_as(value, precision)
+
+
+@register.filter
+def language_name(code):
+    return formatting.language_name(code)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 

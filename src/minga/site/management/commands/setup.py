@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from minga.process.loaders import load_process
 from minga.reference.loaders import load_reference
 
 
@@ -14,3 +15,7 @@ class Command(BaseCommand):
         for name, report in load_reference().items():
             if verbosity:
                 self.stdout.write(f"reference {name}: {report}")
+        process = load_process()
+        if verbosity:
+            for name in ("meetings", "documents", "presidency_terms"):
+                self.stdout.write(f"process {name}: {getattr(process, name)}")

@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from minga.audit.admin import SoftDeleteHistoryAdmin
+from minga.process import models
+
+admin.site.register(models.Meeting, SoftDeleteHistoryAdmin)
+admin.site.register(models.ProcessDocument, SoftDeleteHistoryAdmin)
+admin.site.register(models.PresidencyTerm, SoftDeleteHistoryAdmin)
