@@ -211,6 +211,20 @@ def test_organisation_page_shows_a_scoped_user_what_their_role_may_see(portfolio
         (code(1), ["Accountable", "Implementing"]), (code(4), ["Implementing"])]
 
 
+def test_organisation_lists_are_cut_and_counted_in_full(portfolio, users, monkeypatch):
+    from minga.portfolio.selectors import overview
+    cucuta = portfolio["cucuta"]
+    for n in (11, 12, 13):
+        extra = make(n, money=(1, 0, 1), proposer="demo-cucuta", day=10 + n)
+        ProjectParticipant.objects.create(project=extra, organisation=cucuta, role=ParticipantRole.IMPLEMENTING)
+    monkeypatch.setattr(overview, "LISTED", 2)
+    projects = selectors.organisation_projects(users["focal_col"], cucuta)
+    assert ([p.code for p in projects.proposed.rows], projects.proposed.total, projects.proposed.more) == (
+        [code(13), code(12)], 6, 4)
+    assert ([(p.code, roles) for p, roles in projects.participating.rows], projects.participating.total) == (
+        [(code(13), ["Implementing"]), (code(12), ["Implementing"])], 5)
+
+
 def test_organisation_page_shows_what_it_funds_and_its_pledges_with_sources(portfolio, client, client_as, users):
     donor = portfolio["donor"]
     response = client.get(f"/organisations/{donor.pk}/", HTTP_ACCEPT_LANGUAGE="en")

@@ -98,14 +98,20 @@ def organisation_projects(user, organisation) -> OrganisationProjects:
     roles = (ProjectParticipant.objects.filter(organisation=organisation, project__in=visible.values("pk"))
              .select_related("project").defer(*(f"project__{name}" for name in LONG_TEXTS))
              .order_by(F("project__published_at").desc(nulls_last=True), "-project_id", "role"))
+    # One row per role, a project's roles together: LISTED projects take at most this many rows, so the first
+    # LISTED projects read are whole; the projects are counted apart only when the rows ran out.
+    limit = LISTED * len(ParticipantRole)
+    rows = list(roles[:limit])
     by_project: dict[int, tuple[Project, list[str]]] = {}
-    for row in roles:  # one row per role: a project's roles are listed together
+    for row in rows:
         by_project.setdefault(row.project_id, (row.project, []))[1].append(str(ParticipantRole(row.role).label))
     participating = list(by_project.values())
+    participating_total = (len(participating) if len(rows) < limit
+                           else roles.order_by().values("project_id").distinct().count())
 
     funding = (ProjectFunding.objects.filter(funder=organisation, project__in=visible.values("pk"))
                .select_related("project").defer(*(f"project__{name}" for name in LONG_TEXTS))
                .order_by("-value_date", "-pk"))
     return OrganisationProjects(proposed=_first(proposed),
-                                participating=Listed(rows=participating[:LISTED], total=len(participating)),
+                                participating=Listed(rows=participating[:LISTED], total=participating_total),
                                 funding=_first(funding))
