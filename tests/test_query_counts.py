@@ -225,11 +225,14 @@ def token_revoke(setting: Setting) -> Request:
 
 CASES = [
     # --- Public pages --------------------------------------------------------------------------------------
-    Case("site:home", "GET", "anonymous", get("/"), 200, 9),
+    # The published portfolio's totals and its latest projects: two queries (issue 9).
+    Case("site:home", "GET", "anonymous", get("/"), 200, 11),
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2),
-    Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 5),
+    # With its projects: totals, the latest, the count per subdivision for the map (issue 9).
+    Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 8),
     Case("reference:organisation_list", "GET", "anonymous", get("/organisations/"), 200, 4),
-    Case("reference:organisation_detail", "GET", "anonymous", get(organisation_url("demo-cucuta")), 200, 3),
+    # With the projects it proposes, takes part in and funds, and its pledges: four queries (issue 9).
+    Case("reference:organisation_detail", "GET", "anonymous", get(organisation_url("demo-cucuta")), 200, 7),
     Case("reference:taxonomies", "GET", "anonymous", get("/taxonomies/"), 200, 3),
     Case("finance:conference_list", "GET", "anonymous", get("/conferences/"), 200, 4),
     Case("process:overview", "GET", "anonymous", get("/process/"), 200, 12),
@@ -254,6 +257,13 @@ CASES = [
     # funding, so the funders' read of the three demo projects is not made (15 then).
     Case("exchange:project_export", "GET", "anonymous", real_then(CUCUTA, "/projects/export.iati"), 200, 14,
          label="iati"),
+    # One project's own downloads, from its page (issue 9): its access, then the export of that one project.
+    Case("exchange:project_download", "GET", "anonymous", get(f"/projects/{CUCUTA}/export.xlsx"), 200, 12,
+         label="xlsx"),
+    Case("exchange:project_download", "GET", "anonymous", real_then(CUCUTA, f"/projects/{CUCUTA}/export.iati"), 200,
+         15, label="iati"),
+    Case("exchange:project_download", "GET", "anonymous", get(f"/projects/{CUCUTA}/export.iati"), 404, 2,
+         label="iati of an illustrative project"),
     Case("set_language", "POST", "anonymous", lambda s: Request("/i18n/setlang/", {"language": "en", "next": "/"}),
          302, 0),
     # --- Signing in and one's account -----------------------------------------------------------------------
@@ -306,6 +316,8 @@ CASES = [
     # Constant in the number of drafts: their parts are read for all of them at once to say what each lacks
     # (tests/test_query_constancy.py checks one draft against four).
     Case("portfolio:my_projects", "GET", "focal_col", get("/projects/mine/"), 200, 14),
+    # A donor officer's: what their organisation funds and the published projects that match (issue 9).
+    Case("portfolio:my_projects", "GET", "donor_can", get("/projects/mine/"), 200, 13, label="donor"),
     Case("portfolio:project_create", "GET", "focal_col", get("/projects/new/"), 200, 6),
     Case("portfolio:project_create", "POST", "focal_col", basics_save, 302, 19,
          done=lambda: Project.objects.filter(title_es="Nuevo proyecto").exists()),

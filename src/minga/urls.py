@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from minga.api.urls import api
+from minga.reference import urls as reference_urls
+from minga.site import pages
 
 urlpatterns = [
     path("", include("minga.site.urls")),
-    path("", include("minga.reference.urls")),
+    # The country and organisation pages combine domains: served by the site floor, named in "reference".
+    path("", include((pages.reference_urlpatterns + reference_urls.urlpatterns, reference_urls.app_name))),
     path("", include("minga.finance.urls")),
     path("process/", include("minga.process.urls")),
     path("projects/", include("minga.portfolio.urls")),

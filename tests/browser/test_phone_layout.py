@@ -61,6 +61,9 @@ def a_public_project_with_a_map() -> Project:
 def public_paths() -> list[str]:
     project = a_public_project_with_a_map()
     organisation = Organisation.objects.get(load_key="organisation:gov-col")
+    # With the projects it proposes and takes part in; with its pledges (issue 9, pages that lead somewhere).
+    proposer = Organisation.objects.get(load_key="organisation:demo-cucuta")
+    donor = Organisation.objects.get(load_key="organisation:gov-can")
     return [
         "/",
         "/projects/",
@@ -70,6 +73,8 @@ def public_paths() -> list[str]:
         "/countries/COL/",
         "/organisations/",
         f"/organisations/{organisation.pk}/",
+        f"/organisations/{proposer.pk}/",
+        f"/organisations/{donor.pk}/",
         "/conferences/",
         "/taxonomies/",
         "/process/",
@@ -121,6 +126,13 @@ def test_no_submission_step_scrolls_sideways_on_a_phone(open_page):
              *(f"/projects/{DRAFT_OF_FOCAL_COL}/edit/?step={step}" for step in range(1, 8))]
     problems = [problem for path in paths if (problem := measure(page, path))]
     assert problems == [], "\n".join(problems)
+
+
+def test_a_donors_projects_and_matches_do_not_scroll_sideways_on_a_phone(open_page):
+    page = open_page("donante.can", "/projects/mine/")
+    page.set_viewport_size(PHONE)
+    assert measure(page, "/projects/mine/") is None
+    expect(page.get_by_test_id("donor-matches")).to_be_visible()
 
 
 def test_on_a_phone_the_catalogue_shows_results_before_the_folded_filters(open_page):

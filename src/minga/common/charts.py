@@ -120,3 +120,40 @@ def project_territories_map_spec(*, topojson_url: str, countries: list[str], nam
     return _admin1_map(topojson_url=topojson_url, countries=countries, names=names, highlighted=highlighted,
                        marked=_("Project territory"), unmarked=_("Other subdivision"),
                        unmarked_colour=OTHER_COLOUR, height=340)
+
+
+def subdivisions_choropleth_spec(*, topojson_url: str, iso3: str, rows: list[dict], measure: str) -> dict:
+    """The first-level units of one country coloured by a figure (``measure``: what it counts).
+
+    ``rows``: code, name, value (a number, or None where the unit has none: drawn grey), label (the value
+    formatted for the reader) and as_of (its date as text, or ""). A grey layer draws every unit; the
+    coloured layer only those with a value, so that a unit without one is never read as zero.
+    """
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 380,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "admin1"}},
+        "transform": [
+            {"filter": {"field": "properties.country", "equal": iso3}},
+            {"lookup": "properties.iso_3166_2",
+             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "value", "label", "as_of"]}},
+            {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
+            {"calculate": f"datum.label ? datum.label : {_js_string(_('no figure'))}", "as": "label"},
+        ],
+        "projection": {"type": "mercator"},
+        "layer": [
+            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
+             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
+                                      {"field": "label", "type": "nominal", "title": measure}]}},
+            {"transform": [{"filter": "isValid(datum.value)"}],
+             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+             "encoding": {
+                 "color": {"field": "value", "type": "quantitative", "title": measure,
+                           "scale": {"scheme": "blues"}, "legend": {"orient": "bottom", "format": "~s"}},
+                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Subdivision")},
+                             {"field": "label", "type": "nominal", "title": measure},
+                             {"field": "as_of", "type": "nominal", "title": _("As of")}]}},
+        ],
+    }

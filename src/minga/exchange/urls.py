@@ -11,4 +11,7 @@ from minga.exchange import views
 app_name = "exchange"
 urlpatterns = [
     re_path(r"^export\.(?P<format>xlsx|csv|iati)$", views.export, name="project_export"),
+    # One project's own downloads (its page links them): the code as the project page's address has it.
+    re_path(r"^(?P<code>PQ-[A-Z]{3}-\d{4}-\d{4,})/export\.(?P<format>xlsx|iati)$", views.project_download,
+            name="project_download"),
 ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from minga.accounts import permissions
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 
 
@@ -34,3 +35,9 @@ def conference_headlines() -> list[ConferenceHeadline]:
         headline = totals[0] if totals else None
         rows.append(ConferenceHeadline(conference, headline, [f for f in figures if f is not headline]))
     return rows
+
+
+def pledges_of(user, organisation) -> list[Pledge]:
+    """What ``organisation`` pledged, conference by conference, each with its source."""
+    queryset = Pledge.objects.filter(donor=organisation).select_related("conference", "source")
+    return list(permissions.visible(user, queryset).order_by("conference__starts_on", "pk"))

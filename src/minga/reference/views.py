@@ -1,4 +1,8 @@
-"""Pages for countries, organisations, population figures and taxonomies. Thin: selectors and services do the work."""
+"""Pages for countries, organisations, population figures and taxonomies. Thin: selectors and services do the work.
+
+The country and organisation pages combine domains (their projects, pledges), so they are served from the
+site floor (``minga.site.pages``), which builds on ``country_context`` and ``organisation_context`` here.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,13 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
-from minga.common import charts
 from minga.common.text import TextInvalid
 from minga.common.versions import parse_version
 from minga.reference import selectors, services
@@ -27,24 +29,16 @@ def country_list(request):
     })
 
 
-def country_detail(request, iso3):
+def country_context(request, iso3) -> dict:
+    """What the country page shows of the reference data; the site floor adds the portfolio and draws the map."""
     country = get_object_or_404(Country, iso3=iso3.upper())
-    subdivisions = selectors.subdivisions_of(country)
-    figures = selectors.population_figures_visible(request.user, country=country)
-    map_spec = None
-    if country.is_member_state or country.is_origin:
-        map_spec = charts.subdivisions_map_spec(
-            topojson_url=static("minga/geo/admin1.topo.json"), iso3=country.iso3,
-            names={unit.code: unit.name for unit in subdivisions if unit.has_geometry},
-            highlighted={figure.subdivision_id for figure in figures if figure.subdivision_id})
-    return render(request, "reference/country_detail.html", {
+    return {
         "country": country,
-        "map_spec": map_spec,
-        "subdivisions": subdivisions,
-        "figures": figures,
+        "subdivisions": selectors.subdivisions_of(country),
+        "figures": selectors.population_figures_visible(request.user, country=country),
         "organisations": selectors.organisations_filtered(request.user, country=country.iso3),
         "can_add_figure": permissions.can(request.user, Action.CREATE, PopulationFigure(country=country)),
-    })
+    }
 
 
 def organisation_list(request):
@@ -73,11 +67,12 @@ def organisation_list(request):
     return render(request, template, context)
 
 
-def organisation_detail(request, pk):
+def organisation_context(request, pk) -> dict:
+    """What the organisation page shows of the reference data; the site floor adds its projects and pledges."""
     # The secretariat sees a deleted organisation's page too (to restore it); anyone else gets 404.
     organisation = selectors.access_organisation(request.user, pk, include_deleted=True)
     user = request.user
-    return render(request, "reference/organisation_detail.html", {
+    return {
         "organisation": organisation,
         "children": Organisation.objects.filter(parent=organisation),
         "can_change": permissions.can(user, Action.CHANGE, organisation),
@@ -86,7 +81,7 @@ def organisation_detail(request, pk):
         "can_view_history": permissions.can(user, Action.VIEW_HISTORY, organisation),
         "can_approve": organisation.awaiting_approval and not organisation.is_deleted and permissions.can(
             user, Action.PUBLISH, organisation),
-    })
+    }
 
 
 def _edit(request, *, instance, form_class, save, template: str, context: dict):

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from minga.common import charts, formatting
 from minga.finance import selectors as finance_selectors
+from minga.portfolio import selectors as portfolio_selectors
 from minga.reference import selectors as reference_selectors
 
 
@@ -31,5 +32,8 @@ def home(request):
         "map_spec": charts.process_map_spec(
             topojson_url=static("minga/geo/countries-americas.topo.json"), rows=map_rows),
         "people_spec": charts.people_bar_spec(rows=bar_rows),
+        # The published portfolio, whoever asks: the same figures for every reader.
+        "totals": portfolio_selectors.published_totals(),
+        "latest": portfolio_selectors.latest_published(),
     }
     return render(request, "site/home.html", context)

@@ -5,7 +5,10 @@
 - ``catalogue_view``: the catalogue page's view (``catalogue``): facet counts, totals, one page, from the
   facet index in memory or from SQL (``facet_counts``), as ``MINGA_CATALOGUE_INDEX`` chooses;
 - ``project_view``: the project page (``project_page``);
-- ``access``: one project with its permission (``access_project``), "my projects", the review queue.
+- ``access``: one project with its permission (``access_project``), "my projects", the review queue;
+- ``overview``: the portfolio as other pages show it (published totals, latest, per subdivision, an
+  organisation's projects);
+- ``matching``: the published projects a donor's organisation might fund (``funding_matches``).
 """
 
 from minga.portfolio.selectors.access import access_project, my_projects, review_queue
@@ -33,16 +36,33 @@ from minga.portfolio.selectors.filters import (
     public_projects,
     sort_order,
 )
+from minga.portfolio.selectors.matching import FundingMatches, Match, donor_organisations, funded_by, funding_matches
+from minga.portfolio.selectors.overview import (
+    LATEST,
+    Listed,
+    OrganisationProjects,
+    latest_published,
+    organisation_projects,
+    published_per_subdivision,
+    published_projects,
+    published_totals,
+    totals_of,
+)
 from minga.portfolio.selectors.project_view import ProjectPage, ShownText, project_page
 
 __all__ = [
     "CENT",
+    "LATEST",
     "PER_PAGE",
     "SORTS",
     "Catalogue",
     "Facet",
     "FacetValue",
+    "FundingMatches",
     "GapRange",
+    "Listed",
+    "Match",
+    "OrganisationProjects",
     "ProjectFilters",
     "ProjectListing",
     "ProjectPage",
@@ -50,16 +70,25 @@ __all__ = [
     "Totals",
     "access_project",
     "catalogue",
+    "donor_organisations",
     "filtered",
+    "funded_by",
+    "funding_matches",
+    "latest_published",
     "my_projects",
     "order_expressions",
     "ordering_expressions",
+    "organisation_projects",
     "project_page",
     "projects_matching",
     "projects_search",
     "projects_visible",
     "public_projects",
+    "published_per_subdivision",
+    "published_projects",
+    "published_totals",
     "reader_language",
     "review_queue",
     "sort_order",
+    "totals_of",
 ]

@@ -250,7 +250,9 @@ def my_projects(request):
              "next": next_action(request.user, project, comments.get(project.pk, ""), marker_count=marker_count)}
             for project in projects]
     return render(request, "portfolio/submission_my_projects.html", {
-        "rows": rows, "can_create": permissions.can_create_any(request.user, Project)})
+        "rows": rows, "can_create": permissions.can_create_any(request.user, Project),
+        # A donor officer proposes nothing: what their organisation funds, and what it might fund next.
+        "matching": selectors.funding_matches(request.user)})
 
 
 urlpatterns = [
