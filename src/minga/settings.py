@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minga.audit",
     "minga.site",
     "minga.finance",
+    "minga.narrative",
     "minga.portfolio",
     "minga.exchange",
     "minga.api",

@@ -90,6 +90,7 @@ POLICIES: dict[str, Policy] = {
                                   "proposed or changed for it until then.")),
     "finance.conference": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
+    "narrative.guideentry": Policy(),
 }
 
 

@@ -16,6 +16,7 @@ from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
 from minga.finance.models import Conference, ConferenceFigure, Pledge
+from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
@@ -44,6 +45,7 @@ def _spec() -> dict:
 @transaction.atomic
 def load_demo() -> DemoReport:
     load_reference()
+    load_guide()
     spec = _spec()
     report = DemoReport()
     sources = load_sources(spec["sources"])
