@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("minga.site.urls")),
     path("", include("minga.reference.urls")),
     path("", include("minga.finance.urls")),
+    path("language/", include("minga.narrative.urls")),
     path("projects/", include("minga.portfolio.urls")),
     path("projects/", include("minga.exchange.urls")),
     path("history/", include("minga.audit.urls")),

@@ -63,13 +63,13 @@ def inflect(word: str, language: str) -> set[str]:
         if word.endswith(("s", "x", "ch", "sh")):
             forms.add(word + "es")
         return forms
-    if word.endswith(("o", "a")):
+    if language == "pt" and word.endswith("ao"):  # invasão → invasões, irmão → irmãos, alemão → alemães (folded)
+        forms |= {word[:-2] + "oes", word + "s", word[:-2] + "aes"}
+    elif word.endswith(("o", "a")):
         stem = word[:-1]
         forms |= {stem + "o", stem + "a", stem + "os", stem + "as"}
     elif word.endswith("e"):
         forms.add(word + "s")
-    elif language == "pt" and word.endswith("ao"):  # invasão → invasões, irmão → irmãos (folded)
-        forms |= {word[:-2] + "oes", word + "s", word[:-2] + "aes"}
     elif language == "pt" and word.endswith("l"):  # ilegal → ilegais, móvel → móveis
         forms.add(word[:-1] + "is")
     elif language == "pt" and word.endswith("m"):

@@ -54,9 +54,13 @@ class Finding:
         return self.entry.alternative_list
 
     @property
+    def category_help(self) -> str:
+        return str(CATEGORY_HELP[self.entry.category])
+
+    @property
     def explanation(self) -> str:
-        """The category's reason in the reader's language, then the entry's own note."""
-        return f"{CATEGORY_HELP[self.entry.category]} {self.entry.explanation}"
+        """The category's reason in the reader's language, then the entry's own note (in the text's language)."""
+        return f"{self.category_help} {self.entry.explanation}"
 
 
 @dataclass
@@ -83,6 +87,12 @@ def _guide(language: str) -> _Guide:
         with _lock:
             _guides[language] = guide
     return guide
+
+
+def forget_compiled() -> None:
+    """Drop the compiled checkers (tests measure a first visitor's queries)."""
+    with _lock:
+        _guides.clear()
 
 
 def resolve_language(text: str, language: str, default: str) -> str:
@@ -115,3 +125,15 @@ def segments(text: str, findings: list[Finding]) -> list[tuple[str, int | None]]
     if position < len(text):
         pieces.append((text[position:], None))
     return pieces
+
+
+def finding_as_dict(finding: Finding) -> dict:
+    """One finding as the API and ``minga check-language --format json`` give it."""
+    entry = finding.entry
+    return {
+        "start": finding.start, "end": finding.end, "line": finding.line, "column": finding.column,
+        "text": finding.text, "suggestions": finding.suggestions, "explanation": finding.explanation,
+        "entry": {"slug": entry.slug, "term": entry.term, "category": entry.category,
+                  "category_label": str(entry.get_category_display()), "severity": entry.severity,
+                  "source": str(entry.source), "source_url": entry.source.url},
+    }
