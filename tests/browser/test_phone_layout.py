@@ -71,6 +71,9 @@ def public_paths() -> list[str]:
         "/organisations/",
         f"/organisations/{organisation.pk}/",
         "/conferences/",
+        "/language/guide/",
+        "/language/guide/es/print/",
+        "/language/check/",
         "/taxonomies/",
         "/accounts/login/",
     ]
