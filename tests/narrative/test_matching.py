@@ -10,9 +10,14 @@ def spans(matcher, text):
 
 
 def test_fold_lowers_and_strips_accents_keeping_every_offset():
-    text = "ÓLA Migratória — Invasão"
-    assert fold(text) == "ola migratoria — invasao"
+    text = "ÓLA Migratória — Invasão’s"
+    assert fold(text) == "ola migratoria — invasao's"
     assert len(fold(text)) == len(text)
+
+
+def test_fold_keeps_offsets_where_lowering_would_change_the_length():
+    text = "İLEGAL İnvasión"  # "İ".lower() is two characters
+    assert fold(text) == "ilegal invasion"
 
 
 @pytest.mark.parametrize(("word", "language", "forms"), [

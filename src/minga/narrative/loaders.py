@@ -5,39 +5,32 @@ it deleted stays deleted (``create_missing``).
 """
 
 import json
-import re
 from datetime import date
 from importlib import resources
 
 from django.db import transaction
 
+from minga.narrative.matching import rule_from_row
 from minga.narrative.models import GuideEntry
 from minga.reference.loaders import LoadReport, create_missing
 from minga.reference.models import Source
 
 LOADED = "Loaded from the inclusive-language guide"
-MACRO = re.compile(r"\{([A-Z]+)\}")
 
 
 def guide_spec() -> dict:
     return json.loads(resources.files("minga.narrative").joinpath("data", "guide.json").read_text(encoding="utf-8"))
 
 
-def expand(text: str, macros: dict) -> str:
-    return MACRO.sub(lambda match: macros[match.group(1)], text)
-
-
 def entry_fields(language: str, row: list, macros: dict) -> dict:
-    """The model fields of one row of the guide file (slug, term, patterns, category, severity, alternatives,
-    explanation, source key, then optionally require, exclude and window)."""
-    slug, term, patterns, category, severity, alternatives, explanation, source = row[:8]
-    require, exclude, window = (row[8:] + [[], [], 4][len(row) - 8:])[:3]
+    """The model fields of one row of the guide file."""
+    rule, fields = rule_from_row(language, row, macros)
     return {
-        "language": language, "slug": slug, "term": term, "category": category, "severity": severity,
-        "patterns": "\n".join(expand(pattern, macros) for pattern in patterns),
-        "alternatives": "\n".join(alternatives), "explanation": explanation, "source_key": source,
-        "require_near": " ".join(expand(word, macros) for word in require),
-        "exclude_near": " ".join(expand(word, macros) for word in exclude), "window": window,
+        "language": language, "slug": rule.key, "term": fields["term"], "category": fields["category"],
+        "severity": fields["severity"], "patterns": "\n".join(rule.patterns),
+        "alternatives": "\n".join(fields["alternatives"]), "explanation": fields["explanation"],
+        "source_key": fields["source"], "require_near": " ".join(rule.require),
+        "exclude_near": " ".join(rule.exclude), "window": rule.window,
     }
 
 

@@ -43,9 +43,21 @@ WORD = re.compile(r"\w+")
 SEPARATOR = r"[\s\-'\"«»“”]+"
 
 
+FOLD_CHARS = {chr(code): base for code, base in FOLD.items()}
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, the same length as ``text`` (offsets carry over)."""
-    return text.translate(FOLD)
+    """Lower case without accents, the same length as ``text`` (offsets carry over).
+
+    ``str.lower`` (C, fast) and then only the non-ASCII characters looked up: three times faster on Spanish
+    than ``str.translate`` over every character (bench/language_check.py). Where lowering changes the
+    length (a dotted capital I), every character is translated one for one instead.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return text.translate(FOLD)
+    return NON_ASCII.sub(lambda match: FOLD_CHARS.get(match.group(), match.group()), lowered)
 
 
 def prepare(text: str) -> str:
@@ -113,6 +125,24 @@ def _word_regex(forms: list[str]) -> str:
 
 
 # --- Compiled guide ------------------------------------------------------------------------
+
+MACRO = re.compile(r"\{([A-Z]+)\}")
+
+
+def expand(text: str, macros: dict) -> str:
+    """``{PEOPLE}`` → the language's list of people words (the guide file's shorthand)."""
+    return MACRO.sub(lambda match: macros[match.group(1)], text)
+
+
+def rule_from_row(language: str, row: list, macros: dict) -> tuple[Rule, dict]:
+    """One row of the guide file (slug, term, patterns, category, severity, alternatives, explanation, source
+    key, then optionally require, exclude and window) as a rule and its remaining fields."""
+    slug, term, patterns, category, severity, alternatives, explanation, source = row[:8]
+    require, exclude, window = (row[8:] + [[], [], 4][len(row) - 8:])[:3]
+    rule = Rule(slug, tuple(expand(pattern, macros) for pattern in patterns),
+                tuple(expand(word, macros) for word in require), tuple(expand(word, macros) for word in exclude), window)
+    return rule, {"term": term, "category": category, "severity": severity, "alternatives": alternatives,
+                  "explanation": explanation, "source": source}
 
 @dataclass(frozen=True)
 class Rule:

@@ -33,6 +33,14 @@ def glossary(user, *, language: str, category: str = "") -> QuerySet:
     return entries.order_by("category", "term")
 
 
+def printable_guide(user, language: str) -> dict:
+    """The context of the printable guide: every entry of ``language`` grouped by category, with why it matters."""
+    entries = list(glossary(user, language=language))
+    groups = [(value, label, CATEGORY_HELP[value], [entry for entry in entries if entry.category == value])
+              for value, label in Category.choices]
+    return {"language": language, "language_label": dict(LANGUAGES)[language], "groups": [g for g in groups if g[3]]}
+
+
 def access_entry(user, pk, action: Action | str = Action.VIEW) -> GuideEntry:
     """The entry ``pk``: 404 when the user may not see it, 403 when they may see it but not do ``action``."""
     return permissions.access(user, GuideEntry.all_objects.select_related("source"), action, pk=pk)

@@ -39,12 +39,7 @@ def guide_print(request, language):
     """The whole guide of one language on one page, laid out for printing (and for ``minga guide-pdf``)."""
     if language not in selectors.LANGUAGE_CODES:
         return _bad(request, "language", _("Choose es, pt or en."))
-    entries = selectors.glossary(request.user, language=language)
-    groups = [(value, label, selectors.CATEGORY_HELP[value], [e for e in entries if e.category == value])
-              for value, label in Category.choices]
-    return render(request, "narrative/guide_print.html", {
-        "language": language, "language_label": dict(LANGUAGES)[language], "groups": [g for g in groups if g[3]],
-    })
+    return render(request, "narrative/guide_print.html", selectors.printable_guide(request.user, language))
 
 
 @require_http_methods(["GET", "POST"])
