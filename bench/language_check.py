@@ -131,14 +131,6 @@ def main():
         print(f"Spanish text: {megabytes:.2f} MB")
         print(f"  Minga: process {wall:.2f} s, check {minga['check_s']:.2f} s = "
               f"{megabytes / minga['check_s']:.1f} MB/s, peak {peak / 1024:.0f} MiB, {minga['findings']} findings")
-        minga_cli = Path(sys.executable).with_name("minga")
-        if minga_cli.exists():
-            wall, peak, _, error = run_child([str(minga_cli), "check-language", "--lang", "en", str(english)])
-            if exits[-1] not in (0, 1):  # 1: something was found, as expected
-                print(f"  `minga check-language` did not run here (exit {exits[-1]}): {error.strip()[-200:]}")
-            else:
-                print(f"  for comparison, `minga check-language` on the English text (Django start-up and a database "
-                      f"read of the guide included): {wall:.2f} s, peak {peak / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":
