@@ -1,7 +1,7 @@
 """The checker's engine: guide entries compiled into surface-form patterns, matched on normalised text.
 
-No Django here (the CLI, the API, the page and the benchmark share it). The approach, measured in
-bench/language_check.py against lemmatising every token:
+No Django here (the CLI, the API, the page and the benchmark share it). The approach (timed in
+bench/language_check.py; no lemmatiser or multi-pattern library was needed, see docs/narrative.md):
 
 - the text is normalised with one ``str.translate`` table that lowers case and strips accents from
   Latin letters *one character for one character*, so offsets in the normalised text are offsets in
