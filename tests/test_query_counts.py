@@ -35,6 +35,7 @@ from minga.accounts.services import api_token_create
 from minga.accounts.twofactor import totp_now
 from minga.api.urls import api
 from minga.audit import services as audit
+from minga.narrative import selectors as narrative
 from minga.portfolio import services
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import Project
@@ -240,6 +241,16 @@ CASES = [
     Case("process:document_list", "GET", "anonymous", get("/process/documents/?q=quito"), 200, 4),
     Case("process:document_detail", "GET", "anonymous",
          get("/process/documents/joint-declaration-brussels-2023/"), 200, 3),
+    Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
+    Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
+    Case("narrative:check", "GET", "anonymous", get("/language/check/"), 200, 0, label="form"),
+    # The first check compiles the guide of its language (the entries with their sources); later ones only ask
+    # whether the guide changed since.
+    Case("narrative:check", "POST", "anonymous", lambda s: Request(
+        "/language/check/", {"text": "Una oleada de venezolanos llegó.", "language": "auto"}), 200, 2),
+    Case("narrative:check", "POST", "anonymous", lambda s: Request(
+        "/language/check/", {"text": "Una oleada de venezolanos llegó.", "language": "es"}), 200, 1, warm=True,
+        label="warm"),
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/"), 200, 15),
     # A later visitor: the facet index and the names are ready, so the page only reads its rows.
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 3, warm=True, label="warm"),
@@ -363,6 +374,8 @@ CASES = [
     Case("api:conference_list", "GET", "anonymous", api_get("/api/v1/conferences"), 200, 4),
     Case("api:meeting_list", "GET", "anonymous", api_get("/api/v1/process/meetings"), 200, 2),
     Case("api:document_list", "GET", "anonymous", api_get("/api/v1/process/documents?kind=road_map"), 200, 2),
+    Case("api:check", "POST", "anonymous", lambda s: Request(
+        "/api/v1/narrative/check", {"text": "An illegal immigrant.", "language": "en"}, json=True), 200, 2),
     Case("api:project_list", "GET", "anonymous", api_get("/api/v1/projects"), 200, 11),
     Case("api:project_list", "GET", "token:secretariat", api_get("/api/v1/projects", "secretariat"), 200, 14),
     Case("api:project_detail", "GET", "anonymous", api_get(f"/api/v1/projects/{CUCUTA}"), 200, 10),
@@ -385,6 +398,7 @@ def forget_what_is_cached() -> None:
     cache.clear()
     ContentType.objects.clear_cache()
     INDEX.forget()
+    narrative.forget_compiled()
 
 
 def send(client, case: Case, request: Request):

@@ -7,6 +7,9 @@
     minga load_reference  (re)load countries, subdivisions, taxonomies, organisations
     minga load_codelist   load names of an IATI codelist (e.g. DAC sectors)
     minga create_token    make an API token for a user
+    minga check-language FILE... [--lang es|pt|en|auto] [--format text|json]
+                          check texts against the inclusive-language guide (exit 1 when something is found)
+    minga guide-pdf LANGUAGE OUT.pdf  the printable inclusive-language guide as a PDF (printed by Chromium)
     minga <django command> anything else Django offers (createsuperuser, shell, …)
 """
 
@@ -28,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from django.core.management import execute_from_command_line
 
+    if len(argv) > 1 and argv[1] in ("check-language", "guide-pdf"):  # the documented names; Django's modules use _
+        argv[1] = argv[1].replace("-", "_")
     if len(argv) < 2:
         print(__doc__)
         argv.append("help")

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minga.site",
     "minga.finance",
     "minga.process",
+    "minga.narrative",
     "minga.portfolio",
     "minga.exchange",
     "minga.api",

@@ -17,6 +17,7 @@ from minga.accounts.models import Role, RoleGrant, User
 from minga.accounts.services import role_grant, role_revoke
 from minga.audit.services import record_soft_delete
 from minga.finance.models import Conference, Pledge
+from minga.narrative.models import GuideEntry
 from minga.portfolio.models import Project
 from minga.process.models import Meeting, PresidencyTerm, ProcessDocument
 from minga.reference.models import (
@@ -55,11 +56,13 @@ CONFERENCE = "conference:brussels-2023"
 MEETING = "meeting:lima-2021"
 PROCESS_DOCUMENT = "process-document:joint-declaration-brussels-2023"
 PRESIDENCY = "presidency:CRI:2023-01-01"
+GUIDE = "guide:es:inmigrante-ilegal"
 
 MODELS_BY_PREFIX = {
     "organisation": Organisation, "figure": PopulationFigure, "municipality": Municipality,
     "source": Source, "term": Term, "conference": Conference, "pledge": Pledge, "project": Project,
     "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
+    "guide": GuideEntry,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
@@ -114,6 +117,7 @@ NEW_RECORDS = {
         proposing_organisation=Organisation.objects.create(
             name="Ministerio peruano", organisation_type="10", country_id="PER", parent=_organisation("gov-can"),
             awaiting_approval=True), country_id="PER"),
+    "new guide entry": lambda: GuideEntry(language="es", slug="nuevo", term="nuevo", category="metaphor"),
     "new rate": lambda: ExchangeRate(currency="PEN", on_date=date(2026, 6, 1), units_per_usd=Decimal("3.7")),
 }
 
@@ -306,6 +310,22 @@ MATRIX = [
     case("observer", "delete", CONFERENCE, REFUSED),
     case("anonymous", "view", CONFERENCE, ALLOWED),
     case("anonymous", "change", CONFERENCE, REFUSED),
+    # --- narrative.guideentry: the secretariat edits the guide; everyone reads it.
+    case("secretariat", "change", GUIDE, ALLOWED),
+    case("secretariat", "create", "new guide entry", ALLOWED),
+    case("secretariat", "restore", GUIDE, ALLOWED),
+    case("focal_col", "view", GUIDE, ALLOWED),
+    case("focal_col", "change", GUIDE, REFUSED),
+    case("focal_per", "view", GUIDE, ALLOWED),
+    case("focal_per", "create", "new guide entry", REFUSED),
+    case("local_cucuta", "view", GUIDE, ALLOWED),
+    case("local_cucuta", "delete", GUIDE, REFUSED),
+    case("donor_can", "view", GUIDE, ALLOWED),
+    case("donor_can", "change", GUIDE, REFUSED),
+    case("observer", "view_history", GUIDE, ALLOWED),
+    case("observer", "change", GUIDE, REFUSED),
+    case("anonymous", "view", GUIDE, ALLOWED),
+    case("anonymous", "view_history", GUIDE, REFUSED),
     # --- finance.pledge: donor officers for their organisation and the units under it.
     case("secretariat", "change", USA_PLEDGE, ALLOWED),
     case("secretariat", "restore", USA_PLEDGE, ALLOWED),
@@ -384,7 +404,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
 
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
     models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
-              "meeting", "process-document", "presidency"}
+              "meeting", "process-document", "presidency", "guide"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -393,7 +413,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     assert set(permissions.POLICIES) == {
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project",
-        "process.meeting", "process.processdocument", "process.presidencyterm"}
+        "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [
@@ -446,7 +466,7 @@ def test_visible_population_figures_are_the_published_ones_and_the_unpublished_i
 @pytest.mark.parametrize("role", ["secretariat", "focal_col", "focal_per", "local_cucuta", "donor_can",
                                   "observer", "anonymous"])
 @pytest.mark.parametrize("model", [Organisation, Municipality, Source, Term, Conference, Pledge, Meeting,
-                                   ProcessDocument, PresidencyTerm])
+                                   ProcessDocument, PresidencyTerm, GuideEntry])
 def test_every_live_record_without_publication_is_visible_to_everyone(users, role, model):
     assert keys(permissions.visible(users[role], model.objects.all())) == keys(model.all_objects.all())
 
@@ -464,6 +484,7 @@ EDITABLE = {
     Source: {},
     Term: {},
     Conference: {},
+    GuideEntry: {},
 }
 
 
@@ -481,7 +502,7 @@ def test_secretariat_may_edit_every_live_row(users, model):
 # --- Deleted records -------------------------------------------------------------------------
 
 DELETED = {Organisation: "organisation:gov-col", PopulationFigure: COL_FIGURE, Municipality: "municipality:CO54001",
-           Source: SOURCE, Term: TERM, Conference: CONFERENCE, Pledge: CAN_PLEDGE}
+           Source: SOURCE, Term: TERM, Conference: CONFERENCE, Pledge: CAN_PLEDGE, GuideEntry: GUIDE}
 
 
 @pytest.mark.parametrize(("role", "sees_it"), [

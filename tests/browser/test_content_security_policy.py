@@ -61,6 +61,9 @@ def test_every_public_page_renders_under_the_policy_without_a_console_error(open
     visit(page, problems, "/organisations/")
     visit(page, problems, "/taxonomies/")
     visit(page, problems, "/conferences/")
+    visit(page, problems, "/language/guide/")
+    visit(page, problems, "/language/guide/pt/print/")
+    visit(page, problems, "/language/check/")
     visit(page, problems, "/accounts/login/")
     visit(page, problems, "/accounts/password-reset/")
     visit(page, problems, "/api/v1/docs")  # Swagger UI, from django-ninja's own static files

@@ -94,6 +94,7 @@ POLICIES: dict[str, Policy] = {
     "process.processdocument": Policy(),
     "process.presidencyterm": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
+    "narrative.guideentry": Policy(),
 }
 
 

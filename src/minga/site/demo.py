@@ -16,6 +16,7 @@ from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
 from minga.finance.models import Conference, ConferenceFigure, Pledge
+from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources
@@ -46,6 +47,7 @@ def _spec() -> dict:
 def load_demo() -> DemoReport:
     load_reference()
     load_process()  # real records, as `minga setup` loads them: the demo starts from a set-up platform
+    load_guide()
     spec = _spec()
     report = DemoReport()
     sources = load_sources(spec["sources"])

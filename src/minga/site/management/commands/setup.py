@@ -1,6 +1,7 @@
 from django.core.management import BaseCommand, call_command
 
 from minga.process.loaders import load_process
+from minga.narrative.loaders import load_guide
 from minga.reference.loaders import load_reference
 
 
@@ -19,3 +20,6 @@ class Command(BaseCommand):
         if verbosity:
             for name in ("meetings", "documents", "presidency_terms"):
                 self.stdout.write(f"process {name}: {getattr(process, name)}")
+        report = load_guide()
+        if verbosity:
+            self.stdout.write(f"inclusive-language guide: {report}")
