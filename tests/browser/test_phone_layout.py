@@ -186,3 +186,38 @@ def test_on_a_desktop_the_catalogue_keeps_the_filters_beside_the_results(open_pa
     assert facets_box["x"] + facets_box["width"] <= table_box["x"]
     assert abs(facets_box["y"] - table_box["y"]) < 120
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+
+# Everything a chart draws (its svg and each shape in it) lies inside the chart's own box: the map is zoomed
+# to fit the width it has, not cut off. The shapes that stick out, per chart.
+CHART_OUTSIDE_ITS_BOX = """
+() => Object.fromEntries(Array.from(document.querySelectorAll("[data-vega-spec]")).map(chart => {
+  const box = chart.getBoundingClientRect();
+  const out = [];
+  for (const element of chart.querySelectorAll("svg, svg path")) {
+    const inner = element.getBoundingClientRect();
+    if (inner.width === 0 && inner.height === 0) { continue; }
+    if (inner.left < box.left - 1 || inner.right > box.right + 1 || inner.top < box.top - 1 ||
+        inner.bottom > box.bottom + 1) {
+      out.push([element.tagName, Math.round(inner.left - box.left), Math.round(inner.right - box.right)]);
+    }
+  }
+  return [chart.dataset.vegaSpec, {width: Math.round(box.width), outside: out.length, first: out.slice(0, 3)}];
+}))
+"""
+
+
+def test_on_a_phone_each_map_fits_its_box(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    project = a_public_project_with_a_map()
+    found = {}
+    for path in ("/", "/countries/COL/", f"/projects/{project.code}/"):
+        page.goto(path)
+        for chart in page.locator("[data-vega-spec]").all():
+            expect(chart).to_have_attribute("data-rendered", "true")
+            expect(chart.locator("svg path").first).to_be_attached()
+        found.update(page.evaluate(CHART_OUTSIDE_ITS_BOX))
+    assert sorted(found) == ["map-spec", "people-spec", "project-map-spec", "subdivisions-map-spec"]
+    assert {key: value["outside"] for key, value in found.items()} == dict.fromkeys(found, 0), found
+    assert all(300 <= value["width"] <= 375 for value in found.values()), found

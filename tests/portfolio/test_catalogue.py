@@ -190,7 +190,7 @@ def test_the_map_highlights_the_projects_subdivisions(client):
 
 
 def test_a_country_named_without_subdivisions_is_highlighted_whole():
-    spec = charts.project_territories_map_spec(topojson_url="/static/admin1.topo.json", countries=["PER"],
+    spec = charts.project_territories_map_spec(topojson_urls={"PER": "/static/minga/geo/admin1/PER.topo.json"},
                                                names={"PE-LMA": "Lima", "PE-TUM": "Tumbes"},
                                                highlighted={"PE-LMA", "PE-TUM"})
     assert [v["status"] for v in spec["transform"][1]["from"]["data"]["values"]] == ["Project territory"] * 2

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
@@ -15,7 +14,7 @@ from minga.audit.services import EditConflict
 from minga.common import charts
 from minga.common.text import TextInvalid
 from minga.common.versions import parse_version
-from minga.reference import selectors, services
+from minga.reference import boundaries, selectors, services
 from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
 
@@ -31,15 +30,16 @@ def country_detail(request, iso3):
     country = get_object_or_404(Country, iso3=iso3.upper())
     subdivisions = selectors.subdivisions_of(country)
     figures = selectors.population_figures_visible(request.user, country=country)
-    map_spec = None
-    if country.is_member_state or country.is_origin:
-        map_spec = charts.subdivisions_map_spec(
-            topojson_url=static("minga/geo/admin1.topo.json"), iso3=country.iso3,
-            names={unit.code: unit.name for unit in subdivisions if unit.has_geometry},
-            highlighted={figure.subdivision_id for figure in figures if figure.subdivision_id})
+    map_chart = None
+    names = {unit.code: unit.name for unit in subdivisions if unit.has_geometry}
+    if (country.is_member_state or country.is_origin) and names:
+        map_chart = charts.subdivisions_map_chart(
+            topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3, names=names,
+            highlighted={figure.subdivision_id for figure in figures if figure.subdivision_id},
+            country_name=country.name)
     return render(request, "reference/country_detail.html", {
         "country": country,
-        "map_spec": map_spec,
+        "map_chart": map_chart,
         "subdivisions": subdivisions,
         "figures": figures,
         "organisations": selectors.organisations_filtered(request.user, country=country.iso3),
