@@ -221,3 +221,49 @@ def test_on_a_phone_each_map_fits_its_box(open_page):
     assert sorted(found) == ["map-spec", "people-spec", "project-map-spec", "subdivisions-map-spec"]
     assert {key: value["outside"] for key, value in found.items()} == dict.fromkeys(found, 0), found
     assert all(300 <= value["width"] <= 375 for value in found.values()), found
+
+
+# How the catalogue's first result row is laid out: its cells and the label each shows before its value.
+ROW_LAYOUT = """
+table => {
+  const row = table.querySelector("tbody tr");
+  const cells = Array.from(row.cells);
+  return {
+    headings: getComputedStyle(table.querySelector("thead")).clipPath,
+    row: getComputedStyle(row).display,
+    cells: cells.map(cell => getComputedStyle(cell).display),
+    labels: cells.map(cell => getComputedStyle(cell, "::before").content),
+    rowWidth: Math.round(row.getBoundingClientRect().width),
+    tableScrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth,
+  };
+}
+"""
+LABELS = ['"Ámbito"', '"Estado"', '"Solicitado (USD)"', '"Asegurado (USD)"', '"Brecha (USD)"']
+
+
+def test_on_a_phone_the_catalogue_rows_are_cards_with_labelled_values(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/projects/")
+    table = page.get_by_test_id("project-table")
+    layout = table.evaluate(ROW_LAYOUT)
+    assert layout["headings"] == "inset(50%)"  # the column headings: for screen readers only
+    assert layout["row"] == "block"
+    assert layout["cells"] == ["block", "grid", "grid", "grid", "grid", "grid"]
+    assert layout["labels"] == ["none", *LABELS]
+    assert layout["rowWidth"] <= PHONE["width"] and not layout["tableScrolls"]
+    first = table.locator("tbody tr").first
+    expect(first.locator("td").nth(1)).to_have_attribute("data-label", "Ámbito")
+    expect(first.get_by_role("link")).to_be_visible()
+
+
+def test_on_a_desktop_the_catalogue_is_still_a_table(open_page):
+    page = open_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/projects/")
+    layout = page.get_by_test_id("project-table").evaluate(ROW_LAYOUT)
+    assert layout["headings"] == "none"
+    assert layout["row"] == "table-row"
+    assert layout["cells"] == ["table-cell"] * 6
+    assert layout["labels"] == ["none"] * 6
+    expect(page.get_by_test_id("project-table").locator("thead th").first).to_be_visible()
