@@ -48,6 +48,7 @@ def test_the_country_map_has_its_caption_its_data_and_only_its_countrys_boundari
     url = spec(html, "subdivisions-map")["data"]["url"]
     assert re.fullmatch(r"/static/minga/geo/admin1/COL\.topo\.[0-9a-f]{12}\.json", url), url
     assert "Vega visualization" not in html and "admin1.topo" not in html
+    assert "{#" not in html and "#}" not in html and "{%" not in html  # no template text leaks into the page
 
 
 def test_the_project_map_loads_the_project_countrys_file_and_lists_its_territories(client):
