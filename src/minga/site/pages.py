@@ -6,7 +6,6 @@ names in the ``reference`` namespace (``minga/urls.py`` joins ``reference_urlpat
 """
 
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import path
 from django.utils.translation import gettext as _
 
@@ -14,12 +13,8 @@ from minga.common import charts, formatting
 from minga.finance import selectors as finance_selectors
 from minga.portfolio import selectors as portfolio_selectors
 from minga.portfolio.selectors import ProjectFilters
+from minga.reference import boundaries
 from minga.reference import views as reference_views
-
-
-def subdivision_boundaries_url(iso3: str) -> str:
-    """The TopoJSON with the first-level boundaries of ``iso3`` (one place to change when files are split)."""
-    return static("minga/geo/admin1.topo.json")
 
 
 def _latest_people_per_subdivision(figures) -> dict[str, object]:
@@ -30,8 +25,8 @@ def _latest_people_per_subdivision(figures) -> dict[str, object]:
     return latest
 
 
-def country_map(country, subdivisions, figures, per_subdivision: dict[str, int]) -> tuple[dict, str, list]:
-    """The choropleth of the country's subdivisions, what colours it, and its rows for the table beside it.
+def country_map(country, subdivisions, figures, per_subdivision: dict[str, int]) -> charts.Chart:
+    """The choropleth of the country's subdivisions, with its caption and its data table.
 
     Coloured by published projects per subdivision where any names one, else by the newest population
     figure of each subdivision (the figures the reader may see).
@@ -48,9 +43,8 @@ def country_map(country, subdivisions, figures, per_subdivision: dict[str, int])
     rows = [{"code": unit.code, "name": unit.name, "value": values[unit.code][0],
              "label": formatting.format_number(values[unit.code][0]) if values[unit.code][0] is not None
              else _("no figure"), "as_of": values[unit.code][1]} for unit in units]
-    spec = charts.subdivisions_choropleth_spec(topojson_url=subdivision_boundaries_url(country.iso3),
-                                               iso3=country.iso3, rows=rows, measure=measure)
-    return spec, measure, [row for row in rows if row["value"] is not None]
+    return charts.subdivisions_choropleth_chart(topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3,
+                                                rows=rows, measure=measure, country_name=country.name)
 
 
 def country_detail(request, iso3):
@@ -58,7 +52,7 @@ def country_detail(request, iso3):
     country = context["country"]
     per_subdivision = portfolio_selectors.published_per_subdivision(country.iso3)
     if country.is_member_state or country.is_origin:
-        context["map_spec"], context["map_measure"], context["map_rows"] = country_map(
+        context["map_chart"] = country_map(
             country, context["subdivisions"], context["figures"], per_subdivision)
     context.update({
         "totals": portfolio_selectors.published_totals(country=country.iso3),

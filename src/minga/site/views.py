@@ -29,9 +29,10 @@ def home(request):
         "member_states": reference_selectors.member_states(),
         "conferences": finance_selectors.conference_headlines(),
         "group_of_friends": reference_selectors.group_of_friends(),
-        "map_spec": charts.process_map_spec(
+        "map_chart": charts.process_map_chart(
             topojson_url=static("minga/geo/countries-americas.topo.json"), rows=map_rows),
-        "people_spec": charts.people_bar_spec(rows=bar_rows),
+        # Its data table is the page's people table, right below the chart (with the sources).
+        "people_chart": charts.Chart(key="people", spec=charts.people_bar_spec(rows=bar_rows)),
         # The published portfolio, whoever asks: the same figures for every reader.
         "totals": portfolio_selectors.published_totals(),
         "latest": portfolio_selectors.latest_published(),

@@ -54,7 +54,7 @@ class ProjectPage:
     transitions: list[TimelineStep]
     secured_share: int | None  # per cent of the requested amount secured, for the bar
     not_converted: bool
-    territory_map: dict | None = None  # what core.charts.project_territories_map_spec needs
+    territory_map: dict | None = None  # what common.charts.project_territories_map_chart needs
     # Whether the reader sees the contacts and who moved the project with what comment: the permission
     # module's answer for the project's history (its editors, the secretariat, observers).
     details: bool = False
@@ -114,7 +114,11 @@ def project_page(project: Project, user) -> ProjectPage:
             if not any(location.subdivision_id for location in locations if location.country_id == iso3):
                 highlighted |= {unit.code for unit in units if unit.country_id == iso3}
         names = {unit.code: unit.name for unit in units}
-        territory_map = {"countries": countries, "names": names, "highlighted": highlighted}
+        # Only the countries with a unit on the map: the page loads each one's boundary file.
+        drawn = {unit.country_id for unit in units}
+        country_names = {location.country_id: location.country.name for location in locations}
+        territory_map = {"countries": {iso3: country_names[iso3] for iso3 in countries if iso3 in drawn},
+                         "names": names, "highlighted": highlighted}
 
     return ProjectPage(
         project=project,

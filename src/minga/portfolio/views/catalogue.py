@@ -7,7 +7,6 @@ view's clean address (``HX-Push-Url``), so it can be bookmarked and shared like 
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
+from minga.reference import boundaries
 
 MAX_PAGE = 1_000_000  # 25 million projects: a page number beyond is refused before it becomes an offset
 
@@ -71,12 +71,14 @@ def project_detail(request, code):
     # The secretariat sees a deleted project's page too (to restore it); anyone else gets 404.
     project = selectors.access_project(request.user, code, include_deleted=True)
     page = selectors.project_page(project, request.user)
-    map_spec = None
+    map_chart = None
     if page.territory_map and page.territory_map["names"]:
-        map_spec = charts.project_territories_map_spec(topojson_url=static("minga/geo/admin1.topo.json"),
-                                                       **page.territory_map)
+        drawn = page.territory_map["countries"]  # alpha-3 → name, of the countries with a unit on the map
+        map_chart = charts.project_territories_map_chart(
+            topojson_urls={iso3: boundaries.admin1_url(iso3) for iso3 in drawn}, country_names=drawn,
+            names=page.territory_map["names"], highlighted=page.territory_map["highlighted"])
     return render(request, "portfolio/project_detail.html", {
-        "project": project, "page": page, "map_spec": map_spec,
+        "project": project, "page": page, "map_chart": map_chart,
         "reader_language": selectors.reader_language(),
         "can_view_history": page.details,
     })

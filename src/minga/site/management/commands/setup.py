@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, call_command
 
-from minga.process.loaders import load_process
 from minga.narrative.loaders import load_guide
+from minga.process.loaders import load_process
 from minga.reference.loaders import load_reference
 
 
