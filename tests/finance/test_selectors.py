@@ -13,6 +13,7 @@ import pytest
 
 from minga.finance.selectors.answers import (
     follow_pledge,
+    matches_for_donor,
     fulfilment,
     per_capita,
     pledges_behind,
@@ -116,12 +117,32 @@ def test_per_capita_uses_the_figure_in_force_at_the_date(ledger):
 
 
 def test_portfolio_coverage_counts_the_projects_funding(ledger):
+    # The demo's three published projects ask 1,200,000 (COL, funded 400,000 by F2), 1,200,000 (ECU) and 600,000.
     coverage = portfolio_coverage(None)
-    entry = next(item for item in coverage.projects if item.project.pk == ledger.project.pk)
-    assert entry.funding_usd == Decimal(400_000)
-    others = [item for item in coverage.projects if item.project.pk != ledger.project.pk]
-    assert all(item.funding_usd == 0 for item in others)
-    assert sum(coverage.counts.values()) == len(coverage.projects)
+    assert [(item.project.code, item.funding_usd, item.status, item.gap_usd) for item in coverage.projects] == [
+        ("PQ-COL-2026-0001", Decimal(400_000), "partly", Decimal(800_000)),
+        ("PQ-ECU-2026-0001", Decimal(0), "unfunded", Decimal(1_200_000)),
+        ("PQ-PER-2026-0001", Decimal(0), "unfunded", Decimal(600_000))]
+    assert coverage.counts == {"unfunded": 2, "partly": 1, "fully": 0, "unknown": 0}
+    assert coverage.total_gap_usd == Decimal(2_600_000)
+
+
+def test_projects_matching_a_donor_ranked_by_fit_then_gap_with_why(ledger, english):
+    # GAC pledged and funded in Colombia and Peru and earmarked child protection (the ledger's theme).
+    assert ledger.theme.code == "child-protection"
+    assert [(match.project.code, match.score, match.gap_usd, match.why) for match in
+            matches_for_donor(None, ledger.gac.pk)] == [
+        ("PQ-PER-2026-0001", 2, Decimal(600_000), [
+            "works in Peru, where the donor has pledged or funded",
+            "its theme Protection of children and adolescents was earmarked or funded by the donor"]),
+        ("PQ-COL-2026-0001", 1, Decimal(800_000), ["works in Colombia, where the donor has pledged or funded"])]
+
+
+def test_by_theme_splits_pledges_over_their_earmarks(ledger):
+    rows = table(funding_rows(None, "theme"))
+    assert {key: (row["pledged_usd"], row["committed_usd"], row["funding_usd"]) for key, row in rows.items()} == {
+        "child-protection": ("1000000.00", "600000.00", "200000.00"),
+        "none": ("3000000.00", "1000.00", "1701000.00")}
 
 
 def test_follow_a_pledge_down_and_a_project_up(ledger):
@@ -129,5 +150,6 @@ def test_follow_a_pledge_down_and_a_project_up(ledger):
     assert [(c.pk, [d.pk for d in paid]) for c, paid in trail.commitments] == [(ledger.f1.pk, [ledger.f2.pk])]
     assert [flow.pk for flow in trail.disbursements] == [ledger.f3.pk]
     assert [project.pk for project in trail.projects] == [ledger.project.pk]
-    assert trail.territories
+    assert sorted((place.country_id, place.subdivision_id or "") for place in trail.territories) == [
+        ("COL", ""), ("COL", "CO-ARA"), ("COL", "CO-NSA"), ("COL", "CO-NSA")]  # two municipalities in CO-NSA
     assert [pledge.pk for pledge in pledges_behind(None, ledger.project)] == [ledger.p1.pk]
