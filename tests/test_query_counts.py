@@ -344,6 +344,8 @@ CASES = [
     Case("api:population_figure_list", "GET", "anonymous", api_get("/api/v1/population-figures"), 200, 1),
     Case("api:me", "GET", "token:focal_col", api_get("/api/v1/me", "focal_col"), 200, 3),
     Case("api:conference_list", "GET", "anonymous", api_get("/api/v1/conferences"), 200, 4),
+    Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=country"), 200, 3),
+    Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=donor&year=2023"), 200, 2),
     Case("api:project_list", "GET", "anonymous", api_get("/api/v1/projects"), 200, 11),
     Case("api:project_list", "GET", "token:secretariat", api_get("/api/v1/projects", "secretariat"), 200, 14),
     Case("api:project_detail", "GET", "anonymous", api_get(f"/api/v1/projects/{CUCUTA}"), 200, 10),
