@@ -12,7 +12,7 @@ import pytest
 from minga.finance import services
 from minga.finance.inputs import FlowInput, PledgeInput
 from minga.finance.models import Conference
-from minga.finance.tracking import FollowUp
+from minga.finance.tracking import FollowUp, FundingFlow, Requirement, TrackedPledge
 from minga.portfolio.models import Project
 from minga.reference.models import Country, ExchangeRate, Organisation, PopulationFigure, Source, Subdivision, Term
 
@@ -44,8 +44,17 @@ def source(db):
     return Source.objects.get(load_key="source:illustrative")
 
 
+def forget_the_demos_funding():
+    """The ledger stands alone: the demo's illustrative pledges, flows and the RMRP requirements are set aside."""
+    FundingFlow.all_objects.update(commitment=None, parent=None)
+    FundingFlow.all_objects.all().delete()
+    TrackedPledge.all_objects.all().delete()
+    Requirement.all_objects.all().delete()
+
+
 @pytest.fixture
 def ledger(users, source):
+    forget_the_demos_funding()
     secretariat = users["secretariat"]
     for currency, rate in (("EUR", "0.8"), ("COP", "4000")):
         ExchangeRate.objects.create(currency=currency, on_date=date(2022, 1, 1), units_per_usd=Decimal(rate),

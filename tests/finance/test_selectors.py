@@ -13,8 +13,8 @@ import pytest
 
 from minga.finance.selectors.answers import (
     follow_pledge,
-    matches_for_donor,
     fulfilment,
+    matches_for_donor,
     per_capita,
     pledges_behind,
     portfolio_coverage,

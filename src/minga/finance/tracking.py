@@ -210,6 +210,7 @@ class Requirement(Money, EditableRecord):
     project = models.ForeignKey("portfolio.Project", verbose_name=_("project"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)  # e.g. "rounded by the source"
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

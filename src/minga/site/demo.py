@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
+from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.portfolio.demo import load_demo_projects
 from minga.reference.loaders import create_missing, load_reference, load_sources
@@ -118,4 +119,5 @@ def load_demo() -> DemoReport:
             demo_device(user=user, secret_base32=DEMO_TOTP_SECRET)
         report.accounts.append((user.username, Role(account["role"]).label))
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
+    report.created["pledges and flows followed"] = load_demo_funding()
     return report

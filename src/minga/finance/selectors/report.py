@@ -45,7 +45,7 @@ def render(rows: list[dict], fmt: str) -> str:
         return out.getvalue()
     columns = ("key", "label", "pledged_usd", "funding_usd", "disbursed_usd", "requirement_usd", "gap_usd",
                "unconverted")
-    lines = [[column for column in columns]]
+    lines = [list(columns)]
     for row in rows:
         lines.append([_unconverted_text(row[c]) if isinstance(row[c], dict) else
                       ("—" if row[c] is None else f"{float(row[c]):,.2f}" if c.endswith("_usd") else row[c])

@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from minga.finance.loaders import load_requirements
 from minga.reference.loaders import load_reference
 
 
@@ -14,3 +15,6 @@ class Command(BaseCommand):
         for name, report in load_reference().items():
             if verbosity:
                 self.stdout.write(f"reference {name}: {report}")
+        report = load_requirements()
+        if verbosity:
+            self.stdout.write(f"RMRP requirements: {report}")
