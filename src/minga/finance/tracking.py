@@ -88,7 +88,7 @@ class TrackedPledge(Money, EditableRecord):
     is_regional = models.BooleanField(_("regional"), default=False)
     earmarks = models.ManyToManyField(Term, verbose_name=_("thematic earmarks"), blank=True, related_name="+")
     source = models.ForeignKey(Source, verbose_name=_("source document"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("state"), max_length=12, choices=FollowUp.choices, default=FollowUp.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=FollowUp.choices, default=FollowUp.DRAFT)
     is_public = models.BooleanField(_("public"), default=False, editable=False)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -132,9 +132,9 @@ class FundingFlow(Money, EditableRecord):
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
     iati_transaction_type = models.CharField(_("IATI transaction type"), max_length=2, blank=True)
     fts_status = models.CharField(_("FTS status"), max_length=12, blank=True)
-    provider = models.ForeignKey(Organisation, verbose_name=_("from"), on_delete=models.PROTECT,
+    provider = models.ForeignKey(Organisation, verbose_name=_("provider"), on_delete=models.PROTECT,
                                  related_name="flows_out")
-    receiver = models.ForeignKey(Organisation, verbose_name=_("to"), on_delete=models.PROTECT,
+    receiver = models.ForeignKey(Organisation, verbose_name=_("receiver"), on_delete=models.PROTECT,
                                  related_name="flows_in")
     pledge = models.ForeignKey(TrackedPledge, verbose_name=_("pledge"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="flows")
@@ -158,7 +158,7 @@ class FundingFlow(Money, EditableRecord):
     source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     reference = models.CharField(_("reference in the source"), max_length=120, blank=True)
-    status = models.CharField(_("state"), max_length=12, choices=FollowUp.choices, default=FollowUp.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=FollowUp.choices, default=FollowUp.DRAFT)
     is_public = models.BooleanField(_("public"), default=False, editable=False)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
