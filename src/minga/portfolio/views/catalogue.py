@@ -16,6 +16,7 @@ from django_htmx.http import push_url
 from minga.common import charts
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
+from minga.finance.selectors.follow_up import flows_for_project
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
 
@@ -79,6 +80,8 @@ def project_detail(request, code):
         "project": project, "page": page, "map_spec": map_spec,
         "reader_language": selectors.reader_language(),
         "can_view_history": page.details,
+        # The follow-up of the money (finance): the flows the reader may see that fund this project.
+        "funding_flows": flows_for_project(request.user, project),
     })
 
 
