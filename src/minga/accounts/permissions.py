@@ -216,6 +216,8 @@ def _in_scope(actor: Actor, policy: Policy, obj) -> bool:
 
 
 def _confirms(actor: Actor, policy: Policy, obj) -> bool:
+    if not policy.confirmers:
+        return False
     # A record still in its proposer's hands (a draft) is not theirs to see or confirm yet.
     if policy.state and getattr(obj, policy.state) in _workflow(policy, type(obj)).editable_states():
         return False
