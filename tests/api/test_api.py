@@ -62,7 +62,7 @@ def test_openapi_schema_is_valid_json_with_every_path(client):
         "/api/v1/conferences", "/api/v1/countries", "/api/v1/countries/{iso3}", "/api/v1/markers", "/api/v1/me",
         "/api/v1/organisations", "/api/v1/organisations/{organisation_id}", "/api/v1/population-figures",
         "/api/v1/subdivisions", "/api/v1/vocabularies", "/api/v1/vocabularies/{code}/terms",
-        "/api/v1/projects", "/api/v1/projects/{code}", "/api/v1/projects/{code}/transitions"}
+        "/api/v1/projects", "/api/v1/projects/{code}", "/api/v1/projects/{code}/transitions", "/api/v1/funding"}
     assert set(schema["paths"]["/api/v1/organisations/{organisation_id}"]) == {"get", "patch"}
 
 
