@@ -413,7 +413,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     assert set(permissions.POLICIES) == {
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project",
-        "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry"}
+        "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
+        # The follow-up of the money: every role's cases in tests/finance/test_access.py.
+        "finance.trackedpledge", "finance.fundingflow", "finance.requirement"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

@@ -66,6 +66,9 @@ class Policy:
     # the secretariat included, creates, changes or moves it (a project of an unapproved organisation).
     held: str | None = None
     held_refusal: str = ""  # the sentence that says why a held record is refused
+    # Roles that confirm records of their country (``Who.CONFIRMER`` moves) without editing them; they also
+    # see the unpublished records they are to confirm and their history. Read through ``country``.
+    confirmers: frozenset = frozenset()
 
 
 POLICIES: dict[str, Policy] = {
@@ -95,6 +98,14 @@ POLICIES: dict[str, Policy] = {
     "process.presidencyterm": Policy(),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
     "narrative.guideentry": Policy(),
+    # The follow-up of the money (finance.tracking): a donor officer records their organisation's pledges
+    # and flows; the focal point of the receiving country confirms a flow; the secretariat validates.
+    "finance.trackedpledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id",
+                                    published="is_public", state="status"),
+    "finance.fundingflow": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="provider_id",
+                                  country="country_id", published="is_public", state="status",
+                                  confirmers=frozenset({Role.COUNTRY_FOCAL_POINT})),
+    "finance.requirement": Policy(),
 }
 
 
@@ -209,6 +220,16 @@ def _in_scope(actor: Actor, policy: Policy, obj) -> bool:
     return any(scope.role in policy.editors and _scope_covers(scope, policy, obj) for scope in actor.scopes)
 
 
+def _confirms(actor: Actor, policy: Policy, obj) -> bool:
+    if not policy.confirmers:
+        return False
+    # A record still in its proposer's hands (a draft) is not theirs to see or confirm yet.
+    if policy.state and getattr(obj, policy.state) in _workflow(policy, type(obj)).editable_states():
+        return False
+    return any(scope.role in policy.confirmers and scope.role == Role.COUNTRY_FOCAL_POINT
+               and _value(obj, policy.country) in scope.countries for scope in actor.scopes)
+
+
 def _held(policy: Policy, obj) -> bool:
     return policy.held is not None and bool(_value(obj, policy.held))
 
@@ -238,9 +259,10 @@ def can(user, action: Action | str, obj) -> bool:
     if action == Action.VIEW:
         if deleted:
             return False
-        return _is_public(policy, obj) or actor.is_observer or _in_scope(actor, policy, obj)
+        return (_is_public(policy, obj) or actor.is_observer or _in_scope(actor, policy, obj)
+                or _confirms(actor, policy, obj))
     if action == Action.VIEW_HISTORY:
-        return not deleted and (actor.is_observer or _in_scope(actor, policy, obj))
+        return not deleted and (actor.is_observer or _in_scope(actor, policy, obj) or _confirms(actor, policy, obj))
     if deleted:
         return False
     # CREATE is asked of the unsaved record, so its scope fields decide where it may be made.
@@ -267,7 +289,8 @@ def allowed_moves(user, obj) -> list[Transition]:
     moves = []
     for move in workflow.moves_from(getattr(obj, policy.state)):
         # The secretariat may do everything, so it may also act for a proposer (e.g. submit for them).
-        if actor.is_secretariat or (Who.PROPOSER in move.who and _in_scope(actor, policy, obj)):
+        if (actor.is_secretariat or (Who.PROPOSER in move.who and _in_scope(actor, policy, obj))
+                or (Who.CONFIRMER in move.who and _confirms(actor, policy, obj))):
             moves.append(move)
     return moves
 
@@ -395,7 +418,19 @@ def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> Query
         queryset = queryset.filter(deleted_at__isnull=True)
     if actor.is_secretariat or actor.is_observer or policy.published is None:
         return queryset
-    return queryset.filter(Q(**{policy.published: True}) | _scope_filter(actor, policy))
+    return queryset.filter(Q(**{policy.published: True}) | _scope_filter(actor, policy)
+                           | _confirm_filter(actor, policy, queryset.model))
+
+
+def _confirm_filter(actor: Actor, policy: Policy, model) -> Q:
+    countries = {country for scope in actor.scopes if scope.role in policy.confirmers
+                 and scope.role == Role.COUNTRY_FOCAL_POINT for country in scope.countries}
+    if not countries or not policy.country:
+        return Q(pk__in=[])
+    condition = Q(**{f"{_path_lookup(policy.country)}__in": countries})
+    if policy.state:
+        condition &= ~Q(**{f"{policy.state}__in": _workflow(policy, model).editable_states()})
+    return condition
 
 
 def editable(user, queryset: QuerySet) -> QuerySet:

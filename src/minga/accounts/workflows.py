@@ -23,6 +23,9 @@ class Who(StrEnum):
     # An editor (in the model's access policy) whose scope covers the record: a focal point of its
     # country, the officer of its proposing local government, the donor officer of its donor, ...
     PROPOSER = "proposer"
+    # A user whose role is among the policy's ``confirmers`` and whose scope covers the record's country:
+    # the focal point of the country that received a funding flow confirms it arrived.
+    CONFIRMER = "confirmer"
 
 
 class Comment(StrEnum):

@@ -1,7 +1,9 @@
 from ninja import Router
 
-from minga.api.schemas import ConferenceOut
+from minga.api.auth import caller
+from minga.api.schemas import ConferenceOut, ErrorOut, FundingRowOut
 from minga.finance import selectors
+from minga.finance.selectors.report import report_rows
 
 router = Router(tags=["finance"])
 
@@ -17,3 +19,9 @@ def conference_list(request):
                      "amount_usd": p.amount_usd, "is_approximate_usd": p.is_approximate_usd,
                      "instrument": p.instrument, "source": p.source} for p in c.pledges.all()],
     } for c in selectors.conferences_with_figures()]
+
+
+@router.get("/funding", response={200: list[FundingRowOut], 422: ErrorOut},
+            summary="Funding per country, subdivision, donor, conference, theme or year (as `minga report funding`)")
+def funding_report(request, by: str, year: str = ""):
+    return report_rows(caller(request), by=by, year=year)

@@ -183,3 +183,18 @@ class MeOut(Schema):
 
 class ErrorOut(Schema):
     detail: str | dict | list
+
+
+class FundingRowOut(Schema):
+    """One row of the funding report; amounts in USD as decimal strings, ``unconverted`` by currency."""
+
+    key: str
+    label: str
+    pledged_usd: str
+    funding_usd: str
+    disbursed_usd: str
+    requirement_usd: str | None
+    gap_usd: str | None
+    unconverted: dict[str, str]
+    committed_usd: str
+    unconverted_pledged: dict[str, str]

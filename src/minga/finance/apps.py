@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FinanceConfig(AppConfig):
     name = "minga.finance"
     verbose_name = _("Money")
+
+    def ready(self):
+        from minga.accounts import workflows
+        from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
+
+        workflows.register(FLOW_WORKFLOW)
+        workflows.register(PLEDGE_WORKFLOW)

@@ -116,3 +116,13 @@ class Pledge(EditableRecord):
 
     def __str__(self):
         return f"{self.donor} @ {self.conference.code}: {self.amount} {self.currency}"
+
+
+# The follow-up of the money lives beside the published record (its own module, models of this app).
+from minga.finance.tracking import (  # noqa: E402, F401
+    FlowShare,
+    FundingFlow,
+    PledgeCountry,
+    Requirement,
+    TrackedPledge,
+)

@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
+from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
@@ -122,4 +123,5 @@ def load_demo() -> DemoReport:
             demo_device(user=user, secret_base32=DEMO_TOTP_SECRET)
         report.accounts.append((user.username, Role(account["role"]).label))
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
+    report.created["pledges and flows followed"] = load_demo_funding()
     return report

@@ -15,6 +15,7 @@ from django_htmx.http import push_url
 from minga.common import charts
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
+from minga.finance.selectors.follow_up import flows_for_project
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
 from minga.reference import boundaries
@@ -81,6 +82,8 @@ def project_detail(request, code):
         "project": project, "page": page, "map_chart": map_chart,
         "reader_language": selectors.reader_language(),
         "can_view_history": page.details,
+        # The follow-up of the money (finance): the flows the reader may see that fund this project.
+        "funding_flows": flows_for_project(request.user, project),
     })
 
 

@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from minga.finance.loaders import load_requirements
 from minga.narrative.loaders import load_guide
 from minga.process.loaders import load_process
 from minga.reference.loaders import load_reference
@@ -23,3 +24,6 @@ class Command(BaseCommand):
         report = load_guide()
         if verbosity:
             self.stdout.write(f"inclusive-language guide: {report}")
+        report = load_requirements()
+        if verbosity:
+            self.stdout.write(f"RMRP requirements: {report}")

@@ -1,0 +1,98 @@
+"""A donor officer's pages: record and correct a pledge or a flow, and see their own. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from minga.accounts import permissions
+from minga.audit.services import EditConflict
+from minga.common.versions import parse_version
+from minga.finance import services
+from minga.finance.forms import FlowForm, PledgeForm, show_errors
+from minga.finance.inputs import FinanceInvalid
+from minga.finance.selectors.follow_up import access_flow, access_pledge, my_funding
+from minga.finance.tracking import FundingFlow, TrackedPledge
+
+
+def _may_record(user, model):
+    if not permissions.can_create_any(user, model):
+        raise PermissionDenied(_("You may not create this record (%(model)s).") % {
+            "model": model._meta.verbose_name})
+
+
+def _save(request, form, write, done: str, template: str, context: dict):
+    if form.is_valid():
+        try:
+            record = write(form.to_input())
+        except FinanceInvalid as error:
+            show_errors(form, error.errors)
+        except EditConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return record
+    return render(request, template, {**context, "form": form})
+
+
+@login_required
+def pledge_new(request):
+    _may_record(request.user, TrackedPledge)
+    form = PledgeForm(request.POST or None, user=request.user)
+    context = {"heading": _("Record a pledge")}
+    if request.method != "POST":
+        return render(request, "finance/pledge_form.html", {**context, "form": form})
+    saved = _save(request, form, lambda data: services.pledge_create(user=request.user, data=data),
+                  _("Pledge recorded as a draft."), "finance/pledge_form.html", context)
+    return redirect("finance:my_funding") if isinstance(saved, TrackedPledge) else saved
+
+
+@login_required
+def pledge_edit(request, pk):
+    pledge = access_pledge(request.user, pk, "change")
+    context = {"heading": _("Correct a pledge"), "record": pledge}
+    if request.method != "POST":
+        form = PledgeForm(initial=PledgeForm.initial_of(pledge), user=request.user)
+        return render(request, "finance/pledge_form.html", {**context, "form": form})
+    form = PledgeForm(request.POST, user=request.user)
+    version = parse_version(request.POST.get("version"), field="version")
+    saved = _save(request, form, lambda data: services.pledge_update(
+        pledge=pledge, user=request.user, data=data, expected_version=version),
+        _("Saved."), "finance/pledge_form.html", context)
+    return redirect("finance:my_funding") if isinstance(saved, TrackedPledge) else saved
+
+
+@login_required
+def flow_new(request):
+    _may_record(request.user, FundingFlow)
+    form = FlowForm(request.POST or None, user=request.user)
+    context = {"heading": _("Record a commitment or a disbursement")}
+    if request.method != "POST":
+        return render(request, "finance/flow_form.html", {**context, "form": form})
+    saved = _save(request, form, lambda data: services.flow_create(user=request.user, data=data),
+                  _("Flow recorded as a draft."), "finance/flow_form.html", context)
+    if isinstance(saved, FundingFlow):
+        return redirect(saved.project.get_absolute_url() if saved.project_id else reverse("finance:my_funding"))
+    return saved
+
+
+@login_required
+def flow_edit(request, pk):
+    flow = access_flow(request.user, pk, "change")
+    context = {"heading": _("Correct a flow"), "record": flow}
+    if request.method != "POST":
+        form = FlowForm(initial=FlowForm.initial_of(flow), user=request.user)
+        return render(request, "finance/flow_form.html", {**context, "form": form})
+    form = FlowForm(request.POST, user=request.user)
+    version = parse_version(request.POST.get("version"), field="version")
+    saved = _save(request, form, lambda data: services.flow_update(
+        flow=flow, user=request.user, data=data, expected_version=version),
+        _("Saved."), "finance/flow_form.html", context)
+    return redirect("finance:my_funding") if isinstance(saved, FundingFlow) else saved
+
+
+@login_required
+def my_funding_page(request):
+    return render(request, "finance/my_funding.html", {"mine": my_funding(request.user)})

@@ -1,0 +1,143 @@
+"""A donor officer's forms: a pledge and a flow. Codes (currencies, countries, organisations) are chosen by name."""
+
+from babel.numbers import get_currency_name
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from minga.accounts import permissions
+from minga.finance.inputs import FlowInput, PledgeInput
+from minga.finance.models import Conference
+from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, Stage, TrackedPledge
+from minga.portfolio.selectors import projects_visible
+from minga.reference.currencies import active_currencies
+from minga.reference.models import Country, Organisation, Source, Term
+
+COUNTRY_ROWS = 3
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    locale = (get_language() or "es").replace("-", "_")
+    named = [(code, f"{capfirst(get_currency_name(code, locale=locale))} ({code})") for code in active_currencies()]
+    return [("", "—"), *sorted(named, key=lambda pair: pair[1].casefold())]
+
+
+def _date():
+    return forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+def _organisations_of(user):
+    return permissions.editable(user, Organisation.objects.all()).order_by("name")
+
+
+class _MoneyForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["currency"].choices = currency_choices()
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class PledgeForm(_MoneyForm):
+    donor = forms.ModelChoiceField(label=_("donor"), queryset=Organisation.objects.none())
+    conference = forms.ModelChoiceField(label=_("conference"), required=False,
+                                        queryset=Conference.objects.order_by("starts_on"))
+    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    currency = forms.ChoiceField(label=_("currency"))
+    pledged_on = _date()
+    instrument = forms.ChoiceField(label=_("instrument"), choices=PledgeInstrument.choices)
+    is_concessional = forms.TypedChoiceField(
+        label=_("concessional loan"), required=False, empty_value=None,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))])
+    purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
+    humanitarian_percent = forms.DecimalField(label=_("humanitarian share (%)"), required=False, max_digits=5,
+                                              decimal_places=2, min_value=0, max_value=100)
+    is_regional = forms.BooleanField(label=_("regional"), required=False)
+    earmarks = forms.ModelMultipleChoiceField(label=_("thematic earmarks"), required=False,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              queryset=Term.objects.filter(vocabulary_id="quito-axes")
+                                              .order_by("position", "code"))
+    source = forms.ModelChoiceField(label=_("source document"), queryset=Source.objects.order_by("title"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"].queryset = _organisations_of(self.user)
+        for row in range(1, COUNTRY_ROWS + 1):
+            self.fields[f"country_{row}"] = forms.ModelChoiceField(
+                label=_("country"), required=False, queryset=Country.objects.filter(is_member_state=True))
+            self.fields[f"share_{row}"] = forms.DecimalField(label=_("share (%)"), required=False, max_digits=5,
+                                                             decimal_places=2, min_value=0, max_value=100)
+
+    def country_rows(self):
+        return [(self[f"country_{row}"], self[f"share_{row}"]) for row in range(1, COUNTRY_ROWS + 1)]
+
+    def to_input(self) -> PledgeInput:
+        data = self.cleaned_data
+        countries = [(data[f"country_{row}"], data[f"share_{row}"]) for row in range(1, COUNTRY_ROWS + 1)
+                     if data.get(f"country_{row}")]
+        countries = [(country, share if share is not None else 0) for country, share in countries]
+        return PledgeInput(donor=data["donor"], conference=data["conference"], amount=data["amount"],
+                           currency=data["currency"], pledged_on=data["pledged_on"], instrument=data["instrument"],
+                           is_concessional=data["is_concessional"], purpose=data["purpose"],
+                           humanitarian_percent=data["humanitarian_percent"], is_regional=data["is_regional"],
+                           countries=countries, earmarks=list(data["earmarks"]), source=data["source"])
+
+    @classmethod
+    def initial_of(cls, pledge: TrackedPledge) -> dict:
+        initial = {name: getattr(pledge, name) for name in (
+            "donor", "conference", "amount", "currency", "pledged_on", "instrument", "purpose",
+            "humanitarian_percent", "is_regional", "source")}
+        initial["is_concessional"] = {True: "yes", False: "no"}.get(pledge.is_concessional, "")
+        initial["earmarks"] = list(pledge.earmarks.all())
+        for row, share in enumerate(pledge.countries.order_by("pk"), start=1):
+            initial[f"country_{row}"], initial[f"share_{row}"] = share.country, share.percentage
+        return initial
+
+
+class FlowForm(_MoneyForm):
+    stage = forms.ChoiceField(label=_("stage"), choices=[(Stage.COMMITMENT.value, Stage.COMMITMENT.label),
+                                                         (Stage.DISBURSEMENT.value, Stage.DISBURSEMENT.label)])
+    provider = forms.ModelChoiceField(label=_("provider"), queryset=Organisation.objects.none())
+    receiver = forms.ModelChoiceField(label=_("receiver"), queryset=Organisation.objects.order_by("name"))
+    pledge = forms.ModelChoiceField(label=_("pledge"), required=False, queryset=TrackedPledge.objects.none())
+    project = forms.ModelChoiceField(label=_("project"), required=False, queryset=FundingFlow.objects.none())
+    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    currency = forms.ChoiceField(label=_("currency"))
+    value_date = forms.DateField(label=_("value date"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                 format="%Y-%m-%d"))
+    country = forms.ModelChoiceField(label=_("recipient country"), required=False,
+                                     queryset=Country.objects.filter(is_member_state=True))
+    is_humanitarian = forms.BooleanField(label=_("humanitarian"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = _organisations_of(self.user)
+        self.fields["pledge"].queryset = (permissions.in_scope(self.user, TrackedPledge.objects.all())
+                                          .select_related("donor").order_by("-pledged_on"))
+        self.fields["project"].queryset = projects_visible(self.user).filter(is_public=True).order_by("code")
+        self.fields["project"].label_from_instance = lambda project: f"{project.code} — {project.title}"
+
+    def to_input(self) -> FlowInput:
+        data = self.cleaned_data
+        return FlowInput(stage=data["stage"], provider=data["provider"], receiver=data["receiver"],
+                         pledge=data["pledge"], project=data["project"], amount=data["amount"],
+                         currency=data["currency"], value_date=data["value_date"], country=data["country"],
+                         is_humanitarian=data["is_humanitarian"])
+
+    @classmethod
+    def initial_of(cls, flow: FundingFlow) -> dict:
+        return {name: getattr(flow, name) for name in (
+            "stage", "provider", "receiver", "pledge", "project", "amount", "currency", "value_date", "country",
+            "is_humanitarian")}
+
+
+def show_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """A service's refusal ({field: [messages]}) on the form: on the field when the form has it, else above."""
+    for name, messages in errors.items():
+        target = name if name in form.fields else ("country_1" if name == "countries" and "country_1" in form.fields
+                                                   else None)
+        for message in messages:
+            form.add_error(target, message)

@@ -1,0 +1,56 @@
+"""``minga report funding`` and ``GET /api/v1/funding``: the same rows, parsed and written in one place."""
+
+import csv
+import io
+import json
+
+from django.utils.translation import gettext as _
+
+from minga.common.errors import ParameterInvalid
+from minga.common.numbers import parse_count
+from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, funding_rows
+
+FORMATS = ("table", "json", "csv")
+# The issue's keys, in its order; then what the rows also say (what was committed, pledges not converted).
+KEYS = ("key", "label", "pledged_usd", "funding_usd", "disbursed_usd", "requirement_usd", "gap_usd", "unconverted",
+        "committed_usd", "unconverted_pledged")
+
+
+def report_filters(*, by, year) -> tuple[str, FundingFilters]:
+    """The dimension and filters asked for, or ``ParameterInvalid`` naming the parameter."""
+    if by not in DIMENSIONS:
+        raise ParameterInvalid("by", _("One of: %(choices)s.") % {"choices": ", ".join(DIMENSIONS)})
+    return by, FundingFilters(year=parse_count(year, field="year", minimum=1990, maximum=2100))
+
+
+def report_rows(user, *, by: str, year=None) -> list[dict]:
+    by, filters = report_filters(by=by, year=year)
+    return [{key: row[key] for key in KEYS} for row in (r.as_dict() for r in funding_rows(user, by, filters))]
+
+
+def _unconverted_text(amounts: dict) -> str:
+    return "; ".join(f"{amount} {currency}" for currency, amount in amounts.items())
+
+
+def render(rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(KEYS)
+        for row in rows:
+            writer.writerow([_unconverted_text(row[key]) if isinstance(row[key], dict) else
+                             ("" if row[key] is None else row[key]) for key in KEYS])
+        return out.getvalue()
+    columns = ("key", "label", "pledged_usd", "funding_usd", "disbursed_usd", "requirement_usd", "gap_usd",
+               "unconverted")
+    lines = [list(columns)]
+    for row in rows:
+        lines.append([_unconverted_text(row[c]) if isinstance(row[c], dict) else
+                      ("—" if row[c] is None else f"{float(row[c]):,.2f}" if c.endswith("_usd") else row[c])
+                      for c in columns])
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(columns))]
+    numeric = {i for i, c in enumerate(columns) if c.endswith("_usd")}
+    return "\n".join("  ".join(str(cell).rjust(widths[i]) if i in numeric else str(cell).ljust(widths[i])
+                               for i, cell in enumerate(line)).rstrip() for line in lines) + "\n"
