@@ -28,6 +28,7 @@ from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from minga.finance.models import FundingFlow
 from minga.portfolio import selectors
 from minga.portfolio.models import (
     ParticipantRole,
@@ -78,6 +79,7 @@ def make(n, *, country="COL", places=("COL",), theme=None, money=(None, None, No
 
 @pytest.fixture
 def portfolio(db):
+    FundingFlow.all_objects.update(project=None)  # the demo's illustrative flows hold on to the demo projects
     Project.all_objects.all().delete()
     a, b, c, d = Term.objects.filter(vocabulary_id="quito-axes").order_by("position", "pk")[:4]
     donor = organisation_loaded("gov-can")
