@@ -260,7 +260,7 @@ def test_the_actions_box_takes_labels_and_rules_from_the_declaration(users):
     assert project_transitions({"request": request}, project) == [
         {"status": "changes_requested", "label": "Request changes", "confirm": False, "comment": True,
          "comment_required": True},
-        {"status": "published", "label": "Publish", "confirm": False, "comment": False, "comment_required": False},
+        {"status": "published", "label": "Publish", "confirm": True, "comment": True, "comment_required": False},
         {"status": "withdrawn", "label": "Withdraw", "confirm": True, "comment": True, "comment_required": False},
     ]
     with translation.override("es"):

@@ -6,6 +6,7 @@ the version and the history. USD amounts are recomputed on every write (``refere
 """
 
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.common.languages import LANGUAGES
 from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
-from minga.portfolio import documents
+from minga.portfolio import documents, notifications
 from minga.portfolio.inputs import TEXT_FIELDS, ProjectInput, project_input_from
 from minga.portfolio.models import (
     Project,
@@ -253,6 +254,9 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
                                       "status": PROJECT_WORKFLOW.label(to_status)})
     ProjectTransition.objects.create(project=updated, from_status=from_status, to_status=to_status, user=user,
                                      comment=comment.strip())
+    # The people concerned are told once the move is committed, never of one rolled back.
+    transaction.on_commit(partial(notifications.transition_made, project_pk=updated.pk, to_status=to_status,
+                                  actor_pk=getattr(user, "pk", None), comment=comment.strip()))
     return updated
 
 
