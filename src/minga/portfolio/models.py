@@ -366,6 +366,8 @@ class ProjectTransition(models.Model):
                              on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    # With a request for changes: the codes of what it concerns (portfolio.inputs.concerns), shown by label.
+    fields = models.JSONField(_("fields concerned"), default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

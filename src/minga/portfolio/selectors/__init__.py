@@ -33,7 +33,7 @@ from minga.portfolio.selectors.filters import (
     public_projects,
     sort_order,
 )
-from minga.portfolio.selectors.project_view import ProjectPage, ShownText, project_page
+from minga.portfolio.selectors.project_view import ProjectPage, ShownText, changes_requested, project_page
 
 __all__ = [
     "CENT",
@@ -50,6 +50,7 @@ __all__ = [
     "Totals",
     "access_project",
     "catalogue",
+    "changes_requested",
     "filtered",
     "my_projects",
     "order_expressions",

@@ -64,7 +64,7 @@ def project_transition(request, code):
     try:
         services.project_transition(project=project, user=request.user, to_status=target,
                                     expected_version=form.cleaned_data["version"],
-                                    comment=form.cleaned_data["comment"])
+                                    comment=form.cleaned_data["comment"], fields=form.cleaned_data["fields"])
     except EditConflict as error:
         messages.error(request, str(error))
     except ProjectInvalid as error:

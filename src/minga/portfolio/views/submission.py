@@ -70,6 +70,8 @@ def _render_step(request, step, *, project=None, errors=None, conflict=None, sta
         "conflict": conflict,
         "validate_url": f"{validate_url}?step={step.number}",
         "currencies": currencies() if step.offers_currencies else [],  # read only where a field offers them
+        # The secretariat's request for changes, at the top of every step while the project waits on it.
+        "changes_requested": selectors.changes_requested(project, request.user) if project else None,
     }
     return render(request, "portfolio/submission_form.html", context, status=status)
 
@@ -177,6 +179,7 @@ def _documents_step(request, project):
         "upload_form": DocumentUploadForm(), "missing": completeness(project),
         "may_submit": permissions.can_transition(request.user, project, Status.SUBMITTED),
         "next_url": edit_url(project, LAST_STEP),
+        "changes_requested": selectors.changes_requested(project, request.user),
     })
 
 
