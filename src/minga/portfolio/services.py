@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require, require_transition
+from minga.audit import reasons
 from minga.audit import services as audit
 from minga.common.languages import LANGUAGES
 from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
@@ -210,7 +211,7 @@ def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> P
     require(user, Action.CREATE, candidate)
     candidate.code = _next_code(organisation.country_id, timezone.localdate().year)
     funding = parts.get("funding", [])
-    project = audit.record_create(model=Project, user=user, reason=_("created"), fields={
+    project = audit.record_create(model=Project, user=user, reason=reasons.code("created"), fields={
         **scalars, "country_id": organisation.country_id, "code": candidate.code, "status": Status.DRAFT,
         "created_by": user, "is_illustrative": illustrative, **_derived(candidate, parts, funding)})
     ProjectTransition.objects.create(project=project, from_status="", to_status=Status.DRAFT, user=user)
@@ -261,8 +262,7 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
     changes = PROJECT_WORKFLOW.changes(project, to_status, at=timezone.now())
     from_status = project.status
     updated = audit.record_update(instance=project, user=user, changes=changes, expected_version=expected_version,
-                                  reason=comment or _("status: %(status)s") % {
-                                      "status": PROJECT_WORKFLOW.label(to_status)})
+                                  reason=comment or reasons.code("status", to_status))
     ProjectTransition.objects.create(project=updated, from_status=from_status, to_status=to_status, user=user,
                                      comment=comment.strip(), fields=fields)
     # The people concerned are told once the move is committed, never of one rolled back.

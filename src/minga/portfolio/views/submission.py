@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.audit import reasons
 from minga.audit.services import EditConflict
 from minga.common.versions import parse_version
 from minga.portfolio import selectors, services, validation
@@ -116,7 +117,7 @@ def project_edit(request, code):
             try:
                 services.project_update(project=project, user=request.user, data=step.service_input(),
                                         expected_version=version,
-                                        reason=_("Step “%(step)s” saved") % {"step": step.title})
+                                        reason=reasons.code("step", str(step.number)))
             except EditConflict as error:
                 conflict, status = error.instance, 409
             except validation.ProjectInvalid as error:
