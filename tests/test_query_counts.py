@@ -367,6 +367,8 @@ CASES = [
         f"/projects/{RORAIMA}/transition/", {"to_status": "published", "version": project(RORAIMA).version,
                                              "comment": "Approved"}), 302, 19,
          done=lambda: project(RORAIMA).status == "published"),
+    Case("portfolio:project_transition_confirm", "GET", "secretariat",
+         get(f"/projects/{RORAIMA}/transition/published/"), 200, 5),
     Case("portfolio:bulk_template", "GET", "focal_col", get("/projects/bulk/template.xlsx"), 200, 12),
     Case("portfolio:bulk_upload", "GET", "focal_col", get("/projects/bulk/"), 200, 3),
     # --- The API: its documentation, then every operation -------------------------------------------------------

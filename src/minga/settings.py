@@ -213,6 +213,10 @@ EMAIL_HOST_USER = os.environ.get("MINGA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MINGA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MINGA_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("MINGA_FROM_EMAIL", "Minga <no-reply@minga.localhost>")
+# The address the e-mails' links start with (the workflow's notices): no request to take the host from.
+MINGA_SITE_URL = (os.environ.get("MINGA_SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://localhost:8000")).rstrip("/")
+EMAIL_TIMEOUT = env_int("MINGA_EMAIL_TIMEOUT", default=10, minimum=1, maximum=300)  # seconds; SMTP never hangs a write
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -37,9 +37,20 @@ def status_of(code: str) -> str:
     return Project.objects.get(code=code).status
 
 
+CONFIRMED = {"published", "withdrawn"}  # moves asked a second time, on a page of their own
+
+
 def move(page, status: str, comment: str | None = None):
-    """Press the button of a move in the project page's actions box (opening its comment box first)."""
+    """Press the button of a move in the project page's actions box (opening its comment box first), and
+    confirm it on its confirmation page for a move that has one."""
     actions = page.get_by_test_id("project-actions")
+    if status in CONFIRMED:
+        actions.get_by_test_id(f"transition-{status}").click()
+        confirm = page.get_by_test_id("transition-confirm")
+        if comment is not None:
+            confirm.locator('textarea[name="comment"]').fill(comment)
+        confirm.get_by_test_id(f"confirm-{status}").click()
+        return
     if comment is not None:
         actions.locator(f'details[data-status="{status}"] summary').click()
         actions.locator(f'details[data-status="{status}"] textarea[name="comment"]').fill(comment)

@@ -1,6 +1,7 @@
 """The catalogue's counts: the facet index (memory) and plain SQL (``MINGA_CATALOGUE_INDEX=sql``) give the same
 results as the SQL filters, and the index follows every change of the data."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from minga.portfolio.selectors import (
 )
 from minga.portfolio.synthetic import COUNTRY_WEIGHTS, fill
 from minga.reference import services as reference
-from minga.reference.models import Term
+from minga.reference.models import LINES_OF_WORK, QUITO_AXES, Term
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -45,33 +46,43 @@ def search(user, filters: ProjectFilters, *, offset=0, limit=EVERYTHING, backend
 
 
 def counted_in_sql(user, filters: ProjectFilters) -> tuple[dict, dict]:
-    """Facet counts and USD sums of the SQL filters' result, each counted the plain way, in its own query."""
+    """Facet counts and USD sums, each counted the plain way, in its own query: each facet's values over the
+    projects that pass every filter but that facet's own (faceted-search convention), the sums over the result."""
     matching = projects_matching(user, filters)
-    keys = matching.values("pk")
     counts = {}
+
+    def without(**cleared):
+        return projects_matching(user, replace(filters, **cleared))
 
     def put(facet, rows):
         found = {str(value): n for value, n in rows if n}
         if found:
             counts[facet] = found
 
-    put("status", matching.values_list("status").annotate(n=Count("pk")))
-    put("organisation_type", matching.values_list("proposing_organisation__organisation_type").annotate(
-        n=Count("pk")))
-    put("country", ProjectLocation.objects.filter(project__in=keys).values_list("country_id").annotate(
-        n=Count("project", distinct=True)))
-    put("subdivision", ProjectLocation.objects.filter(project__in=keys, subdivision__isnull=False)
+    put("status", without(status=[]).values_list("status").annotate(n=Count("pk")))
+    put("organisation_type", without(organisation_type=[]).values_list(
+        "proposing_organisation__organisation_type").annotate(n=Count("pk")))
+    put("country", ProjectLocation.objects.filter(project__in=without(country=[]).values("pk"))
+        .values_list("country_id").annotate(n=Count("project", distinct=True)))
+    put("subdivision", ProjectLocation.objects.filter(project__in=without(subdivision=[]).values("pk"),
+                                                      subdivision__isnull=False)
         .values_list("subdivision_id").annotate(n=Count("project", distinct=True)))
-    put("term", ProjectTheme.objects.filter(project__in=keys).values_list("term_id").annotate(n=Count("pk")))
-    put("marker", ProjectMarker.objects.filter(project__in=keys, significance__gte=1).values_list("marker_id")
-        .annotate(n=Count("pk")))
-    put("group", ProjectPeople.objects.filter(project__in=keys, dimension="population_group", people__gt=0)
+    terms = {}
+    for vocabulary, cleared in ((QUITO_AXES, {"axis": []}), (LINES_OF_WORK, {"line": []})):
+        terms.update(ProjectTheme.objects.filter(project__in=without(**cleared).values("pk"),
+                                                 term__vocabulary_id=vocabulary)
+                     .values_list("term_id").annotate(n=Count("pk")))
+    put("term", terms.items())
+    put("marker", ProjectMarker.objects.filter(project__in=without(marker=[]).values("pk"), significance__gte=1)
+        .values_list("marker_id").annotate(n=Count("pk")))
+    put("group", ProjectPeople.objects.filter(project__in=without(group=[]).values("pk"),
+                                              dimension="population_group", people__gt=0)
         .values_list("category").annotate(n=Count("pk")))
     converted = matching.filter(gap_usd__isnull=False)
     put("converted", [("", converted.count())])
     put("not_converted", [("", (matching.filter(requested_amount__isnull=False, requested_usd__isnull=True)
                                 | matching.filter(secured_usd__isnull=True)).count())])
-    put("gap_range", [(str(i), converted.filter(
+    put("gap_range", [(str(i), without(gap_min=None, gap_max=None).filter(gap_usd__isnull=False).filter(
         **({"gap_usd__gte": low} if low is not None else {}), **({"gap_usd__lt": high} if high is not None else {}))
         .count()) for i, (low, high) in enumerate(GAP_RANGES)])
     sums = converted.aggregate(requested=Sum("requested_usd"), secured=Sum("secured_usd"), gap=Sum("gap_usd"))

@@ -190,8 +190,9 @@ def actions(user, code) -> dict:
     document = lxml.html.fromstring(html)
     return {
         "edit": [a.get("href") for a in document.xpath('//a[@data-testid="edit-project"]')],
-        "moves": [button.get("data-testid")
-                  for button in document.xpath("//button[starts-with(@data-testid, 'transition-')]")],
+        # A button, or for a move asked a second time the link to its confirmation page.
+        "moves": [control.get("data-testid") for control in document.xpath(
+            "//button[starts-with(@data-testid, 'transition-')] | //a[starts-with(@data-testid, 'transition-')]")],
         "required_comment": [t.get("name") for t in document.xpath("//textarea[@required]")],
         "upload": len(document.xpath('//form[@data-testid="document-upload"]')),
     }

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minga.accounts import permissions
 from minga.audit.selectors import history_of
@@ -176,10 +176,11 @@ def test_history_shows_how_the_parts_changed(users):
     data["locations"][1]["percentage"], data["locations"][2]["percentage"] = Decimal(50), Decimal(50)
     services.project_update(project=project, user=users["focal_col"], data={"locations": data["locations"]},
                             expected_version=1)
-    latest = history_of(Project.objects.get(pk=project.pk))[0]
-    parts = next(change for change in latest.changes if change.name == "parts_summary")
-    assert parts.old.splitlines()[0] == "territories: COL 100%, CO-ARA 60%, CO-NSA 40%"
-    assert parts.new.splitlines()[0] == "territories: COL 100%, CO-ARA 50%, CO-NSA 50%"
+    with translation.override("en"):
+        latest = history_of(Project.objects.get(pk=project.pk))[0]
+    # One sentence per kind of part that changed (here the territories only): what was added, what removed.
+    assert [(change.label, change.sentence) for change in latest.changes if change.name == "parts_summary"] == [
+        ("territories", "Added: CO-ARA 50%, CO-NSA 50%; removed: CO-ARA 60%, CO-NSA 40%.")]
 
 
 def test_search_text_finds_any_language_without_accents(users):
@@ -260,7 +261,7 @@ def test_the_actions_box_takes_labels_and_rules_from_the_declaration(users):
     assert project_transitions({"request": request}, project) == [
         {"status": "changes_requested", "label": "Request changes", "confirm": False, "comment": True,
          "comment_required": True},
-        {"status": "published", "label": "Publish", "confirm": False, "comment": False, "comment_required": False},
+        {"status": "published", "label": "Publish", "confirm": True, "comment": True, "comment_required": False},
         {"status": "withdrawn", "label": "Withdraw", "confirm": True, "comment": True, "comment_required": False},
     ]
     with translation.override("es"):

@@ -69,7 +69,8 @@ class Transition:
     done: str = ""  # said once the move is made
     comment: Comment = Comment.NONE
     comment_missing: str = ""  # the refusal when a required comment is blank
-    confirm: bool = False  # asked a second time (destructive moves)
+    confirm: bool = False  # asked a second time, on a page of its own (moves that are hard to undo)
+    confirm_note: str = ""  # what that page says the move does
     # Refuses the move when it returns errors ({field: [messages]}), e.g. an incomplete submission.
     guard: Callable[[object], dict[str, list[str]]] | None = None
     guard_refused: str = ""  # said when the guard refuses, before its errors

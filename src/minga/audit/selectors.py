@@ -1,10 +1,18 @@
-"""Reading the history of a record: who changed what, when, from which value to which."""
+"""Reading the history of a record: who changed what, when, from which value to which, as a person would
+write it: field labels and reasons in the reader's language, yes/no for booleans, lists as lists, a
+model's own sentences where it gives them (``history_rows``, e.g. a project's parts), and no entry for a
+save that changed nothing a reader sees (the same parts sent in another order)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Bookkeeping columns that change on every save and say nothing to a reader.
-UNINTERESTING_FIELDS = {"version", "updated_at", "created_at", "load_key"}
+from django.utils.translation import gettext as _
+
+from minga.audit import reasons
+
+# Bookkeeping columns that change on every save and say nothing to a reader; and the record of how
+# amounts were converted, which follows from the amounts and dates shown.
+UNINTERESTING_FIELDS = {"version", "updated_at", "created_at", "load_key", "conversions"}
 
 
 @dataclass
@@ -13,6 +21,15 @@ class FieldChange:
     label: str
     old: object
     new: object
+    sentence: str = ""  # said instead of before/after (a kind of part: what was added, what removed)
+
+    @property
+    def old_shown(self):
+        return shown(self.old)
+
+    @property
+    def new_shown(self):
+        return shown(self.new)
 
 
 @dataclass
@@ -36,6 +53,31 @@ def _display(record, field_name):
     return value
 
 
+def shown(value):
+    """A value as the page words it: yes/no in the reader's language, a list as a list; dates and numbers
+    are left to the template, which writes them in the reader's locale."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return value
+
+
+def _changes(record, previous, model_field) -> list[FieldChange]:
+    model = record.instance_type
+    label = str(model._meta.get_field(model_field.name).verbose_name)
+    rows = getattr(model, "history_rows", None)
+    told = rows(model_field.name, getattr(previous, model_field.attname), getattr(record, model_field.attname)) \
+        if rows else None
+    if told is not None:
+        return [FieldChange(name=model_field.name, label=row_label, old=None, new=None, sentence=sentence)
+                for row_label, sentence in told]
+    return [FieldChange(name=model_field.name, label=label, old=_display(previous, model_field.name),
+                        new=_display(record, model_field.name))]
+
+
 def history_of(instance) -> list[HistoryEntry]:
     """Newest first. Each entry lists only the fields that changed in that save."""
     records = list(instance.history.all().select_related("history_user").order_by("-history_date", "-history_id"))
@@ -51,20 +93,18 @@ def history_of(instance) -> list[HistoryEntry]:
                     continue
                 if getattr(record, model_field.attname) == getattr(previous, model_field.attname):
                     continue
-                changes.append(FieldChange(
-                    name=model_field.name,
-                    label=str(record.instance_type._meta.get_field(model_field.name).verbose_name),
-                    old=_display(previous, model_field.name),
-                    new=_display(record, model_field.name),
-                ))
+                changes.extend(_changes(record, previous, model_field))
         action = record.history_type
         if previous is not None and "deleted_at" in {c.name for c in changes}:
             action = "-" if record.deleted_at else "r"
+        stored_reason = record.history_change_reason or ""
+        if action == "~" and not changes and (not stored_reason or reasons.is_code(stored_reason)):
+            continue  # a save that changed nothing a reader sees, and no one wrote why: not a change
         entries.append(HistoryEntry(
             when=record.history_date,
             user=record.history_user,
             action=action,
-            reason=record.history_change_reason or "",
+            reason=reasons.worded(stored_reason),
             version=getattr(record, "version", None),
             changes=changes,
         ))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
+from minga.audit import reasons
 from minga.common.text import control_characters, control_characters_message
 
 
@@ -74,7 +75,7 @@ def record_soft_delete(*, instance, user, reason: str = ""):
     fresh.deleted_at = timezone.now()
     fresh.deleted_by = user
     fresh.version += 1
-    return _save(fresh, user=user, reason=reason or _("Deleted"))
+    return _save(fresh, user=user, reason=reason or reasons.code("deleted"))
 
 
 @transaction.atomic
@@ -87,7 +88,7 @@ def record_restore(*, instance, user, reason: str = ""):
     fresh.deleted_by = None
     fresh.version += 1
     fresh.full_clean()
-    return _save(fresh, user=user, reason=reason or _("Restored"))
+    return _save(fresh, user=user, reason=reason or reasons.code("restored"))
 
 
 def soft_delete(*, instance, user, reason: str = ""):

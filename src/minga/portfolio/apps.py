@@ -12,3 +12,7 @@ class PortfolioConfig(AppConfig):
         from minga.portfolio.workflow import PROJECT_WORKFLOW
 
         workflows.register(PROJECT_WORKFLOW)
+        # The history words the reasons this app stores as codes in the reader's language.
+        from minga.portfolio import history
+
+        history.register()

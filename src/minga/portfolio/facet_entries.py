@@ -114,8 +114,11 @@ def organisation_types() -> dict[int, str]:
     return dict(Organisation.all_objects.exclude(organisation_type="").values_list("pk", "organisation_type"))
 
 
-def term_keys(vocabulary: str, codes: list[str]) -> list[int]:
-    return list(Term.objects.filter(vocabulary_id=vocabulary, code__in=codes).values_list("pk", flat=True))
+def term_filters() -> dict[str, tuple[str, str]]:
+    """Each term of the two theme facets, by key: the filter that names it (axis or line) and its code."""
+    names = {AXES: "axis", LINES: "line"}
+    return {str(pk): (names[vocabulary], code) for pk, vocabulary, code in Term.objects.filter(
+        vocabulary_id__in=names).values_list("pk", "vocabulary_id", "code")}
 
 
 def with_organisation_type(entry: Entry, types: dict[int, str]) -> tuple:

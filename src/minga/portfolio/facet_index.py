@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 
 from minga.common.text import normalise_text
 from minga.portfolio import facet_entries as read
-from minga.portfolio.facet_entries import AXES, LINES, Entry
+from minga.portfolio.facet_entries import Entry
 
 OVERLAP = timedelta(seconds=60)  # how far before its last look the index re-reads changes
 RECONCILE_SECONDS = 300  # how often every project's stamp is compared
@@ -34,6 +34,10 @@ REBUILD_SHARE = 0.25  # past this share of projects changed, the index is built 
 COUNTED = frozenset({"status", "organisation_type", "gap_range", "converted", "not_converted", "country",
                      "subdivision", "term", "marker", "group"})
 MONEY = ("requested", "secured", "gap")
+# The filter whose values each counted facet shows (a term's is its vocabulary's: axis or line); the totals
+# ("converted", "not_converted") have none, so they count the result itself.
+FACET_FILTER = {"status": "status", "organisation_type": "organisation_type", "gap_range": "gap",
+                "country": "country", "subdivision": "subdivision", "marker": "marker", "group": "group"}
 VISIBLE_SETS_KEPT = 32  # visibility querysets (one per scope of reader) whose keys are kept
 WORDS_KEPT = 256  # searched words whose projects are kept (and followed through changes)
 SPARSE = 20  # a result smaller than 1/SPARSE of the portfolio is sorted, a larger one read off the sort's list
@@ -219,21 +223,39 @@ class FacetIndex:
                limit: int) -> Found:
         """The projects of ``visible`` that pass ``filters`` (a ``selectors.ProjectFilters``), counted and paged.
 
-        ``order`` is the sort as (field, descending) pairs; empty values sort last either way.
+        ``order`` is the sort as (field, descending) pairs; empty values sort last either way. Each facet's
+        values are counted without that facet's own filter (faceted-search convention: how many results
+        ticking the value would give), with every other filter; the totals and sums are of the result.
         """
         with self._lock:
             self._refresh()
-            matching = self._visible_bits(visible) & self._filtered(filters)
+            base = self._visible_bits(visible) & self.sets.get(("live", ""), 0)
             if filters.q:
-                matching = self._containing(matching, normalise_text(filters.q).split())
+                base = self._containing(base, normalise_text(filters.q).split())
+            pieces, vocabularies = self._pieces(filters, base)
+            matching = base
+            for bits in pieces.values():
+                matching &= bits
+            without = {group: self._without(base, pieces, group) for group in pieces}
             counts: dict[str, dict[str, int]] = {}
             for (facet, value), bits in self.sets.items():
-                if facet in COUNTED and (n := (matching & bits).bit_count()):
+                if facet not in COUNTED:
+                    continue
+                group = vocabularies.get(value, "") if facet == "term" else FACET_FILTER.get(facet, "")
+                if n := (without.get(group, matching) & bits).bit_count():
                     counts.setdefault(facet, {})[value] = n
             converted = members(matching & self.sets.get(("converted", ""), 0))
             sums = {name: sum(map(self.money[name].__getitem__, converted)) for name in MONEY}
             return Found(total=matching.bit_count(), counts=counts, sums=sums,
                          page=self._page(matching, tuple(order), offset, limit))
+
+    @staticmethod
+    def _without(base: int, pieces: dict[str, int], left_out: str) -> int:
+        found = base
+        for group, bits in pieces.items():
+            if group != left_out:
+                found &= bits
+        return found
 
     def _visible_bits(self, visible: QuerySet) -> int:
         """The keys of ``visible``: read whole once, then only those of the projects changed since."""
@@ -256,32 +278,56 @@ class FacetIndex:
         self._visible.move_to_end(key)
         return found.bits
 
-    def _filtered(self, filters) -> int:
-        """The live projects that pass every filter but the words (the same rules as selectors.projects_matching)."""
-        chosen = [(facet, values) for facet, values, given in (
-            ("country", [c.upper() for c in filters.country], filters.country),
-            ("subdivision", [s.upper() for s in filters.subdivision], filters.subdivision),
-            ("term", filters.axis and read.term_keys(AXES, filters.axis), filters.axis),
-            ("term", filters.line and read.term_keys(LINES, filters.line), filters.line),
-            ("marker", filters.marker, filters.marker),
-            ("group", filters.group, filters.group),
-            ("status", filters.status, filters.status),
-            ("organisation_type", filters.organisation_type, filters.organisation_type),
-            ("proposer_country", [c.upper() for c in filters.proposer_country], filters.proposer_country),
+    def _pieces(self, filters, base: int) -> tuple[dict[str, int], dict[str, str]]:
+        """Each given filter as the bitset of the live projects that pass it (the same rules as
+        selectors.filtered), keyed by its filter's name; and, when a theme filter is given, the filter
+        (axis or line) each term key belongs to."""
+        vocabularies: dict[str, str] = {}
+        if filters.axis or filters.line:
+            vocabularies = read.term_filters()
+        chosen = [(group, facet, values) for group, facet, values, given in (
+            ("country", "country", [c.upper() for c in filters.country], filters.country),
+            ("subdivision", "subdivision", [s.upper() for s in filters.subdivision], filters.subdivision),
+            ("axis", "term", [pk for pk, (group, code) in vocabularies.items()
+                              if group == "axis" and code in filters.axis], filters.axis),
+            ("line", "term", [pk for pk, (group, code) in vocabularies.items()
+                              if group == "line" and code in filters.line], filters.line),
+            ("marker", "marker", filters.marker, filters.marker),
+            ("group", "group", filters.group, filters.group),
+            ("status", "status", filters.status, filters.status),
+            ("organisation_type", "organisation_type", filters.organisation_type, filters.organisation_type),
+            ("proposer_country", "proposer_country", [c.upper() for c in filters.proposer_country],
+             filters.proposer_country),
         ) if given]
-        matching = self.sets.get(("live", ""), 0)
-        for facet, values in chosen:
+        pieces: dict[str, int] = {}
+        for group, facet, values in chosen:
             either = 0
             for value in values:
                 either |= self.sets.get((facet, str(value)), 0)
-            matching &= either
+            pieces[group] = either
         if filters.gap_min is not None or filters.gap_max is not None:
             low = None if filters.gap_min is None else int((filters.gap_min * 100).to_integral_value(ROUND_CEILING))
             high = None if filters.gap_max is None else int((filters.gap_max * 100).to_integral_value(ROUND_FLOOR))
-            entries = self.entries
-            matching &= bits_of(pk for pk in members(matching) if (gap := entries[pk].gap) is not None
-                                and (low is None or gap >= low) and (high is None or gap <= high))
-        return matching
+            pieces["gap"] = self._gaps_between(base, low, high)
+        return pieces, {pk: group for pk, (group, _code) in vocabularies.items()}
+
+    def _gaps_between(self, base: int, low: int | None, high: int | None) -> int:
+        """The projects of ``base`` whose gap (cents) is within [low, high]: the gap ranges wholly inside are
+        taken whole, only the projects of the ranges it cuts are looked at one by one. Counted over every
+        project the other filters would leave, not only over the result (the gap ranges' own counts)."""
+        found = 0
+        entries = self.entries
+        for position, (start, end) in enumerate(read.GAP_RANGES):
+            bits = base & self.sets.get(("gap_range", str(position)), 0)
+            first = None if start is None else start * 100
+            last = None if end is None else end * 100 - 1
+            if (low is None or (first is not None and first >= low)) and (high is None or (last is not None
+                                                                                         and last <= high)):
+                found |= bits
+            elif (low is None or last is None or last >= low) and (high is None or first is None or first <= high):
+                found |= bits_of(pk for pk in members(bits) if (low is None or entries[pk].gap >= low)
+                                 and (high is None or entries[pk].gap <= high))
+        return found
 
     def _containing(self, matching: int, words: list[str]) -> int:
         for word in words:

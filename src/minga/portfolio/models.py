@@ -136,6 +136,16 @@ class Project(EditableRecord):
     def get_absolute_url(self):
         return reverse("portfolio:project_detail", args=[self.code])
 
+    @classmethod
+    def history_rows(cls, field_name: str, old, new) -> list[tuple[str, str]] | None:
+        """The history's rows for a field that needs more than "before → after" (audit.selectors asks): the
+        parts' summary as one sentence per kind of part that changed; None for every other field."""
+        if field_name != "parts_summary":
+            return None
+        from minga.portfolio.history import parts_changes
+
+        return parts_changes(old, new)
+
     def text_in(self, field: str, language: str | None = None) -> tuple[str, str]:
         """The field in ``language`` (default: the reader's), else the first language that has it."""
         wanted = (language or get_language() or "es")[:2]
@@ -366,6 +376,8 @@ class ProjectTransition(models.Model):
                              on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    # With a request for changes: the codes of what it concerns (portfolio.inputs.concerns), shown by label.
+    fields = models.JSONField(_("fields concerned"), default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -5,7 +5,9 @@ checked (``validation.check``); the permission module is asked first; the audit 
 the version and the history. USD amounts are recomputed on every write (``reference.money``).
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require, require_transition
+from minga.audit import reasons
 from minga.audit import services as audit
 from minga.common.languages import LANGUAGES
 from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
-from minga.portfolio import documents
+from minga.portfolio import documents, notifications
 from minga.portfolio.inputs import TEXT_FIELDS, ProjectInput, project_input_from
+from minga.portfolio.inputs.concerns import CODES as CONCERN_CODES
 from minga.portfolio.models import (
     Project,
     ProjectBudgetYear,
@@ -207,7 +211,7 @@ def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> P
     require(user, Action.CREATE, candidate)
     candidate.code = _next_code(organisation.country_id, timezone.localdate().year)
     funding = parts.get("funding", [])
-    project = audit.record_create(model=Project, user=user, reason=_("created"), fields={
+    project = audit.record_create(model=Project, user=user, reason=reasons.code("created"), fields={
         **scalars, "country_id": organisation.country_id, "code": candidate.code, "status": Status.DRAFT,
         "created_by": user, "is_illustrative": illustrative, **_derived(candidate, parts, funding)})
     ProjectTransition.objects.create(project=project, from_status="", to_status=Status.DRAFT, user=user)
@@ -238,21 +242,32 @@ def project_update(*, project: Project, user, data: ProjectInput, expected_versi
 
 
 @transaction.atomic
-def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "") -> Project:
-    """Move ``project`` to ``to_status`` as its workflow (``portfolio.workflow``) declares the move."""
+def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "",
+                       fields: Sequence[str] = ()) -> Project:
+    """Move ``project`` to ``to_status`` as its workflow (``portfolio.workflow``) declares the move.
+
+    A request for changes may name what it concerns: ``fields``, codes of ``portfolio.inputs.concerns``.
+    """
     require_transition(user, project, to_status)
     errors = PROJECT_WORKFLOW.refusals(project, to_status, comment=comment)
     if control_characters(comment):
         errors = {**errors, "comment": [control_characters_message(control_characters(comment))]}
+    fields = list(dict.fromkeys(fields))
+    if fields and to_status != Status.CHANGES_REQUESTED:
+        errors = {**errors, "fields": [_("Only a request for changes names the fields it concerns.")]}
+    elif unknown := [code for code in fields if code not in CONCERN_CODES]:
+        errors = {**errors, "fields": [_("Unknown field: %(codes)s.") % {"codes": ", ".join(unknown)}]}
     if errors:
         raise ProjectInvalid(errors)
     changes = PROJECT_WORKFLOW.changes(project, to_status, at=timezone.now())
     from_status = project.status
     updated = audit.record_update(instance=project, user=user, changes=changes, expected_version=expected_version,
-                                  reason=comment or _("status: %(status)s") % {
-                                      "status": PROJECT_WORKFLOW.label(to_status)})
+                                  reason=comment or reasons.code("status", to_status))
     ProjectTransition.objects.create(project=updated, from_status=from_status, to_status=to_status, user=user,
-                                     comment=comment.strip())
+                                     comment=comment.strip(), fields=fields)
+    # The people concerned are told once the move is committed, never of one rolled back.
+    transaction.on_commit(partial(notifications.transition_made, project_pk=updated.pk, to_status=to_status,
+                                  actor_pk=getattr(user, "pk", None), comment=comment.strip()))
     return updated
 
 

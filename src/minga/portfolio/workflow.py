@@ -70,14 +70,18 @@ PROJECT_WORKFLOW = Workflow(
                    comment=Comment.REQUIRED, comment_missing=_("Say what needs to change.")),
         Transition((Status.UNDER_REVIEW,), Status.PUBLISHED, SECRETARIAT, _("Publish"),
                    done=_("Published: the project is now in the public catalogue."),
-                   effects=_stamp_first_publication),
+                   effects=_stamp_first_publication, comment=Comment.OPTIONAL, confirm=True,
+                   confirm_note=_("Everyone will see it in the public catalogue and in the exports (IATI "
+                                  "included), and its editors will be told by e-mail.")),
         Transition((Status.PUBLISHED,), Status.IN_IMPLEMENTATION, EITHER, _("Mark in implementation"),
                    done=_("Marked in implementation.")),
         Transition((Status.IN_IMPLEMENTATION,), Status.COMPLETED, EITHER, _("Mark completed"),
                    done=_("Marked completed.")),
         Transition((Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED, Status.PUBLISHED,
                     Status.IN_IMPLEMENTATION), Status.WITHDRAWN, EITHER, _("Withdraw"), done=_("Withdrawn."),
-                   comment=Comment.OPTIONAL, confirm=True),
+                   comment=Comment.OPTIONAL, confirm=True,
+                   confirm_note=_("It leaves the review queue and, if it is published, the public catalogue; "
+                                  "its history is kept.")),
     ),
 )
 

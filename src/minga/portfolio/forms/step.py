@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from minga.portfolio.forms.fields import CurrencyField, capitalise_labels
 from minga.portfolio.forms.rows import RowFormSet
 from minga.portfolio.inputs import ProjectInput, project_input_from
+from minga.portfolio.inputs.concerns import PART_STEPS
 from minga.portfolio.inputs.fields import fields_of_step, step_of_scalars
 from minga.portfolio.models import Project
 
@@ -38,11 +39,7 @@ STEP_TITLES = {
 # The step on which each top-level key of the service input (and of its errors) is entered.
 STEP_OF_FIELD = {
     **step_of_scalars(),
-    "locations": 2,
-    "themes": 3, "markers": 3,
-    "people": 4,
-    "budget_years": 5, "funding": 5,
-    "participants": 6, "contacts": 6,
+    **PART_STEPS,
     "document": 7, "comment": 7,
 }
 KEY = re.compile(r"^(?P<root>[a-z_]+)(?:\[(?P<index>[^\]]+)\])?(?:\.(?P<field>\w+))?$")

@@ -48,7 +48,7 @@ from minga.portfolio.selectors.overview import (
     published_totals,
     totals_of,
 )
-from minga.portfolio.selectors.project_view import ProjectPage, ShownText, project_page
+from minga.portfolio.selectors.project_view import ProjectPage, ShownText, changes_requested, project_page
 
 __all__ = [
     "CENT",
@@ -70,6 +70,7 @@ __all__ = [
     "Totals",
     "access_project",
     "catalogue",
+    "changes_requested",
     "donor_organisations",
     "filtered",
     "funded_by",

@@ -251,7 +251,8 @@ def _search(visible, filters: ProjectFilters, *, order, offset: int, limit: int)
 def catalogue(user, filters: ProjectFilters, page_number=1) -> Catalogue:
     """One filtered view of the catalogue as the page shows it: a page of rows, facet counts and totals.
 
-    Facet counts are over the current result set: for each value, how many of these projects have it.
+    Facet counts follow faceted-search convention: each value counts the projects that pass every filter
+    but its own facet's (how many results ticking it gives); totals and sums are the result's.
     By default (``MINGA_CATALOGUE_INDEX=memory``) the facet index computes the counts, the totals and
     the page's keys (it dates the data in two queries and reads the user's visible keys once per state
     of the data); with ``sql``, plain SQL does (``facet_counts``: one GROUP BY per facet), to the same

@@ -1,13 +1,23 @@
 """The project page: everything it shows, each text in the reader's language or with a visible fallback."""
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from decimal import Decimal
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.common.languages import LANGUAGES
-from minga.portfolio.models import PopulationGroup, Project, ProjectLocation, ProjectMarker, ProjectPeople, SexAge
+from minga.portfolio.inputs.concerns import concerned
+from minga.portfolio.models import (
+    PopulationGroup,
+    Project,
+    ProjectLocation,
+    ProjectMarker,
+    ProjectPeople,
+    SexAge,
+    Status,
+)
 from minga.portfolio.selectors.catalogue_view import CENT, reader_language
 from minga.reference.models import Subdivision
 
@@ -31,6 +41,8 @@ class TimelineStep:
     at: datetime
     user: object | None = None
     comment: str = ""
+    to_status: str = ""
+    fields: list[tuple[str, str, int]] = dc_field(default_factory=list)  # what a request for changes concerns
 
 
 @dataclass
@@ -58,6 +70,7 @@ class ProjectPage:
     # Whether the reader sees the contacts and who moved the project with what comment: the permission
     # module's answer for the project's history (its editors, the secretariat, observers).
     details: bool = False
+    changes_requested: TimelineStep | None = None  # what the secretariat asks of its editors (changes_requested)
 
 
 def _shown(project: Project, name: str, reader: str) -> ShownText:
@@ -72,8 +85,23 @@ def _timeline(project: Project, details: bool) -> list[TimelineStep]:
     if not details:  # the public facts only: not even read
         return [TimelineStep(status=str(step.get_to_status_display()), at=step.at)
                 for step in transitions.only("to_status", "at", "project_id")]
-    return [TimelineStep(status=str(step.get_to_status_display()), at=step.at, user=step.user, comment=step.comment)
+    return [TimelineStep(status=str(step.get_to_status_display()), at=step.at, user=step.user, comment=step.comment,
+                         to_status=step.to_status, fields=concerned(step.fields))
             for step in transitions.select_related("user")]
+
+
+def changes_requested(project: Project, user, timeline: list[TimelineStep] | None = None) -> TimelineStep | None:
+    """The secretariat's request for changes a project waits on (comment, who, when, what it concerns), for
+    those who may change the project; None in any other state or for anyone else. Read from ``timeline``
+    when the page has it (no query), else the project's last move."""
+    if project.status != Status.CHANGES_REQUESTED or not permissions.can(user, Action.CHANGE, project):
+        return None
+    if timeline is None:
+        step = project.transitions.select_related("user").order_by("-at", "-pk").first()
+        timeline = [TimelineStep(status=str(step.get_to_status_display()), at=step.at, user=step.user,
+                                 comment=step.comment, to_status=step.to_status, fields=concerned(step.fields))
+                    ] if step else []
+    return next((step for step in reversed(timeline) if step.to_status == Status.CHANGES_REQUESTED), None)
 
 
 def project_page(project: Project, user) -> ProjectPage:
@@ -120,6 +148,7 @@ def project_page(project: Project, user) -> ProjectPage:
         territory_map = {"countries": {iso3: country_names[iso3] for iso3 in countries if iso3 in drawn},
                          "names": names, "highlighted": highlighted}
 
+    timeline = _timeline(project, details)
     return ProjectPage(
         project=project,
         title=_shown(project, "title", reader), summary=_shown(project, "summary", reader),
@@ -134,7 +163,8 @@ def project_page(project: Project, user) -> ProjectPage:
         participants=list(project.participants.select_related("organisation").order_by("role", "pk")),
         contacts=list(project.contacts.order_by("pk")) if details else [],
         documents=list(project.documents.filter(removed_at__isnull=True).order_by("kind", "uploaded_at", "pk")),
-        transitions=_timeline(project, details),
+        transitions=timeline,
+        changes_requested=changes_requested(project, user, timeline) if details else None,
         secured_share=share,
         not_converted=(project.requested_amount is not None and project.requested_usd is None)
         or project.secured_usd is None,

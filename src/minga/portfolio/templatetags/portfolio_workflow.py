@@ -8,6 +8,7 @@ from django import template
 
 from minga.accounts import permissions
 from minga.accounts.workflows import Comment
+from minga.portfolio.inputs.concerns import concerns
 from minga.portfolio.models import ProjectDocument
 
 register = template.Library()
@@ -25,3 +26,9 @@ def project_transitions(context, project) -> list[dict]:
 @register.simple_tag
 def document_kinds() -> list[tuple[str, str]]:
     return list(ProjectDocument.Kind.choices)
+
+
+@register.simple_tag
+def change_concerns() -> list[tuple[str, str, int]]:
+    """What a request for changes may name, for its checkboxes: (code, label, step) in form order."""
+    return [(code, str(label), step) for code, label, step in concerns()]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.accounts import permissions
+from minga.accounts.workflows import Comment
 from minga.audit.services import EditConflict
 from minga.portfolio import selectors, services
 from minga.portfolio.forms import LAST_STEP, TransitionForm
@@ -63,7 +64,7 @@ def project_transition(request, code):
     try:
         services.project_transition(project=project, user=request.user, to_status=target,
                                     expected_version=form.cleaned_data["version"],
-                                    comment=form.cleaned_data["comment"])
+                                    comment=form.cleaned_data["comment"], fields=form.cleaned_data["fields"])
     except EditConflict as error:
         messages.error(request, str(error))
     except ProjectInvalid as error:
@@ -79,7 +80,21 @@ def project_transition(request, code):
     return redirect(project)
 
 
+@login_required
+def project_transition_confirm(request, code, status):
+    """The page that asks a second time for a move declared ``confirm`` (publish, withdraw), with its comment
+    box: a plain GET page and form, so that it works without JavaScript. The move itself is the POST above."""
+    project = selectors.access_project(request.user, code)
+    permissions.require_transition(request.user, project, status)
+    move = PROJECT_WORKFLOW.transition(project.status, status)
+    return render(request, "portfolio/transition_confirm.html", {
+        "project": project, "move": move, "comment": move.comment != Comment.NONE,
+        "comment_required": move.comment == Comment.REQUIRED})
+
+
 urlpatterns = [
     path("review/", review_queue, name="review_queue"),
     path("<project_code:code>/transition/", project_transition, name="project_transition"),
+    path("<project_code:code>/transition/<slug:status>/", project_transition_confirm,
+         name="project_transition_confirm"),
 ]

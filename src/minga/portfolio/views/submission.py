@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.audit import reasons
 from minga.audit.services import EditConflict
 from minga.common.versions import parse_version
 from minga.portfolio import selectors, services, validation
@@ -70,6 +71,8 @@ def _render_step(request, step, *, project=None, errors=None, conflict=None, sta
         "conflict": conflict,
         "validate_url": f"{validate_url}?step={step.number}",
         "currencies": currencies() if step.offers_currencies else [],  # read only where a field offers them
+        # The secretariat's request for changes, at the top of every step while the project waits on it.
+        "changes_requested": selectors.changes_requested(project, request.user) if project else None,
     }
     return render(request, "portfolio/submission_form.html", context, status=status)
 
@@ -114,7 +117,7 @@ def project_edit(request, code):
             try:
                 services.project_update(project=project, user=request.user, data=step.service_input(),
                                         expected_version=version,
-                                        reason=_("Step “%(step)s” saved") % {"step": step.title})
+                                        reason=reasons.code("step", str(step.number)))
             except EditConflict as error:
                 conflict, status = error.instance, 409
             except validation.ProjectInvalid as error:
@@ -177,6 +180,7 @@ def _documents_step(request, project):
         "upload_form": DocumentUploadForm(), "missing": completeness(project),
         "may_submit": permissions.can_transition(request.user, project, Status.SUBMITTED),
         "next_url": edit_url(project, LAST_STEP),
+        "changes_requested": selectors.changes_requested(project, request.user),
     })
 
 
