@@ -63,7 +63,9 @@ class CurrencyField(forms.ChoiceField):
             "“%(value)s” is not a currency of the list: choose the currency by its name.")
 
     def to_python(self, value):
-        return super().to_python(value).strip().upper()  # "cop" sent by a program is COP
+        code = super().to_python(value).strip()
+        # "cop" sent by a program is COP; anything else is left as sent, for the error to quote it.
+        return code.upper() if len(code) == 3 and code.isascii() and code.isalpha() else code
 
     @staticmethod
     def grouped_choices():
