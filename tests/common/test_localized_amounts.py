@@ -109,13 +109,11 @@ def test_what_a_form_shows_reads_back_the_same_value(locale, amount):
 
 
 def test_the_refusal_is_worded_in_the_readers_language():
-    with translation.override("es"):
-        with pytest.raises(NumberInvalid) as refused:
-            parse_localized_amount("8.000,000.5", field="monto", locale="es")
+    with translation.override("es"), pytest.raises(NumberInvalid) as refused:
+        parse_localized_amount("8.000,000.5", field="monto", locale="es")
     assert refused.value.message == ("“8.000,000.5” no es un monto escrito como en este idioma: escríbalo como "
                                      "8.000.000.000,50 (“.” entre los miles, “,” antes de los céntimos).")
-    with translation.override("pt-br"):
-        with pytest.raises(NumberInvalid) as refused:
-            parse_localized_amount("8,000.5", field="valor", locale="pt_BR")
+    with translation.override("pt-br"), pytest.raises(NumberInvalid) as refused:
+        parse_localized_amount("8,000.5", field="valor", locale="pt_BR")
     assert refused.value.message == ("“8,000.5” não é um valor escrito como neste idioma: escreva-o como "
                                      "8.000.000.000,50 (“.” entre os milhares, “,” antes dos centavos).")
