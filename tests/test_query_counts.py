@@ -188,6 +188,13 @@ def step_save(setting: Setting) -> Request:
     return Request(url, {**setting.form(url, "step-form"), "title_en": "A new narrative", "after": "stay"})
 
 
+def territories_narrow(setting: Setting) -> Request:
+    """Without JavaScript: a country chosen and a municipality's name typed, the lists narrowed, nothing saved."""
+    url = f"/projects/{DRAFT}/edit/?step=2"
+    return Request(url, {**setting.form(url, "step-form"), "locations-0-country": "COL",
+                         "locations-0-subdivision": "CO-NSA", "locations-0-municipality_q": "cuc", "after": "narrow"})
+
+
 def step_check(setting: Setting) -> Request:
     data = setting.form(f"/projects/{DRAFT}/edit/?step=1", "step-form")
     return Request(f"/projects/{DRAFT}/edit/validate/?step=1", {**data, "title_en": "A new narrative"},
@@ -250,6 +257,11 @@ CASES = [
     # With the projects it proposes, takes part in and funds, and its pledges: four queries (issue 9).
     Case("reference:organisation_detail", "GET", "anonymous", get(organisation_url("demo-cucuta")), 200, 7),
     Case("reference:taxonomies", "GET", "anonymous", get("/taxonomies/"), 200, 3),
+    # The lists of a territories row, narrowed by the unit above and by what is typed (one query each).
+    Case("reference:subdivision_options", "GET", "anonymous", get(
+        "/territories/subdivisions/?prefix=locations-0&locations-0-country=COL&locations-0-subdivision_q=nor"), 200, 1),
+    Case("reference:municipality_options", "GET", "anonymous", get(
+        "/territories/municipalities/?subdivision=CO-NSA&municipality_q=c%C3%BAc"), 200, 1),
     Case("finance:conference_list", "GET", "anonymous", get("/conferences/"), 200, 4),
     Case("process:overview", "GET", "anonymous", get("/process/"), 200, 12),
     Case("process:meeting_detail", "GET", "anonymous", get("/process/meetings/lima-2021/"), 200, 2),
@@ -356,6 +368,13 @@ CASES = [
     Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=1"), 200, 6, label="step 1"),
     Case("portfolio:project_edit", "POST", "focal_col", step_save, 302, 29, label="step 1",
          done=lambda: project(DRAFT).title_en == "A new narrative"),
+    # The territories step: the member states are read once for all rows, each row's lists once per unit named.
+    Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=2"), 200, 6,
+         label="territories step"),
+    Case("portfolio:project_edit", "POST", "focal_col", territories_narrow, 200, 10, label="territories narrowed",
+         done=lambda: not project(DRAFT).locations.exists()),
+    Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=5"), 200, 8,
+         label="money step"),
     Case("portfolio:project_edit", "GET", "focal_col", get(f"/projects/{DRAFT}/edit/?step=7"), 200, 15,
          label="documents step"),
     Case("portfolio:project_edit_validate", "POST", "focal_col", step_check, 200, 14),

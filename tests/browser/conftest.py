@@ -159,15 +159,17 @@ class CspViolations:
 
 @pytest.fixture
 def new_context(request, chromium, server):
-    """``new_context(locale="es-ES")`` opens a fresh browser context (own cookies); all are closed after the test."""
+    """``new_context(locale="es-ES", **options)`` opens a fresh browser context (own cookies); all are closed after
+    the test."""
     outside = OutsideRequests()
     request.node.minga_outside_requests = outside
     violations = CspViolations()
     request.node.minga_csp_violations = violations
     contexts = []
 
-    def open_context(locale: str = "es-ES"):
-        context = chromium.new_context(locale=locale, base_url=server.url)
+    def open_context(locale: str = "es-ES", **options):
+        # options: Playwright's own (java_script_enabled=False for the pages as a browser without scripts sees them)
+        context = chromium.new_context(locale=locale, base_url=server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("request", outside.record)
         context.add_init_script(REPORT_CSP_VIOLATIONS)

@@ -71,11 +71,15 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
     assert status_of(code) == "draft"
 
     # Two territories; the shares are checked as they are typed (htmx), before anything is saved.
+    page.locator('[name="locations-0-country"]').select_option("COL")  # the country's subdivisions are then listed
+    expect(page.locator('[name="locations-0-subdivision"] option[value="CO-NSA"]')).to_have_count(1)
     page.locator('[name="locations-0-subdivision"]').select_option("CO-NSA")
     page.locator('[name="locations-0-percentage"]').fill("60")
     page.locator('[name="locations-0-percentage"]').blur()
     expect(page.locator("#slot-locations p.error")).to_have_count(1)
     expect(page.locator("#slot-locations p.error")).to_contain_text("60")
+    page.locator('[name="locations-1-country"]').select_option("COL")
+    expect(page.locator('[name="locations-1-subdivision"] option[value="CO-ARA"]')).to_have_count(1)
     page.locator('[name="locations-1-subdivision"]').select_option("CO-ARA")
     page.locator('[name="locations-1-percentage"]').fill("40")
     page.locator('[name="locations-1-percentage"]').blur()
@@ -96,7 +100,7 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
     save_and_continue(page, 5)
 
     page.locator('[name="budget_amount"]').fill("800000000")
-    page.locator('[name="budget_currency"]').fill("COP")
+    page.locator('[name="budget_currency"]').select_option("COP")
     page.locator('[name="budget_value_date"]').fill("2026-03-01")
     page.locator('[name="requested_amount"]').fill("700000000")
     page.locator('[name="budget_years-0-year"]').fill("2026")
@@ -135,7 +139,7 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
     page.locator('[name="requested_amount"]').fill("600000000")
     page.get_by_test_id("save-draft").click()
     expect(page).to_have_url(re.compile(r"/edit/\?step=5$"))
-    expect(page.locator('[name="requested_amount"]')).to_have_value("600000000.00")
+    expect(page.locator('[name="requested_amount"]')).to_have_value("600.000.000")  # as Spanish writes it
     page.get_by_test_id("steps").get_by_role("link", name=re.compile("^7")).click()
     page.get_by_test_id("submit-project").click()
     expect(page).to_have_url(re.compile(rf"/projects/{code}/$"))

@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minga.portfolio.models import Project, ProjectDocument
+from minga.reference.currencies import active_currencies
 from minga.reference.models import Organisation
 from tests.codes import YEAR
 
@@ -57,18 +58,25 @@ def test_proposing_organisation_offers_only_those_in_the_focal_points_remit(brow
         "Alcaldía de San José de Cúcuta (COL)", "Gobierno de la República de Colombia (COL)"]
 
 
-def test_only_the_money_step_carries_the_currency_list(browser, users):
-    client = browser(users["focal_col"])
-    offered = lxml.html.fromstring(client.get(edit_url(DRAFT, 5)).content.decode()).xpath(
-        '//datalist[@id="currencies"]/option/@value')
-    # Donor currencies, the rate table's and those of the member states (CLDR), in order, each once.
-    assert {"USD", "EUR", "CAD", "COP", "PEN", "BRL", "GYD"} <= set(offered)
-    assert offered == sorted(set(offered))
-    assert lxml.html.fromstring(client.get(edit_url(DRAFT, 5)).content.decode()).xpath(
-        '//input[@name="budget_currency"]/@list') == ["currencies"]
-    for step in (1, 2, 3, 4, 6, 7):
-        page = lxml.html.fromstring(client.get(edit_url(DRAFT, step)).content.decode())
-        assert page.xpath('//datalist[@id="currencies"]') == [], step
+def test_currencies_are_chosen_by_name_the_regions_first(browser, users):
+    # The currency is a list of ISO 4217 currencies by name (no code typed): USD, EUR, then those of the member
+    # states and Venezuela by name, then every other currency in use by name.
+    page = lxml.html.fromstring(browser(users["focal_col"]).get(edit_url(DRAFT, 5)).content.decode())
+    for name in ("budget_currency", "funding-0-currency"):
+        groups = page.xpath(f'//select[@name="{name}"]/optgroup')
+        assert [group.get("label") for group in groups] == ["Currencies of the region", "Other currencies"]
+        region = [(option.get("value"), option.text_content()) for option in groups[0].xpath("option")]
+        assert region == [
+            ("USD", "US Dollar (USD)"), ("EUR", "Euro (EUR)"), ("ARS", "Argentine Peso (ARS)"),
+            ("BRL", "Brazilian Real (BRL)"), ("CLP", "Chilean Peso (CLP)"), ("COP", "Colombian Peso (COP)"),
+            ("CRC", "Costa Rican Colón (CRC)"), ("DOP", "Dominican Peso (DOP)"), ("GYD", "Guyanaese Dollar (GYD)"),
+            ("MXN", "Mexican Peso (MXN)"), ("PAB", "Panamanian Balboa (PAB)"), ("PYG", "Paraguayan Guarani (PYG)"),
+            ("PEN", "Peruvian Sol (PEN)"), ("UYU", "Uruguayan Peso (UYU)"), ("VES", "Venezuelan Bolívar (VES)")]
+        others = groups[1].xpath("option/@value")
+        assert len(others) == len(active_currencies()) - len(region)
+        assert {"CAD", "JPY", "GBP", "CHF"} <= set(others) and not set(others) & {code for code, _ in region}
+        assert page.xpath(f'//select[@name="{name}"]/option[1]/@value') == [""]
+    assert page.xpath("//datalist") == []
 
 
 def test_focal_point_creates_a_draft_through_the_steps_and_submits_it(browser, users):
@@ -189,7 +197,7 @@ def test_a_row_error_shows_on_its_row(browser, users):
     assert response.status_code == 200
     assert slot(response, "locations-row-0") == []
     assert slot(response, "locations-row-1") == ["Share (%): Ensure this value is less than or equal to 100."]
-    assert slot(response, "locations-row-2") == ["Municipality (p-code): No municipality has the p-code XX999.",
+    assert slot(response, "locations-row-2") == ["Municipality: No municipality has the p-code XX999.",
                                                  "Share (%): This field is required."]
     assert Project.objects.get(code=DRAFT).locations.count() == 0
 

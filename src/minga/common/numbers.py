@@ -11,11 +11,14 @@ A refused value raises :class:`NumberInvalid`, which names the parameter and say
 exports answer it with 400, the API with 422.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
+from babel import numbers as babel_numbers
 from django.utils.translation import gettext as _
 
 from minga.common.errors import ParameterInvalid
+from minga.common.formatting import current_locale
 
 AMOUNT_INTEGER_DIGITS = 16  # max_digits=18 − decimal_places=2
 AMOUNT_DECIMAL_PLACES = 2
@@ -95,3 +98,70 @@ def parse_count(value, *, field: str, minimum: int = 0, maximum: int = MAX_COUNT
         raise NumberInvalid(field, _("Between %(minimum)s and %(maximum)s.") % {"minimum": minimum,
                                                                               "maximum": maximum})
     return number
+
+
+# Amounts as people type them in a form, in the reader's language ------------------------------------
+# "8.000.000.000,50" in Spanish and Portuguese, "8,000,000,000.50" in English. Babel reads the locale's
+# grouping and decimal symbols strictly (a group in the wrong place is refused, not guessed at); before
+# it, the text is held to ASCII digits and those two symbols, since Babel would also take "1e5", "NaN",
+# "1_000" or digits of other scripts.
+EXAMPLE_AMOUNT = Decimal("8000000000.50")
+
+
+def _locale(locale: str | None) -> str:
+    return locale or current_locale()
+
+
+def amount_example(locale: str | None = None) -> str:
+    """8.000.000.000,50 / 8,000,000,000.50: how the reader's language writes an amount."""
+    return babel_numbers.format_decimal(EXAMPLE_AMOUNT, format="#,##0.00", locale=_locale(locale))
+
+
+def format_amount_input(value, locale: str | None = None) -> str:
+    """An amount as a form shows it back, in the reader's locale, so that sending it unchanged reads the same value.
+
+    Grouped, with cents only when it has some ("8.000.000.000", "8.000.000.000,50"): exactly what
+    :func:`parse_localized_amount` reads back.
+    """
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    # Cents as money shows them ("600.000.000,50"); none for a whole amount, however it was stored (600000000.00).
+    places = 0 if number == number.to_integral_value() else max(2, -number.normalize().as_tuple().exponent)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return babel_numbers.format_decimal(number, format=pattern, locale=_locale(locale), decimal_quantization=False)
+
+
+def parse_localized_amount(value, *, field: str, locale: str | None = None, signed: bool = False) -> Decimal | None:
+    """An amount typed in a form in the reader's locale: None for a blank, else a bounded Decimal.
+
+    Refuses (with :class:`NumberInvalid` naming the expected form with an example in that locale) text
+    that is not written as that locale writes numbers: ``8.000,000.5``, ``8,000.5`` in Spanish,
+    ``8.000.000`` in English, ``1e5``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Decimal | int):
+        return bounded_amount(Decimal(value), field=field, signed=signed)
+    text = _text(value, field)
+    if not text:
+        return None
+    locale = _locale(locale)
+    group, decimal = babel_numbers.get_group_symbol(locale), babel_numbers.get_decimal_symbol(locale)
+    allowed = "0-9" + re.escape(group) + re.escape(decimal)
+    number = None
+    if re.fullmatch(rf"{'-?' if signed else ''}[0-9][{allowed}]*", text) and text[-1].isdigit():
+        try:
+            number = babel_numbers.parse_decimal(text, locale=locale, strict=True)
+        except babel_numbers.NumberFormatError:
+            number = None
+    if number is None:
+        if text.startswith("-") and not signed and re.fullmatch(rf"-[{allowed}]+", text):
+            raise NumberInvalid(field, _("An amount cannot be negative."))
+        raise NumberInvalid(field, _("“%(text)s” is not an amount as written in this language: write it like "
+                                     "%(example)s (“%(group)s” between thousands, “%(decimal)s” before the "
+                                     "cents).") % {"text": text, "example": amount_example(locale),
+                                                   "group": group, "decimal": decimal})
+    return bounded_amount(number, field=field, signed=signed)

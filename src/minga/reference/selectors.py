@@ -6,10 +6,11 @@ from django.db.models import Count, Q, QuerySet
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
-from minga.common.text import refuse_control_characters
+from minga.common.text import normalise_name, refuse_control_characters
 from minga.reference.models import (
     Country,
     Marker,
+    Municipality,
     Organisation,
     PopulationFigure,
     PopulationGroup,
@@ -113,3 +114,33 @@ def vocabularies_with_terms() -> QuerySet:
 
 def markers() -> QuerySet:
     return Marker.objects.all()
+
+
+# Territories picked by name in the project forms: each list narrowed by the unit above and by what is typed.
+MAX_FILTER_TEXT = 100  # characters of a name being typed; longer text is no name
+
+
+def _named(units, query: str) -> list:
+    """The units whose name holds ``query``, accents, case and runs of spaces aside ("cuc" finds "Cúcuta")."""
+    wanted = normalise_name(query[:MAX_FILTER_TEXT])
+    return [unit for unit in units if wanted in normalise_name(unit.name)] if wanted else list(units)
+
+
+def member_subdivisions(country: str, query: str = "") -> list[Subdivision]:
+    """The subdivisions of the member state coded ``country`` (ISO alpha-3) by name; none without a country."""
+    for parameter, value in (("country", country), ("q", query)):
+        refuse_control_characters(parameter, value)
+    if not country:
+        return []
+    return _named(Subdivision.objects.filter(country_id=country.upper(), country__is_member_state=True)
+                  .order_by("name"), query)
+
+
+def member_municipalities(subdivision: str, query: str = "") -> list[Municipality]:
+    """The municipalities of the member-state subdivision coded ``subdivision`` by name; none without one."""
+    for parameter, value in (("subdivision", subdivision), ("q", query)):
+        refuse_control_characters(parameter, value)
+    if not subdivision:
+        return []
+    return _named(Municipality.objects.filter(subdivision_id=subdivision.upper(),
+                                              subdivision__country__is_member_state=True).order_by("name"), query)

@@ -14,5 +14,7 @@ urlpatterns = [
     path("figures/new/", views.figure_create, name="figure_create"),
     path("figures/<int:pk>/edit/", views.figure_edit, name="figure_edit"),
     path("figures/<int:pk>/publish/", views.figure_publish, name="figure_publish"),
+    path("territories/subdivisions/", views.subdivision_options, name="subdivision_options"),
+    path("territories/municipalities/", views.municipality_options, name="municipality_options"),
     path("taxonomies/", views.taxonomies, name="taxonomies"),
 ]

@@ -212,3 +212,35 @@ def taxonomies(request):
         "vocabularies": selectors.vocabularies_with_terms().prefetch_related("terms"),
         "markers": selectors.markers(),
     })
+
+
+def _territory_parameters(request, *names: str) -> list[str]:
+    """The values of ``names`` in the query string, as a form row sends them: ``locations-0-country`` when the
+    request says ``prefix=locations-0`` (htmx sends the row's own fields), else plain ``country``."""
+    prefix = request.GET.get("prefix", "")
+    return [request.GET.get(f"{prefix}-{name}" if prefix else name, "") for name in names]
+
+
+def _options(request, units, selected: str):
+    return render(request, "reference/territory_options.html", {
+        "options": [(value, label) for value, label in units], "selected": selected})
+
+
+def subdivision_options(request):
+    """The <option>s of a member state's subdivisions whose name holds what is typed (public reference data)."""
+    country, query, selected = _territory_parameters(request, "country", "subdivision_q", "subdivision")
+    try:
+        units = selectors.member_subdivisions(country, query)
+    except TextInvalid as error:
+        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
+    return _options(request, [(unit.code, unit.name) for unit in units], selected)
+
+
+def municipality_options(request):
+    """The <option>s of a subdivision's municipalities whose name holds what is typed (public reference data)."""
+    subdivision, query, selected = _territory_parameters(request, "subdivision", "municipality_q", "municipality")
+    try:
+        units = selectors.member_municipalities(subdivision, query)
+    except TextInvalid as error:
+        return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
+    return _options(request, [(unit.pcode, unit.name) for unit in units], selected)

@@ -1,15 +1,18 @@
 """Form fields of the submission steps: shares, amounts, currencies, dates, and one field per row of the field table."""
 
-import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.common.formatting import current_locale
+from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount
 from minga.portfolio.inputs import FIELD_OF_NAME, Kind
 from minga.portfolio.inputs.fields import fields_of_step
 from minga.portfolio.models import Project
+from minga.reference.currencies import currency_choices
 from minga.reference.models import Organisation
 
 
@@ -22,20 +25,52 @@ def share_field(**kwargs):
                               **kwargs)
 
 
+class AmountInput(forms.TextInput):
+    """A text box for an amount (not type=number, which reads "8.000.000" as eight): a saved amount is shown in
+    the reader's locale, text sent back (after an error) as it was typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "size": 16, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_amount_input(value)
+        return super().format_value(value)
+
+
+class AmountField(forms.Field):
+    """An amount typed as the reader's language writes it: 8.000.000.000,50 in Spanish, 8,000,000,000.50 in English."""
+
+    widget = AmountInput
+
+    def to_python(self, value):
+        try:
+            return parse_localized_amount(value, field=str(self.label or ""), locale=current_locale())
+        except NumberInvalid as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+
+
 def amount_field(label, **kwargs):
-    return forms.DecimalField(label=label, max_digits=18, decimal_places=2, min_value=0, **kwargs)
+    return AmountField(label=label, **kwargs)
 
 
-class CurrencyField(forms.CharField):
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 currency chosen by its name in the reader's language: the region's first, then the rest."""
+
     def __init__(self, **kwargs):
-        super().__init__(max_length=3, min_length=3, **kwargs)
-        self.widget.attrs.update({"size": 4, "list": "currencies", "autocomplete": "off"})
+        super().__init__(choices=self.grouped_choices, **kwargs)
+        self.error_messages["invalid_choice"] = gettext_lazy(
+            "“%(value)s” is not a currency of the list: choose the currency by its name.")
 
-    def clean(self, value):
-        value = super().clean(value).strip().upper()
-        if value and not re.fullmatch(r"[A-Z]{3}", value):
-            raise forms.ValidationError(_("Use an ISO 4217 currency code, e.g. COP, USD, EUR."))
-        return value
+    def to_python(self, value):
+        code = super().to_python(value).strip()
+        # "cop" sent by a program is COP; anything else is left as sent, for the error to quote it.
+        return code.upper() if len(code) == 3 and code.isascii() and code.isalpha() else code
+
+    @staticmethod
+    def grouped_choices():
+        region, others = currency_choices(current_locale())
+        return [("", "—"), (_("Currencies of the region"), list(region)), (_("Other currencies"), list(others))]
 
 
 def capitalise_labels(form):

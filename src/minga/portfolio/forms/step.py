@@ -19,7 +19,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from minga.portfolio.forms.fields import CurrencyField, capitalise_labels
+from minga.portfolio.forms.fields import capitalise_labels
 from minga.portfolio.forms.rows import RowFormSet
 from minga.portfolio.inputs import ProjectInput, project_input_from
 from minga.portfolio.inputs.concerns import PART_STEPS
@@ -85,22 +85,15 @@ class Step:
         """The saved values of this step's scalar fields, as the form's initial values."""
         return {name: self.saved[name] for name in self.scalars()} if self.saved is not None else None
 
-    @property
-    def offers_currencies(self) -> bool:
-        """Whether a field of this step offers the currency list: the page then carries the list, once."""
-        forms_ = [self.form] if self.form is not None else []
-        forms_ += [formset.empty_form for formset in self.formsets.values()]
-        return any(isinstance(field, CurrencyField) for form in forms_ for field in form.fields.values())
-
     def more_fields(self) -> list:
         """The step's scalar fields its template does not lay out (a field added to the table), in table order."""
         if self.form is None:
             return []
         return [self.form[name] for name in self.scalars() if name not in self.LAID_OUT and name in self.form.fields]
 
-    def _formset(self, prefix, formset_class, rows):
+    def _formset(self, prefix, formset_class, rows, **form_kwargs):
         formset = formset_class(self.data, prefix=prefix, initial=None if self.data is not None else rows,
-                                form_kwargs={"label_suffix": ""})
+                                form_kwargs={"label_suffix": "", **form_kwargs})
         for index, form in enumerate(formset.forms):
             form.slot_id = f"{prefix}-row-{index}"
         self.formsets[prefix] = formset

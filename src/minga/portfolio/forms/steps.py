@@ -13,6 +13,7 @@ from minga.portfolio.forms.rows import (
     LocationRow,
     ParticipantFormSet,
     ParticipantRow,
+    TerritoryLists,
     row_formset,
 )
 from minga.portfolio.forms.step import Step
@@ -77,7 +78,7 @@ class TerritoriesStep(Step):
         self.form = self._form(TerritoriesForm, initial=self.saved_scalars())
         rows = [{**row, "municipality": row["municipality"].pcode if row["municipality"] else ""}
                 for row in self.saved.locations] if self.saved is not None else []
-        self._formset("locations", row_formset(LocationRow), rows)
+        self._formset("locations", row_formset(LocationRow), rows, territories=TerritoryLists())
 
     def part_data(self):
         locations = self._rows("locations")

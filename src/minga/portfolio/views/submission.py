@@ -23,7 +23,7 @@ from minga.audit.services import EditConflict
 from minga.common.versions import parse_version
 from minga.portfolio import selectors, services, validation
 from minga.portfolio.forms import LAST_STEP, STEP_TITLES, STEPS, BasicsStep, DocumentUploadForm, step_of
-from minga.portfolio.inputs import currencies, input_prefetches, project_input_from
+from minga.portfolio.inputs import input_prefetches, project_input_from
 from minga.portfolio.models import Project, ProjectTransition, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW
 from minga.reference.models import Marker
@@ -59,18 +59,20 @@ def edit_url(project: Project, step: int) -> str:
     return f"{reverse('portfolio:project_edit', args=[project.code])}?step={step}"
 
 
-def _render_step(request, step, *, project=None, errors=None, conflict=None, status=200):
-    slots, elsewhere = step.place(errors or {})
+def _render_step(request, step, *, project=None, errors=None, conflict=None, status=200, narrowing=False,
+                 version=None):
+    # Narrowing the lists (without JavaScript) is no save: the page comes back as sent, without complaints.
+    slots, elsewhere = ({}, []) if narrowing else step.place(errors or {})
     validate_url = (reverse("portfolio:project_edit_validate", args=[project.code]) if project
                     else reverse("portfolio:project_validate"))
     context = {
         "project": project, "step": step, "steps": _steps_nav(project, step.number),
         "slots": slots, "elsewhere": elsewhere, "problem_count": sum(len(m) for m in slots.values()) + len(elsewhere),
-        "checked": step.data is not None,
-        "version": conflict.version if conflict is not None else (project.version if project else None),
+        "checked": step.data is not None and not narrowing,
+        "version": (conflict.version if conflict is not None else version if version is not None
+                    else project.version if project else None),
         "conflict": conflict,
         "validate_url": f"{validate_url}?step={step.number}",
-        "currencies": currencies() if step.offers_currencies else [],  # read only where a field offers them
         # The secretariat's request for changes, at the top of every step while the project waits on it.
         "changes_requested": selectors.changes_requested(project, request.user) if project else None,
     }
@@ -113,6 +115,9 @@ def project_edit(request, code):
             version = parse_version(request.POST.get("version"))
         except ValidationError as error:
             return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
+        if request.POST.get("after") == "narrow":
+            # The version read with the page stays: a save after narrowing is checked against it.
+            return _render_step(request, step, project=project, narrowing=True, version=version)
         if step.is_valid():
             try:
                 services.project_update(project=project, user=request.user, data=step.service_input(),
