@@ -270,6 +270,7 @@ CASES = [
          get("/process/documents/joint-declaration-brussels-2023/"), 200, 3),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
+    Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),
     Case("narrative:check", "GET", "anonymous", get("/language/check/"), 200, 0, label="form"),
     # The first check compiles the guide of its language (the entries with their sources); later ones only ask
     # whether the guide changed since.

@@ -6,5 +6,6 @@ app_name = "narrative"
 urlpatterns = [
     path("guide/", views.glossary, name="glossary"),
     path("guide/<str:language>/print/", views.guide_print, name="guide_print"),
+    path("guide/<str:language>/guide.pdf", views.guide_pdf, name="guide_pdf"),
     path("check/", views.check, name="check"),
 ]

@@ -1,11 +1,12 @@
 """The public glossary, the printable guide and the checker page (server-rendered: no JavaScript needed)."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minga.narrative import selectors
+from minga.narrative import printing, selectors
 from minga.narrative.documents import MAX_FILE_BYTES, MAX_TEXT_CHARACTERS, DocumentRefused, extract_text
 from minga.narrative.models import LANGUAGES, Category
 
@@ -40,6 +41,15 @@ def guide_print(request, language):
     if language not in selectors.LANGUAGE_CODES:
         return _bad(request, "language", _("Choose es, pt or en."))
     return render(request, "narrative/guide_print.html", selectors.printable_guide(request.user, language))
+
+
+def guide_pdf(request, language):
+    """The printable guide as a PDF download, in the language of its terms."""
+    if language not in selectors.LANGUAGE_CODES:
+        return _bad(request, "language", _("Choose es, pt or en."))
+    response = HttpResponse(printing.guide_pdf(request.user, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{printing.guide_filename(language)}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])
