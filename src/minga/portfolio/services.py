@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
+from minga.common.cache import PORTFOLIO, invalidates
 from minga.common.languages import LANGUAGES
 from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
 from minga.portfolio import documents
@@ -196,6 +197,7 @@ def _store_parts(project: Project, parts: dict, funding: list[dict]) -> Project:
     return project
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> Project:
     """A new draft from ``data`` (a mapping of the same names is accepted: ``ProjectInput.coerce``)."""
@@ -214,6 +216,7 @@ def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> P
     return _store_parts(project, parts, funding)
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_update(*, project: Project, user, data: ProjectInput, expected_version: int, reason: str = "") -> Project:
     """Changes the fields ``data`` gives (``ProjectInput.given``), checked with the rest of the saved project."""
@@ -237,6 +240,7 @@ def project_update(*, project: Project, user, data: ProjectInput, expected_versi
 
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "") -> Project:
     """Move ``project`` to ``to_status`` as its workflow (``portfolio.workflow``) declares the move."""
@@ -256,6 +260,7 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
     return updated
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_document_add(*, project: Project, user, uploaded_file, kind: str) -> ProjectDocument:
     require(user, Action.CHANGE, project)
@@ -268,6 +273,7 @@ def project_document_add(*, project: Project, user, uploaded_file, kind: str) ->
     return document
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_document_remove(*, document: ProjectDocument, user) -> None:
     require(user, Action.CHANGE, document.project)

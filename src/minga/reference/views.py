@@ -13,6 +13,7 @@ from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
 from minga.common import charts
+from minga.common.page_cache import public_page
 from minga.common.text import TextInvalid
 from minga.common.versions import parse_version
 from minga.reference import selectors, services
@@ -20,6 +21,7 @@ from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
 
 
+@public_page("countries")
 def country_list(request):
     return render(request, "reference/country_list.html", {
         "countries": selectors.process_countries_with_counts(),
@@ -27,6 +29,7 @@ def country_list(request):
     })
 
 
+@public_page("country")
 def country_detail(request, iso3):
     country = get_object_or_404(Country, iso3=iso3.upper())
     subdivisions = selectors.subdivisions_of(country)
@@ -47,6 +50,7 @@ def country_detail(request, iso3):
     })
 
 
+@public_page("organisations")
 def organisation_list(request):
     filters = {
         "query": request.GET.get("q", "").strip(),
@@ -73,6 +77,7 @@ def organisation_list(request):
     return render(request, template, context)
 
 
+@public_page("organisation")
 def organisation_detail(request, pk):
     # The secretariat sees a deleted organisation's page too (to restore it); anyone else gets 404.
     organisation = selectors.access_organisation(request.user, pk, include_deleted=True)
@@ -212,6 +217,7 @@ def figure_publish(request, pk):
     return redirect(figure)
 
 
+@public_page("taxonomies")
 def taxonomies(request):
     return render(request, "reference/taxonomies.html", {
         "vocabularies": selectors.vocabularies_with_terms().prefetch_related("terms"),
