@@ -33,6 +33,14 @@ WRITERS = ("minga.reference.services", "minga.portfolio.services", "minga.refere
 READ_ONLY = {("minga.portfolio.services", "describe_parts")}  # words a change for the history: writes nothing
 
 
+@pytest.fixture(autouse=True)
+def language_kept():
+    """A request activates its reader's language in the thread and leaves it there: later tests keep theirs."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def anonymous(**headers) -> Client:
     return Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="es", **headers)
 
