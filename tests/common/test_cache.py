@@ -196,3 +196,31 @@ def test_a_figure_published_through_the_service_is_on_the_next_country_page(user
     reference_services.population_figure_set_published(figure=figure, user=users["secretariat"], published=True,
                                                        expected_version=figure.version)
     assert rows() == shown + 1
+
+
+def test_pages_are_served_when_the_cache_cannot_be_read_or_written(monkeypatch):
+    from django.core.cache import cache as backend
+    from django.db import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    for operation in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(backend, operation, broken)
+    for _ in range(2):
+        response = anonymous().get("/conferences/")
+        assert response.status_code == 200
+        assert b"<html" in response.content
+
+
+def test_migrate_makes_the_cache_table_when_it_is_missing():
+    from django.core.cache import cache as backend
+    from django.db import connection
+
+    from minga.site.apps import create_cache_table
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE minga_cache")
+    create_cache_table(using="default")
+    backend.set("minga:probe", "here", 60)
+    assert backend.get("minga:probe") == "here"

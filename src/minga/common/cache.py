@@ -42,7 +42,9 @@ def _generation_key(name: str) -> str:
 def generations(names: Iterable[str]) -> dict[str, str]:
     """The current token of each domain (one cache read); a domain without one (a new or emptied cache) gets one."""
     names = tuple(names)
-    found = cache.get_many([_generation_key(name) for name in names])
+    found = quietly(cache.get_many, [_generation_key(name) for name in names])
+    if found is None:  # no cache to be had: tokens of this request alone, so that nothing is kept or found
+        return {name: uuid.uuid4().hex for name in names}
     tokens = {name: found.get(_generation_key(name)) for name in names}
     for name, token in tokens.items():
         if token is None:
