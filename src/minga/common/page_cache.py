@@ -1,6 +1,6 @@
 """Public pages as the anonymous public sees them, rendered once per change of the data.
 
-``@public_page`` on a view keeps the whole page it renders for an anonymous visitor (per address,
+``@public_page`` on a view keeps the whole page it renders for an anonymous visitor (per host, address,
 language and htmx target) until a write bumps one of the domains it depends on (``minga.common.cache``).
 A signed-in user, who may see unpublished records, always gets a fresh page; so does a visitor with a
 message waiting (it is shown once) and every request other than GET/HEAD or answered other than 200.
@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from minga.common.cache import DOMAINS, ENTRY_SECONDS, cache_key, quietly
 
 PLACEHOLDER = "__minga_csrf_token__"
-# Every form of a page carries the same token (the template context reads it once per render).
+# Where a page carries its CSRF token: its forms and htmx's header.
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,})"|"X-CSRFToken": "([A-Za-z0-9]{32,})"')
 # Headers the view itself sets; the middleware adds the rest (Vary on the language, CSP, …) on each response.
 _KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "HX-Push-Url")
@@ -34,16 +34,17 @@ def _cacheable_request(request) -> bool:
 
 def _key(request, name: str, depends: tuple[str, ...]) -> str:
     htmx = (request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""))
-    return cache_key(f"page:{name}", (request.get_full_path(), *htmx), depends)
+    # The host and scheme too: a page with an absolute address in it is kept for the host that asked.
+    return cache_key(f"page:{name}", (request.scheme, request.get_host(), request.get_full_path(), *htmx), depends)
 
 
 def _entry(response) -> dict | None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     body = response.content.decode(response.charset)
-    match = _TOKEN.search(body)
-    if match:
-        body = body.replace(match.group(1) or match.group(2), PLACEHOLDER)
+    # Usually one token per page; a part rendered apart (its own template context) would carry another.
+    for token in {match.group(1) or match.group(2) for match in _TOKEN.finditer(body)}:
+        body = body.replace(token, PLACEHOLDER)
     return {"body": body, "headers": {h: response[h] for h in _KEPT_HEADERS if h in response}}
 
 
