@@ -47,6 +47,8 @@ test-postgres: install-test
 bench: install-test
 	$(BIN)/python bench/permission_filter.py
 	$(BIN)/python bench/portfolio_search.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pages.py --projects 20000
 
 clean:
 	rm -rf $(VENV) var

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from minga.config import database_from_url, env_bool, env_int
+from minga.config import cache_from_url, database_from_url, env_bool, env_int
 
 
 def test_no_database_url_means_sqlite_under_var(tmp_path):
@@ -156,3 +156,35 @@ def test_production_sends_mail_by_smtp_unless_told_otherwise_and_development_pri
     assert production.returncode == 0, production.stderr
     assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
     assert development.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_cache_is_the_database_cache_unless_a_url_names_another():
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minga_cache",
+                "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    assert cache_from_url("") == cache_from_url("db://") == database
+    assert cache_from_url("redis://cache.internal:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.internal:6379/1"}
+    assert cache_from_url("memcached://cache.internal") == {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": "cache.internal:11211"}
+    assert cache_from_url("locmem://") == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                           "LOCATION": "minga"}
+    assert cache_from_url("dummy://") == {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://cache", "MINGA_CACHE_URL must start with one of db://, redis://, rediss://, memcached://, locmem://, "
+                      "dummy://, not 'mysql://cache'."),
+    ("memcached://", "MINGA_CACHE_URL names no host: 'memcached://'."),
+])
+def test_a_cache_url_minga_cannot_use_stops_start_up_naming_the_variable(url, message):
+    with pytest.raises(ImproperlyConfigured) as error:
+        cache_from_url(url)
+    assert str(error.value) == message
+
+
+def test_the_settings_take_the_cache_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "minga.settings", "MINGA_CACHE_URL": "locmem://"},
+        capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"

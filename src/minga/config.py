@@ -128,3 +128,43 @@ def _redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
+
+
+# The cache every worker shares (minga.common.cache): the database's own table by default, which needs no
+# other server; Redis or Memcached when a deployment names one. locmem:// is one process's memory
+# (development only: other workers would not see a write), dummy:// caches nothing.
+CACHE_TABLE = "minga_cache"
+CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+CACHE_MAX_ENTRIES = 20_000  # pages × languages × filtered views in use; the oldest third goes past it
+
+
+def cache_from_url(url: str) -> dict:
+    """A Django CACHES entry for MINGA_CACHE_URL (``db://``, ``redis://HOST:PORT/DB``, ``memcached://HOST:PORT``,
+    ``locmem://``, ``dummy://``); empty means the database cache."""
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower() if url else "db"
+    if scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"MINGA_CACHE_URL must start with one of {', '.join(f'{s}://' for s in CACHE_BACKENDS)}, "
+            f"not {_redact(url)!r}.")
+    config = {"BACKEND": CACHE_BACKENDS[scheme]}
+    if scheme == "db":
+        config["LOCATION"] = CACHE_TABLE
+        config["OPTIONS"] = {"MAX_ENTRIES": CACHE_MAX_ENTRIES}
+    elif scheme in {"redis", "rediss"}:
+        config["LOCATION"] = url
+    elif scheme == "memcached":
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"MINGA_CACHE_URL names no host: {_redact(url)!r}.")
+        config["LOCATION"] = f"{parts.hostname}:{parts.port or 11211}"
+    elif scheme == "locmem":
+        config["LOCATION"] = "minga"
+    return config

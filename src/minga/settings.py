@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from minga.config import (
+    cache_from_url,
     database_from_url,
     env_bool,
     env_choice,
@@ -148,6 +149,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Shared by every worker: public pages and figures kept until a write (minga.common.cache). The database
+# cache by default (its table made by `minga setup` and the test set-up); MINGA_CACHE_URL names another.
+CACHES = {"default": cache_from_url(os.environ.get("MINGA_CACHE_URL", ""))}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -2,6 +2,8 @@ from django import forms
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from minga.common.cache import DOMAINS, bump
+
 
 class SoftDeleteHistoryAdmin(SimpleHistoryAdmin):
     """Maintenance screens for editable records: history yes, hard delete no (use soft delete)."""
@@ -21,3 +23,5 @@ class SoftDeleteHistoryAdmin(SimpleHistoryAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+        # Around the services, so no service drops what public pages keep: every domain's pages are rebuilt.
+        bump(*DOMAINS)

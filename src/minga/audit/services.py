@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
 from minga.audit import reasons
+from minga.common.cache import DOMAINS, bump
 from minga.common.text import control_characters, control_characters_message
 
 
@@ -94,9 +95,19 @@ def record_restore(*, instance, user, reason: str = ""):
 def soft_delete(*, instance, user, reason: str = ""):
     """Delete as a user: hidden from everyone but the secretariat, restorable, kept in the history."""
     require(user, Action.DELETE, instance)
-    return record_soft_delete(instance=instance, user=user, reason=reason)
+    deleted = record_soft_delete(instance=instance, user=user, reason=reason)
+    _invalidate(instance)
+    return deleted
 
 
 def restore(*, instance, user, reason: str = ""):
     require(user, Action.RESTORE, instance)
-    return record_restore(instance=instance, user=user, reason=reason)
+    restored = record_restore(instance=instance, user=user, reason=reason)
+    _invalidate(instance)
+    return restored
+
+
+def _invalidate(instance) -> None:
+    """Public pages kept in the cache show records of every domain: a deletion or restoration bumps its own."""
+    if instance._meta.app_label in DOMAINS:
+        bump(instance._meta.app_label)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
+from minga.common.cache import FINANCE, PORTFOLIO, invalidates
 from minga.common.text import control_characters, control_characters_message
 from minga.finance.inputs import (
     FinanceInvalid,
@@ -51,6 +52,7 @@ def _store_pledge_parts(pledge: TrackedPledge, data: PledgeInput) -> TrackedPled
     return pledge
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def pledge_create(*, user, data: PledgeInput, illustrative: bool = False) -> TrackedPledge:
     fields = _pledge_fields(data)
@@ -60,6 +62,7 @@ def pledge_create(*, user, data: PledgeInput, illustrative: bool = False) -> Tra
     return _store_pledge_parts(pledge, data)
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def pledge_update(*, pledge: TrackedPledge, user, data: PledgeInput, expected_version: int,
                   reason: str = "") -> TrackedPledge:
@@ -94,6 +97,7 @@ def _store_flow_shares(flow: FundingFlow, data: FlowInput) -> FundingFlow:
     return flow
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def flow_create(*, user, data: FlowInput, illustrative: bool = False) -> FundingFlow:
     fields = _flow_fields(data)
@@ -103,6 +107,7 @@ def flow_create(*, user, data: FlowInput, illustrative: bool = False) -> Funding
     return _store_flow_shares(flow, data)
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def flow_update(*, flow: FundingFlow, user, data: FlowInput, expected_version: int, reason: str = "") -> FundingFlow:
     require(user, Action.CHANGE, flow)
@@ -130,6 +135,7 @@ def _move(workflow, record, *, user, to_status: str, expected_version: int, comm
                                    "state": workflow.label(to_status)})
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def pledge_transition(*, pledge: TrackedPledge, user, to_status: str, expected_version: int,
                       comment: str = "") -> TrackedPledge:
@@ -137,6 +143,7 @@ def pledge_transition(*, pledge: TrackedPledge, user, to_status: str, expected_v
                  comment=comment)
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def flow_transition(*, flow: FundingFlow, user, to_status: str, expected_version: int,
                     comment: str = "") -> FundingFlow:
@@ -144,6 +151,7 @@ def flow_transition(*, flow: FundingFlow, user, to_status: str, expected_version
                  comment=comment)
 
 
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def requirement_create(*, user, plan: str, year: int, amount, currency: str, source, country=None, sector=None,
                        project=None, load_key: str | None = None, illustrative: bool = False) -> Requirement:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import reasons
 from minga.audit import services as audit
+from minga.common.cache import PORTFOLIO, invalidates
 from minga.common.languages import LANGUAGES
 from minga.common.text import control_characters, control_characters_message, has_visible_text, normalise_text
 from minga.portfolio import documents, notifications
@@ -200,6 +201,7 @@ def _store_parts(project: Project, parts: dict, funding: list[dict]) -> Project:
     return project
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> Project:
     """A new draft from ``data`` (a mapping of the same names is accepted: ``ProjectInput.coerce``)."""
@@ -218,6 +220,7 @@ def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> P
     return _store_parts(project, parts, funding)
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_update(*, project: Project, user, data: ProjectInput, expected_version: int, reason: str = "") -> Project:
     """Changes the fields ``data`` gives (``ProjectInput.given``), checked with the rest of the saved project."""
@@ -241,6 +244,7 @@ def project_update(*, project: Project, user, data: ProjectInput, expected_versi
 
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "",
                        fields: Sequence[str] = ()) -> Project:
@@ -271,6 +275,7 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
     return updated
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_document_add(*, project: Project, user, uploaded_file, kind: str) -> ProjectDocument:
     require(user, Action.CHANGE, project)
@@ -283,6 +288,7 @@ def project_document_add(*, project: Project, user, uploaded_file, kind: str) ->
     return document
 
 
+@invalidates(PORTFOLIO)
 @transaction.atomic
 def project_document_remove(*, document: ProjectDocument, user) -> None:
     require(user, Action.CHANGE, document.project)

@@ -11,6 +11,7 @@ from importlib import resources
 
 from django.db import transaction
 
+from minga.common.cache import PROCESS, invalidates
 from minga.process.models import Meeting, PresidencyTerm, ProcessDocument
 from minga.reference.loaders import LOADED, LoadReport, create_missing, load_sources
 from minga.reference.models import Country
@@ -35,6 +36,7 @@ def _labels(spec: dict, *fields: str) -> dict:
     return {f"{field}_{code}": spec.get(f"{field}_{code}", "") for field in fields for code in ("es", "pt", "en")}
 
 
+@invalidates(PROCESS)
 @transaction.atomic
 def load_process() -> ProcessLoadReport:
     spec = json.loads(_data("process.json").read_text(encoding="utf-8"))

@@ -4,12 +4,14 @@ from django.views.decorators.http import require_GET
 
 from minga.common.errors import ParameterInvalid
 from minga.common.languages import LANGUAGES
+from minga.common.page_cache import public_page
 from minga.process import selectors
 from minga.process.models import DocumentKind, Meeting, ProcessDocument
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES
 
 
 @require_GET
+@public_page("process-overview")
 def overview(request):
     terms = selectors.presidency_terms()
     return render(request, "process/overview.html", {
@@ -27,6 +29,7 @@ def overview(request):
 
 
 @require_GET
+@public_page("process-meeting")
 def meeting_detail(request, code):
     try:
         meeting = selectors.meeting(code)
@@ -36,6 +39,7 @@ def meeting_detail(request, code):
 
 
 @require_GET
+@public_page("process-documents")
 def document_list(request):
     try:
         filters = selectors.ArchiveFilters.from_querydict(request.GET)
@@ -52,6 +56,7 @@ def document_list(request):
 
 
 @require_GET
+@public_page("process-document")
 def document_detail(request, code):
     try:
         document = selectors.document(code)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
+from minga.common.cache import REFERENCE, invalidates
 from minga.reference.models import Municipality, Subdivision
 
 COLUMNS = ("pcode", "name", "subdivision", "parent_pcode", "admin_level")
@@ -36,6 +37,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
+@invalidates(REFERENCE)
 def municipalities_import(*, rows: list[dict], user, reason: str) -> ImportResult:
     """``rows``: dicts with the COLUMNS (row numbers start at 2, after the header)."""
     result = ImportResult()

@@ -15,6 +15,7 @@ import pycountry
 from babel import Locale
 from django.db import transaction
 
+from minga.common.cache import DOMAINS, invalidates
 from minga.common.languages import LANGUAGES
 from minga.reference.models import (
     Country,
@@ -245,6 +246,7 @@ def load_sector_names() -> LoadReport:
     return report
 
 
+@invalidates(*DOMAINS)
 def load_reference() -> dict[str, LoadReport]:
     return {
         "countries": load_countries(),

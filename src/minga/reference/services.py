@@ -6,6 +6,7 @@ the history names the user and an edit on a stale version is refused.
 
 from minga.accounts.permissions import Action, actor_for, needs_approval, require
 from minga.audit import services as audit
+from minga.common.cache import REFERENCE, invalidates
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 
 ORGANISATION_FIELDS = {"name", "acronym", "iati_identifier", "organisation_type", "country", "subdivision",
@@ -37,6 +38,7 @@ def _as_changed(instance, changes: dict):
     return copy
 
 
+@invalidates(REFERENCE)
 def organisation_create(*, user, fields: dict, reason: str = "") -> Organisation:
     fields = _blank_identifier_is_none(_only(fields, ORGANISATION_FIELDS))
     candidate = Organisation(**fields)
@@ -47,6 +49,7 @@ def organisation_create(*, user, fields: dict, reason: str = "") -> Organisation
     return audit.record_create(model=Organisation, user=user, fields=fields, reason=reason)
 
 
+@invalidates(REFERENCE)
 def organisation_update(*, organisation: Organisation, user, changes: dict, expected_version: int,
                         reason: str = "") -> Organisation:
     changes = _blank_identifier_is_none(_only(changes, ORGANISATION_FIELDS))
@@ -61,6 +64,7 @@ def organisation_update(*, organisation: Organisation, user, changes: dict, expe
                                expected_version=expected_version, reason=reason)
 
 
+@invalidates(REFERENCE)
 def organisation_approve(*, organisation: Organisation, user, expected_version: int) -> Organisation:
     """The secretariat approves an organisation awaiting approval: from now on it may propose projects."""
     require(user, Action.PUBLISH, organisation)
@@ -68,12 +72,14 @@ def organisation_approve(*, organisation: Organisation, user, expected_version: 
                                expected_version=expected_version, reason="approved")
 
 
+@invalidates(REFERENCE)
 def population_figure_create(*, user, fields: dict, reason: str = "") -> PopulationFigure:
     fields = _only(fields, POPULATION_FIGURE_FIELDS)
     require(user, Action.CREATE, PopulationFigure(**fields))
     return audit.record_create(model=PopulationFigure, user=user, fields=fields, reason=reason)
 
 
+@invalidates(REFERENCE)
 def population_figure_update(*, figure: PopulationFigure, user, changes: dict, expected_version: int,
                              reason: str = "") -> PopulationFigure:
     changes = _only(changes, POPULATION_FIGURE_FIELDS)
@@ -86,6 +92,7 @@ def population_figure_update(*, figure: PopulationFigure, user, changes: dict, e
                                expected_version=expected_version, reason=reason)
 
 
+@invalidates(REFERENCE)
 def population_figure_set_published(*, figure: PopulationFigure, user, published: bool,
                                     expected_version: int) -> PopulationFigure:
     require(user, Action.PUBLISH, figure)
@@ -94,6 +101,7 @@ def population_figure_set_published(*, figure: PopulationFigure, user, published
                                reason="published" if published else "unpublished")
 
 
+@invalidates(REFERENCE)
 def municipality_create(*, user, fields: dict, reason: str = "") -> Municipality:
     fields = _only(fields, MUNICIPALITY_FIELDS)
     require(user, Action.CREATE, Municipality(**fields))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit.services import EditConflict
+from minga.common.page_cache import public_page
 from minga.common.text import TextInvalid
 from minga.common.versions import parse_version
 from minga.reference import selectors, services
@@ -22,6 +23,7 @@ from minga.reference.forms import OrganisationForm, PopulationFigureForm
 from minga.reference.models import Country, Organisation, OrganisationType, PopulationFigure, ProcessRole
 
 
+@public_page("countries")
 def country_list(request):
     return render(request, "reference/country_list.html", {
         "countries": selectors.process_countries_with_counts(),
@@ -41,6 +43,7 @@ def country_context(request, iso3) -> dict:
     }
 
 
+@public_page("organisations")
 def organisation_list(request):
     filters = {
         "query": request.GET.get("q", "").strip(),
@@ -207,6 +210,7 @@ def figure_publish(request, pk):
     return redirect(figure)
 
 
+@public_page("taxonomies")
 def taxonomies(request):
     return render(request, "reference/taxonomies.html", {
         "vocabularies": selectors.vocabularies_with_terms().prefetch_related("terms"),

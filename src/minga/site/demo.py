@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
+from minga.common.cache import DOMAINS, invalidates
 from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
@@ -44,6 +45,7 @@ def _spec() -> dict:
     return json.loads(resources.files("minga.site").joinpath("data", "demo.json").read_text(encoding="utf-8"))
 
 
+@invalidates(*DOMAINS)
 @transaction.atomic
 def load_demo() -> DemoReport:
     load_reference()

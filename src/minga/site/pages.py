@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from minga.common import charts, formatting
+from minga.common.page_cache import public_page
 from minga.finance import selectors as finance_selectors
 from minga.portfolio import selectors as portfolio_selectors
 from minga.portfolio.selectors import ProjectFilters
@@ -47,6 +48,7 @@ def country_map(country, subdivisions, figures, per_subdivision: dict[str, int])
                                                 rows=rows, measure=measure, country_name=country.name)
 
 
+@public_page("country")
 def country_detail(request, iso3):
     context = reference_views.country_context(request, iso3)
     country = context["country"]
@@ -62,6 +64,7 @@ def country_detail(request, iso3):
     return render(request, "site/country_detail.html", context)
 
 
+@public_page("organisation")
 def organisation_detail(request, pk):
     context = reference_views.organisation_context(request, pk)
     organisation = context["organisation"]

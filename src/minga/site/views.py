@@ -4,12 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.common import charts, formatting
+from minga.common.page_cache import public_page
 from minga.finance import selectors as finance_selectors
 from minga.portfolio import selectors as portfolio_selectors
 from minga.reference import selectors as reference_selectors
 
 
 @require_GET
+@public_page("home")
 def home(request):
     people = reference_selectors.latest_people_per_host_country(request.user)
     map_rows = [{"iso3": row.country.iso3, "name": row.country.name, "status": "member",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.common.cache import PORTFOLIO, invalidates
 from minga.common.languages import LANGUAGES
 from minga.common.text import normalise_name
 from minga.portfolio import services
@@ -138,6 +139,7 @@ def _title_keys(data: dict, organisation_id) -> set[tuple]:
             for language in LANGUAGES if (data.get(f"title_{language}") or "").strip()}
 
 
+@invalidates(PORTFOLIO)
 def import_projects(*, user, uploaded_file) -> ImportResult:
     """Create one draft per row, all or none; raises UploadRefused when the file is not a filled-in template."""
     sheet = read_upload(uploaded_file)

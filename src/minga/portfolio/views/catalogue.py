@@ -15,6 +15,7 @@ from django_htmx.http import push_url
 from minga.common import charts
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
+from minga.common.page_cache import public_page
 from minga.finance.selectors.follow_up import flows_for_project
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
@@ -44,6 +45,7 @@ def _page_number(raw) -> int:
     return max(1, parse_count(raw, field="page", maximum=MAX_PAGE, default=1))
 
 
+@public_page("catalogue")
 def project_catalogue(request):
     try:
         filters = selectors.ProjectFilters.from_querydict(request.GET)
@@ -68,6 +70,7 @@ def project_catalogue(request):
     return response
 
 
+@public_page("project")
 def project_detail(request, code):
     # The secretariat sees a deleted project's page too (to restore it); anyone else gets 404.
     project = selectors.access_project(request.user, code, include_deleted=True)

@@ -12,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+        call_command("createcachetable", verbosity=max(verbosity - 1, 0))  # the database cache's table
         call_command("build_catalogues", verbosity=verbosity)
         call_command("collectstatic", interactive=False, verbosity=max(verbosity - 1, 0))
         for name, report in load_reference().items():
