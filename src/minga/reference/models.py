@@ -11,11 +11,49 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
+from minga.common.formatting import note_placeholders_valid
 from minga.common.languages import LANGUAGES
 from minga.reference.currencies import is_active_currency
+
+
+class PerLanguage:
+    """Texts stored once per language (``<field>_es``, ``_pt``, ``_en``), read in the reader's language.
+
+    When the reader's language has none, another language's text is shown with its language (the page
+    marks it, as it does a project's title); a field named in ``original_fields`` (an organisation's
+    name as registered, a source's title as published) is the last resort, shown as it is.
+    """
+
+    original_fields: tuple[str, ...] = ()
+
+    def text_in(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """The text and the language it is in ("" for the original text, whatever its language)."""
+        wanted = (language or get_language() or "es")[:2]
+        for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
+            text = getattr(self, f"{field}_{code}", "")
+            if text:
+                return text, code
+        if field in self.original_fields:
+            return getattr(self, field, ""), ""
+        return "", wanted
+
+    def texts(self, field: str) -> dict[str, str]:
+        """Every language's text of ``field``, for exports and the API."""
+        return {code: getattr(self, f"{field}_{code}", "") for code in LANGUAGES}
+
+
+def check_note_placeholders(record, field: str = "note") -> None:
+    """A note writes its numbers as placeholders ("casi {EUR 810000000}"), so each reader sees them in their
+    own format; any other brace is a typing error, refused before it reaches a page."""
+    errors = {f"{field}_{code}": _("Write numbers in a note as {EUR 810000000} or {2890000}; other braces are "
+                                   "not allowed.")
+              for code in LANGUAGES if not note_placeholders_valid(getattr(record, f"{field}_{code}", ""))}
+    if errors:
+        raise ValidationError(errors)
 
 
 class TranslatedLabel(models.Model):
@@ -50,13 +88,36 @@ class TranslatedLabel(models.Model):
             raise ValidationError(_("Give a label in at least one language."))
 
 
-class Source(EditableRecord):
-    """Where a figure comes from: every figure shown to a user points to one."""
+class DatePrecision(models.TextChoices):
+    """How much of ``published_on`` the source gives: "November 2024" is not the 1st of November."""
+
+    DAY = "day", pgettext_lazy("precision of a date", "day")
+    MONTH = "month", pgettext_lazy("precision of a date", "month")
+    YEAR = "year", pgettext_lazy("precision of a date", "year")
+    UNDATED = "undated", _("undated (the page shows no date)")
+
+
+class Source(PerLanguage, EditableRecord):
+    """Where a figure comes from: every figure shown to a user points to one.
+
+    ``url`` is the dated publication, not a live page whose figures have changed since; ``title`` is the
+    title as published, ``title_es/pt/en`` the title in each reader's language.
+    """
+
+    original_fields = ("title",)
 
     title = models.CharField(_("title"), max_length=400)
+    title_es = models.CharField(_("title (Spanish)"), max_length=400, blank=True)
+    title_pt = models.CharField(_("title (Portuguese)"), max_length=400, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(_("address"), max_length=500, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_precision = models.CharField(_("date given as"), max_length=8, choices=DatePrecision.choices,
+                                      default=DatePrecision.DAY)
+    is_secondary = models.BooleanField(
+        _("secondary (press copy)"), default=False,
+        help_text=_("The press reporting the figure, where the primary publication was not found."))
     is_illustrative = models.BooleanField(
         _("illustrative sample"), default=False,
         help_text=_("Made up for the demonstration; figures citing it are not real."))
@@ -69,7 +130,12 @@ class Source(EditableRecord):
         constraints = [models.UniqueConstraint(fields=["publisher", "title"], name="source_unique_title")]
 
     def __str__(self):
-        return f"{self.publisher}: {self.title}"
+        return f"{self.publisher}: {self.text_in('title')[0]}"
+
+    def clean(self):
+        super().clean()
+        if self.date_precision == DatePrecision.UNDATED and self.published_on:
+            raise ValidationError({"date_precision": _("A dated source is not undated: choose day, month or year.")})
 
 
 class Country(models.Model):
@@ -203,9 +269,20 @@ class ProcessRole(models.TextChoices):
     ACADEMIA = "academia", _("Academia")
 
 
-class Organisation(EditableRecord):
-    name = models.CharField(_("name"), max_length=300)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+class Organisation(PerLanguage, EditableRecord):
+    """``name`` and ``acronym`` are the organisation's own (as registered, in its own language); the
+    ``_es/_pt/_en`` columns are how each reader's language names it (UE / EU / UE, OIM / IOM / OIM)."""
+
+    original_fields = ("name", "acronym")
+
+    name = models.CharField(_("name (as registered)"), max_length=300)
+    acronym = models.CharField(_("acronym (as registered)"), max_length=40, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=40, blank=True)
+    acronym_pt = models.CharField(_("acronym (Portuguese)"), max_length=40, blank=True)
+    acronym_en = models.CharField(_("acronym (English)"), max_length=40, blank=True)
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, null=True, blank=True, unique=True,
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$",
@@ -238,7 +315,17 @@ class Organisation(EditableRecord):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        name, acronym = self.shown_name, self.shown_acronym
+        return f"{name} ({acronym})" if acronym else name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (else another language's, else the registered one)."""
+        return self.text_in("name")[0]
+
+    @property
+    def shown_acronym(self) -> str:
+        return self.text_in("acronym")[0]
 
     def get_absolute_url(self):
         return reverse("reference:organisation_detail", args=[self.pk])
@@ -374,7 +461,7 @@ class PopulationGroup(models.TextChoices):
     REGULARIZATION_APPLICATIONS = "regularization_applications", _("Regularization applications")
 
 
-class PopulationFigure(EditableRecord):
+class PopulationFigure(PerLanguage, EditableRecord):
     """A count of people at a date, from a named source; never a bare number.
 
     Focal points enter figures for their country; the public sees them once the secretariat
@@ -393,7 +480,9 @@ class PopulationFigure(EditableRecord):
     as_of = models.DateField(_("as of"))
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT,
                                related_name="population_figures")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note_es = models.CharField(_("note (Spanish)"), max_length=300, blank=True)
+    note_pt = models.CharField(_("note (Portuguese)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -422,6 +511,42 @@ class PopulationFigure(EditableRecord):
         super().clean()
         if self.subdivision_id and self.country_id and self.subdivision.country_id != self.country_id:
             raise ValidationError({"subdivision": _("This subdivision is not in the figure's country.")})
+        check_note_placeholders(self)
+
+    @property
+    def note(self) -> str:
+        return self.text_in("note")[0]
+
+
+class Region(models.TextChoices):
+    WORLD = "world", _("Worldwide")
+    LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", _("Latin America and the Caribbean")
+
+
+class RegionalFigure(EditableRecord):
+    """A total the source itself publishes for a region (R4V's count of refugees and migrants from
+    Venezuela worldwide, in Latin America and the Caribbean): never a sum of country figures of
+    different dates and precisions."""
+
+    region = models.CharField(_("region"), max_length=30, choices=Region.choices)
+    group = models.CharField(_("population group"), max_length=40, choices=PopulationGroup.choices,
+                             default=PopulationGroup.REFUGEES_AND_MIGRANTS)
+    value = models.PositiveBigIntegerField(_("people"))
+    is_approximate = models.BooleanField(_("approximate"), default=False,
+                                         help_text=_("The source gives a rounded figure (e.g. 7.89 M)."))
+    as_of = models.DateField(_("as of"))
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("regional figure")
+        verbose_name_plural = _("regional figures")
+        ordering = ["region", "-as_of"]
+        constraints = [models.UniqueConstraint(fields=["region", "group", "as_of", "source"],
+                                               name="regional_figure_unique")]
+
+    def __str__(self):
+        return f"{self.region} {self.as_of:%Y-%m-%d}: {self.value}"
 
 
 class ExchangeRate(EditableRecord):

@@ -80,6 +80,7 @@ def organisation_detail(request, pk):
     return render(request, "reference/organisation_detail.html", {
         "organisation": organisation,
         "children": Organisation.objects.filter(parent=organisation),
+        "roles": organisation.roles.select_related("source"),
         "can_change": permissions.can(user, Action.CHANGE, organisation),
         "can_delete": permissions.can(user, Action.DELETE, organisation),
         "can_restore": organisation.is_deleted and permissions.can(user, Action.RESTORE, organisation),
