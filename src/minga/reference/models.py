@@ -205,8 +205,9 @@ class Organisation(PerLanguage, EditableRecord):
 
     original_fields = ("name", "acronym")
 
-    name = models.CharField(_("name (as registered)"), max_length=300)
-    acronym = models.CharField(_("acronym (as registered)"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=300, help_text=_("As registered, in the organisation's own language."))
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True,
+                               help_text=_("As registered, in the organisation's own language."))
     name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
     name_pt = models.CharField(_("name (Portuguese)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)

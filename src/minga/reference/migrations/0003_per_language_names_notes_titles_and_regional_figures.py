@@ -167,12 +167,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalorganisation',
             name='acronym',
-            field=models.CharField(blank=True, max_length=40, verbose_name='acronym (as registered)'),
+            field=models.CharField(blank=True, help_text="As registered, in the organisation's own language.", max_length=40, verbose_name='acronym'),
         ),
         migrations.AlterField(
             model_name='historicalorganisation',
             name='name',
-            field=models.CharField(max_length=300, verbose_name='name (as registered)'),
+            field=models.CharField(help_text="As registered, in the organisation's own language.", max_length=300, verbose_name='name'),
         ),
         migrations.AlterField(
             model_name='historicalsource',
@@ -182,12 +182,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organisation',
             name='acronym',
-            field=models.CharField(blank=True, max_length=40, verbose_name='acronym (as registered)'),
+            field=models.CharField(blank=True, help_text="As registered, in the organisation's own language.", max_length=40, verbose_name='acronym'),
         ),
         migrations.AlterField(
             model_name='organisation',
             name='name',
-            field=models.CharField(max_length=300, verbose_name='name (as registered)'),
+            field=models.CharField(help_text="As registered, in the organisation's own language.", max_length=300, verbose_name='name'),
         ),
         migrations.AlterField(
             model_name='source',
