@@ -26,6 +26,7 @@ from minga.reference.models import (
     Municipality,
     Organisation,
     PopulationFigure,
+    RegionalFigure,
     Source,
     Term,
     Vocabulary,
@@ -46,7 +47,7 @@ COL_FIGURES = {
 }
 PER_FIGURES = {
     "figure:PER:refugees_migrants:2023-08-31:r4v_2023_08", PER_FIGURE,
-    "figure:PER:regularization_applications:2023-12-31:per_cpp_2023",
+    "figure:PER:regularization_applications:2023-11-10:per_cpp_2023",
 }
 CAN_PLEDGE = "pledge:brussels-2023:gov-can"
 USA_PLEDGE = "pledge:brussels-2023:gov-usa"
@@ -62,13 +63,14 @@ MODELS_BY_PREFIX = {
     "organisation": Organisation, "figure": PopulationFigure, "municipality": Municipality,
     "source": Source, "term": Term, "conference": Conference, "pledge": Pledge, "project": Project,
     "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
-    "guide": GuideEntry,
+    "guide": GuideEntry, "regional-figure": RegionalFigure,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
 CUCUTA_PROJECT, LIMA_PROJECT = "project:cucuta-reception", "project:lima-kit"
 COL_DRAFT, BRA_REVIEW = "project:narrative-draft", "project:roraima-interiorization"
 COP_RATE = "rate:COP:2026-01-02"
+WORLD_FIGURE = "regional-figure:world:refugees_migrants:2024-11-30:r4v_2024_11"
 
 
 def _organisation(key: str) -> Organisation:
@@ -119,6 +121,7 @@ NEW_RECORDS = {
             awaiting_approval=True), country_id="PER"),
     "new guide entry": lambda: GuideEntry(language="es", slug="nuevo", term="nuevo", category="metaphor"),
     "new rate": lambda: ExchangeRate(currency="PEN", on_date=date(2026, 6, 1), units_per_usd=Decimal("3.7")),
+    "new regional-figure": lambda: RegionalFigure(region="world", value=1, as_of=date(2026, 1, 1)),
 }
 
 
@@ -176,6 +179,15 @@ MATRIX = [
     *[case(role, action, key, REFUSED) for role, action, key in (
         ("focal_col", "change", COP_RATE), ("focal_per", "create", "new rate"), ("local_cucuta", "change", COP_RATE),
         ("donor_can", "change", COP_RATE), ("observer", "change", COP_RATE), ("anonymous", "change", COP_RATE))],
+    # --- reference.regionalfigure: the totals R4V publishes; public, kept by the secretariat only.
+    case("secretariat", "change", WORLD_FIGURE, ALLOWED),
+    case("secretariat", "create", "new regional-figure", ALLOWED),
+    *[case(role, "view", WORLD_FIGURE, ALLOWED) for role in
+      ("focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous")],
+    *[case(role, action, key, REFUSED) for role, action, key in (
+        ("focal_col", "change", WORLD_FIGURE), ("focal_per", "create", "new regional-figure"),
+        ("local_cucuta", "change", WORLD_FIGURE), ("donor_can", "change", WORLD_FIGURE),
+        ("observer", "change", WORLD_FIGURE), ("anonymous", "change", WORLD_FIGURE))],
     # --- reference.organisation: focal points by country, local government by organisation and
     # territory, donors by organisation and the units under it; everyone sees every live one.
     case("secretariat", "change", "organisation:gov-per", ALLOWED),
@@ -404,7 +416,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
 
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
     models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
-              "meeting", "process-document", "presidency", "guide"}
+              "meeting", "process-document", "presidency", "guide", "regional-figure"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -412,7 +424,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     assert missing == set()
     assert set(permissions.POLICIES) == {
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
-        "reference.term", "reference.exchangerate", "finance.conference", "finance.pledge", "portfolio.project",
+        "reference.term", "reference.exchangerate", "reference.regionalfigure", "finance.conference", "finance.pledge", "portfolio.project",
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
         "finance.trackedpledge", "finance.fundingflow", "finance.requirement"}

@@ -267,6 +267,7 @@ def test_focal_point_creates_an_organisation_with_201(client, token_of, users):
     body = response.json()
     created = Organisation.objects.get(pk=body["id"])
     assert body == {"id": created.pk, "version": 1, "name": "Fundación Ejemplo", "acronym": "",
+                    "name_es": "", "name_pt": "", "name_en": "", "acronym_es": "", "acronym_pt": "", "acronym_en": "",
                     "iati_identifier": None, "organisation_type": "22", "country": "COL", "subdivision": "CO-ANT",
                     "municipality": None, "parent": None, "website": "", "is_illustrative": False,
                     "awaiting_approval": False, "roles": []}

@@ -21,7 +21,7 @@ def test_overview_is_in_spanish_by_default_with_both_charts_and_the_people_table
     colombia = page.get_by_test_id("people-table").locator("tbody tr").filter(
         has=page.get_by_role("rowheader", name="Colombia", exact=True))
     expect(colombia).to_have_count(1)
-    expect(colombia.locator("td.num")).to_have_text("≈ 2.860.000")
+    expect(colombia.locator("td.num")).to_have_text("≈ 2,86 millones")  # as R4V rounds it ("2.86 M"), in Spanish
     expect(colombia.locator("td").nth(1)).to_have_text("junio de 2024")
 
 
@@ -39,7 +39,7 @@ def test_language_switch_changes_the_page_and_the_choice_stays(open_page):
     switcher.get_by_role("button", name="Alterar").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("The Quito Process at a glance")
-    expect(page.get_by_test_id("people-table").locator("tbody tr").first.locator("td.num")).to_have_text("≈ 2,860,000")
+    expect(page.get_by_test_id("people-table").locator("tbody tr").first.locator("td.num")).to_have_text("≈ 2.86 million")
 
     # The next page keeps English although the browser still asks for Spanish first.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Countries").click()

@@ -71,7 +71,7 @@ def test_each_role_signs_in_and_sees_on_colombia_what_it_is_allowed_to(new_conte
             expect(figure_rows(page), who).to_have_count(4)
         else:
             expect(row, f"{who} must see the unpublished figure").to_have_count(1)
-            expect(row.locator("td.num"), who).to_have_text("≈ 300.000")
+            expect(row.locator("td.num"), who).to_have_text("≈ 300 mil")
             expect(row.locator("td:nth-child(6)"), who).to_have_text("pendiente de publicación")
             assert action_names(row) == actions, who
         # Only the secretariat publishes.
@@ -109,7 +109,7 @@ def test_secretariat_publishes_the_figure_then_the_public_sees_it(open_page):
     public = open_page(None, "/countries/COL/")
     row = unpublished_row(public)
     expect(row).to_have_count(1)
-    expect(row.locator("td.num")).to_have_text("≈ 300.000")
+    expect(row.locator("td.num")).to_have_text("≈ 300 mil")
     expect(row.locator("td:nth-child(6)")).to_have_text("publicada")
     assert action_names(row) == []
 
@@ -121,14 +121,14 @@ def test_donor_officer_edits_their_organisation_with_history_but_not_others(open
     for acronym, reason in [("GdC", "Sigla usada en los informes"), ("GoC", "Sigla oficial en inglés")]:
         page.get_by_role("main").get_by_role("link", name="Editar").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Editar Government of Canada")
-        page.get_by_label("Sigla").fill(acronym)
+        page.get_by_label("Sigla:", exact=True).fill(acronym)
         page.get_by_label("Motivo del cambio (se guarda en el historial)").fill(reason)
         page.get_by_role("button", name="Guardar").click()
         expect(page.get_by_role("status")).to_have_text("Cambios guardados.")
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"Government of Canada ({acronym})")
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Gobierno de Canadá ({acronym})")  # its Spanish name, with the acronym edited
 
     page.get_by_role("main").get_by_role("link", name="Historial").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Historial de Government of Canada (GoC)")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Historial de Gobierno de Canadá (GoC)")
     entries = page.get_by_test_id("history").locator("li.history-entry")
     expect(entries).to_have_count(3)
     latest = entries.first
@@ -148,7 +148,7 @@ def test_donor_officer_edits_their_organisation_with_history_but_not_others(open
     # The IOM is not theirs: no Edit (nor History, nor Delete) on its page, and its edit page refuses.
     iom = Organisation.objects.get(load_key="organisation:iom")
     page.goto(iom.get_absolute_url())
-    expect(page.get_by_role("heading", level=1)).to_have_text("International Organization for Migration (IOM)")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organización Internacional para las Migraciones (OIM)")  # OIM in Spanish
     actions = page.locator("main .actions-bar")
     expect(actions.get_by_role("link", name="Editar")).to_have_count(0)
     expect(actions.get_by_role("link", name="Historial")).to_have_count(0)
@@ -170,17 +170,17 @@ def test_second_editor_of_a_stale_form_gets_the_conflict_box_and_the_first_edit_
     for page in (first, second):
         expect(page.get_by_role("heading", level=1)).to_have_text("Editar Gobierno de la República de Colombia")
 
-    first.get_by_label("Sigla").fill("GOBCOL")
+    first.get_by_label("Sigla:", exact=True).fill("GOBCOL")
     first.get_by_role("button", name="Guardar").click()
     expect(first.get_by_role("status")).to_have_text("Cambios guardados.")
 
-    second.get_by_label("Sigla").fill("RepCol")
+    second.get_by_label("Sigla:", exact=True).fill("RepCol")
     second.get_by_role("button", name="Guardar").click()
     conflict = second.get_by_test_id("edit-conflict")
     expect(conflict).to_be_visible()
     expect(conflict.get_by_role("heading")).to_have_text("Otra persona modificó este registro")
     expect(conflict.locator("p").first).to_contain_text("Ahora está en la versión 2.")
-    expect(second.get_by_label("Sigla")).to_have_value("RepCol")
+    expect(second.get_by_label("Sigla:", exact=True)).to_have_value("RepCol")
     expect(second.get_by_role("status")).to_have_count(0)
 
     colombia.refresh_from_db()

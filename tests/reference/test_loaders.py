@@ -51,7 +51,8 @@ def test_demo_reload_keeps_edits_and_adds_no_duplicates():
 def test_demo_figures_keep_source_and_date():
     figure = PopulationFigure.objects.get(country_id="BRA", as_of="2024-12-31")
     assert figure.value == 626_885 and not figure.is_approximate
-    assert figure.source.publisher == "R4V Brazil"
+    assert (figure.source.publisher, figure.source.url, figure.source.published_on.isoformat(),
+            figure.source.date_precision) == ("R4V", "https://www.r4v.info/en/refugeeandmigrants", "2024-12-01", "month")
 
 
 def test_every_subdivision_type_has_a_translatable_label():

@@ -85,6 +85,7 @@ POLICIES: dict[str, Policy] = {
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
         country="country_id", subdivision="subdivision_id", published="is_published"),
     "reference.exchangerate": Policy(),
+    "reference.regionalfigure": Policy(),  # the totals R4V publishes: public, kept by the secretariat
     "portfolio.project": Policy(
         editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
         country="country_id", organisation="proposing_organisation_id", published="is_public", state="status",

@@ -12,7 +12,7 @@ router = Router(tags=["finance"])
 def conference_list(request):
     return [{
         "code": c.code, "label_es": c.label_es, "label_pt": c.label_pt, "label_en": c.label_en,
-        "city": c.city, "is_virtual": c.is_virtual, "starts_on": c.starts_on, "ends_on": c.ends_on,
+        "city_es": c.city_es, "city_pt": c.city_pt, "city_en": c.city_en, "is_virtual": c.is_virtual, "starts_on": c.starts_on, "ends_on": c.ends_on,
         "is_pledging": c.is_pledging, "organisers": [str(o) for o in c.organisers.all()],
         "figures": list(c.figures.all()),
         "pledges": [{"donor_id": p.donor_id, "donor": str(p.donor), "amount": p.amount, "currency": p.currency,

@@ -37,7 +37,8 @@ def _subdivision(unit: Subdivision) -> dict:
 def _organisation(organisation: Organisation) -> dict:
     return {
         "id": organisation.pk, "version": organisation.version, "name": organisation.name,
-        "acronym": organisation.acronym, "iati_identifier": organisation.iati_identifier,
+        "acronym": organisation.acronym,
+        **{f"{field}_{code}": value for field in ("name", "acronym") for code, value in organisation.texts(field).items()}, "iati_identifier": organisation.iati_identifier,
         "organisation_type": organisation.organisation_type, "country": organisation.country_id,
         "subdivision": organisation.subdivision_id,
         "municipality": organisation.municipality.pcode if organisation.municipality_id else None,
@@ -162,8 +163,8 @@ def population_figure_list(request, country: str = "", group: str = ""):
     if group:
         filters["group"] = group
     figures = selectors.population_figures_visible(caller(request), **filters).order_by("country_id", "-as_of", "pk")
-    return [{**{f: getattr(figure, f) for f in ("id", "group", "value", "is_approximate", "as_of", "note",
-                                                "is_published")},
+    return [{**{f: getattr(figure, f) for f in ("id", "group", "value", "is_approximate", "as_of", "note_es",
+                                                "note_pt", "note_en", "is_published")},
              "country": figure.country_id, "subdivision": figure.subdivision_id, "source": figure.source}
             for figure in figures]
 

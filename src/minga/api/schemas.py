@@ -43,8 +43,14 @@ class RoleOut(Schema):
 class OrganisationOut(Schema):
     id: int
     version: int
-    name: str
+    name: str = Field(description="The name as registered, in the organisation's own language")
     acronym: str
+    name_es: str
+    name_pt: str
+    name_en: str
+    acronym_es: str
+    acronym_pt: str
+    acronym_en: str
     iati_identifier: str | None
     organisation_type: str
     country: str | None
@@ -62,6 +68,12 @@ class OrganisationIn(Schema):
 
     name: str
     acronym: str = ""
+    name_es: str = ""
+    name_pt: str = ""
+    name_en: str = ""
+    acronym_es: str = ""
+    acronym_pt: str = ""
+    acronym_en: str = ""
     iati_identifier: str | None = None
     organisation_type: str
     country: str | None = None
@@ -76,6 +88,12 @@ class OrganisationPatch(Schema):
     version: int
     name: str | None = None
     acronym: str | None = None
+    name_es: str | None = None
+    name_pt: str | None = None
+    name_en: str | None = None
+    acronym_es: str | None = None
+    acronym_pt: str | None = None
+    acronym_en: str | None = None
     iati_identifier: str | None = None
     organisation_type: str | None = None
     country: str | None = None
@@ -115,8 +133,13 @@ class SourceOut(Schema):
     id: int
     publisher: str
     title: str
-    url: str
+    title_es: str
+    title_pt: str
+    title_en: str
+    url: str = Field(description="The dated publication the figures come from")
     published_on: date | None
+    date_precision: str = Field(description="day, month or year of published_on; undated: the page gives none")
+    is_secondary: bool = Field(description="A press copy, where the primary publication was not found")
     is_illustrative: bool
 
 
@@ -128,7 +151,9 @@ class PopulationFigureOut(Schema):
     value: int
     is_approximate: bool
     as_of: date
-    note: str
+    note_es: str
+    note_pt: str
+    note_en: str
     is_published: bool
     source: SourceOut
 
@@ -139,7 +164,9 @@ class MoneyFigureOut(Schema):
     amount: Decimal
     currency: str
     amount_usd: Decimal | None
-    note: str
+    note_es: str = Field(description="Numbers appear as placeholders: {EUR 810000000} or {2890000}")
+    note_pt: str
+    note_en: str
     source: SourceOut
 
 
@@ -159,7 +186,9 @@ class ConferenceOut(Schema):
     label_es: str
     label_pt: str
     label_en: str
-    city: str
+    city_es: str
+    city_pt: str
+    city_en: str
     is_virtual: bool
     starts_on: date
     ends_on: date

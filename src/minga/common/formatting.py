@@ -3,6 +3,7 @@
 One module so that every page, export and report formats alike.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -74,3 +75,64 @@ def format_percent(value, *, locale: str | None = None) -> str:
     if value is None:
         return ""
     return babel_numbers.format_percent(value, format="#,##0.0%", locale=locale or current_locale())
+
+
+# Symbols for approximate amounts: the US dollar is written US$ in every language, since the region has
+# many dollars and pesos written "$" (CLDR's English "$" would be ambiguous beside them).
+_SYMBOLS = {"USD": "US$"}
+
+
+def _symbol(currency: str, locale: str) -> str:
+    return _SYMBOLS.get(currency) or babel_numbers.get_currency_symbol(currency, locale=locale)
+
+
+def format_approximate_number(value, *, locale: str | None = None) -> str:
+    """A rounded figure written in words: 7,89 millones / 7,89 milhões / 7.89 million; small ones plainly.
+
+    For figures the source gives rounded ("about", "more than", "almost"): writing every digit of
+    110000000 would claim a precision the source never had.
+    """
+    if value is None:
+        return ""
+    locale = locale or current_locale()
+    return babel_numbers.format_compact_decimal(Decimal(value), format_type="long", locale=locale,
+                                                fraction_digits=3)
+
+
+def format_approximate_money(amount, currency: str, *, locale: str | None = None) -> str:
+    """A rounded amount as the reader's language writes it: "110 millones de US$", "US$ 110 milhões",
+    "US$110 million" (never "110.000.000,00 US$" for a total announced as "more than 110 million")."""
+    if amount is None:
+        return ""
+    locale = locale or current_locale()
+    number = format_approximate_number(amount, locale=locale)
+    symbol = _symbol(currency, locale)
+    in_words = not number[-1].isdigit()  # "110 millones", not "500"
+    language = locale[:2]
+    if language == "es":
+        return f"{number} de {symbol}" if in_words else f"{number} {symbol}"
+    if language == "pt":
+        return f"{symbol} {number}"
+    return f"{symbol} {number}" if symbol.isalpha() else f"{symbol}{number}"  # "CAD 5 million", "US$5 million"
+
+
+# "{EUR 810000000}" or "{2890000}" in a note: the number is data, written in the reader's locale.
+_PLACEHOLDER = re.compile(r"\{(?:([A-Z]{3}) )?(\d+(?:\.\d+)?)\}")
+
+
+def note_placeholders_valid(text: str) -> bool:
+    """Braces in a note are only amounts ("{EUR 810000000}") or numbers ("{2890000}")."""
+    return text.count("{") == text.count("}") == len(_PLACEHOLDER.findall(text))
+
+
+def render_note(text: str, *, locale: str | None = None) -> str:
+    """A note with its amounts and numbers written in the reader's locale, rounded as stated."""
+    locale = locale or current_locale()
+
+    def replace(match):
+        currency, value = match.group(1), Decimal(match.group(2))
+        if currency:
+            return format_approximate_money(value, currency, locale=locale)
+        return format_approximate_number(value, locale=locale)
+
+    return _PLACEHOLDER.sub(replace, text or "")

@@ -11,14 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
-from minga.reference.models import Country, Organisation, Source, TranslatedLabel
+from minga.reference.models import (
+    Country,
+    Organisation,
+    PerLanguage,
+    Source,
+    TranslatedLabel,
+    check_note_placeholders,
+)
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 currency code, e.g. USD, EUR, CAD."))
 
 
-class Conference(TranslatedLabel, EditableRecord):
+class Conference(PerLanguage, TranslatedLabel, EditableRecord):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city_es = models.CharField(_("city (Spanish)"), max_length=100, blank=True)
+    city_pt = models.CharField(_("city (Portuguese)"), max_length=100, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
     host_country = models.ForeignKey(Country, verbose_name=_("host country"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     is_virtual = models.BooleanField(_("virtual"), default=False)
@@ -42,6 +51,11 @@ class Conference(TranslatedLabel, EditableRecord):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A conference cannot end before it starts.")})
 
+    @property
+    def city(self) -> str:
+        """The city in the reader's language: Bruselas, Bruxelas, Brussels."""
+        return self.text_in("city")[0]
+
 
 class FigureKind(models.TextChoices):
     TOTAL = "total", _("Total pledged")
@@ -56,9 +70,10 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", _("more than")
     ON_THE_DAY = "on_the_day", _("on the day")
     LATER = "later", _("as later reported")
+    PRESS = "press", _("as the press reported")
 
 
-class ConferenceFigure(EditableRecord):
+class ConferenceFigure(PerLanguage, EditableRecord):
     """An aggregate the organisers or the UN reported: a total, the grants, the loans."""
 
     conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.PROTECT,
@@ -70,7 +85,10 @@ class ConferenceFigure(EditableRecord):
     amount_usd = models.DecimalField(_("amount in USD (as reported)"), max_digits=18, decimal_places=2,
                                      null=True, blank=True, validators=[MinValueValidator(0)])
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    # Numbers in a note are placeholders ("almost {EUR 810000000}"), written in each reader's format.
+    note_es = models.CharField(_("note (Spanish)"), max_length=300, blank=True)
+    note_pt = models.CharField(_("note (Portuguese)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -82,6 +100,19 @@ class ConferenceFigure(EditableRecord):
 
     def __str__(self):
         return f"{self.conference.code} {self.kind} {self.amount} {self.currency}"
+
+    def clean(self):
+        super().clean()
+        check_note_placeholders(self)
+
+    @property
+    def note(self) -> str:
+        return self.text_in("note")[0]
+
+    @property
+    def is_rounded(self) -> bool:
+        """The source gave a rounded amount ("more than 110 million", "almost 810 million")."""
+        return self.qualifier in (Qualifier.APPROXIMATE, Qualifier.MORE_THAN, Qualifier.PRESS)
 
 
 class Instrument(models.TextChoices):

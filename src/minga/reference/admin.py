@@ -8,15 +8,18 @@ from minga.reference import models
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(SoftDeleteHistoryAdmin):
-    list_display = ["name", "acronym", "organisation_type", "country", "iati_identifier", "deleted_at"]
+    list_display = ["name", "acronym", "name_es", "name_pt", "name_en", "organisation_type", "country",
+                    "iati_identifier", "deleted_at"]
     list_filter = ["organisation_type", "country__is_member_state"]
-    search_fields = ["name", "acronym", "iati_identifier"]
+    search_fields = ["name", "acronym", "name_es", "name_pt", "name_en", "acronym_es", "acronym_pt", "acronym_en",
+                     "iati_identifier"]
 
 
 @admin.register(models.Source)
 class SourceAdmin(SoftDeleteHistoryAdmin):
-    list_display = ["publisher", "title", "published_on", "is_illustrative"]
-    search_fields = ["publisher", "title"]
+    list_display = ["publisher", "title", "url", "published_on", "date_precision", "is_secondary", "is_illustrative"]
+    list_filter = ["is_secondary", "date_precision"]
+    search_fields = ["publisher", "title", "title_es", "title_pt", "title_en", "url"]
 
 
 @admin.register(models.Term)
@@ -32,3 +35,4 @@ admin.site.register(models.Vocabulary)
 admin.site.register(models.Marker)
 admin.site.register(models.Municipality, SoftDeleteHistoryAdmin)
 admin.site.register(models.PopulationFigure, SoftDeleteHistoryAdmin)
+admin.site.register(models.RegionalFigure, SoftDeleteHistoryAdmin)

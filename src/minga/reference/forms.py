@@ -29,7 +29,8 @@ class VersionedForm(forms.ModelForm):
 class OrganisationForm(VersionedForm):
     class Meta:
         model = Organisation
-        fields = ["name", "acronym", "organisation_type", "country", "subdivision", "municipality",
+        fields = ["name", "acronym", "name_es", "acronym_es", "name_pt", "acronym_pt", "name_en", "acronym_en",
+                  "organisation_type", "country", "subdivision", "municipality",
                   "parent", "iati_identifier", "website"]
         formfield_callback = _formfield
 
@@ -47,7 +48,8 @@ class OrganisationForm(VersionedForm):
 class PopulationFigureForm(VersionedForm):
     class Meta:
         model = PopulationFigure
-        fields = ["country", "subdivision", "group", "value", "is_approximate", "as_of", "source", "note"]
+        fields = ["country", "subdivision", "group", "value", "is_approximate", "as_of", "source",
+                  "note_es", "note_pt", "note_en"]
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):

@@ -77,20 +77,44 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     return instance, False, bool(changed)
 
 
-def create_missing(model, key: str, values: dict, *, reason: str) -> tuple[object, bool]:
+def create_missing(model, key: str, values: dict, *, reason: str, fill: tuple[str, ...] = ()
+                   ) -> tuple[object, bool]:
     """For records people edit: create when absent, never overwrite what is there (their edits win).
 
     ``key`` identifies the loaded record for good (``load_key``), whatever is edited later; a record
-    people deleted stays deleted.
+    people deleted stays deleted. The fields named in ``fill`` are filled on a record already there where
+    they are still empty (a language added since, a source's address): filling a blank overwrites nothing.
     """
     instance = model.all_objects.filter(load_key=key).first()
     if instance is not None:
+        _fill_blanks(instance, {name: values[name] for name in fill if name in values}, reason=reason)
         return instance, False
     instance = model(load_key=key, **values)
     instance.full_clean()
     instance._change_reason = reason
     instance.save()
     return instance, True
+
+
+def _fill_blanks(instance, values: dict, *, reason: str) -> None:
+    blanks = {name: value for name, value in values.items()
+              if value not in ("", None) and getattr(instance, name) in ("", None)}
+    if blanks:
+        for name, value in blanks.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance._change_reason = reason
+        instance.save()
+
+
+# Per-language texts a loader adds to records loaded before they had them.
+def per_language(*fields: str) -> tuple[str, ...]:
+    return tuple(f"{field}_{code}" for field in fields for code in LANGUAGES)
+
+
+# An address Minga once shipped for two dated R4V rounds: R4V's live page, whose figures have changed since.
+# A source still pointing there is given its dated publication instead (any other address is someone's edit).
+LIVE_PAGE_SHIPPED_BEFORE = "https://www.r4v.info/en/refugeeandmigrants"
 
 
 def _data_file(name: str):
@@ -153,15 +177,46 @@ def load_subdivisions(countries=(*MEMBER_STATES, ORIGIN)) -> LoadReport:
 
 
 def load_sources(spec: dict) -> dict[str, Source]:
+    """Each source with its address, its date as precise as the source gives it, its title per language, and
+    "secondary" where it is a press copy. A source loaded before it had an address or a date gets them."""
     sources = {}
     for key, fields in spec.items():
         published_on = date.fromisoformat(fields["published_on"]) if fields.get("published_on") else None
-        sources[key], _ = create_missing(
-            Source, f"source:{key}",
-            {"publisher": fields["publisher"], "title": fields["title"],
-             "url": fields.get("url", ""), "published_on": published_on,
-             "is_illustrative": fields.get("illustrative", False)}, reason=LOADED)
+        values = {"publisher": fields["publisher"], "title": fields["title"],
+                  **{name: fields.get(name, "") for name in per_language("title")},
+                  "url": fields.get("url", ""), "published_on": published_on,
+                  "date_precision": fields.get("date_precision", "day"),
+                  "is_secondary": fields.get("secondary", False),
+                  "is_illustrative": fields.get("illustrative", False)}
+        existing = Source.all_objects.filter(load_key=f"source:{key}").first()
+        if existing is not None:
+            sources[key] = _complete_source(existing, values)
+            continue
+        sources[key], _ = create_missing(Source, f"source:{key}", values, reason=LOADED)
     return sources
+
+
+def _complete_source(source: Source, values: dict) -> Source:
+    """A source loaded before sources had addresses (or still pointing at the live page shipped before)
+    becomes the dated publication shipped now: publisher, title, address, date and its precision, the
+    press-copy mark. An undated one gets its precision; titles fill the languages still empty. A source
+    people gave an address keeps everything they edited."""
+    changes = {}
+    if not source.url or source.url == LIVE_PAGE_SHIPPED_BEFORE != values["url"]:
+        changes = {name: values[name] for name in ("publisher", "title", "url", "published_on", "date_precision",
+                                                    "is_secondary")}
+    elif source.published_on is None and values["published_on"] is None:
+        changes["date_precision"] = values["date_precision"]
+    changes.update({name: values[name] for name in per_language("title")
+                    if values[name] and not getattr(source, name)})
+    changes = {name: value for name, value in changes.items() if getattr(source, name) != value}
+    if changes:
+        for name, value in changes.items():
+            setattr(source, name, value)
+        source.full_clean()
+        source._change_reason = LOADED
+        source.save()
+    return source
 
 
 @transaction.atomic
@@ -210,16 +265,24 @@ def load_organisations() -> LoadReport:
     for row in spec["organisations"]:
         organisation, created = create_missing(Organisation, f"organisation:{row['key']}", {
             "iati_identifier": row.get("iati_identifier"), "name": row["name"], "acronym": row.get("acronym", ""),
+            **{name: row.get(name, "") for name in per_language("name", "acronym")},
             "organisation_type": row["type"], "country_id": row.get("country"),
             "parent": by_key.get(row.get("parent")),
-        }, reason=LOADED)
+        }, reason=LOADED, fill=per_language("name", "acronym"))
         report.count(created, False)
         by_key[row["key"]] = organisation
         for role in row.get("roles", []):
             role_name, since, source_key = (role + [None, None])[:3] if isinstance(role, list) else (role, None, None)
-            OrganisationRole.objects.get_or_create(
+            loaded, role_created = OrganisationRole.objects.get_or_create(
                 organisation=organisation, role=ProcessRole(role_name),
                 defaults={"since_year": since, "source": sources.get(source_key)})
+            source = sources.get(source_key)
+            if not role_created and ((loaded.since_year is None and since is not None)
+                                     or (loaded.source_id and not loaded.source.url and source and source.url)):
+                # A year once dropped for want of a source comes back with the source that gives it; a role
+                # citing a source without an address cites the addressed one.
+                loaded.since_year, loaded.source = since, source
+                loaded.save(update_fields=["since_year", "source"])
     return report
 
 

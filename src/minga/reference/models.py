@@ -9,54 +9,45 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
-from minga.common.languages import LANGUAGES
 from minga.reference.currencies import is_active_currency
+from minga.reference.translated import PerLanguage, TranslatedLabel, check_note_placeholders
 
 
-class TranslatedLabel(models.Model):
-    """Three label columns and a reader that picks the reader's language, with a visible fallback."""
+class DatePrecision(models.TextChoices):
+    """How much of ``published_on`` the source gives: "November 2024" is not the 1st of November."""
 
-    label_es = models.CharField(_("label (Spanish)"), max_length=300, blank=True)
-    label_pt = models.CharField(_("label (Portuguese)"), max_length=300, blank=True)
-    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def label_in(self, language: str | None = None) -> tuple[str, str]:
-        """The label in ``language`` (default: the active one) and the language it is really in."""
-        wanted = (language or get_language() or "es")[:2]
-        for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
-            text = getattr(self, f"label_{code}", "")
-            if text:
-                return text, code
-        return "", wanted
-
-    @property
-    def label(self) -> str:
-        return self.label_in()[0]
-
-    def label_required(self) -> bool:
-        return True
-
-    def clean(self):
-        super().clean()
-        if self.label_required() and not (self.label_es or self.label_pt or self.label_en):
-            raise ValidationError(_("Give a label in at least one language."))
+    DAY = "day", pgettext_lazy("precision of a date", "day")
+    MONTH = "month", pgettext_lazy("precision of a date", "month")
+    YEAR = "year", pgettext_lazy("precision of a date", "year")
+    UNDATED = "undated", _("undated (the page shows no date)")
 
 
-class Source(EditableRecord):
-    """Where a figure comes from: every figure shown to a user points to one."""
+class Source(PerLanguage, EditableRecord):
+    """Where a figure comes from: every figure shown to a user points to one.
+
+    ``url`` is the dated publication, not a live page whose figures have changed since; ``title`` is the
+    title as published, ``title_es/pt/en`` the title in each reader's language.
+    """
+
+    original_fields = ("title",)
 
     title = models.CharField(_("title"), max_length=400)
+    title_es = models.CharField(_("title (Spanish)"), max_length=400, blank=True)
+    title_pt = models.CharField(_("title (Portuguese)"), max_length=400, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(_("address"), max_length=500, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_precision = models.CharField(_("date given as"), max_length=8, choices=DatePrecision.choices,
+                                      default=DatePrecision.DAY)
+    is_secondary = models.BooleanField(
+        _("secondary (press copy)"), default=False,
+        help_text=_("The press reporting the figure, where the primary publication was not found."))
     is_illustrative = models.BooleanField(
         _("illustrative sample"), default=False,
         help_text=_("Made up for the demonstration; figures citing it are not real."))
@@ -69,7 +60,12 @@ class Source(EditableRecord):
         constraints = [models.UniqueConstraint(fields=["publisher", "title"], name="source_unique_title")]
 
     def __str__(self):
-        return f"{self.publisher}: {self.title}"
+        return f"{self.publisher}: {self.text_in('title')[0]}"
+
+    def clean(self):
+        super().clean()
+        if self.date_precision == DatePrecision.UNDATED and self.published_on:
+            raise ValidationError({"date_precision": _("A dated source is not undated: choose day, month or year.")})
 
 
 class Country(models.Model):
@@ -203,9 +199,21 @@ class ProcessRole(models.TextChoices):
     ACADEMIA = "academia", _("Academia")
 
 
-class Organisation(EditableRecord):
-    name = models.CharField(_("name"), max_length=300)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+class Organisation(PerLanguage, EditableRecord):
+    """``name`` and ``acronym`` are the organisation's own (as registered, in its own language); the
+    ``_es/_pt/_en`` columns are how each reader's language names it (UE / EU / UE, OIM / IOM / OIM)."""
+
+    original_fields = ("name", "acronym")
+
+    name = models.CharField(_("name"), max_length=300, help_text=_("As registered, in the organisation's own language."))
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True,
+                               help_text=_("As registered, in the organisation's own language."))
+    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=40, blank=True)
+    acronym_pt = models.CharField(_("acronym (Portuguese)"), max_length=40, blank=True)
+    acronym_en = models.CharField(_("acronym (English)"), max_length=40, blank=True)
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, null=True, blank=True, unique=True,
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$",
@@ -238,7 +246,17 @@ class Organisation(EditableRecord):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        name, acronym = self.shown_name, self.shown_acronym
+        return f"{name} ({acronym})" if acronym else name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (else another language's, else the registered one)."""
+        return self.text_in("name")[0]
+
+    @property
+    def shown_acronym(self) -> str:
+        return self.text_in("acronym")[0]
 
     def get_absolute_url(self):
         return reverse("reference:organisation_detail", args=[self.pk])
@@ -374,7 +392,7 @@ class PopulationGroup(models.TextChoices):
     REGULARIZATION_APPLICATIONS = "regularization_applications", _("Regularization applications")
 
 
-class PopulationFigure(EditableRecord):
+class PopulationFigure(PerLanguage, EditableRecord):
     """A count of people at a date, from a named source; never a bare number.
 
     Focal points enter figures for their country; the public sees them once the secretariat
@@ -393,7 +411,9 @@ class PopulationFigure(EditableRecord):
     as_of = models.DateField(_("as of"))
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT,
                                related_name="population_figures")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note_es = models.CharField(_("note (Spanish)"), max_length=300, blank=True)
+    note_pt = models.CharField(_("note (Portuguese)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -422,6 +442,11 @@ class PopulationFigure(EditableRecord):
         super().clean()
         if self.subdivision_id and self.country_id and self.subdivision.country_id != self.country_id:
             raise ValidationError({"subdivision": _("This subdivision is not in the figure's country.")})
+        check_note_placeholders(self)
+
+    @property
+    def note(self) -> str:
+        return self.text_in("note")[0]
 
 
 class ExchangeRate(EditableRecord):
@@ -454,3 +479,9 @@ class ExchangeRate(EditableRecord):
             raise ValidationError({"currency": _(
                 "“%(code)s” is not an ISO 4217 currency code in use: write one such as COP, USD or EUR.") % {
                 "code": self.currency}})
+
+
+# Kept in its own module for size; imported here so that Django finds it with the app's models.
+from minga.reference.regional import Region, RegionalFigure  # noqa: E402
+
+__all__ = ["PerLanguage", "Region", "RegionalFigure", "TranslatedLabel", "check_note_placeholders"]

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.common.languages import LANGUAGES
 from minga.common.text import normalise_name, refuse_control_characters
 from minga.reference.models import (
     Country,
@@ -14,6 +15,8 @@ from minga.reference.models import (
     Organisation,
     PopulationFigure,
     PopulationGroup,
+    Region,
+    RegionalFigure,
     Subdivision,
     Vocabulary,
 )
@@ -84,6 +87,16 @@ def latest_people_per_host_country(user, *, group=PopulationGroup.REFUGEES_AND_M
                   key=lambda row: row.figure.value, reverse=True)
 
 
+def regional_totals(*, group=PopulationGroup.REFUGEES_AND_MIGRANTS) -> list[RegionalFigure]:
+    """The newest total the source publishes for each region (worldwide first), with its source: shown
+    instead of a sum of country figures of different dates and precisions."""
+    latest = {}
+    for figure in (RegionalFigure.objects.filter(group=group).select_related("source")
+                   .order_by("region", "-as_of", "-pk")):
+        latest.setdefault(figure.region, figure)
+    return [latest[region] for region in Region.values if region in latest]
+
+
 def organisations_filtered(user, *, query: str = "", country: str = "", role: str = "",
                            organisation_type: str = "", include_deleted: bool = False) -> QuerySet:
     # Named as the query string names them; a control character is refused (TextInvalid), never sent to the database.
@@ -92,8 +105,11 @@ def organisations_filtered(user, *, query: str = "", country: str = "", role: st
     queryset = Organisation.all_objects.all() if include_deleted else Organisation.objects.all()
     queryset = permissions.visible(user, queryset, include_deleted=include_deleted)
     if query:
-        queryset = queryset.filter(Q(name__icontains=query) | Q(acronym__icontains=query)
-                                   | Q(iati_identifier__icontains=query))
+        # Any language's name or acronym: "UE", "EU" and "União Europeia" all find the European Union.
+        names = Q(iati_identifier__icontains=query)
+        for field in ("name", "acronym", *(f"{f}_{code}" for f in ("name", "acronym") for code in LANGUAGES)):
+            names |= Q(**{f"{field}__icontains": query})
+        queryset = queryset.filter(names)
     if country:
         queryset = queryset.filter(country_id=country.upper())
     if role:

@@ -9,9 +9,11 @@ from minga.audit import services as audit
 from minga.common.cache import REFERENCE, invalidates
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 
-ORGANISATION_FIELDS = {"name", "acronym", "iati_identifier", "organisation_type", "country", "subdivision",
+ORGANISATION_FIELDS = {"name", "acronym", "name_es", "name_pt", "name_en", "acronym_es", "acronym_pt", "acronym_en",
+                       "iati_identifier", "organisation_type", "country", "subdivision",
                        "municipality", "parent", "website"}
-POPULATION_FIGURE_FIELDS = {"country", "subdivision", "group", "value", "is_approximate", "as_of", "source", "note"}
+POPULATION_FIGURE_FIELDS = {"country", "subdivision", "group", "value", "is_approximate", "as_of", "source",
+                            "note_es", "note_pt", "note_en"}
 MUNICIPALITY_FIELDS = {"pcode", "name", "subdivision", "parent", "admin_level"}
 
 

@@ -78,6 +78,7 @@ def organisation_context(request, pk) -> dict:
     return {
         "organisation": organisation,
         "children": Organisation.objects.filter(parent=organisation),
+        "roles": organisation.roles.select_related("source"),
         "can_change": permissions.can(user, Action.CHANGE, organisation),
         "can_delete": permissions.can(user, Action.DELETE, organisation),
         "can_restore": organisation.is_deleted and permissions.can(user, Action.RESTORE, organisation),

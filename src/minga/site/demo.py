@@ -21,8 +21,8 @@ from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.process.loaders import load_process
-from minga.reference.loaders import create_missing, load_reference, load_sources
-from minga.reference.models import Country, Municipality, Organisation, PopulationFigure
+from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
+from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
@@ -64,41 +64,52 @@ def load_demo() -> DemoReport:
         municipality = (Municipality.all_objects.get(load_key=f"municipality:{row['municipality']}")
                         if row.get("municipality") else None)
         _, created = create_missing(Organisation, f"organisation:{row['key']}", {
-            "name": row["name"], "country_id": row["country"], "organisation_type": row["type"], "subdivision_id": row.get("subdivision"),
+            "name": row["name"], "name_es": row.get("name_es", ""), "country_id": row["country"], "organisation_type": row["type"], "subdivision_id": row.get("subdivision"),
             "municipality": municipality, "is_illustrative": True,
             "parent": organisation_loaded(row["parent"]) if row.get("parent") else None,
-        }, reason=DEMO)
+        }, reason=DEMO, fill=("name_es",))
         report.add("organisations", created)
 
-    for iso3, group, value, approximate, as_of, source_key, note in spec["population_figures"]:
+    notes = per_language("note")
+    for iso3, group, value, approximate, as_of, source_key, *note in spec["population_figures"]:
         _, created = create_missing(PopulationFigure, f"figure:{iso3}:{group}:{as_of}:{source_key}", {
             "country_id": iso3, "subdivision": None, "group": group, "as_of": date.fromisoformat(as_of),
-            "source": sources[source_key], "value": value, "is_approximate": approximate, "note": note, "is_published": True}, reason=DEMO)
+            "source": sources[source_key], "value": value, "is_approximate": approximate, **dict(zip(notes, note, strict=True)),
+            "is_published": True}, reason=DEMO, fill=notes)
         report.add("population figures", created)
 
-    for iso3, subdivision, group, value, approximate, as_of, note in spec["illustrative_population_figures"]:
+    for iso3, subdivision, group, value, approximate, as_of, *note in spec["illustrative_population_figures"]:
         _, created = create_missing(PopulationFigure, f"figure:{subdivision}:{group}:{as_of}:illustrative", {
             "country_id": iso3, "subdivision_id": subdivision, "group": group,
-            "as_of": date.fromisoformat(as_of), "source": sources["illustrative"], "value": value, "is_approximate": approximate, "note": note, "is_published": False}, reason=DEMO)
+            "as_of": date.fromisoformat(as_of), "source": sources["illustrative"], "value": value,
+            "is_approximate": approximate, **dict(zip(notes, note, strict=True)), "is_published": False}, reason=DEMO, fill=notes)
         report.add("population figures", created)
+
+    for region, group, value, approximate, as_of, source_key in spec["regional_figures"]:
+        _, created = create_missing(RegionalFigure, f"regional-figure:{region}:{group}:{as_of}:{source_key}", {
+            "region": region, "group": group, "value": value, "is_approximate": approximate,
+            "as_of": date.fromisoformat(as_of), "source": sources[source_key]}, reason=DEMO)
+        report.add("regional figures", created)
 
     for conference_spec in spec["conferences"]:
         conference, created = create_missing(Conference, f"conference:{conference_spec['code']}", {
             "code": conference_spec["code"], "label_es": conference_spec["label_es"], "label_pt": conference_spec["label_pt"],
-            "label_en": conference_spec["label_en"], "city": conference_spec["city"],
+            "label_en": conference_spec["label_en"],
+            **{name: conference_spec[name] for name in per_language("city")},
             "host_country": Country.objects.get(iso3=conference_spec["host_country"])
             if conference_spec["host_country"] else None,
             "is_virtual": conference_spec["virtual"], "is_pledging": conference_spec["pledging"],
             "starts_on": date.fromisoformat(conference_spec["starts_on"]),
             "ends_on": date.fromisoformat(conference_spec["ends_on"]),
-        }, reason=DEMO)
+        }, reason=DEMO, fill=per_language("city"))
         report.add("conferences", created)
         if created:
             conference.organisers.set([organisation_loaded(name) for name in conference_spec["organisers"]])
-        for kind, qualifier, amount, currency, amount_usd, source_key, note in conference_spec["figures"]:
+        for kind, qualifier, amount, currency, amount_usd, source_key, *note in conference_spec["figures"]:
             _, created = create_missing(ConferenceFigure, f"conference-figure:{conference.code}:{kind}:{qualifier}", {
-                "conference": conference, "kind": kind, "qualifier": qualifier, "amount": Decimal(amount), "currency": currency, "amount_usd": Decimal(amount_usd),
-                "source": sources[source_key], "note": note}, reason=DEMO)
+                "conference": conference, "kind": kind, "qualifier": qualifier, "amount": Decimal(amount),
+                "currency": currency, "amount_usd": Decimal(amount_usd) if amount_usd else None,
+                "source": sources[source_key], **dict(zip(notes, note, strict=True))}, reason=DEMO, fill=notes)
             report.add("conference figures", created)
         for donor, amount, currency, amount_usd, approximate, instrument, source_key in conference_spec["pledges"]:
             _, created = create_missing(Pledge, f"pledge:{conference.code}:{donor}", {

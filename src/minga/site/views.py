@@ -27,7 +27,7 @@ def home(request):
                  "as_of": formatting.format_month(row.figure.as_of)} for row in people]
     context = {
         "people": people,
-        "people_total": sum(row.figure.value for row in people),
+        "regional_totals": reference_selectors.regional_totals(),
         "member_states": reference_selectors.member_states(),
         "conferences": finance_selectors.conference_headlines(),
         "group_of_friends": reference_selectors.group_of_friends(),

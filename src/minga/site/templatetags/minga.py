@@ -1,9 +1,65 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.common import formatting
 
 register = template.Library()
+
+
+def _reader() -> str:
+    return (get_language() or "es")[:2]
+
+
+def _shown(record, field: str) -> tuple[str, str]:
+    text, language = record.text_in(field)
+    if field == "note":  # numbers in a note are placeholders, written in the reader's format
+        text = formatting.render_note(text)
+    return text, language
+
+
+@register.simple_tag
+def translated(record, field):
+    """{% translated source "title" %}: the text in the reader's language; else another language's, marked
+    ``[pt]`` as a project's title is (a visible fallback); else the original (an organisation's registered name)."""
+    text, language = _shown(record, field)
+    if language and language != _reader():
+        return format_html('<span lang="{0}">{1}</span> <span class="fallback" lang="{0}" title="{2}">[{0}]</span>',
+                           language, text, _("Not available in your language"))
+    return text
+
+
+@register.filter
+def in_reader_language(record, field):
+    """The same text, plain (for a title attribute or a page title)."""
+    return _shown(record, field)[0]
+
+
+@register.filter
+def approx_money(value, currency):
+    """A rounded amount written as a rounded amount: "110 millones de US$", never "110.000.000,00 US$"."""
+    return formatting.format_approximate_money(value, currency)
+
+
+@register.filter
+def approx_number(value):
+    return formatting.format_approximate_number(value)
+
+
+@register.filter
+def source_date(source):
+    """A source's date as precise as the source gives it: a day, a month, a year, or "undated"."""
+    if source.date_precision == "undated":
+        return _("undated")
+    if source.published_on is None:
+        return ""
+    if source.date_precision == "month":
+        return formatting.format_month(source.published_on)
+    if source.date_precision == "year":
+        return str(source.published_on.year)
+    return formatting.format_date(source.published_on)
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0001_initial'),
+        ('finance', '0003_figure_notes_templated_and_2021_sources_split'),
         ('portfolio', '0001_initial'),
         ('reference', '0002_organisation_awaiting_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
