@@ -23,7 +23,7 @@ from minga.reference.models import (
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 currency code, e.g. USD, EUR, CAD."))
 
 
-class Conference(PerLanguage, TranslatedLabel, EditableRecord):
+class Conference(TranslatedLabel, EditableRecord):  # TranslatedLabel reads per language (PerLanguage)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     city_es = models.CharField(_("city (Spanish)"), max_length=100, blank=True)
     city_pt = models.CharField(_("city (Portuguese)"), max_length=100, blank=True)

@@ -8,13 +8,13 @@ sources often give only a month ("Bogotá, November 2019"): a day is never inven
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
 from minga.common.languages import LANGUAGES
 from minga.reference.models import Country, Source, TranslatedLabel
+from minga.reference.translated import PerLanguage
 
 
 class DatePrecision(models.TextChoices):
@@ -23,17 +23,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
-def in_language(record, field: str, language: str | None = None) -> tuple[str, str]:
-    """``record.<field>_<language>``, else the first other language that has it: the text and its language."""
-    wanted = (language or get_language() or "es")[:2]
-    for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
-        text = getattr(record, f"{field}_{code}", "")
-        if text:
-            return text, code
-    return "", wanted
-
-
-class TranslatedSummary(models.Model):
+class TranslatedSummary(PerLanguage, models.Model):
     """A short summary in the three languages, read like a label (with its real language)."""
 
     summary_es = models.TextField(_("summary (Spanish)"), blank=True)
@@ -44,7 +34,7 @@ class TranslatedSummary(models.Model):
         abstract = True
 
     def summary_in(self, language: str | None = None) -> tuple[str, str]:
-        return in_language(self, "summary", language)
+        return self.text_in("summary", language)
 
 
 class MeetingKind(models.TextChoices):
@@ -136,7 +126,7 @@ class ProcessDocument(TranslatedLabel, TranslatedSummary, EditableRecord):
         return [code.strip() for code in self.languages.split(",") if code.strip()]
 
     def note_in(self, language: str | None = None) -> tuple[str, str]:
-        return in_language(self, "note", language)
+        return self.text_in("note", language)
 
 
 class PresidencyTerm(EditableRecord):

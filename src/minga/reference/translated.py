@@ -45,7 +45,7 @@ def check_note_placeholders(record, field: str = "note") -> None:
         raise ValidationError(errors)
 
 
-class TranslatedLabel(models.Model):
+class TranslatedLabel(PerLanguage, models.Model):
     """Three label columns and a reader that picks the reader's language, with a visible fallback."""
 
     label_es = models.CharField(_("label (Spanish)"), max_length=300, blank=True)
@@ -57,12 +57,7 @@ class TranslatedLabel(models.Model):
 
     def label_in(self, language: str | None = None) -> tuple[str, str]:
         """The label in ``language`` (default: the active one) and the language it is really in."""
-        wanted = (language or get_language() or "es")[:2]
-        for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
-            text = getattr(self, f"label_{code}", "")
-            if text:
-                return text, code
-        return "", wanted
+        return self.text_in("label", language)
 
     @property
     def label(self) -> str:
