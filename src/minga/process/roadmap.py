@@ -81,7 +81,8 @@ def rows(filters: RoadmapFilters, today: date) -> list[ActionRow]:
     if filters.lead:
         found = found.filter(lead_organisation_id=filters.lead)
     return [ActionRow(action, is_overdue(action, today), is_at_risk(action, today))
-            for action in found.order_by("line__position", "line__code", "code")]
+            # Within a line, the sourced actions before the demo's illustrative ones.
+            for action in found.order_by("line__position", "line__code", "is_illustrative", "code")]
 
 
 def grouped(action_rows: list[ActionRow]) -> list[tuple[Term, list[ActionRow]]]:
