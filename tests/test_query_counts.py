@@ -44,6 +44,7 @@ from minga.narrative import selectors as narrative
 from minga.portfolio import services
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import Project
+from minga.process.models import ProgressUpdate
 from minga.reference.models import Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
 from tests.codes import YEAR
@@ -183,6 +184,14 @@ def document_download(setting: Setting) -> Request:
     return Request(f"/projects/{CUCUTA}/documents/{document.pk}/")
 
 
+CUCUTA_ACTION = "demo-cucuta-kit-rollout"
+
+
+def progress_post(setting: Setting) -> Request:
+    url = f"/process/roadmap/{CUCUTA_ACTION}/progress/"
+    return Request(url, {**setting.form(url, "progress-form"), "progress": "35", "note": "Counted."})
+
+
 def organisation_edit_post(setting: Setting) -> Request:
     url = organisation_url("demo-cucuta", "edit/")()
     return Request(url, {**setting.form(url), "acronym": "AC", "reason": "Acronym"})
@@ -284,6 +293,15 @@ CASES = [
     Case("process:document_list", "GET", "anonymous", get("/process/documents/?q=quito"), 200, 11),
     Case("process:document_detail", "GET", "anonymous",
          get("/process/documents/joint-declaration-brussels-2023/"), 200, 10),
+    Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/?status=under_way"), 200, 10),
+    Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/"), 200, 2, warm=True, label="warm"),
+    Case("process:roadmap_csv", "GET", "anonymous", get("/process/roadmap/export.csv"), 200, 1),
+    Case("process:roadmap_xlsx", "GET", "anonymous", get("/process/roadmap/export.xlsx"), 200, 1),
+    Case("process:roadmap_action", "GET", "anonymous", get(f"/process/roadmap/{CUCUTA_ACTION}/"), 200, 11),
+    Case("process:roadmap_progress", "GET", "local_cucuta", get(f"/process/roadmap/{CUCUTA_ACTION}/progress/"),
+         200, 8),
+    Case("process:roadmap_progress", "POST", "local_cucuta", progress_post, 302, 32,
+         done=lambda: ProgressUpdate.objects.filter(note="Counted.").exists()),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
     Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),

@@ -19,7 +19,7 @@ from minga.audit.services import record_soft_delete
 from minga.finance.models import Conference, Pledge
 from minga.narrative.models import GuideEntry
 from minga.portfolio.models import Project
-from minga.process.models import Meeting, PresidencyTerm, ProcessDocument
+from minga.process.models import Meeting, Milestone, PresidencyTerm, ProcessDocument, ProgressUpdate, RoadmapAction
 from minga.reference.models import (
     Country,
     ExchangeRate,
@@ -58,12 +58,18 @@ MEETING = "meeting:lima-2021"
 PROCESS_DOCUMENT = "process-document:joint-declaration-brussels-2023"
 PRESIDENCY = "presidency:CRI:2023-01-01"
 GUIDE = "guide:es:inmigrante-ilegal"
+# The roadmap: a real action (no lead), the demo's illustrative ones led by Cúcuta and by Canada's GAC.
+REAL_ACTION = "roadmap-action:capacity-development-kit"
+CUCUTA_ACTION, GAC_ACTION = "roadmap-action:demo-cucuta-kit-rollout", "roadmap-action:demo-media-training-canada"
+MILESTONE = "milestone:demo-cucuta-kit-rollout:0"
+CUCUTA_PROGRESS = "progress:demo-cucuta-kit-rollout:2025-03-15"
 
 MODELS_BY_PREFIX = {
     "organisation": Organisation, "figure": PopulationFigure, "municipality": Municipality,
     "source": Source, "term": Term, "conference": Conference, "pledge": Pledge, "project": Project,
     "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
-    "guide": GuideEntry, "regional-figure": RegionalFigure,
+    "guide": GuideEntry, "regional-figure": RegionalFigure, "roadmap-action": RoadmapAction, "milestone": Milestone,
+    "progress": ProgressUpdate,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
@@ -122,6 +128,10 @@ NEW_RECORDS = {
     "new guide entry": lambda: GuideEntry(language="es", slug="nuevo", term="nuevo", category="metaphor"),
     "new rate": lambda: ExchangeRate(currency="PEN", on_date=date(2026, 6, 1), units_per_usd=Decimal("3.7")),
     "new regional-figure": lambda: RegionalFigure(region="world", value=1, as_of=date(2026, 1, 1)),
+    "new roadmap-action": lambda: RoadmapAction(code="new", line=Term.objects.get(load_key=TERM)),
+    "new milestone": lambda: Milestone(action=record(CUCUTA_ACTION), due_on=date(2026, 1, 1)),
+    **{f"new progress on {key.split(':')[1]}": (lambda key=key: ProgressUpdate(action=record(key)))
+       for key in (REAL_ACTION, CUCUTA_ACTION, GAC_ACTION)},
 }
 
 
@@ -402,6 +412,52 @@ MATRIX = [
     case("observer", "change", PRESIDENCY, REFUSED),
     case("anonymous", "view", PRESIDENCY, ALLOWED),
     case("anonymous", "view_history", PRESIDENCY, REFUSED),
+    # --- process.roadmapaction: kept by the secretariat; its lead organisation's officers see its history
+    # (they report progress, below) but do not change the action itself.
+    case("secretariat", "change", REAL_ACTION, ALLOWED),
+    case("focal_col", "view", CUCUTA_ACTION, ALLOWED),
+    case("focal_col", "change", CUCUTA_ACTION, REFUSED),
+    case("focal_per", "view", REAL_ACTION, ALLOWED),
+    case("focal_per", "create", "new roadmap-action", REFUSED),
+    case("local_cucuta", "view_history", CUCUTA_ACTION, ALLOWED),
+    case("local_cucuta", "change", CUCUTA_ACTION, REFUSED),
+    case("local_cucuta", "view_history", GAC_ACTION, REFUSED),
+    case("donor_can", "view_history", GAC_ACTION, ALLOWED),
+    case("donor_can", "change", GAC_ACTION, REFUSED),
+    case("observer", "view_history", REAL_ACTION, ALLOWED),
+    case("observer", "change", REAL_ACTION, REFUSED),
+    case("anonymous", "view", REAL_ACTION, ALLOWED),
+    case("anonymous", "view_history", REAL_ACTION, REFUSED),
+    # --- process.milestone: kept by the secretariat only.
+    case("secretariat", "change", MILESTONE, ALLOWED),
+    case("secretariat", "create", "new milestone", ALLOWED),
+    case("focal_col", "view", MILESTONE, ALLOWED),
+    case("focal_col", "change", MILESTONE, REFUSED),
+    case("focal_per", "view", MILESTONE, ALLOWED),
+    case("focal_per", "create", "new milestone", REFUSED),
+    case("local_cucuta", "view", MILESTONE, ALLOWED),
+    case("local_cucuta", "create", "new milestone", REFUSED),
+    case("donor_can", "view", MILESTONE, ALLOWED),
+    case("donor_can", "delete", MILESTONE, REFUSED),
+    case("observer", "view_history", MILESTONE, ALLOWED),
+    case("observer", "change", MILESTONE, REFUSED),
+    case("anonymous", "view", MILESTONE, ALLOWED),
+    case("anonymous", "view_history", MILESTONE, REFUSED),
+    # --- process.progressupdate: the secretariat and the officers of the action's lead organisation.
+    case("secretariat", "create", "new progress on capacity-development-kit", ALLOWED),
+    case("local_cucuta", "create", "new progress on demo-cucuta-kit-rollout", ALLOWED),
+    case("local_cucuta", "create", "new progress on demo-media-training-canada", REFUSED),
+    case("local_cucuta", "create", "new progress on capacity-development-kit", REFUSED),
+    case("donor_can", "create", "new progress on demo-media-training-canada", ALLOWED),
+    case("donor_can", "create", "new progress on demo-cucuta-kit-rollout", REFUSED),
+    case("focal_col", "view", CUCUTA_PROGRESS, ALLOWED),
+    case("focal_col", "create", "new progress on demo-cucuta-kit-rollout", REFUSED),
+    case("focal_per", "view", CUCUTA_PROGRESS, ALLOWED),
+    case("focal_per", "change", CUCUTA_PROGRESS, REFUSED),
+    case("observer", "view_history", CUCUTA_PROGRESS, ALLOWED),
+    case("observer", "create", "new progress on capacity-development-kit", REFUSED),
+    case("anonymous", "view", CUCUTA_PROGRESS, ALLOWED),
+    case("anonymous", "create", "new progress on capacity-development-kit", REFUSED),
 ]
 
 
@@ -416,7 +472,8 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
 
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
     models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
-              "meeting", "process-document", "presidency", "guide", "regional-figure"}
+              "meeting", "process-document", "presidency", "guide", "regional-figure", "roadmap-action", "milestone",
+              "progress"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -426,6 +483,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "reference.regionalfigure", "finance.conference", "finance.pledge", "portfolio.project",
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
+        "process.roadmapaction", "process.milestone", "process.progressupdate",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
         "finance.trackedpledge", "finance.fundingflow", "finance.requirement"}
 

@@ -83,6 +83,8 @@ def public_paths() -> list[str]:
         "/process/",
         "/process/documents/?q=quito",
         "/process/documents/joint-declaration-brussels-2023/",
+        "/process/roadmap/",
+        "/process/roadmap/demo-cucuta-kit-rollout/",
         "/accounts/login/",
     ]
 

@@ -97,6 +97,13 @@ POLICIES: dict[str, Policy] = {
     "process.meeting": Policy(),
     "process.processdocument": Policy(),
     "process.presidencyterm": Policy(),
+    # The roadmap: the secretariat keeps the actions and milestones; the officers of an action's lead
+    # organisation report its progress (and move its status as process.workflow lets them), nothing else.
+    "process.roadmapaction": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                                    organisation="lead_organisation_id", state="status"),
+    "process.milestone": Policy(),
+    "process.progressupdate": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                                     organisation="action.lead_organisation_id"),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
     "narrative.guideentry": Policy(),
     # The follow-up of the money (finance.tracking): a donor officer records their organisation's pledges

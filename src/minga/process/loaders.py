@@ -12,9 +12,9 @@ from importlib import resources
 from django.db import transaction
 
 from minga.common.cache import PROCESS, invalidates
-from minga.process.models import Meeting, PresidencyTerm, ProcessDocument
+from minga.process.models import Meeting, PresidencyTerm, ProcessDocument, RoadmapAction
 from minga.reference.loaders import LOADED, LoadReport, create_missing, load_sources
-from minga.reference.models import Country
+from minga.reference.models import LINES_OF_WORK, Country, Term
 
 
 @dataclass
@@ -22,6 +22,7 @@ class ProcessLoadReport:
     meetings: LoadReport
     documents: LoadReport
     presidency_terms: LoadReport
+    roadmap_actions: LoadReport
 
 
 def _data(name: str):
@@ -42,7 +43,7 @@ def load_process() -> ProcessLoadReport:
     spec = json.loads(_data("process.json").read_text(encoding="utf-8"))
     sources = load_sources(spec["sources"])
     countries = {country.iso3: country for country in Country.objects.all()}
-    meetings, report = {}, ProcessLoadReport(LoadReport(), LoadReport(), LoadReport())
+    meetings, report = {}, ProcessLoadReport(LoadReport(), LoadReport(), LoadReport(), LoadReport())
     for item in spec["meetings"]:
         meetings[item["code"]], created = create_missing(Meeting, f"meeting:{item['code']}", {
             "code": item["code"], "kind": item["kind"], "ordinal": item["ordinal"], "city": item["city"],
@@ -71,4 +72,11 @@ def load_process() -> ProcessLoadReport:
             "ends_precision": item["ends_precision"], "chapter": item["chapter"],
             "source": sources[item["source"]]}, reason=LOADED)
         report.presidency_terms.count(created, False)
+    lines = {term.code: term for term in Term.objects.filter(vocabulary_id=LINES_OF_WORK)}
+    for item in spec["roadmap_actions"]:
+        # Only what the declaration says: no lead, dates or progress; "planned" is what an adopted item is.
+        _, created = create_missing(RoadmapAction, f"roadmap-action:{item['code']}", {
+            "code": item["code"], "line": lines[item["line"]], "source": sources[item["source"]],
+            **_labels(item, "label", "description")}, reason=LOADED)
+        report.roadmap_actions.count(created, False)
     return report

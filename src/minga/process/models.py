@@ -5,15 +5,17 @@ then kept by the secretariat; each one cites its source. Dates carry their preci
 sources often give only a month ("Bogotá, November 2019"): a day is never invented.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
 from minga.common.languages import LANGUAGES
-from minga.reference.models import Country, Source, TranslatedLabel
+from minga.reference.models import Country, Organisation, Source, Term, TranslatedLabel
 from minga.reference.translated import PerLanguage
 
 
@@ -150,3 +152,106 @@ class PresidencyTerm(EditableRecord):
 
     def __str__(self):
         return f"{self.country_id} {self.starts_on:%Y}"
+
+
+# --- The roadmap: the lines of work's actions, their milestones and dated progress ------------------
+
+class RoadmapStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    UNDER_WAY = "under_way", _("under way")
+    DELAYED = "delayed", _("delayed")
+    DONE = "done", pgettext_lazy("roadmap status", "done")
+    DROPPED = "dropped", _("dropped")
+
+
+class RoadmapAction(TranslatedLabel, EditableRecord):
+    """An action of a line of work, as a declaration of the process adopted it (its ``source``).
+
+    ``progress`` is None until someone reports it: "not reported" is not 0 %.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    line = models.ForeignKey(Term, verbose_name=_("line of work"), on_delete=models.PROTECT, related_name="+",
+                             limit_choices_to={"vocabulary_id": "lines-of-work-2023"})
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_pt = models.TextField(_("description (Portuguese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    lead_organisation = models.ForeignKey(Organisation, verbose_name=_("lead organisation"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    partners = models.ManyToManyField(Organisation, verbose_name=_("partner organisations"), blank=True,
+                                      related_name="+")
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RoadmapStatus.choices,
+                              default=RoadmapStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("roadmap action")
+        verbose_name_plural = _("roadmap actions")
+        ordering = ["line__position", "code"]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("process:roadmap_action", args=[self.code])
+
+    def description_in(self, language: str | None = None) -> tuple[str, str]:
+        return self.text_in("description", language)
+
+    def clean(self):
+        super().clean()
+        if self.progress is not None and self.progress > 100:
+            raise ValidationError({"progress": _("Progress is a percentage: from 0 to 100.")})
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            raise ValidationError({"due_on": _("An action cannot be due before it starts.")})
+
+
+class Milestone(PerLanguage, EditableRecord):
+    action = models.ForeignKey(RoadmapAction, verbose_name=_("action"), on_delete=models.PROTECT,
+                               related_name="milestones")
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    title_pt = models.CharField(_("title (Portuguese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title_in()[0]
+
+    def title_in(self, language: str | None = None) -> tuple[str, str]:
+        return self.text_in("title", language)
+
+
+class ProgressUpdate(EditableRecord):
+    """A dated note on an action: the status and percentage it reported, and who reported them."""
+
+    action = models.ForeignKey(RoadmapAction, verbose_name=_("action"), on_delete=models.PROTECT,
+                               related_name="updates")
+    on_date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=10, choices=RoadmapStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), max_length=2000)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-on_date", "-pk"]
+
+    def __str__(self):
+        return f"{self.action_id} {self.on_date}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minga.process import views
+from minga.process import roadmap_views, views
 
 app_name = "process"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("meetings/<slug:code>/", views.meeting_detail, name="meeting_detail"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/<slug:code>/", views.document_detail, name="document_detail"),
+    path("roadmap/", roadmap_views.roadmap_table, name="roadmap"),
+    path("roadmap/export.csv", roadmap_views.roadmap_export, {"fmt": "csv"}, name="roadmap_csv"),
+    path("roadmap/export.xlsx", roadmap_views.roadmap_export, {"fmt": "xlsx"}, name="roadmap_xlsx"),
+    path("roadmap/<slug:code>/", roadmap_views.roadmap_action, name="roadmap_action"),
+    path("roadmap/<slug:code>/progress/", roadmap_views.roadmap_progress, name="roadmap_progress"),
 ]

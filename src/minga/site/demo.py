@@ -20,6 +20,7 @@ from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
+from minga.process.demo import load_demo_roadmap
 from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
@@ -137,4 +138,5 @@ def load_demo() -> DemoReport:
         report.accounts.append((user.username, Role(account["role"]).label))
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     report.created["pledges and flows followed"] = load_demo_funding()
+    report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
     return report

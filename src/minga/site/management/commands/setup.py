@@ -20,7 +20,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"reference {name}: {report}")
         process = load_process()
         if verbosity:
-            for name in ("meetings", "documents", "presidency_terms"):
+            for name in ("meetings", "documents", "presidency_terms", "roadmap_actions"):
                 self.stdout.write(f"process {name}: {getattr(process, name)}")
         report = load_guide()
         if verbosity:

@@ -1,0 +1,60 @@
+"""The roadmap table as CSV or XLSX: the rows the page shows, with its filters, as data never formulas.
+
+Text starting like a formula ("=", "+", "-", "@", …) is neutralised as ``minga.common.text`` says:
+a quote before it in the CSV, a string cell with Excel's quote prefix in the XLSX.
+"""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from minga.common.text import csv_text, starts_formula, xml_safe
+from minga.process.roadmap import ActionRow
+
+
+def header() -> list[str]:
+    return [_("Line of work"), _("Code"), _("Action"), _("Lead organisation"), _("Status"), _("Progress (%)"),
+            _("Starts"), _("Due"), _("Overdue"), _("At risk"), _("Illustrative"), _("Source"), _("Source address")]
+
+
+def values(row: ActionRow) -> list:
+    action = row.action
+    yes, no = _("yes"), _("no")
+    return [action.line.label, action.code, action.label,
+            action.lead_organisation.name if action.lead_organisation else "", action.get_status_display(),
+            action.progress, action.starts_on, action.due_on, yes if row.overdue else no,
+            yes if row.at_risk else no, yes if action.is_illustrative else no, action.source.title, action.source.url]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return csv_text(value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def as_csv(rows: list[ActionRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header())
+    for row in rows:
+        writer.writerow([_text(value) for value in values(row)])
+    return buffer.getvalue()
+
+
+def as_xlsx(rows: list[ActionRow]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Roadmap")[:31]
+    for line in [header(), *(values(row) for row in rows)]:
+        line = [xml_safe(value) if isinstance(value, str) else value for value in line]
+        sheet.append(line)
+        for column, value in enumerate(line, start=1):
+            if starts_formula(value):  # a string cell, kept text when edited
+                cell = sheet.cell(row=sheet.max_row, column=column)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

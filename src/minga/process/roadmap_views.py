@@ -1,0 +1,103 @@
+"""The roadmap's pages: the table by line of work, an action, its progress form and the table's exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from minga.accounts import permissions
+from minga.audit.services import EditConflict
+from minga.common.errors import ParameterInvalid
+from minga.common.page_cache import public_page
+from minga.common.versions import parse_version
+from minga.process import export, roadmap, services
+from minga.process.forms import ProgressForm
+from minga.process.models import ProgressUpdate, RoadmapAction, RoadmapStatus
+
+
+def _filtered(request):
+    filters = roadmap.RoadmapFilters.from_querydict(request.GET)
+    return filters, roadmap.rows(filters, timezone.localdate())
+
+
+def _refused(request, error: ParameterInvalid):
+    return render(request, "400.html", {"message": f"{error.field}: {error.message}"}, status=400)
+
+
+@require_GET
+@public_page("process-roadmap")
+def roadmap_table(request):
+    try:
+        filters, rows = _filtered(request)
+    except ParameterInvalid as error:
+        return _refused(request, error)
+    return render(request, "process/roadmap.html", {
+        "filters": filters, "groups": roadmap.grouped(rows), "count": len(rows), "lines": roadmap.lines(),
+        "statuses": RoadmapStatus.choices, "leads": roadmap.leads(), "margin": roadmap.AT_RISK_MARGIN,
+        "query": request.GET.urlencode(),
+    })
+
+
+@require_GET
+def roadmap_export(request, fmt):
+    try:
+        _filters, rows = _filtered(request)
+    except ParameterInvalid as error:
+        return _refused(request, error)
+    if fmt == "csv":
+        response = HttpResponse(export.as_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(export.as_xlsx(rows), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="minga-roadmap.{fmt}"'
+    return response
+
+
+def _action(code: str) -> RoadmapAction:
+    try:
+        return roadmap.action(code)
+    except RoadmapAction.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@public_page("process-roadmap-action")
+def roadmap_action(request, code):
+    action = _action(code)
+    today = timezone.localdate()
+    return render(request, "process/roadmap_action.html", {
+        "action": action, "overdue": roadmap.is_overdue(action, today), "at_risk": roadmap.is_at_risk(action, today),
+        "milestones": [(milestone, roadmap.is_milestone_overdue(milestone, today))
+                       for milestone in action.milestones.all()],
+        "may_report": permissions.can(request.user, "create", ProgressUpdate(action=action)),
+    })
+
+
+@login_required
+def roadmap_progress(request, code):
+    action = _action(code)
+    if not permissions.can(request.user, "create", ProgressUpdate(action=action)):
+        raise PermissionDenied(_("Only the secretariat and the officers of the lead organisation report progress."))
+    context = {"action": action}
+    if request.method != "POST":
+        form = ProgressForm(initial={"on_date": timezone.localdate(), "status": action.status,
+                                     "progress": action.progress or 0})
+        return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": action.version})
+    form = ProgressForm(request.POST)
+    version = request.POST.get("version", "")
+    if form.is_valid():
+        try:
+            services.record_progress(user=request.user, action=action, data=form.to_input(),
+                                     expected_version=parse_version(version, field="version"))
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        except EditConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect(action.get_absolute_url())
+    return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": version}, status=400)

@@ -1,0 +1,63 @@
+"""Writes about the process: a progress update on a roadmap action.
+
+The permission module decides who reports (``process.progressupdate``: the secretariat, and the
+officers of the action's lead organisation) and which status moves they may make
+(``process.workflow``). The update and the action's new status and percentage are written together,
+against the version the reporter read, or not at all.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minga.accounts.permissions import Action, can_transition, require
+from minga.audit.services import record_create, record_update
+from minga.common.cache import PROCESS, invalidates
+from minga.common.text import has_visible_text
+from minga.process.models import ProgressUpdate, RoadmapAction, RoadmapStatus
+from minga.process.workflow import ROADMAP_WORKFLOW
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    on_date: date
+    status: str
+    progress: int
+    note: str
+
+
+def _errors(user, action: RoadmapAction, data: ProgressInput, today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.on_date > today:
+        errors["on_date"] = [_("A progress update cannot be dated in the future.")]
+    if data.status not in RoadmapStatus.values:
+        errors["status"] = [_("Choose a status from the list.")]
+    elif data.status != action.status and not can_transition(user, action, data.status):
+        errors["status"] = [_("You cannot move this action from “%(current)s” to “%(target)s”.") % {
+            "current": ROADMAP_WORKFLOW.label(action.status), "target": ROADMAP_WORKFLOW.label(data.status)}]
+    if not 0 <= data.progress <= 100:
+        errors["progress"] = [_("Progress is a percentage: from 0 to 100.")]
+    if not has_visible_text(data.note):
+        errors["note"] = [_("Say what was done since the last update.")]
+    return errors
+
+
+@invalidates(PROCESS)
+@transaction.atomic
+def record_progress(*, user, action: RoadmapAction, expected_version: int, data: ProgressInput,
+                    today: date | None = None) -> ProgressUpdate:
+    """Store a dated update and carry its status and percentage to the action; ``EditConflict`` if stale."""
+    require(user, Action.CREATE, ProgressUpdate(action=action))
+    errors = _errors(user, action, data, today or timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    record_update(instance=action, user=user, expected_version=expected_version,
+                  changes={"status": data.status, "progress": data.progress},
+                  reason=_("Progress update of %(date)s") % {"date": data.on_date.isoformat()})
+    return record_create(model=ProgressUpdate, user=user, fields={
+        "action": action, "on_date": data.on_date, "status": data.status, "progress": data.progress,
+        "note": data.note.strip(), "reported_by": user})
