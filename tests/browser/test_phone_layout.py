@@ -76,6 +76,8 @@ def public_paths() -> list[str]:
         f"/organisations/{proposer.pk}/",
         f"/organisations/{donor.pk}/",
         "/conferences/",
+        "/funding/",
+        "/funding/?country=COL&country_sort=label",
         "/language/guide/",
         "/language/guide/es/print/",
         "/language/check/",

@@ -24,7 +24,7 @@ PLACEHOLDER = "__minga_csrf_token__"
 # Where a page carries its CSRF token: its forms and htmx's header.
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,})"|"X-CSRFToken": "([A-Za-z0-9]{32,})"')
 # Headers the view itself sets; the middleware adds the rest (Vary on the language, CSP, …) on each response.
-_KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "HX-Push-Url")
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Cache-Control", "HX-Push-Url")
 
 
 def _cacheable_request(request) -> bool:

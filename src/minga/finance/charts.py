@@ -1,0 +1,100 @@
+"""The funding dashboard's charts: Vega-Lite specs as ``minga.common.charts.Chart``s (caption + data table)."""
+
+import json
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from minga.common.charts import OTHER_COLOUR, SCHEMA, Chart
+from minga.common.formatting import format_money, format_number
+
+
+def _usd(value: Decimal | None) -> str:
+    return "—" if value is None else format_money(value, "USD")
+
+
+def donor_bars_chart(donors) -> Chart:
+    """Pledged, committed and disbursed per donor (``donors``: ``Fulfilment`` answers, in the table's order)."""
+    stages = (("pledged", _("Pledged")), ("committed", _("Committed")), ("disbursed", _("Disbursed")))
+    values = [{"donor": answer.row.label, "stage": label, "usd": float(getattr(answer.row, name)),
+               "label": _usd(getattr(answer.row, name))}
+              for answer in donors for name, label in stages]
+    if donors:
+        top = max(donors, key=lambda answer: answer.row.disbursed)
+        description = ngettext(
+            "Pledged, committed and disbursed, in US dollars, for %(count)s donor: %(donor)s disbursed "
+            "%(amount)s. The table below gives each figure.",
+            "Pledged, committed and disbursed, in US dollars, for %(count)s donors: %(donor)s disbursed the "
+            "most, %(amount)s. The table below gives each figure.", len(donors)) % {
+                "count": format_number(len(donors)), "donor": top.row.label, "amount": _usd(top.row.disbursed)}
+    else:
+        description = _("Pledged, committed and disbursed per donor: no record matches these filters.")
+    spec = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": {"step": 14},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "donor", "type": "nominal", "title": None, "sort": None},
+            "yOffset": {"field": "stage", "type": "nominal", "sort": None},
+            "x": {"field": "usd", "type": "quantitative", "title": _("US dollars"), "axis": {"format": "~s"}},
+            "color": {"field": "stage", "type": "nominal", "title": None, "sort": None,
+                      "scale": {"range": ["#9ecae1", "#4292c6", "#08519c"]}, "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "donor", "title": _("Donor")}, {"field": "stage", "title": _("Stage")},
+                        {"field": "label", "title": _("US dollars")}],
+        },
+    }
+    # Its data table is the donor table right below it (sortable, with a CSV download).
+    return Chart(key="donors", spec=spec)
+
+
+def gap_map_chart(*, topojson_url: str, countries) -> Chart:
+    """The gap (requirement − funding) of each country with a requirement, on the map of the Americas."""
+    rows = [{"iso3": answer.row.key, "name": answer.row.label, "gap": float(answer.row.gap),
+             "label": _usd(answer.row.gap)} for answer in countries if answer.row.gap is not None]
+    if rows:
+        widest = max(rows, key=lambda row: row["gap"])
+        description = ngettext(
+            "Map of the gap between requirement and funding in %(count)s country with a requirement: "
+            "%(country)s, %(gap)s. Countries without a requirement are grey.",
+            "Map of the gap between requirement and funding in %(count)s countries with a requirement: the "
+            "widest is %(country)s, %(gap)s. Countries without a requirement are grey.", len(rows)) % {
+                "count": format_number(len(rows)), "country": widest["name"], "gap": widest["label"]}
+    else:
+        description = _("Map of the gap between requirement and funding: no country requirement for these filters.")
+    no_requirement = _("no requirement")
+    spec = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 420,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
+        "transform": [
+            {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
+                                                     "fields": ["gap", "label"]}},
+            {"calculate": "datum.properties.name", "as": "name"},
+            {"calculate": f"datum.label ? datum.label : {json.dumps(no_requirement)}", "as": "label"},
+        ],
+        "projection": {"type": "mercator"},
+        "layer": [
+            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
+             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                                      {"field": "label", "type": "nominal", "title": _("Gap")}]}},
+            {"transform": [{"filter": "isValid(datum.gap)"}],
+             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+             "encoding": {
+                 "color": {"field": "gap", "type": "quantitative", "title": _("Gap (US dollars)"),
+                           "scale": {"scheme": "oranges"}, "legend": {"orient": "bottom", "format": "~s"}},
+                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                             {"field": "label", "type": "nominal", "title": _("Gap")}]}},
+        ],
+    }
+    return Chart(key="gap-map", spec=spec, columns=[_("Country"), _("Gap"), _("Coverage")],
+                 rows=[[answer.row.label, _usd(answer.row.gap),
+                        f"{format_number(answer.row.coverage, digits=1)} %" if answer.row.coverage is not None else "—"]
+                       for answer in countries if answer.row.gap is not None])

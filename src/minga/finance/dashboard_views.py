@@ -1,0 +1,113 @@
+"""The public funding dashboard (/funding/) and its tables as CSV (/funding/donors.csv, /funding/countries.csv)."""
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from minga.common.errors import ParameterInvalid
+from minga.common.page_cache import public_page
+from minga.finance import charts
+from minga.finance.selectors import dashboard as selectors
+from minga.finance.selectors.report import KEYS
+from minga.finance.selectors.report import render as render_rows
+
+# The country table's CSV: the report's columns, then what the page adds beside them.
+COUNTRY_EXTRA = ("coverage_percent", "population", "population_as_of", "population_source",
+                 "disbursed_per_person_usd")
+
+
+def _bad_parameter(request, error: ParameterInvalid):
+    """400 naming the query parameter that may not be used, and why (as the catalogue answers)."""
+    return render(request, "400.html", {"message": f"{error.field}: {error.message}"}, status=400)
+
+
+def _read(request):
+    offered = selectors.options(request.user)
+    query = selectors.parse_query(request.GET, offered)
+    return offered, selectors.dashboard(request.user, query, on=timezone.localdate())
+
+
+@require_GET
+@public_page("funding")
+def funding_dashboard(request):
+    try:
+        offered, found = _read(request)
+    except ParameterInvalid as error:
+        return _bad_parameter(request, error)
+    query = found.query
+    return render(request, "finance/funding_dashboard.html", {
+        "found": found, "offered": offered, "filters": query.filters,
+        "purpose": {True: "humanitarian", False: "integration", None: ""}[query.filters.humanitarian],
+        "query": query.query(),
+        "donor_chart": charts.donor_bars_chart(found.donors),
+        "gap_chart": charts.gap_map_chart(topojson_url=static("minga/geo/countries-americas.topo.json"),
+                                          countries=found.countries),
+        "donor_columns": _columns(query, "donor_sort", (
+            ("label", _("Donor")), ("pledged", _("Pledged")), ("committed", _("Committed")),
+            ("disbursed", _("Disbursed")), ("fulfilment", _("Disbursed of pledged")))),
+        "country_columns": _columns(query, "country_sort", (
+            ("label", _("Country")), ("requirement", _("Requirement")), ("funding", _("Funding")),
+            ("gap", _("Gap")), ("coverage", _("Coverage")), ("per_person", _("Disbursed per person")))),
+    })
+
+
+def _columns(query, parameter: str, columns) -> list[tuple[str, str, str, str]]:
+    """Each column's (key, heading, address of the page sorted by it, aria-sort value or "")."""
+    current = getattr(query, parameter)
+    found = []
+    for key, heading in columns:
+        state = ""
+        if current.removeprefix("-") == key:
+            state = "descending" if current.startswith("-") else "ascending"
+        found.append((key, heading, "?" + query.query(**{parameter: _next_sort(current, key)}), state))
+    return found
+
+
+def _next_sort(current: str, key: str) -> str:
+    """A column's link: largest first (names A to Z), and the other way round when already so sorted."""
+    first = key if key == "label" else f"-{key}"
+    return (key if first.startswith("-") else f"-{key}") if current == first else first
+
+
+@require_GET
+@public_page("funding-csv")
+def funding_csv(request, table: str):
+    if table not in ("donors", "countries"):
+        raise Http404
+    try:
+        _offered, found = _read(request)
+    except ParameterInvalid as error:
+        return _bad_parameter(request, error)
+    if table == "donors":
+        rows = [{key: row[key] for key in KEYS} for row in (answer.row.as_dict() for answer in found.donors)]
+        text = render_rows(rows, "csv")
+    else:
+        text = _countries_csv(found.countries)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="funding-{table}.csv"'
+    return response
+
+
+def _countries_csv(countries) -> str:
+    """``report.render``'s columns for each country row, then coverage and per person with its figure."""
+    head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in countries],
+                               "csv").splitlines()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for answer in countries:
+        figure = answer.figure
+        writer.writerow([
+            "" if answer.row.coverage is None else answer.row.coverage,
+            "" if figure is None else figure.value,
+            "" if figure is None else figure.as_of.isoformat(),
+            "" if figure is None else (figure.source.url or figure.source.publisher),
+            "" if answer.disbursed_per_person is None else answer.disbursed_per_person])
+    extras = out.getvalue().splitlines()
+    return "\n".join([f"{head},{','.join(COUNTRY_EXTRA)}",
+                      *(f"{line},{extra}" for line, extra in zip(lines, extras, strict=True))]) + "\n"

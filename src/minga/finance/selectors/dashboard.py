@@ -1,0 +1,218 @@
+"""The public funding dashboard (/funding/): its filters, figures and tables, read from the answers as they are.
+
+Nothing here counts money anew: the headline, the donor table and the country table are the rows of
+``funding_rows`` (through ``fulfilment`` and ``per_capita``), summed or sorted; so the page and
+``minga report funding`` always agree. Filters come in as GET parameters, chosen by name on the page;
+a value that is not one of the choices is refused naming its parameter (``ParameterInvalid``).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from minga.accounts import permissions
+from minga.common.errors import ParameterInvalid
+from minga.common.numbers import parse_count
+from minga.finance.models import Conference
+from minga.finance.selectors.answers import Fulfilment, PerCapita, fulfilment, per_capita
+from minga.finance.selectors.funding import HUNDRED, FundingFilters
+from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
+from minga.reference.models import Country, Organisation
+
+PURPOSES = ("humanitarian", "integration")  # the flows' humanitarian flag; a pledge's purpose ("both" counts in each)
+# Sort keys of each table: what a plain link may ask (a leading "-" sorts largest first).
+DONOR_SORTS = ("label", "pledged", "committed", "disbursed", "fulfilment")
+COUNTRY_SORTS = ("label", "requirement", "funding", "gap", "coverage", "per_person")
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    filters: FundingFilters
+    donor_sort: str = "-pledged"
+    country_sort: str = "-gap"
+
+    def query(self, **changed) -> str:
+        """The query string of these filters and sorts, with ``changed`` ones replaced (for the page's links)."""
+        values = {"conference": self.filters.conference, "donor": self.filters.donor, "country": self.filters.country,
+                  "year": self.filters.year,
+                  "purpose": {True: "humanitarian", False: "integration", None: None}[self.filters.humanitarian],
+                  "donor_sort": self.donor_sort, "country_sort": self.country_sort}
+        values.update(changed)
+        return "&".join(f"{name}={value}" for name, value in values.items() if value not in (None, ""))
+
+
+@dataclass
+class Options:
+    conferences: list = field(default_factory=list)  # Conference
+    donors: list = field(default_factory=list)  # Organisation
+    countries: list = field(default_factory=list)  # Country
+
+
+def options(user) -> Options:
+    """What the filters offer: the conferences, the donors with a pledge or a counted flow the user may see,
+    the countries of the process."""
+    pledges = permissions.visible(user, TrackedPledge.objects.all()).values("donor_id")
+    flows = permissions.visible(user, FundingFlow.objects.all()).values("provider_id")
+    donors = Organisation.objects.filter(Q(pk__in=pledges) | Q(pk__in=flows))
+    countries = Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
+    return Options(conferences=list(Conference.objects.order_by("starts_on")),
+                   donors=sorted(donors, key=lambda o: o.name.casefold()),
+                   countries=sorted(countries, key=lambda c: c.name.casefold()))
+
+
+def _choice(value, choices, field_name):
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise ParameterInvalid(field_name, _("Not one of the choices."))
+    return value
+
+
+def _sort(value, keys, field_name, default):
+    if value in (None, ""):
+        return default
+    if value.removeprefix("-") not in keys:
+        raise ParameterInvalid(field_name, _("One of: %(choices)s.") % {"choices": ", ".join(keys)})
+    return value
+
+
+def parse_query(params, offered: Options) -> DashboardQuery:
+    """The filters and sorts of a request's GET parameters, or ``ParameterInvalid`` naming the one refused."""
+    donor = parse_count(params.get("donor"), field="donor", minimum=1)
+    if donor is not None and donor not in {o.pk for o in offered.donors}:
+        raise ParameterInvalid("donor", _("Not one of the choices."))
+    purpose = _choice(params.get("purpose"), PURPOSES, "purpose")
+    filters = FundingFilters(
+        year=parse_count(params.get("year"), field="year", minimum=1990, maximum=2100),
+        donor=donor,
+        conference=_choice(params.get("conference"), {c.code for c in offered.conferences}, "conference"),
+        country=_choice(params.get("country"), {c.iso3 for c in offered.countries}, "country"),
+        humanitarian=None if purpose is None else purpose == "humanitarian")
+    return DashboardQuery(filters=filters,
+                          donor_sort=_sort(params.get("donor_sort"), DONOR_SORTS, "donor_sort", "-pledged"),
+                          country_sort=_sort(params.get("country_sort"), COUNTRY_SORTS, "country_sort", "-gap"))
+
+
+@dataclass
+class Headline:
+    pledged: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    disbursed: Decimal = Decimal(0)
+    funding: Decimal = Decimal(0)
+    requirement: Decimal | None = None
+    unconverted: dict = field(default_factory=lambda: defaultdict(Decimal))  # funding not converted, by currency
+    unconverted_pledged: dict = field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.requirement is None else self.requirement - self.funding
+
+    @property
+    def coverage(self) -> Decimal | None:
+        if not self.requirement:
+            return None
+        return (self.funding * HUNDRED / self.requirement).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class Dashboard:
+    query: DashboardQuery
+    headline: Headline
+    donors: list[Fulfilment]
+    countries: list[PerCapita]
+    requirement_sources: list  # Source, of the requirement cells counted
+    illustrative_records: int  # pledges and flows among those shown that are made up for the demonstration
+
+
+def _sorted(rows, sort: str, value_of):
+    """Rows with a value first, sorted by it; rows without one (no requirement, no figure) last, by name."""
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    valued = [row for row in rows if value_of(row, key) is not None]
+    empty = [row for row in rows if value_of(row, key) is None]
+    if key == "label":
+        return sorted(rows, key=lambda row: value_of(row, "label").casefold(), reverse=descending)
+    valued.sort(key=lambda row: value_of(row, key), reverse=descending)
+    return valued + sorted(empty, key=lambda row: value_of(row, "label").casefold())
+
+
+def _donor_value(answer: Fulfilment, key: str):
+    return answer.fulfilment_percent if key == "fulfilment" else getattr(answer.row, key)
+
+
+def _country_value(answer: PerCapita, key: str):
+    return answer.disbursed_per_person if key == "per_person" else getattr(answer.row, key)
+
+
+def _requirement(filters: FundingFilters, countries: list[PerCapita]) -> tuple[Decimal | None, list]:
+    """The requirement the headline sets the funding against, and the sources of the cells in it.
+
+    A country filter: that country's cells; no donor or conference filter: the plan's regional total per
+    year; a donor or a conference has no requirement of its own (docs/finance.md), so none is shown.
+    """
+    if filters.donor or filters.conference:
+        return None, []
+    cells = Requirement.objects.filter(amount_usd__isnull=False, sector__isnull=True, project__isnull=True)
+    if filters.year:
+        cells = cells.filter(year=filters.year)
+    if filters.country:
+        cells = cells.filter(country_id=filters.country)
+        requirement = next((answer.row.requirement for answer in countries if answer.row.key == filters.country),
+                           None)
+    else:
+        cells = cells.filter(country__isnull=True)
+        requirement = None
+    cells = list(cells.select_related("source").order_by("year", "pk"))
+    if not filters.country and cells:
+        requirement = sum((cell.amount_usd for cell in cells), Decimal(0))
+    sources = list({cell.source_id: cell.source for cell in cells}.values())
+    return requirement, sources
+
+
+def _illustrative(user, filters: FundingFilters) -> int:
+    flows = permissions.visible(user, FundingFlow.objects.filter(is_illustrative=True))
+    pledges = permissions.visible(user, TrackedPledge.objects.filter(is_illustrative=True))
+    if filters.donor:
+        flows, pledges = flows.filter(provider_id=filters.donor), pledges.filter(donor_id=filters.donor)
+    if filters.conference:
+        flows = flows.filter(pledge__conference__code=filters.conference)
+        pledges = pledges.filter(conference__code=filters.conference)
+    if filters.year:
+        flows, pledges = flows.filter(value_date__year=filters.year), pledges.filter(pledged_on__year=filters.year)
+    return flows.count() + pledges.count()
+
+
+def _plain(amounts: dict) -> dict:
+    return {currency: amount for currency, amount in sorted(amounts.items()) if amount}
+
+
+def dashboard(user, query: DashboardQuery, *, on: date) -> Dashboard:
+    """The page's figures; per person with the population figure in force at ``on``."""
+    filters = query.filters
+    countries = per_capita(user, on, filters)
+    donors = fulfilment(user, "donor", filters)
+    headline = Headline()
+    for answer in countries:  # each flow's and pledge's country shares sum to its whole: the total, once
+        row = answer.row
+        headline.pledged += row.pledged
+        headline.committed += row.committed
+        headline.disbursed += row.disbursed
+        headline.funding += row.funding
+        for currency, amount in row.unconverted.items():
+            headline.unconverted[currency] += amount
+        for currency, amount in row.unconverted_pledged.items():
+            headline.unconverted_pledged[currency] += amount
+    headline.requirement, sources = _requirement(filters, countries)
+    # Plain dicts, the zero amounts left out: a template looking up ``.items`` in a defaultdict would add a key.
+    for answer in [*countries, *donors]:
+        answer.row.unconverted = _plain(answer.row.unconverted)
+        answer.row.unconverted_pledged = _plain(answer.row.unconverted_pledged)
+    headline.unconverted, headline.unconverted_pledged = (_plain(headline.unconverted),
+                                                          _plain(headline.unconverted_pledged))
+    return Dashboard(query=query, headline=headline,
+                     donors=_sorted(donors, query.donor_sort, _donor_value),
+                     countries=_sorted(countries, query.country_sort, _country_value),
+                     requirement_sources=sources, illustrative_records=_illustrative(user, filters))
