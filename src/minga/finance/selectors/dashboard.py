@@ -6,10 +6,9 @@ Nothing here counts money anew: the headline, the donor table and the country ta
 a value that is not one of the choices is refused naming its parameter (``ParameterInvalid``).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.finance.models import Conference
 from minga.finance.selectors.answers import Fulfilment, PerCapita, fulfilment, per_capita
-from minga.finance.selectors.funding import HUNDRED, FundingFilters
+from minga.finance.selectors.funding import FundingFilters, Row
 from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
 from minga.reference.models import Country, Organisation
 
@@ -98,24 +97,11 @@ def parse_query(params, offered: Options) -> DashboardQuery:
 
 
 @dataclass
-class Headline:
-    pledged: Decimal = Decimal(0)
-    committed: Decimal = Decimal(0)
-    disbursed: Decimal = Decimal(0)
-    funding: Decimal = Decimal(0)
-    requirement: Decimal | None = None
-    unconverted: dict = field(default_factory=lambda: defaultdict(Decimal))  # funding not converted, by currency
-    unconverted_pledged: dict = field(default_factory=lambda: defaultdict(Decimal))
+class Headline(Row):
+    """The page's totals: a report row of no key (pledged, committed, disbursed, funding, gap, coverage)."""
 
-    @property
-    def gap(self) -> Decimal | None:
-        return None if self.requirement is None else self.requirement - self.funding
-
-    @property
-    def coverage(self) -> Decimal | None:
-        if not self.requirement:
-            return None
-        return (self.funding * HUNDRED / self.requirement).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    key: str = ""
+    label: str = ""
 
 
 @dataclass
