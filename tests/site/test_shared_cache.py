@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from minga.accounts.models import User
 from minga.common.formatting import format_number
@@ -58,8 +58,12 @@ def shared_copy_of_test_database(tmp_path):
             connection.connection = kept
         return
     copy = f"minga_shared_{uuid.uuid4().hex[:8]}"
-    connection.close()
+    # A template database must have no other session: close this process's, and end any left open on it by
+    # earlier tests' threads (a live server's), which the whole suite otherwise leaves behind.
+    connections.close_all()
     with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = %s AND pid <> pg_backend_pid()", [test_name])
         cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{test_name}"')
     settings_dict["NAME"] = copy
     user, password = settings_dict["USER"], settings_dict["PASSWORD"]
