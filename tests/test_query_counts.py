@@ -268,6 +268,7 @@ CASES = [
     # visitor until the next write: the same 2 lookups and nothing else.
     Case("site:home", "GET", "anonymous", get("/"), 200, 19),  # + the regional totals R4V publishes
     Case("site:home", "GET", "anonymous", get("/"), 200, 2, warm=True, label="warm"),
+    Case("site:health", "GET", "anonymous", get("/health/"), 200, 3),  # SELECT 1, the cache's write and read
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 9),
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2, warm=True, label="warm"),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 15),

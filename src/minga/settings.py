@@ -257,7 +257,12 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("MINGA_HSTS_SECONDS", default=60 * 60 * 24 * 365, minimum=0, maximum=10 * 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Django's deployment checklist asks for it; an operator whose subdomains are not all on HTTPS
+    # turns it off (MINGA_HSTS_PRELOAD=false) before submitting nothing to the preload list.
+    SECURE_HSTS_PRELOAD = env_bool("MINGA_HSTS_PRELOAD", default=True)
     SECURE_SSL_REDIRECT = env_bool("MINGA_SSL_REDIRECT", default=True)
+    # The proxy's health probe speaks plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     # A TLS-terminating proxy in front of gunicorn tells us the request was HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
