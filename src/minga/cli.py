@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if len(argv) > 1 and argv[1] in ("check-language", "guide-pdf"):  # the documented names; Django's modules use _
         argv[1] = argv[1].replace("-", "_")
-    if len(argv) > 2 and argv[1] == "import":  # "minga import territories …" runs the command import_territories
-        argv[1:3] = [f"import_{argv[2]}"]
+    if argv[1:3] == ["import", "territories"]:  # the documented name of the command import_territories
+        argv[1:3] = ["import_territories"]
     if len(argv) < 2:
         print(__doc__)
         argv.append("help")

@@ -10,6 +10,7 @@ import pytest
 from minga.accounts.services import api_token_create
 from minga.localgov.models import NeedsStatement
 from minga.reference.models import Organisation, Term
+from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_officer_cannot_edit_another_local_governments_statement(client_as, user
 @pytest.fixture
 def api(client, users):
     _, key = api_token_create(user=users["local_cucuta"], name="tests")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
     def post(path, body):
         return client.post(path, data=json.dumps(body), content_type="application/json", **headers)
@@ -157,9 +158,9 @@ def test_the_profile_shows_territory_needs_and_projects(client, cucuta, english)
     text = text_of(response)
     assert response.status_code == 200
     assert "Territory San José de Cúcuta CO54001 , Norte de Santander, Colombia" in text
-    print(text)
-    assert ("Needs statements Reception centres illustrative seeking funding Ampliar el centro de orientación del "
-            "terminal de transporte (ejemplo). Estimated cost:") in text
+    assert ("Needs statements Orientation and temporary reception centres illustrative seeking funding Ampliar el "
+            "centro de orientación del terminal de transporte (ejemplo). Estimated cost: COP850,000,000 Projects it "
+            f"proposes (1) PQ-COL-{YEAR}-0001 Reception and first-response centres") in text
     assert "Sign in to see the officers who answer for this local government." in text
     assert "Add a needs statement" not in text
 

@@ -45,7 +45,7 @@ def test_the_programme_page_says_what_the_source_says_with_share_links_and_open_
             '2023 (Migraciones).">') in page
     text = text_of(response)
     assert "Who is eligible Not given in the source: ask the body that runs it." in text
-    assert "Deadline 10 November 2023" in text
+    assert "Deadline November 10, 2023" in text
     assert ('href="https://wa.me/?text=Temporary%20Permanence%20Permit%20card%20%28CPP%29%2C%202023%20window'
             '%20http%3A%2F%2Ftestserver%2Fprogrammes%2Fper-cpp-2023%2F"') in page
     assert "elcomercio.pe" in page

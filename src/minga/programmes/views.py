@@ -7,6 +7,7 @@ from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from minga.common.page_cache import public_page
@@ -51,7 +52,7 @@ def programme_detail(request, code):
     })
 
 
-@public_page("programme_card")
+@cache_control(public=True, max_age=3600)  # an image: not kept by the page cache, which keeps text
 def programme_card(request, code):
     from minga.programmes.cards import card_png  # Pillow only when a card is asked for
 

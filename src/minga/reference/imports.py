@@ -77,7 +77,7 @@ def municipalities_import(*, rows: list[dict], user, reason: str) -> ImportResul
             result.errors.append(RowError(number, "subdivision", _("unknown ISO 3166-2 code %(code)r") % {"code": code}))
         elif point is not None and not point_errors:
             country = (row.get("country") or "").strip().upper() or (subdivisions[code].country_id if code else "")
-            found = subdivision_at(country, *point) if country else None
+            found = subdivision_at(country, float(point[0]), float(point[1])) if country else None
             if not country:
                 result.errors.append(RowError(number, "country", _("needed to place the point")))
             elif code and found and found != code and subdivisions[code].has_geometry:
