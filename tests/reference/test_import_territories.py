@@ -3,10 +3,13 @@ with their parents, placed in their subdivision by code, by point (the vendored 
 all rows or none, and the same file twice changes nothing. Real codes and places of Colombia and Ecuador."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from minga.cli import main
+from minga import cli
 from minga.reference import imports
 from minga.reference.models import Municipality
 
@@ -33,16 +36,33 @@ def _file(tmp_path, rows):
     return str(path)
 
 
+def run(path, user) -> tuple[str, list[str]]:
+    """The command as ``minga import territories`` runs it (call_command: Django's command runner would close
+    the test's database connection); its output and its error lines."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_territories", path, "--user", user, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue().strip(), [*err.getvalue().splitlines(), f"CommandError: {error}"]
+    return out.getvalue().strip(), err.getvalue().splitlines()
+
+
+def test_minga_import_territories_is_the_command_import_territories(monkeypatch):
+    seen = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", seen.append)
+    assert cli.main(["minga", "import", "territories", "file.csv", "--user", "ana"]) == 0
+    assert seen == [["minga", "import_territories", "file.csv", "--user", "ana"]]
+
+
 def _placed(pcodes):
     return {m.pcode: (m.subdivision_id, m.parent.pcode if m.parent else None, m.admin_level, m.latitude)
             for m in Municipality.objects.filter(pcode__in=pcodes).select_related("parent")}
 
 
-def test_the_command_places_each_unit_by_code_point_or_parent_and_is_idempotent(tmp_path, capsys):
+def test_the_command_places_each_unit_by_code_point_or_parent_and_is_idempotent(tmp_path):
     path = _file(tmp_path, ROWS)
 
-    assert main(["minga", "import", "territories", path, "--user", "secretaria"]) == 0
-    assert capsys.readouterr().out.strip() == "created 6, updated 1, unchanged 0"
+    assert run(path, "secretaria") == ("created 6, updated 1, unchanged 0", [])
     assert _placed(["CO54001", "CO52356", "CO54874", "EC0405", "EC0707", "CO44430", "CO44430001"]) == {
         "CO54001": ("CO-NSA", None, 2, Decimal("7.893900")),
         "CO52356": ("CO-NAR", None, 2, Decimal("0.830300")),
@@ -56,11 +76,10 @@ def test_the_command_places_each_unit_by_code_point_or_parent_and_is_idempotent(
     assert (history.history_type, history.history_user.username, history.history_change_reason) == (
         "+", "secretaria", "minga import territories")
 
-    assert main(["minga", "import", "territories", path, "--user", "secretaria"]) == 0
-    assert capsys.readouterr().out.strip() == "created 0, updated 0, unchanged 7"
+    assert run(path, "secretaria") == ("created 0, updated 0, unchanged 7", [])
 
 
-def test_a_file_with_wrong_rows_writes_nothing_and_names_each_row(tmp_path, capsys, english):
+def test_a_file_with_wrong_rows_writes_nothing_and_names_each_row(tmp_path, english):
     before = Municipality.all_objects.count()
     path = _file(tmp_path, [
         ROWS[1],
@@ -69,11 +88,7 @@ def test_a_file_with_wrong_rows_writes_nothing_and_names_each_row(tmp_path, caps
         "EC0403,Espejo,,,2,,,",
     ])
 
-    with pytest.raises(SystemExit) as exited:
-        main(["minga", "import", "territories", path, "--user", "secretaria"])
-
-    assert exited.value.code == 1
-    assert capsys.readouterr().err.splitlines() == [
+    assert run(path, "secretaria")[1] == [
         "row 3, subdivision: the point lies in EC-C, not in CO-NAR",
         "row 4, latitude: must lie between -90 and 90",
         "row 5, subdivision: empty: give the ISO 3166-2 code, a point inside it or a parent p-code",
@@ -82,14 +97,11 @@ def test_a_file_with_wrong_rows_writes_nothing_and_names_each_row(tmp_path, caps
     assert Municipality.all_objects.count() == before
 
 
-def test_a_focal_point_imports_only_in_their_country(tmp_path, capsys, english):
+def test_a_focal_point_imports_only_in_their_country(tmp_path, english):
     before = Municipality.all_objects.count()
     path = _file(tmp_path, [ROWS[1], ROWS[3]])
 
-    with pytest.raises(SystemExit):
-        main(["minga", "import", "territories", path, "--user", "focal.col"])
-
-    assert capsys.readouterr().err.splitlines() == [
+    assert run(path, "focal.col")[1] == [
         "row 3, subdivision: You may not create this record (municipality).",
         "CommandError: 1 row error(s): nothing was imported."]
     assert Municipality.all_objects.count() == before
