@@ -40,6 +40,7 @@ from minga.accounts.twofactor import totp_now
 from minga.api.urls import api
 from minga.audit import services as audit
 from minga.common.cache import DOMAINS, generations
+from minga.localgov.models import NeedsStatement
 from minga.narrative import selectors as narrative
 from minga.portfolio import services
 from minga.portfolio.facet_index import INDEX
@@ -273,6 +274,33 @@ CASES = [
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2, warm=True, label="warm"),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 15),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 2, warm=True, label="warm"),
+    # Issue 12: territory pages, local-government profiles and needs, the programme catalogue.
+    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 21),
+    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 2, warm=True,
+         label="warm"),
+    Case("reference:municipality_detail", "GET", "anonymous", get("/municipalities/CO54001/"), 200, 21),
+    Case("localgov:profile", "GET", "anonymous", get(lambda: f"/local-governments/{organisation_loaded('demo-cucuta').pk}/"),
+         200, 12),
+    Case("localgov:need_create", "GET", "local_cucuta",
+         get(lambda: f"/local-governments/{organisation_loaded('demo-cucuta').pk}/needs/new/"), 200, 6),
+    Case("localgov:need_edit", "GET", "local_cucuta", get(
+        lambda: f"/local-governments/needs/{NeedsStatement.objects.get(load_key='need:demo-cucuta:1').pk}/edit/"),
+         200, 6),
+    Case("programmes:list", "GET", "anonymous", get("/programmes/?country=COL"), 200, 9),
+    Case("programmes:detail", "GET", "anonymous", get("/programmes/col-etpv/"), 200, 8),
+    Case("programmes:card", "GET", "anonymous", get("/programmes/col-etpv/card.png"), 200, 1),
+    Case("programmes:widget", "GET", "anonymous", get("/programmes/widget/?country=COL"), 200, 9),
+    Case("programmes:feed_country", "GET", "anonymous", get("/programmes/feeds/country/COL.atom"), 200, 2),
+    Case("programmes:feed_theme", "GET", "anonymous", get("/programmes/feeds/theme/regularization.atom"), 200, 1),
+    Case("api:need_list", "GET", "anonymous",
+         get(lambda: f"/api/v1/local-governments/{organisation_loaded('demo-tulcan').pk}/needs"), 200, 2),
+    Case("api:need_create", "POST", "token:local_cucuta", api_send(
+        lambda: f"/api/v1/local-governments/{organisation_loaded('demo-cucuta').pk}/needs",
+        lambda: {"theme": "education", "description": "Aulas", "estimated_cost": "100", "currency": "USD"},
+        "local_cucuta"), 201, 21),
+    Case("api:need_update", "PATCH", "token:local_cucuta", api_send(
+        lambda: f"/api/v1/needs/{NeedsStatement.objects.get(load_key='need:demo-cucuta:1').pk}",
+        lambda: {"version": 1, "status": "funded"}, "local_cucuta"), 200, 23),
     Case("reference:organisation_list", "GET", "anonymous", get("/organisations/"), 200, 11),
     Case("reference:organisation_list", "GET", "anonymous", get("/organisations/"), 200, 2, warm=True,
          label="warm"),

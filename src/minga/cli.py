@@ -10,6 +10,8 @@
     minga check-language FILE... [--lang es|pt|en|auto] [--format text|json]
                           check texts against the inclusive-language guide (exit 1 when something is found)
     minga guide-pdf LANGUAGE OUT.pdf  the printable inclusive-language guide as a PDF (printed by Chromium)
+    minga import territories FILE.csv --user NAME
+                          municipalities and lower levels by p-code (all rows or none)
     minga <django command> anything else Django offers (createsuperuser, shell, …)
 """
 
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if len(argv) > 1 and argv[1] in ("check-language", "guide-pdf"):  # the documented names; Django's modules use _
         argv[1] = argv[1].replace("-", "_")
+    if argv[1:3] == ["import", "territories"]:  # the documented name of the command import_territories
+        argv[1:3] = ["import_territories"]
     if len(argv) < 2:
         print(__doc__)
         argv.append("help")

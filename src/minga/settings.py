@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "minga.process",
     "minga.narrative",
     "minga.portfolio",
+    "minga.localgov",
+    "minga.programmes",
     "minga.exchange",
     "minga.api",
 ]

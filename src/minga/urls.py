@@ -14,6 +14,8 @@ urlpatterns = [
     path("language/", include("minga.narrative.urls")),
     path("projects/", include("minga.portfolio.urls")),
     path("projects/", include("minga.exchange.urls")),
+    path("local-governments/", include("minga.localgov.urls")),
+    path("programmes/", include("minga.programmes.urls")),
     path("history/", include("minga.audit.urls")),
     path("accounts/", include("minga.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -87,6 +87,12 @@ def public_paths() -> list[str]:
         "/process/documents/joint-declaration-brussels-2023/",
         "/process/roadmap/",
         "/process/roadmap/demo-cucuta-kit-rollout/",
+        "/subdivisions/CO-NSA/",
+        "/municipalities/CO54001/",
+        f"/local-governments/{proposer.pk}/",
+        "/programmes/?country=COL",
+        "/programmes/col-etpv/",
+        "/programmes/widget/?country=COL",
         "/accounts/login/",
     ]
 

@@ -114,6 +114,12 @@ POLICIES: dict[str, Policy] = {
                                   country="country_id", published="is_public", state="status",
                                   confirmers=frozenset({Role.COUNTRY_FOCAL_POINT})),
     "finance.requirement": Policy(),
+    # Issue 12: a local government's needs statements, written by its own officers (not by the territory's
+    # other local governments: no ``subdivision`` here, which would let a province's officer reach them).
+    "localgov.needsstatement": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER}),
+                                      country="organisation.country_id", organisation="organisation_id"),
+    # The integration-programme catalogue, kept by the secretariat; unpublished entries are not public.
+    "programmes.programme": Policy(published="is_published"),
 }
 
 

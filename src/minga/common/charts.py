@@ -223,7 +223,9 @@ def subdivisions_choropleth_spec(*, topojson_url: str, iso3: str, rows: list[dic
     coloured layer only those with a value, so that a unit without one is never read as zero.
     """
     valued = sum(1 for row in rows if row["value"] is not None)
-    return {
+    # Rows that carry an address ("href") make the map a way down: a click opens that unit's page.
+    link = [{"field": "href", "type": "nominal"}] if any(row.get("href") for row in rows) else []
+    spec = {
         "$schema": SCHEMA,
         "description": ngettext(
             "Map of the %(count)s first-level subdivision of %(country)s, coloured by %(measure)s; %(valued)s "
@@ -239,7 +241,7 @@ def subdivisions_choropleth_spec(*, topojson_url: str, iso3: str, rows: list[dic
         "transform": [
             {"filter": {"field": "properties.country", "equal": iso3}},
             {"lookup": "properties.iso_3166_2",
-             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "value", "label", "as_of"]}},
+             "from": {"data": {"values": rows}, "key": "code", "fields": ["name", "value", "label", "as_of", *(["href"] if link else [])]}},
             {"calculate": "datum.name ? datum.name : datum.properties.name", "as": "name"},
             {"calculate": f"datum.label ? datum.label : {_js_string(_('no figure'))}", "as": "label"},
         ],
@@ -258,6 +260,9 @@ def subdivisions_choropleth_spec(*, topojson_url: str, iso3: str, rows: list[dic
                              {"field": "as_of", "type": "nominal", "title": _("As of")}]}},
         ],
     }
+    for layer in spec["layer"] if link else ():
+        layer["encoding"]["href"] = link[0]
+    return spec
 
 
 def project_territories_map_chart(*, topojson_urls: dict[str, str], names: dict[str, str], highlighted: set[str],

@@ -149,6 +149,11 @@ class Municipality(EditableRecord):
                                on_delete=models.PROTECT, related_name="children")
     admin_level = models.PositiveSmallIntegerField(
         _("administrative level"), default=2, validators=[MinValueValidator(2), MaxValueValidator(5)])
+    # A representative point (the seat of the local government), as the import file gives it.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

@@ -18,10 +18,12 @@ from minga.accounts.twofactor import demo_device
 from minga.common.cache import DOMAINS, invalidates
 from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
+from minga.localgov.demo import load_demo_needs
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.process.demo import load_demo_roadmap
 from minga.process.loaders import load_process
+from minga.programmes.demo import load_demo_programmes
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
@@ -139,4 +141,6 @@ def load_demo() -> DemoReport:
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     report.created["pledges and flows followed"] = load_demo_funding()
     report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
+    report.created["needs statements"] = load_demo_needs()
+    report.created["integration programmes"] = load_demo_programmes(sources=sources)
     return report

@@ -16,6 +16,7 @@ from minga.portfolio import selectors as portfolio_selectors
 from minga.portfolio.selectors import ProjectFilters
 from minga.reference import boundaries
 from minga.reference import views as reference_views
+from minga.site.territories import subdivision_url, territory_urlpatterns
 
 
 def _latest_people_per_subdivision(figures) -> dict[str, object]:
@@ -41,7 +42,7 @@ def country_map(country, subdivisions, figures, per_subdivision: dict[str, int])
         people = _latest_people_per_subdivision(figures)
         values = {unit.code: (people[unit.code].value, formatting.format_month(people[unit.code].as_of))
                   if unit.code in people else (None, "") for unit in units}
-    rows = [{"code": unit.code, "name": unit.name, "value": values[unit.code][0],
+    rows = [{"code": unit.code, "name": unit.name, "value": values[unit.code][0], "href": subdivision_url(unit.code),
              "label": formatting.format_number(values[unit.code][0]) if values[unit.code][0] is not None
              else _("no figure"), "as_of": values[unit.code][1]} for unit in units]
     return charts.subdivisions_choropleth_chart(topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3,
@@ -78,4 +79,5 @@ def organisation_detail(request, pk):
 reference_urlpatterns = [
     path("countries/<str:iso3>/", country_detail, name="country_detail"),
     path("organisations/<int:pk>/", organisation_detail, name="organisation_detail"),
+    *territory_urlpatterns,
 ]

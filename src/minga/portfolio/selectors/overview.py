@@ -26,11 +26,15 @@ LONG_TEXTS = tuple(f"{name}_{code}" for name in ("summary", "description") for c
     "search_text", "parts_summary")
 
 
-def published_projects(*, country: str | None = None) -> QuerySet:
-    """The published portfolio, whoever asks (what the public sees); ``country``: naming that territory."""
+def published_projects(*, country: str | None = None, subdivision: str | None = None,
+                       municipality: str | None = None) -> QuerySet:
+    """The published portfolio, whoever asks (what the public sees); ``country``, ``subdivision`` (ISO 3166-2),
+    ``municipality`` (p-code): naming that territory."""
     projects = Project.objects.filter(is_public=True, status__in=PUBLIC_STATUSES)
-    if country:
-        projects = projects.filter(pk__in=ProjectLocation.objects.filter(country_id=country).values("project_id"))
+    where = {key: value for key, value in (("country_id", country), ("subdivision_id", subdivision),
+                                            ("municipality__pcode", municipality)) if value}
+    if where:
+        projects = projects.filter(pk__in=ProjectLocation.objects.filter(**where).values("project_id"))
     return projects
 
 
@@ -43,13 +47,14 @@ def totals_of(projects: QuerySet) -> Totals:
                      else Decimal(value or 0).quantize(CENT) for name, value in figures.items()})
 
 
-def published_totals(*, country: str | None = None) -> Totals:
-    return totals_of(published_projects(country=country))
+def published_totals(**territory) -> Totals:
+    """``territory``: ``country``, ``subdivision`` or ``municipality``, as ``published_projects`` takes them."""
+    return totals_of(published_projects(**territory))
 
 
-def latest_published(*, country: str | None = None, limit: int = LATEST) -> list[Project]:
+def latest_published(*, limit: int = LATEST, **territory) -> list[Project]:
     """The newest published projects (by publication date), with their proposer; the long texts left unread."""
-    return list(published_projects(country=country).select_related("proposing_organisation").defer(*LONG_TEXTS)
+    return list(published_projects(**territory).select_related("proposing_organisation").defer(*LONG_TEXTS)
                 .order_by("-published_at", "-pk")[:limit])
 
 
