@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
+from minga.capacity.demo import load_demo_kit
 from minga.common.cache import DOMAINS, invalidates
 from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
@@ -139,4 +140,5 @@ def load_demo() -> DemoReport:
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     report.created["pledges and flows followed"] = load_demo_funding()
     report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
+    report.created.update(load_demo_kit())
     return report
