@@ -16,10 +16,10 @@ from minga.accounts import permissions
 from minga.accounts.models import Role, RoleGrant, User
 from minga.accounts.services import role_grant, role_revoke
 from minga.audit.services import record_soft_delete
+from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDelivery
 from minga.finance.models import Conference, Pledge
 from minga.narrative.models import GuideEntry
 from minga.portfolio.models import Project
-from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDelivery
 from minga.process.models import Meeting, Milestone, PresidencyTerm, ProcessDocument, ProgressUpdate, RoadmapAction
 from minga.reference.models import (
     Country,
