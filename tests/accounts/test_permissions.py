@@ -20,7 +20,15 @@ from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDel
 from minga.finance.models import Conference, Pledge
 from minga.narrative.models import GuideEntry
 from minga.portfolio.models import Project
-from minga.process.models import Meeting, Milestone, PresidencyTerm, ProcessDocument, ProgressUpdate, RoadmapAction
+from minga.process.models import (
+    ActionEvidence,
+    Meeting,
+    Milestone,
+    PresidencyTerm,
+    ProcessDocument,
+    ProgressUpdate,
+    RoadmapAction,
+)
 from minga.reference.models import (
     Country,
     ExchangeRate,
@@ -74,7 +82,7 @@ MODELS_BY_PREFIX = {
     "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
     "guide": GuideEntry, "regional-figure": RegionalFigure, "roadmap-action": RoadmapAction, "milestone": Milestone,
     "progress": ProgressUpdate, "kit": KitResource, "kit-priority": PriorityMunicipality,
-    "kit-delivery": TrainingDelivery,
+    "kit-delivery": TrainingDelivery, "evidence": ActionEvidence,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
@@ -135,6 +143,8 @@ NEW_RECORDS = {
     "new regional-figure": lambda: RegionalFigure(region="world", value=1, as_of=date(2026, 1, 1)),
     "new roadmap-action": lambda: RoadmapAction(code="new", line=Term.objects.get(load_key=TERM)),
     "new milestone": lambda: Milestone(action=record(CUCUTA_ACTION), due_on=date(2026, 1, 1)),
+    **{f"new evidence on {key.split(':')[1]}": (lambda key=key: ActionEvidence(action=record(key)))
+       for key in (REAL_ACTION, CUCUTA_ACTION, GAC_ACTION)},
     "new kit resource": lambda: KitResource(series="new", kind="module", language="es", edition=1),
     "new kit-priority Tulcán": lambda: PriorityMunicipality(municipality=Municipality.objects.get(pcode="EC0401")),
     **{f"new kit-delivery in {pcode}": (lambda pcode=pcode: TrainingDelivery(
@@ -468,6 +478,16 @@ MATRIX = [
     case("observer", "create", "new progress on capacity-development-kit", REFUSED),
     case("anonymous", "view", CUCUTA_PROGRESS, ALLOWED),
     case("anonymous", "create", "new progress on capacity-development-kit", REFUSED),
+    # --- process.actionevidence: added by those who report the action's progress; read by everyone.
+    case("secretariat", "create", "new evidence on capacity-development-kit", ALLOWED),
+    case("local_cucuta", "create", "new evidence on demo-cucuta-kit-rollout", ALLOWED),
+    case("local_cucuta", "create", "new evidence on demo-media-training-canada", REFUSED),
+    case("donor_can", "create", "new evidence on demo-media-training-canada", ALLOWED),
+    case("donor_can", "create", "new evidence on demo-cucuta-kit-rollout", REFUSED),
+    *[case(role, "create", "new evidence on demo-cucuta-kit-rollout", REFUSED)
+      for role in ("focal_col", "focal_per", "observer", "anonymous")],
+    *[case(role, "view", "new evidence on demo-cucuta-kit-rollout", ALLOWED)
+      for role in ("focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous")],
     # --- capacity.kitresource and capacity.prioritymunicipality: kept by the secretariat, read by everyone.
     case("secretariat", "create", "new kit resource", ALLOWED),
     case("secretariat", "create", "new kit-priority Tulcán", ALLOWED),
@@ -509,7 +529,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
     models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
               "meeting", "process-document", "presidency", "guide", "regional-figure", "roadmap-action", "milestone",
-              "progress", "kit", "kit-priority", "kit-delivery"}
+              "progress", "kit", "kit-priority", "kit-delivery", "evidence"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -519,7 +539,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "reference.regionalfigure", "finance.conference", "finance.pledge", "portfolio.project",
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
-        "process.roadmapaction", "process.milestone", "process.progressupdate",
+        "process.roadmapaction", "process.milestone", "process.progressupdate", "process.actionevidence",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
         "finance.trackedpledge", "finance.fundingflow", "finance.requirement",
         "capacity.kitresource", "capacity.prioritymunicipality", "capacity.trainingdelivery"}

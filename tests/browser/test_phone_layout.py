@@ -87,6 +87,12 @@ def public_paths() -> list[str]:
         "/process/documents/joint-declaration-brussels-2023/",
         "/process/roadmap/",
         "/process/roadmap/demo-cucuta-kit-rollout/",
+        "/process/roadmap/timeline/",
+        "/process/roadmap/board/",
+        "/process/roadmap/capacity-development-kit/",
+        "/capacity/",
+        "/capacity/deliveries/",
+        "/capacity/coverage/",
         "/accounts/login/",
     ]
 

@@ -107,6 +107,8 @@ POLICIES: dict[str, Policy] = {
     "process.milestone": Policy(),
     "process.progressupdate": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
                                      organisation="action.lead_organisation_id"),
+    "process.actionevidence": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                                     organisation="action.lead_organisation_id"),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
     "narrative.guideentry": Policy(),
     # The follow-up of the money (finance.tracking): a donor officer records their organisation's pledges
