@@ -259,3 +259,18 @@ def test_the_edit_page_of_another_municipalitys_officer_is_refused(client_as, tu
 def test_the_public_does_not_see_the_record_button(client):
     html = client.get("/capacity/deliveries/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="record-delivery"' not in html and "illustrative" in html
+
+
+def test_the_api_gives_the_coverage_rows(client):
+    response = client.get("/api/v1/capacity/coverage")
+    assert response.status_code == 200
+    assert response.json() == [
+        {"pcode": "CO54001", "municipality": "San José de Cúcuta", "subdivision": "CO-NSA", "country": "COL",
+         "trainings": 1, "last_training": "2025-10-20", "participants": 24,
+         "by_sex": {"women": 14, "men": 9, "sex_other": 1},
+         "by_role": {"social_services": 6, "child_protection": 5, "police": 4, "health": 3, "education": 4,
+                     "migration_authority": 2, "other_role": 0}},
+        {"pcode": "EC0401", "municipality": "Tulcán", "subdivision": "EC-C", "country": "ECU", "trainings": 0,
+         "last_training": None, "participants": 0, "by_sex": {"women": 0, "men": 0, "sex_other": 0},
+         "by_role": {"social_services": 0, "child_protection": 0, "police": 0, "health": 0, "education": 0,
+                     "migration_authority": 0, "other_role": 0}}]

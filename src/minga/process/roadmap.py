@@ -103,7 +103,7 @@ def grouped(action_rows: list[ActionRow]) -> list[tuple[Term, list[ActionRow]]]:
 
 def action(code: str) -> RoadmapAction:
     return (_actions().prefetch_related(
-        "partners", "evidence",
+        "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
         Prefetch("updates", queryset=ProgressUpdate.objects.select_related("reported_by").order_by("-on_date", "-pk")))
         .get(code=code))
