@@ -171,6 +171,8 @@ def test_coverage_lists_every_priority_municipality_with_exact_sums(users):
                     "EC0401": (0, None, 0, [0, 0, 0], [0, 0, 0, 0, 0, 0, 0])}
     assert (found.reached, found.percent, found.totals.participants) == (1, 50, 29)
     assert selectors.per_subdivision(found.rows) == {"COL": {"CO-NSA": 29}, "ECU": {"EC-C": 0}}
+    # Both are on the demo's list as illustrative records, and the table says so.
+    assert [row.illustrative for row in found.rows] == [True, True]
 
 
 def test_coverage_of_an_action_counts_only_its_trainings(users):
@@ -274,3 +276,13 @@ def test_the_api_gives_the_coverage_rows(client):
          "last_training": None, "participants": 0, "by_sex": {"women": 0, "men": 0, "sex_other": 0},
          "by_role": {"social_services": 0, "child_protection": 0, "police": 0, "health": 0, "education": 0,
                      "migration_authority": 0, "other_role": 0}}]
+
+
+def test_a_priority_the_secretariat_adds_with_a_real_training_is_not_marked_illustrative(users):
+    medellin = Municipality.objects.create(pcode="CO05001", name="Medellín", subdivision_id="CO-ANT")
+    services.priority_add(user=users["secretariat"], municipality=medellin, since=TODAY)
+    services.delivery_create(user=users["secretariat"], data=training("CO05001"), today=TODAY)
+    rows = {row.municipality.pcode: (row.deliveries, row.participants, row.illustrative)
+            for row in selectors.coverage().rows}
+    assert rows["CO05001"] == (1, 5, False)
+    assert PriorityMunicipality.objects.get(municipality=medellin).history.first().history_user == users["secretariat"]

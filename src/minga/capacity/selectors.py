@@ -71,6 +71,7 @@ class CoverageRow:
     municipality: Municipality
     deliveries: int = 0
     last_on: object = None
+    illustrative: bool = False  # on the list, or counting a training, only as the demo's made-up record
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
 
     @property
@@ -109,13 +110,15 @@ def coverage(*, action_id: int | None = None) -> Coverage:
     """Every priority municipality with its deliveries (only those of ``action_id`` when given)."""
     priorities = list(PriorityMunicipality.objects.select_related("municipality__subdivision__country")
                       .order_by("municipality__subdivision__country_id", "municipality__name"))
-    rows = {priority.municipality_id: CoverageRow(priority.municipality) for priority in priorities}
+    rows = {priority.municipality_id: CoverageRow(priority.municipality, illustrative=priority.is_illustrative)
+            for priority in priorities}
     found = TrainingDelivery.objects.filter(municipality_id__in=rows)
     if action_id is not None:
         found = found.filter(action_id=action_id)
     total = CoverageRow(municipality=None)
-    for delivery in found.only("municipality_id", "delivered_on", *COUNTS):
+    for delivery in found.only("municipality_id", "delivered_on", "is_illustrative", *COUNTS):
         row = rows[delivery.municipality_id]
+        row.illustrative = row.illustrative or delivery.is_illustrative
         for target in (row, total):
             target.deliveries += 1
             target.last_on = max(filter(None, (target.last_on, delivery.delivered_on)))
