@@ -39,6 +39,7 @@ from minga.accounts.services import api_token_create
 from minga.accounts.twofactor import totp_now
 from minga.api.urls import api
 from minga.audit import services as audit
+from minga.capacity.models import TrainingDelivery
 from minga.common.cache import DOMAINS, generations
 from minga.localgov.models import NeedsStatement
 from minga.narrative import selectors as narrative
@@ -46,7 +47,7 @@ from minga.portfolio import services
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import Project
 from minga.process.models import ProgressUpdate
-from minga.reference.models import Organisation, PopulationFigure
+from minga.reference.models import Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
 from tests.codes import YEAR
 
@@ -193,6 +194,22 @@ def progress_post(setting: Setting) -> Request:
     return Request(url, {**setting.form(url, "progress-form"), "progress": "35", "note": "Counted."})
 
 
+def kit_delivery_url(suffix: str = "") -> Callable[[Setting], Request]:
+    def request(_setting: Setting) -> Request:
+        pk = TrainingDelivery.all_objects.get(load_key="kit-delivery:CO54001:2025-10-20").pk
+        return Request(f"/capacity/deliveries/{pk}/{suffix}")
+    return request
+
+
+def kit_delivery_post(setting: Setting) -> Request:
+    url = "/capacity/deliveries/new/"
+    data = {**setting.form(url, "delivery-form"), "delivered_on": "2026-01-10",
+            "municipality": Municipality.objects.get(pcode="CO54001").pk,
+            "organiser": Organisation.objects.get(load_key="organisation:demo-cucuta").pk,
+            "women": "2", "men": "1", "police": "3", "note": "Counted training."}
+    return Request(url, data)
+
+
 def organisation_edit_post(setting: Setting) -> Request:
     url = organisation_url("demo-cucuta", "edit/")()
     return Request(url, {**setting.form(url), "acronym": "AC", "reason": "Acronym"})
@@ -330,15 +347,29 @@ CASES = [
     Case("process:document_list", "GET", "anonymous", get("/process/documents/?q=quito"), 200, 11),
     Case("process:document_detail", "GET", "anonymous",
          get("/process/documents/joint-declaration-brussels-2023/"), 200, 10),
-    Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/?status=under_way"), 200, 10),
+    Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/?status=under_way"), 200, 11),
     Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/"), 200, 2, warm=True, label="warm"),
     Case("process:roadmap_csv", "GET", "anonymous", get("/process/roadmap/export.csv"), 200, 1),
     Case("process:roadmap_xlsx", "GET", "anonymous", get("/process/roadmap/export.xlsx"), 200, 1),
-    Case("process:roadmap_action", "GET", "anonymous", get(f"/process/roadmap/{CUCUTA_ACTION}/"), 200, 11),
+    Case("process:roadmap_action", "GET", "anonymous", get(f"/process/roadmap/{CUCUTA_ACTION}/"), 200, 16),
+    Case("process:roadmap_timeline", "GET", "anonymous", get("/process/roadmap/timeline/?country=COL"), 200, 11),
+    Case("process:roadmap_board", "GET", "anonymous", get("/process/roadmap/board/"), 200, 11),
+    Case("process:roadmap_evidence", "GET", "local_cucuta", get(f"/process/roadmap/{CUCUTA_ACTION}/evidence/"),
+         200, 8),
+    Case("process:roadmap_report", "GET", "anonymous", get("/process/roadmap/report-en.pdf"), 200, 3),
     Case("process:roadmap_progress", "GET", "local_cucuta", get(f"/process/roadmap/{CUCUTA_ACTION}/progress/"),
          200, 8),
     Case("process:roadmap_progress", "POST", "local_cucuta", progress_post, 302, 32,
          done=lambda: ProgressUpdate.objects.filter(note="Counted.").exists()),
+    Case("capacity:library", "GET", "anonymous", get("/capacity/?language=es"), 200, 8),
+    Case("capacity:deliveries", "GET", "anonymous", get("/capacity/deliveries/"), 200, 8),
+    Case("capacity:delivery", "GET", "anonymous", kit_delivery_url(), 200, 9),
+    Case("capacity:delivery_edit", "GET", "local_cucuta", kit_delivery_url("edit/"), 200, 12),
+    Case("capacity:delivery_create", "GET", "local_cucuta", get("/capacity/deliveries/new/"), 200, 10),
+    Case("capacity:delivery_create", "POST", "local_cucuta", kit_delivery_post, 302, 22,
+         done=lambda: TrainingDelivery.objects.filter(note="Counted training.", police=3).exists()),
+    Case("capacity:coverage", "GET", "anonymous", get("/capacity/coverage/"), 200, 11),
+    Case("capacity:coverage_csv", "GET", "anonymous", get("/capacity/coverage.csv"), 200, 2),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
     Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),
@@ -490,6 +521,7 @@ CASES = [
     Case("api:conference_list", "GET", "anonymous", api_get("/api/v1/conferences"), 200, 4),
     Case("api:meeting_list", "GET", "anonymous", api_get("/api/v1/process/meetings"), 200, 2),
     Case("api:document_list", "GET", "anonymous", api_get("/api/v1/process/documents?kind=road_map"), 200, 2),
+    Case("api:coverage", "GET", "anonymous", api_get("/api/v1/capacity/coverage"), 200, 2),
     Case("api:check", "POST", "anonymous", lambda s: Request(
         "/api/v1/narrative/check", {"text": "An illegal immigrant.", "language": "en"}, json=True), 200, 2),
     Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=country"), 200, 6),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "minga.finance",
     "minga.process",
     "minga.narrative",
+    "minga.capacity",
     "minga.portfolio",
     "minga.localgov",
     "minga.programmes",

@@ -16,10 +16,19 @@ from minga.accounts import permissions
 from minga.accounts.models import Role, RoleGrant, User
 from minga.accounts.services import role_grant, role_revoke
 from minga.audit.services import record_soft_delete
+from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDelivery
 from minga.finance.models import Conference, Pledge
 from minga.narrative.models import GuideEntry
 from minga.portfolio.models import Project
-from minga.process.models import Meeting, Milestone, PresidencyTerm, ProcessDocument, ProgressUpdate, RoadmapAction
+from minga.process.models import (
+    ActionEvidence,
+    Meeting,
+    Milestone,
+    PresidencyTerm,
+    ProcessDocument,
+    ProgressUpdate,
+    RoadmapAction,
+)
 from minga.reference.models import (
     Country,
     ExchangeRate,
@@ -63,13 +72,17 @@ REAL_ACTION = "roadmap-action:capacity-development-kit"
 CUCUTA_ACTION, GAC_ACTION = "roadmap-action:demo-cucuta-kit-rollout", "roadmap-action:demo-media-training-canada"
 MILESTONE = "milestone:demo-cucuta-kit-rollout:0"
 CUCUTA_PROGRESS = "progress:demo-cucuta-kit-rollout:2025-03-15"
+# The capacity-development kit: a resource of the library, Cúcuta on the priority list, the demo's training there.
+KIT_RESOURCE, KIT_PRIORITY = "kit:first-response:es:2", "kit-priority:CO54001"
+CUCUTA_DELIVERY = "kit-delivery:CO54001:2025-10-20"
 
 MODELS_BY_PREFIX = {
     "organisation": Organisation, "figure": PopulationFigure, "municipality": Municipality,
     "source": Source, "term": Term, "conference": Conference, "pledge": Pledge, "project": Project,
     "rate": ExchangeRate, "meeting": Meeting, "process-document": ProcessDocument, "presidency": PresidencyTerm,
     "guide": GuideEntry, "regional-figure": RegionalFigure, "roadmap-action": RoadmapAction, "milestone": Milestone,
-    "progress": ProgressUpdate,
+    "progress": ProgressUpdate, "kit": KitResource, "kit-priority": PriorityMunicipality,
+    "kit-delivery": TrainingDelivery, "evidence": ActionEvidence,
 }
 # Demo projects: published in Cúcuta (proposed by the Alcaldía) and in Peru, a Colombian draft of the
 # government, a Brazilian one under review.
@@ -130,6 +143,13 @@ NEW_RECORDS = {
     "new regional-figure": lambda: RegionalFigure(region="world", value=1, as_of=date(2026, 1, 1)),
     "new roadmap-action": lambda: RoadmapAction(code="new", line=Term.objects.get(load_key=TERM)),
     "new milestone": lambda: Milestone(action=record(CUCUTA_ACTION), due_on=date(2026, 1, 1)),
+    **{f"new evidence on {key.split(':')[1]}": (lambda key=key: ActionEvidence(action=record(key)))
+       for key in (REAL_ACTION, CUCUTA_ACTION, GAC_ACTION)},
+    "new kit resource": lambda: KitResource(series="new", kind="module", language="es", edition=1),
+    "new kit-priority Tulcán": lambda: PriorityMunicipality(municipality=Municipality.objects.get(pcode="EC0401")),
+    **{f"new kit-delivery in {pcode}": (lambda pcode=pcode: TrainingDelivery(
+        municipality=Municipality.objects.get(pcode=pcode), organiser=_organisation("demo-cucuta")))
+       for pcode in ("CO54001", "EC0401")},
     **{f"new progress on {key.split(':')[1]}": (lambda key=key: ProgressUpdate(action=record(key)))
        for key in (REAL_ACTION, CUCUTA_ACTION, GAC_ACTION)},
 }
@@ -458,6 +478,42 @@ MATRIX = [
     case("observer", "create", "new progress on capacity-development-kit", REFUSED),
     case("anonymous", "view", CUCUTA_PROGRESS, ALLOWED),
     case("anonymous", "create", "new progress on capacity-development-kit", REFUSED),
+    # --- process.actionevidence: added by those who report the action's progress; read by everyone.
+    case("secretariat", "create", "new evidence on capacity-development-kit", ALLOWED),
+    case("local_cucuta", "create", "new evidence on demo-cucuta-kit-rollout", ALLOWED),
+    case("local_cucuta", "create", "new evidence on demo-media-training-canada", REFUSED),
+    case("donor_can", "create", "new evidence on demo-media-training-canada", ALLOWED),
+    case("donor_can", "create", "new evidence on demo-cucuta-kit-rollout", REFUSED),
+    *[case(role, "create", "new evidence on demo-cucuta-kit-rollout", REFUSED)
+      for role in ("focal_col", "focal_per", "observer", "anonymous")],
+    *[case(role, "view", "new evidence on demo-cucuta-kit-rollout", ALLOWED)
+      for role in ("focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous")],
+    # --- capacity.kitresource and capacity.prioritymunicipality: kept by the secretariat, read by everyone.
+    case("secretariat", "create", "new kit resource", ALLOWED),
+    case("secretariat", "create", "new kit-priority Tulcán", ALLOWED),
+    *[case(role, "view", key, ALLOWED) for role in ("focal_col", "focal_per", "local_cucuta", "donor_can",
+                                                     "observer", "anonymous") for key in (KIT_RESOURCE, KIT_PRIORITY)],
+    *[case(role, action, key, REFUSED) for role in ("focal_col", "focal_per", "local_cucuta", "donor_can",
+                                                     "observer", "anonymous")
+      for action, key in (("change", KIT_RESOURCE), ("create", "new kit-priority Tulcán"))],
+    # --- capacity.trainingdelivery: the secretariat, and the local-government officers of the municipality
+    # where the training was given (Cúcuta's officer: Cúcuta, not Tulcán; nobody else).
+    case("secretariat", "create", "new kit-delivery in EC0401", ALLOWED),
+    case("secretariat", "change", CUCUTA_DELIVERY, ALLOWED),
+    case("local_cucuta", "create", "new kit-delivery in CO54001", ALLOWED),
+    case("local_cucuta", "change", CUCUTA_DELIVERY, ALLOWED),
+    case("local_cucuta", "view_history", CUCUTA_DELIVERY, ALLOWED),
+    case("local_cucuta", "create", "new kit-delivery in EC0401", REFUSED),
+    case("focal_col", "view", CUCUTA_DELIVERY, ALLOWED),
+    case("focal_col", "change", CUCUTA_DELIVERY, REFUSED),
+    case("focal_per", "view", CUCUTA_DELIVERY, ALLOWED),
+    case("focal_per", "create", "new kit-delivery in CO54001", REFUSED),
+    case("donor_can", "view", CUCUTA_DELIVERY, ALLOWED),
+    case("donor_can", "create", "new kit-delivery in CO54001", REFUSED),
+    case("observer", "view_history", CUCUTA_DELIVERY, ALLOWED),
+    case("observer", "change", CUCUTA_DELIVERY, REFUSED),
+    case("anonymous", "view", CUCUTA_DELIVERY, ALLOWED),
+    case("anonymous", "view_history", CUCUTA_DELIVERY, REFUSED),
 ]
 
 
@@ -473,7 +529,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
     covered = {(role, model_of(key), expected) for role, _, key, expected in (row.values for row in MATRIX)}
     models = {"organisation", "figure", "municipality", "source", "term", "conference", "pledge", "project", "rate",
               "meeting", "process-document", "presidency", "guide", "regional-figure", "roadmap-action", "milestone",
-              "progress"}
+              "progress", "kit", "kit-priority", "kit-delivery", "evidence"}
     roles = {"focal_col", "focal_per", "local_cucuta", "donor_can", "observer", "anonymous"}
     missing = {(role, model, verdict) for role in roles for model in models for verdict in (ALLOWED, REFUSED)
                if (role, model, verdict) not in covered}
@@ -483,11 +539,12 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "reference.organisation", "reference.populationfigure", "reference.municipality", "reference.source",
         "reference.term", "reference.exchangerate", "reference.regionalfigure", "finance.conference", "finance.pledge", "portfolio.project",
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
-        "process.roadmapaction", "process.milestone", "process.progressupdate",
+        "process.roadmapaction", "process.milestone", "process.progressupdate", "process.actionevidence",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
         "finance.trackedpledge", "finance.fundingflow", "finance.requirement",
         # Issue 12: every role's cases in tests/localgov/test_access.py.
-        "localgov.needsstatement", "programmes.programme"}
+        "localgov.needsstatement", "programmes.programme",
+        "capacity.kitresource", "capacity.prioritymunicipality", "capacity.trainingdelivery"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

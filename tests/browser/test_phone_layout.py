@@ -93,6 +93,12 @@ def public_paths() -> list[str]:
         "/programmes/?country=COL",
         "/programmes/col-etpv/",
         "/programmes/widget/?country=COL",
+        "/process/roadmap/timeline/",
+        "/process/roadmap/board/",
+        "/process/roadmap/capacity-development-kit/",
+        "/capacity/",
+        "/capacity/deliveries/",
+        "/capacity/coverage/",
         "/accounts/login/",
     ]
 

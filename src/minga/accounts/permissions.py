@@ -53,6 +53,9 @@ class Policy:
     # Where a record sits under an organisation (a unit under a ministry): lets an officer create it there.
     parent_organisation: str | None = None
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
+    # Attribute path of the record's municipality id: where set, a local-government officer acts only on
+    # records of the municipality their organisation governs (a training delivery), not the whole territory.
+    municipality: str | None = None
     published: str | None = None  # boolean field: unpublished records are not public
     # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
     # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
@@ -104,6 +107,8 @@ POLICIES: dict[str, Policy] = {
     "process.milestone": Policy(),
     "process.progressupdate": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
                                      organisation="action.lead_organisation_id"),
+    "process.actionevidence": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                                     organisation="action.lead_organisation_id"),
     "finance.pledge": Policy(editors=frozenset({Role.DONOR_OFFICER}), organisation="donor_id"),
     "narrative.guideentry": Policy(),
     # The follow-up of the money (finance.tracking): a donor officer records their organisation's pledges
@@ -120,6 +125,13 @@ POLICIES: dict[str, Policy] = {
                                       country="organisation.country_id", organisation="organisation_id"),
     # The integration-programme catalogue, kept by the secretariat; unpublished entries are not public.
     "programmes.programme": Policy(published="is_published"),
+    # The capacity-development kit: the secretariat keeps the library and the priority municipalities; a
+    # training delivery is entered by the secretariat or by an officer of the municipality where it was given.
+    "capacity.kitresource": Policy(),
+    "capacity.prioritymunicipality": Policy(),
+    "capacity.trainingdelivery": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER}),
+                                        country="municipality.subdivision.country_id",
+                                        municipality="municipality_id"),
 }
 
 
@@ -129,6 +141,7 @@ class GrantScope:
     countries: frozenset = frozenset()
     organisations: frozenset = frozenset()
     subdivisions: frozenset = frozenset()
+    municipalities: frozenset = frozenset()
 
 
 @dataclass
@@ -173,9 +186,11 @@ def actor_for(user) -> Actor:
             # A local government acts in its own country only; a donor's units may sit anywhere (an
             # embassy), so a donor officer's grant is bound to no country.
             country = {organisation.country_id} if local and organisation.country_id else set()
+            town = {organisation.municipality_id} if local and organisation.municipality_id else set()
             scopes.append(GrantScope(
                 Role(grant.role), countries=frozenset(country),
-                organisations=frozenset(organisation.descendant_ids()), subdivisions=frozenset(territory)))
+                organisations=frozenset(organisation.descendant_ids()), subdivisions=frozenset(territory),
+                municipalities=frozenset(town)))
         else:
             scopes.append(GrantScope(Role(grant.role)))
     actor = Actor(user=user, scopes=scopes)
@@ -216,6 +231,8 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
         # no subdivision) would let them propose projects for another member state.
         if policy.country and _value(obj, policy.country) not in scope.countries:
             return False
+        if policy.municipality:  # the officer's own municipality, nothing else of their territory
+            return _value(obj, policy.municipality) in scope.municipalities
         # Their organisations count only while they stay in the officer's territory: moving one
         # elsewhere would widen the officer's reach to that other territory.
         subdivision = _value(obj, policy.subdivision)
@@ -400,7 +417,9 @@ def _scope_filter(actor: Actor, policy: Policy) -> Q:
             local = scope.role == Role.LOCAL_GOVERNMENT_OFFICER
             territorial = local and policy.subdivision and scope.subdivisions
             reach = Q(pk__in=[])
-            if policy.organisation:
+            if local and policy.municipality:
+                reach |= Q(**{f"{_path_lookup(policy.municipality)}__in": scope.municipalities})
+            elif policy.organisation:
                 own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
                 if territorial:
                     own &= Q(**{f"{_path_lookup(policy.subdivision)}__isnull": True})

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaInvalid
 
-from minga.api import finance, localgov, narrative, portfolio, process, reference
+from minga.api import capacity, finance, localgov, narrative, portfolio, process, reference
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.portfolio.validation import ProjectInvalid
@@ -40,6 +40,7 @@ api = MingaAPI(
 api.add_router("/", reference.router)
 api.add_router("/", finance.router)
 api.add_router("/", process.router)
+api.add_router("/", capacity.router)
 api.add_router("/", portfolio.router)
 api.add_router("/", narrative.router)
 api.add_router("/", localgov.router)

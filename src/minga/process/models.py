@@ -186,6 +186,9 @@ class RoadmapAction(TranslatedLabel, EditableRecord):
                               default=RoadmapStatus.PLANNED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    # Portfolio projects that carry the action out (kept by the secretariat; shown as each reader may see them).
+    projects = models.ManyToManyField("portfolio.Project", verbose_name=_("linked projects"), blank=True,
+                                      related_name="+")
     is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -255,3 +258,25 @@ class ProgressUpdate(EditableRecord):
 
     def __str__(self):
         return f"{self.action_id} {self.on_date}"
+
+
+class ActionEvidence(EditableRecord):
+    """A document that shows what an action achieved (a report, minutes, a published kit), by its address."""
+
+    action = models.ForeignKey(RoadmapAction, verbose_name=_("action"), on_delete=models.PROTECT,
+                               related_name="evidence")
+    title = models.CharField(_("title"), max_length=200)
+    on_date = models.DateField(_("date"))
+    url = models.URLField(_("address (link)"), max_length=500)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["-on_date", "-pk"]
+
+    def __str__(self):
+        return self.title

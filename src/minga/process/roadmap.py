@@ -11,11 +11,12 @@ An action without a start or a due date is never flagged: there is nothing to me
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from minga.accounts import permissions
 from minga.common.numbers import parse_count
 from minga.process.models import Milestone, ProgressUpdate, RoadmapAction, RoadmapStatus
-from minga.reference.models import LINES_OF_WORK, Organisation, Term
+from minga.reference.models import LINES_OF_WORK, Country, Organisation, Term
 
 AT_RISK_MARGIN = 25  # percentage points of elapsed time ahead of progress
 CLOSED = (RoadmapStatus.DONE, RoadmapStatus.DROPPED)
@@ -60,12 +61,14 @@ class RoadmapFilters:
     line: str = ""
     status: str = ""
     lead: int | None = None
+    country: str = ""  # ISO3: actions whose lead or a partner organisation is of that country
 
     @classmethod
     def from_querydict(cls, query) -> "RoadmapFilters":
         status = query.get("status", "")
         return cls(line=query.get("line", "")[:40].strip(), status=status if status in RoadmapStatus.values else "",
-                   lead=parse_count(query.get("lead", ""), field="lead", minimum=1))
+                   lead=parse_count(query.get("lead", ""), field="lead", minimum=1),
+                   country=query.get("country", "")[:3].strip().upper())
 
 
 def _actions() -> QuerySet:
@@ -80,6 +83,9 @@ def rows(filters: RoadmapFilters, today: date) -> list[ActionRow]:
         found = found.filter(status=filters.status)
     if filters.lead:
         found = found.filter(lead_organisation_id=filters.lead)
+    if filters.country:
+        found = found.filter(pk__in=RoadmapAction.objects.filter(
+            Q(lead_organisation__country_id=filters.country) | Q(partners__country_id=filters.country)).values("pk"))
     return [ActionRow(action, is_overdue(action, today), is_at_risk(action, today))
             # Within a line, the sourced actions before the demo's illustrative ones.
             for action in found.order_by("line__position", "line__code", "is_illustrative", "code")]
@@ -103,8 +109,21 @@ def action(code: str) -> RoadmapAction:
         .get(code=code))
 
 
+def linked_projects(user, action: RoadmapAction) -> list:
+    """The portfolio projects linked to the action that the reader may see (the public: the published ones)."""
+    return list(permissions.visible(user, action.projects.all()).select_related("country").order_by("code"))
+
+
 def lines() -> QuerySet:
     return Term.objects.filter(vocabulary_id=LINES_OF_WORK).order_by("position", "code")
+
+
+def countries() -> list[Country]:
+    """The countries of the lead and partner organisations of the actions: the choices of the "country" filter,
+    by their name in the reader's language."""
+    lead = RoadmapAction.objects.filter(lead_organisation__isnull=False).values("lead_organisation__country_id")
+    partner = RoadmapAction.objects.filter(partners__isnull=False).values("partners__country_id")
+    return sorted(Country.objects.filter(Q(iso3__in=lead) | Q(iso3__in=partner)), key=lambda country: country.name)
 
 
 def leads() -> QuerySet:

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 from minga.accounts import permissions
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
+from minga.common.languages import LANGUAGES
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
-from minga.process import export, roadmap, services
-from minga.process.forms import ProgressForm
-from minga.process.models import ProgressUpdate, RoadmapAction, RoadmapStatus
+from minga.process import export, printing, roadmap, services, timeline
+from minga.process.forms import EvidenceForm, ProgressForm
+from minga.process.models import ActionEvidence, ProgressUpdate, RoadmapAction, RoadmapStatus
 
 
 def _filtered(request):
@@ -35,11 +36,41 @@ def roadmap_table(request):
         filters, rows = _filtered(request)
     except ParameterInvalid as error:
         return _refused(request, error)
-    return render(request, "process/roadmap.html", {
-        "filters": filters, "groups": roadmap.grouped(rows), "count": len(rows), "lines": roadmap.lines(),
-        "statuses": RoadmapStatus.choices, "leads": roadmap.leads(), "margin": roadmap.AT_RISK_MARGIN,
-        "query": request.GET.urlencode(),
-    })
+    return render(request, "process/roadmap.html", {**_filter_context(request, filters, rows), "view": "table",
+                                                    "groups": roadmap.grouped(rows)})
+
+
+def _filter_context(request, filters, rows) -> dict:
+    return {"filters": filters, "count": len(rows), "lines": roadmap.lines(), "statuses": RoadmapStatus.choices,
+            "leads": roadmap.leads(), "countries": roadmap.countries(), "margin": roadmap.AT_RISK_MARGIN,
+            "query": request.GET.urlencode()}
+
+
+@require_GET
+@public_page("process-roadmap-timeline")
+def roadmap_timeline(request):
+    """The actions as bars on one time axis, by line of work (Gantt-style)."""
+    try:
+        filters, rows = _filtered(request)
+    except ParameterInvalid as error:
+        return _refused(request, error)
+    span = timeline.span(rows, timezone.localdate())
+    groups = [(line, timeline.bars(line_rows, span)) for line, line_rows in roadmap.grouped(rows)]
+    return render(request, "process/roadmap_timeline.html", {
+        **_filter_context(request, filters, rows), "view": "timeline", "span": span, "bar_groups": groups,
+        "scale": timeline.SCALE})
+
+
+@require_GET
+@public_page("process-roadmap-board")
+def roadmap_board(request):
+    """The actions in one column per status."""
+    try:
+        filters, rows = _filtered(request)
+    except ParameterInvalid as error:
+        return _refused(request, error)
+    return render(request, "process/roadmap_board.html", {
+        **_filter_context(request, filters, rows), "view": "board", "columns": timeline.by_status(rows)})
 
 
 @require_GET
@@ -74,6 +105,8 @@ def roadmap_action(request, code):
         "milestones": [(milestone, roadmap.is_milestone_overdue(milestone, today))
                        for milestone in action.milestones.all()],
         "may_report": permissions.can(request.user, "create", ProgressUpdate(action=action)),
+        "may_add_evidence": permissions.can(request.user, "create", ActionEvidence(action=action)),
+        "projects": roadmap.linked_projects(request.user, action),
     })
 
 
@@ -101,3 +134,31 @@ def roadmap_progress(request, code):
             messages.success(request, _("Progress recorded."))
             return redirect(action.get_absolute_url())
     return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": version}, status=400)
+
+
+@require_GET
+def roadmap_report(request, language):
+    """The progress report for a plenary as a PDF, in ``language`` (es, pt or en)."""
+    if language not in LANGUAGES:
+        raise Http404
+    response = HttpResponse(printing.report_pdf(language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{printing.report_filename(language)}"'
+    return response
+
+
+@login_required
+def roadmap_evidence(request, code):
+    action = _action(code)
+    if not permissions.can(request.user, "create", ActionEvidence(action=action)):
+        raise PermissionDenied(_("Only the secretariat and the officers of the lead organisation add evidence."))
+    form = EvidenceForm(request.POST or None, initial={"on_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(user=request.user, action=action, data=form.to_input())
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        else:
+            messages.success(request, _("Evidence added."))
+            return redirect(action.get_absolute_url())
+    return render(request, "process/roadmap_evidence.html", {"action": action, "form": form},
+                  status=400 if request.method == "POST" else 200)

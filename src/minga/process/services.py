@@ -18,7 +18,7 @@ from minga.accounts.permissions import Action, can_transition, require
 from minga.audit.services import record_create, record_update
 from minga.common.cache import PROCESS, invalidates
 from minga.common.text import has_visible_text
-from minga.process.models import ProgressUpdate, RoadmapAction, RoadmapStatus
+from minga.process.models import ActionEvidence, ProgressUpdate, RoadmapAction, RoadmapStatus
 from minga.process.workflow import ROADMAP_WORKFLOW
 
 
@@ -61,3 +61,23 @@ def record_progress(*, user, action: RoadmapAction, expected_version: int, data:
     return record_create(model=ProgressUpdate, user=user, fields={
         "action": action, "on_date": data.on_date, "status": data.status, "progress": data.progress,
         "note": data.note.strip(), "reported_by": user})
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    title: str
+    on_date: date
+    url: str
+
+
+@invalidates(PROCESS)
+@transaction.atomic
+def evidence_add(*, user, action: RoadmapAction, data: EvidenceInput, today: date | None = None) -> ActionEvidence:
+    """Attach a document (by its address) to an action: those who report its progress may."""
+    require(user, Action.CREATE, ActionEvidence(action=action))
+    if data.on_date > (today or timezone.localdate()):
+        raise ValidationError({"on_date": [_("A document cannot be dated in the future.")]})
+    if not has_visible_text(data.title):
+        raise ValidationError({"title": [_("Give the document a title.")]})
+    return record_create(model=ActionEvidence, user=user, fields={
+        "action": action, "title": data.title.strip(), "on_date": data.on_date, "url": data.url, "added_by": user})

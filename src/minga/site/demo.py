@@ -15,6 +15,7 @@ from django.db import transaction
 from minga.accounts.models import Role, User
 from minga.accounts.services import role_grant
 from minga.accounts.twofactor import demo_device
+from minga.capacity.demo import load_demo_kit
 from minga.common.cache import DOMAINS, invalidates
 from minga.finance.loaders import load_demo_funding
 from minga.finance.models import Conference, ConferenceFigure, Pledge
@@ -143,4 +144,5 @@ def load_demo() -> DemoReport:
     report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
     report.created["needs statements"] = load_demo_needs()
     report.created["integration programmes"] = load_demo_programmes(sources=sources)
+    report.created.update(load_demo_kit())
     return report
