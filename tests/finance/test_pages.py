@@ -53,6 +53,11 @@ def test_the_conference_page_has_the_dashboards_figures_and_links_each_to_its_re
     assert [row[:4] for row in table(tree, "donor-table")] == [
         ["Global Affairs Canada", "$1,000,000.00", "$600,000.00", "$700,000.00"],
         ["U.S. Agency for International Development", "$500,000.00", "$1,000.00", "$0.00"]]
+    # Stacked shares per year: funding by the flows' humanitarian flag, pledges by instrument.
+    assert [[text(cell) for cell in row.xpath("th|td")]
+            for row in tree.xpath("//*[@data-testid='chart-data-shares']//tbody/tr")] == [
+        ["2023", "$600,000.00", "$0.00", "$1,500,000.00", "$0.00"],
+        ["2024", "$0.00", "$301,000.00", "$0.00", "$0.00"]]
     tree_of(public, "/funding/conferences/no-such-conference/", 404)
 
 

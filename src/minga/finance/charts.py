@@ -98,3 +98,46 @@ def gap_map_chart(*, topojson_url: str, countries) -> Chart:
                  rows=[[answer.row.label, _usd(answer.row.gap),
                         f"{format_number(answer.row.coverage, digits=1)} %" if answer.row.coverage is not None else "—"]
                        for answer in countries if answer.row.gap is not None])
+
+
+def shares_chart(rows) -> Chart:
+    """Per year, the shares of funding by purpose (humanitarian or development and integration) and of what was
+    pledged by instrument (grant or loan), stacked to 100 % (``rows``: ``answers.Shares`` per year)."""
+    purpose, instrument = _("Funding by purpose"), _("Pledged by instrument")
+    parts = ((purpose, _("Humanitarian"), "humanitarian_usd"),
+             (purpose, _("Development and integration"), "development_usd"),
+             (instrument, _("Grant"), "grant_usd"), (instrument, _("Loan"), "loan_usd"))
+    values = [{"year": row.label, "series": series, "part": part, "usd": float(getattr(row, name)),
+               "label": _usd(getattr(row, name))} for row in rows for series, part, name in parts]
+    if rows:
+        description = ngettext(
+            "Shares per year, for %(count)s year: funding that is humanitarian or for development and "
+            "integration, and pledges that are grants or loans. The table below gives each amount.",
+            "Shares per year, for %(count)s years: funding that is humanitarian or for development and "
+            "integration, and pledges that are grants or loans. The table below gives each amount.", len(rows)) % {
+                "count": format_number(len(rows))}
+    else:
+        description = _("Shares per year: no record matches these filters.")
+    spec = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 220,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": None},
+            "xOffset": {"field": "series", "type": "nominal", "sort": None},
+            "y": {"field": "usd", "type": "quantitative", "stack": "normalize", "title": None,
+                  "axis": {"format": "%"}},
+            "color": {"field": "part", "type": "nominal", "title": None, "sort": None,
+                      "scale": {"range": ["#d94801", "#fdae6b", "#08519c", "#9ecae1"]},
+                      "legend": {"orient": "bottom", "columns": 2}},
+            "tooltip": [{"field": "year", "title": _("Year")}, {"field": "series", "title": _("Measure")},
+                        {"field": "part", "title": _("Part")}, {"field": "label", "title": _("US dollars")}],
+        },
+    }
+    return Chart(key="shares", spec=spec,
+                 columns=[_("Year"), _("Humanitarian"), _("Development and integration"), _("Grant"), _("Loan")],
+                 rows=[[row.label, *(_usd(getattr(row, name)) for _series, _part, name in parts)] for row in rows])

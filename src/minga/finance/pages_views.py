@@ -15,7 +15,7 @@ from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
-from minga.finance import services
+from minga.finance import charts, services
 from minga.finance.dashboard_views import _bad_parameter
 from minga.finance.inputs import FinanceInvalid
 from minga.finance.selectors import dashboard as dashboard_selectors
@@ -34,7 +34,7 @@ def _records_query(filters, **more) -> str:
 
 def _context(page, **more) -> dict:
     return {"page": page, "found": page.found, "headline": page.found.headline,
-            "records_query": _records_query(page.filters), **more}
+            "records_query": _records_query(page.filters), "shares_chart": charts.shares_chart(page.shares), **more}
 
 
 @require_GET
