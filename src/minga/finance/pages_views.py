@@ -3,7 +3,7 @@ or flow with its follow-up and its workflow buttons. Thin: parse, call the selec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
 from minga.finance import charts, services
+from minga.finance import conference_report as conference_reports
 from minga.finance.dashboard_views import _bad_parameter
 from minga.finance.inputs import FinanceInvalid
 from minga.finance.selectors import dashboard as dashboard_selectors
@@ -23,6 +24,8 @@ from minga.finance.selectors import pages
 from minga.finance.selectors.answers import follow_pledge
 from minga.finance.selectors.follow_up import access_flow, access_pledge
 from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _records_query(filters, **more) -> str:
@@ -41,7 +44,8 @@ def _context(page, **more) -> dict:
 @public_page("funding-conference")
 def conference_funding(request, code):
     conference, page = pages.conference_page(request.user, code, on=timezone.localdate())
-    return render(request, "finance/conference_funding.html", _context(page, conference=conference))
+    return render(request, "finance/conference_funding.html", _context(
+        page, conference=conference, report_languages=(("es", "Español"), ("pt", "Português"), ("en", "English"))))
 
 
 @require_GET
@@ -56,6 +60,21 @@ def donor_funding(request, pk):
 def country_funding(request, iso3):
     country, page = pages.country_page(request.user, iso3, on=timezone.localdate())
     return render(request, "finance/country_funding.html", _context(page, country=country))
+
+
+@require_GET
+def conference_report(request, code, fmt):
+    """The follow-up report as a file; not kept by ``@public_page`` (its cache holds text pages, not PDFs)."""
+    language = request.GET.get("language") or "es"
+    if fmt not in conference_reports.FORMATS or language not in conference_reports.LANGUAGES:
+        return _bad_parameter(request, ParameterInvalid(
+            "language", _("One of: %(choices)s.") % {"choices": ", ".join(conference_reports.LANGUAGES)}))
+    write = conference_reports.report_pdf if fmt == "pdf" else conference_reports.report_xlsx
+    content_type = "application/pdf" if fmt == "pdf" else XLSX
+    response = HttpResponse(write(request.user, code, language), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{conference_reports.report_filename(code, language, fmt)}"')
+    return response
 
 
 @require_GET

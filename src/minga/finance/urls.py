@@ -8,6 +8,8 @@ urlpatterns = [
     path("funding/", dashboard_views.funding_dashboard, name="funding_dashboard"),
     path("funding/<slug:table>.csv", dashboard_views.funding_csv, name="funding_csv"),
     path("funding/conferences/<slug:code>/", pages_views.conference_funding, name="conference_funding"),
+    path("funding/conferences/<slug:code>/report.<slug:fmt>", pages_views.conference_report,
+         name="conference_report"),
     path("funding/donors/<int:pk>/", pages_views.donor_funding, name="donor_funding"),
     path("funding/countries/<str:iso3>/", pages_views.country_funding, name="country_funding"),
     path("funding/records/", pages_views.funding_records, name="funding_records"),
