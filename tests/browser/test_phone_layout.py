@@ -81,7 +81,7 @@ def public_paths() -> list[str]:
         "/funding/?country=COL&country_sort=label",
         "/funding/conferences/brussels-2023/",
         "/funding/countries/COL/",
-        f"/funding/donors/{Organisation.objects.get(load_key='organisation:gac').pk}/",
+        f"/funding/donors/{donor.pk}/",
         "/funding/records/?conference=brussels-2023&measure=pledged",
         f"/pledges/{TrackedPledge.objects.filter(is_public=True).order_by('pk').first().pk}/",
         "/language/guide/",

@@ -160,3 +160,21 @@ def _pledge_input(ledger):
     return PledgeInput(donor=ledger.usaid, amount=Decimal(5), currency="USD", pledged_on=date(2023, 3, 16),
                        instrument="grant", purpose="humanitarian", is_regional=True,
                        source=ledger.p1.source)
+
+
+def chart_rows(tree, key) -> list[list[str]]:
+    return [[text(cell) for cell in row.xpath("th|td")]
+            for row in tree.xpath(f"//*[@data-testid='chart-data-{key}']//tbody/tr")]
+
+
+def test_the_dashboard_maps_disbursed_per_person_and_the_country_page_its_subdivisions(public, ledger, source):
+    from datetime import date
+
+    from minga.reference.models import Country, PopulationFigure
+
+    PopulationFigure.objects.create(country=Country.objects.get(pk="PER"), value=1_000_000, as_of=date(2020, 1, 1),
+                                    source=source, is_published=True)
+    assert chart_rows(tree_of(public, "/funding/"), "per-capita-map") == [["Peru", "$0.21"]]  # 210,000 / 1,000,000
+    colombia = tree_of(public, "/funding/countries/COL/")
+    assert ["Norte de Santander", "$200,000.00"] in chart_rows(colombia, "subdivisions-map")
+    assert all(row[1] != "$0.00" for row in chart_rows(colombia, "subdivisions-map"))  # no flow there: grey, not 0

@@ -24,6 +24,7 @@ from minga.finance.selectors import pages
 from minga.finance.selectors.answers import follow_pledge
 from minga.finance.selectors.follow_up import access_flow, access_pledge
 from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
+from minga.reference import boundaries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,7 +60,10 @@ def donor_funding(request, pk):
 @public_page("funding-country")
 def country_funding(request, iso3):
     country, page = pages.country_page(request.user, iso3, on=timezone.localdate())
-    return render(request, "finance/country_funding.html", _context(page, country=country))
+    return render(request, "finance/country_funding.html", _context(
+        page, country=country, map_chart=charts.subdivision_funding_chart(
+            topojson_url=boundaries.admin1_url(country.iso3), country=country, subdivisions=page.units,
+            rows=page.subdivisions) if page.units else None))
 
 
 @require_GET

@@ -27,7 +27,7 @@ from minga.finance.selectors.funding import (
     visible_pledges,
 )
 from minga.finance.tracking import Stage
-from minga.reference.models import Country, Organisation
+from minga.reference.models import Country, Organisation, Subdivision
 
 MEASURES = ("pledged", "committed", "disbursed")
 
@@ -41,6 +41,7 @@ class FinancePage:
     shares: list[Shares] = field(default_factory=list)  # per year
     conferences: list[Fulfilment] = field(default_factory=list)  # a donor's, per conference
     subdivisions: list[Row] = field(default_factory=list)  # a country's, per subdivision
+    units: list = field(default_factory=list)  # a country's subdivisions drawn on its map (Subdivision)
 
 
 def _in_country(parts, country: str | None) -> bool:
@@ -93,6 +94,7 @@ def country_page(user, iso3: str, *, on: date) -> tuple[Country, FinancePage]:
     filters = FundingFilters(country=country.iso3)
     page = _page(user, filters, on)
     page.subdivisions = funding_rows(user, "subdivision", filters)
+    page.units = list(Subdivision.objects.filter(country=country, has_geometry=True).order_by("code"))
     return country, page
 
 
