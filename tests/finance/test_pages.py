@@ -167,14 +167,15 @@ def chart_rows(tree, key) -> list[list[str]]:
             for row in tree.xpath(f"//*[@data-testid='chart-data-{key}']//tbody/tr")]
 
 
-def test_the_dashboard_maps_disbursed_per_person_and_the_country_page_its_subdivisions(public, ledger, source):
-    from datetime import date
+def test_the_dashboard_maps_disbursed_per_person_and_the_country_page_its_subdivisions(public, ledger):
+    from django.utils import timezone
 
-    from minga.reference.models import Country, PopulationFigure
+    from minga.finance.selectors.answers import per_capita
 
-    PopulationFigure.objects.create(country=Country.objects.get(pk="PER"), value=1_000_000, as_of=date(2020, 1, 1),
-                                    source=source, is_published=True)
-    assert chart_rows(tree_of(public, "/funding/"), "per-capita-map") == [["Peru", "$0.21"]]  # 210,000 / 1,000,000
+    in_force = {answer.row.key: answer for answer in per_capita(None, timezone.localdate())}
+    # Disbursed (COL 1,490,000, PER 210,000) over the demo's refugee and migrant figures in force today.
+    assert [in_force[key].disbursed_per_person for key in ("COL", "PER")] == [Decimal("0.52"), Decimal("0.14")]
+    assert chart_rows(tree_of(public, "/funding/"), "per-capita-map") == [["Colombia", "$0.52"], ["Peru", "$0.14"]]
     colombia = tree_of(public, "/funding/countries/COL/")
     assert ["Norte de Santander", "$200,000.00"] in chart_rows(colombia, "subdivisions-map")
     assert all(row[1] != "$0.00" for row in chart_rows(colombia, "subdivisions-map"))  # no flow there: grey, not 0
