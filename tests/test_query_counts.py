@@ -354,7 +354,7 @@ CASES = [
          get("/funding/conferences/brussels-2023/report.xlsx?language=en"), 200, 56),
     Case("finance:donor_funding", "GET", "anonymous",
          get(lambda: f"/funding/donors/{organisation_loaded('gov-can').pk}/"), 200, 47),
-    Case("finance:country_funding", "GET", "anonymous", get("/funding/countries/COL/"), 200, 41),
+    Case("finance:country_funding", "GET", "anonymous", get("/funding/countries/COL/"), 200, 42),
     Case("finance:funding_records", "GET", "anonymous",
          get("/funding/records/?conference=brussels-2023&measure=disbursed"), 200, 15),
     Case("finance:pledge_detail", "GET", "anonymous", get(public_pledge_url), 200, 13),

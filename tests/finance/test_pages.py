@@ -179,3 +179,12 @@ def test_the_dashboard_maps_disbursed_per_person_and_the_country_page_its_subdiv
     colombia = tree_of(public, "/funding/countries/COL/")
     assert ["Norte de Santander", "$200,000.00"] in chart_rows(colombia, "subdivisions-map")
     assert all(row[1] != "$0.00" for row in chart_rows(colombia, "subdivisions-map"))  # no flow there: grey, not 0
+
+
+def test_a_move_without_its_version_is_refused_and_nothing_changes(client_as, users, ledger):
+    client = client_as(users["secretariat"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(f"/flows/{ledger.draft.pk}/transition/", {"to_status": "reported", "version": "x"})
+    assert response.status_code == 400
+    assert response.content.decode() == "Say which status to move the record to, and the version you read."
+    assert FundingFlow.all_objects.get(pk=ledger.draft.pk).status == "draft"

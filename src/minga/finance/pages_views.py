@@ -3,6 +3,7 @@ or flow with its follow-up and its workflow buttons. Thin: parse, call the selec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -118,7 +119,10 @@ def flow_detail(request, pk):
 
 def _transition(request, record, workflow, move_record):
     target = request.POST.get("to_status", "")
-    version = parse_version(request.POST.get("version"), field="version")
+    try:
+        version = parse_version(request.POST.get("version"))
+    except ValidationError:
+        version = None
     if not target or version is None:
         return HttpResponseBadRequest(_("Say which status to move the record to, and the version you read."))
     # Refuse before anything else, so that a refusal is the same whatever else the request holds.
