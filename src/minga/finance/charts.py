@@ -171,10 +171,13 @@ def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
             {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
                                                      "fields": ["value", "label"]}},
             {"calculate": "datum.properties.name", "as": "name"},
+            {"calculate": f"datum.label ? datum.label : {json.dumps(_('no figure'))}", "as": "label"},
         ],
         "projection": {"type": "mercator"},
         "layer": [
-            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR}},
+            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
+             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                                      {"field": "label", "type": "nominal", "title": _("Disbursed per person")}]}},
             {"transform": [{"filter": "isValid(datum.value)"}],
              "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
              "encoding": {

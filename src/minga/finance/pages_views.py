@@ -64,7 +64,13 @@ def country_funding(request, iso3):
     return render(request, "finance/country_funding.html", _context(
         page, country=country, map_chart=charts.subdivision_funding_chart(
             topojson_url=boundaries.admin1_url(country.iso3), country=country, subdivisions=page.units,
-            rows=page.subdivisions) if page.units else None))
+            rows=page.subdivisions) if _any_mapped(page) else None))
+
+
+def _any_mapped(page) -> bool:
+    """A map only where a subdivision on it has funding: an all-grey map says nothing (and has no marks to name)."""
+    codes = {unit.code for unit in page.units}
+    return any(row.key in codes for row in page.subdivisions)
 
 
 @require_GET
