@@ -132,6 +132,31 @@ def demo_flow():
     return FundingFlow.all_objects.get(load_key="flow:can-1")
 
 
+def public_pledge_url() -> str:
+    from minga.finance.tracking import TrackedPledge
+    return f"/pledges/{TrackedPledge.objects.filter(is_public=True).order_by('pk').first().pk}/"
+
+
+def public_flow_url() -> str:
+    from minga.finance.tracking import FundingFlow
+    return f"/flows/{FundingFlow.objects.filter(is_public=True).order_by('pk').first().pk}/"
+
+
+def demo_status(model: str, load_key: str) -> str:
+    from minga.finance import tracking
+    return getattr(tracking, model).all_objects.get(load_key=load_key).status
+
+
+def pledge_report(setting: Setting) -> Request:
+    pledge = demo_pledge()
+    return Request(f"/pledges/{pledge.pk}/transition/", {"to_status": "reported", "version": pledge.version})
+
+
+def flow_report(setting: Setting) -> Request:
+    flow = demo_flow()
+    return Request(f"/flows/{flow.pk}/transition/", {"to_status": "reported", "version": flow.version})
+
+
 def figure() -> PopulationFigure:
     return PopulationFigure.objects.filter(country_id="COL").order_by("pk").first()
 
@@ -382,6 +407,22 @@ CASES = [
         "/language/check/", {"text": "Una oleada de venezolanos llegó.", "language": "es"}), 200, 1, warm=True,
         label="warm"),
     Case("finance:my_funding", "GET", "donor_can", get("/mine/"), 200, 7),
+    Case("finance:conference_funding", "GET", "anonymous", get("/funding/conferences/brussels-2023/"), 200, 37),
+    Case("finance:conference_funding", "GET", "anonymous", get("/funding/conferences/brussels-2023/"), 200, 2,
+         warm=True, label="warm"),
+    Case("finance:conference_report", "GET", "anonymous",
+         get("/funding/conferences/brussels-2023/report.xlsx?language=en"), 200, 56),
+    Case("finance:donor_funding", "GET", "anonymous",
+         get(lambda: f"/funding/donors/{organisation_loaded('gov-can').pk}/"), 200, 47),
+    Case("finance:country_funding", "GET", "anonymous", get("/funding/countries/COL/"), 200, 42),
+    Case("finance:funding_records", "GET", "anonymous",
+         get("/funding/records/?conference=brussels-2023&measure=disbursed"), 200, 15),
+    Case("finance:pledge_detail", "GET", "anonymous", get(public_pledge_url), 200, 13),
+    Case("finance:flow_detail", "GET", "anonymous", get(public_flow_url), 200, 9),
+    Case("finance:pledge_transition", "POST", "donor_can", pledge_report, 302, 29,
+         done=lambda: demo_status("TrackedPledge", "tracked-pledge:can-2023") == "reported"),
+    Case("finance:flow_transition", "POST", "donor_can", flow_report, 302, 30,
+         done=lambda: demo_status("FundingFlow", "flow:can-1") == "reported"),
     Case("finance:pledge_new", "GET", "donor_can", get("/pledges/new/"), 200, 12),
     Case("finance:pledge_edit", "GET", "donor_can", get(lambda: f"/pledges/{demo_pledge().pk}/edit/"), 200, 19),
     Case("finance:flow_new", "GET", "donor_can", get("/flows/new/"), 200, 10),

@@ -1,13 +1,17 @@
 """A donor officer records a pledge at the 2023 conference and a disbursement against a published project;
-the project page shows it; an officer of another donor cannot open either to edit it."""
+the project page and the country's finance page show it; the officer reports the pledge with its workflow
+button; an officer of another donor cannot open either, to see or to edit it."""
 
 import re
 
 import pytest
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from minga.accounts.models import Role, RoleGrant, User
-from minga.finance.tracking import FundingFlow, TrackedPledge
+from minga.common.formatting import format_money
+from minga.finance.selectors.pages import country_page
+from minga.finance.tracking import FollowUp, FundingFlow, TrackedPledge
 from minga.reference.models import Organisation
 from minga.site.demo import DEMO_PASSWORD
 from tests.codes import YEAR
@@ -25,6 +29,8 @@ def choose(page, field_id: str, text: str):
 
 
 def test_a_donor_records_a_pledge_and_a_disbursement_that_another_donor_cannot_edit(open_page):
+    officer = User.objects.get(username="donante.can")
+    before = country_page(officer, "COL", on=timezone.localdate())[1].found.headline
     page = open_page("donante.can", "/pledges/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrar una promesa")
     choose(page, "id_donor", "Asuntos Globales Canadá")
@@ -64,16 +70,35 @@ def test_a_donor_records_a_pledge_and_a_disbursement_that_another_donor_cannot_e
     flow = FundingFlow.objects.get(amount=250_000)
     assert (flow.pledge_id, flow.project.code, flow.country_id, flow.status) == (pledge.pk, CUCUTA, "COL", "draft")
 
+    # The country's finance page counts the new disbursement (its officer sees their own drafts), and its
+    # figure leads to the records it sums, the new flow among them.
+    assert flow.amount_usd is not None and pledge.amount_usd is not None
+    page.goto("/funding/countries/COL/")
+    with translation.override("es"):
+        disbursed = format_money(before.disbursed + flow.amount_usd, "USD")
+        reported = str(FollowUp.REPORTED.label)
+    expect(page.locator("[data-figure=disbursed]")).to_have_text(disbursed)
+    page.locator("[data-figure=disbursed] a").click()
+    expect(page.get_by_test_id("record-table").locator(f"tbody tr[data-pk='{flow.pk}']")).to_have_count(1)
+    # The pledge's page: the disbursement under it, and the button that reports it to the secretariat.
+    page.goto(f"/pledges/{pledge.pk}/")
+    expect(page.get_by_test_id("pledge-trail").locator(f"a[href='/flows/{flow.pk}/']")).to_have_count(1)
+    page.get_by_test_id("workflow-actions").locator("button[data-move=reported]").click()
+    expect(page.get_by_test_id("record-status")).to_have_text(reported)
+    pledge.refresh_from_db()
+    assert (pledge.status, pledge.version) == ("reported", 2)
+
     other = User.objects.create_user(username="donor.usa", password=DEMO_PASSWORD)
     RoleGrant.objects.create(user=other, role=Role.DONOR_OFFICER,
                              organisation=Organisation.objects.get(load_key="organisation:usaid"))
     page = open_page("donor.usa", "/mine/")
     expect(page.get_by_test_id("my-pledges").locator("tbody tr")).to_have_count(1)  # "none yet"
-    for path in (f"/pledges/{pledge.pk}/edit/", f"/flows/{flow.pk}/edit/"):
+    for path in (f"/pledges/{pledge.pk}/edit/", f"/flows/{flow.pk}/edit/", f"/pledges/{pledge.pk}/",
+                 f"/flows/{flow.pk}/"):
         response = page.goto(path)
         assert response.status == 404, path  # a draft of another donor: not even shown to exist
         expect(page.get_by_test_id("pledge-form")).to_have_count(0)
         expect(page.get_by_test_id("flow-form")).to_have_count(0)
     pledge.refresh_from_db()
     flow.refresh_from_db()
-    assert (pledge.version, flow.version) == (1, 1)
+    assert (pledge.version, flow.version) == (2, 1)

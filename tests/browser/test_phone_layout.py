@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from minga.finance.tracking import TrackedPledge
 from minga.portfolio.models import Project, Status
 from minga.reference.models import Organisation
 from tests.codes import YEAR
@@ -78,6 +79,11 @@ def public_paths() -> list[str]:
         "/conferences/",
         "/funding/",
         "/funding/?country=COL&country_sort=label",
+        "/funding/conferences/brussels-2023/",
+        "/funding/countries/COL/",
+        f"/funding/donors/{donor.pk}/",
+        "/funding/records/?conference=brussels-2023&measure=pledged",
+        f"/pledges/{TrackedPledge.objects.filter(is_public=True).order_by('pk').first().pk}/",
         "/language/guide/",
         "/language/guide/es/print/",
         "/language/check/",

@@ -98,3 +98,107 @@ def gap_map_chart(*, topojson_url: str, countries) -> Chart:
                  rows=[[answer.row.label, _usd(answer.row.gap),
                         f"{format_number(answer.row.coverage, digits=1)} %" if answer.row.coverage is not None else "—"]
                        for answer in countries if answer.row.gap is not None])
+
+
+def shares_chart(rows) -> Chart:
+    """Per year, the shares of funding by purpose (humanitarian or development and integration) and of what was
+    pledged by instrument (grant or loan), stacked to 100 % (``rows``: ``answers.Shares`` per year)."""
+    purpose, instrument = _("Funding by purpose"), _("Pledged by instrument")
+    parts = ((purpose, _("Humanitarian"), "humanitarian_usd"),
+             (purpose, _("Development and integration"), "development_usd"),
+             (instrument, _("Grant"), "grant_usd"), (instrument, _("Loan"), "loan_usd"))
+    values = [{"year": row.label, "series": series, "part": part, "usd": float(getattr(row, name)),
+               "label": _usd(getattr(row, name))} for row in rows for series, part, name in parts]
+    if rows:
+        description = ngettext(
+            "Shares per year, for %(count)s year: funding that is humanitarian or for development and "
+            "integration, and pledges that are grants or loans. The table below gives each amount.",
+            "Shares per year, for %(count)s years: funding that is humanitarian or for development and "
+            "integration, and pledges that are grants or loans. The table below gives each amount.", len(rows)) % {
+                "count": format_number(len(rows))}
+    else:
+        description = _("Shares per year: no record matches these filters.")
+    spec = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 220,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": None},
+            "xOffset": {"field": "series", "type": "nominal", "sort": None},
+            "y": {"field": "usd", "type": "quantitative", "stack": "normalize", "title": None,
+                  "axis": {"format": "%"}},
+            "color": {"field": "part", "type": "nominal", "title": None, "sort": None,
+                      "scale": {"range": ["#d94801", "#fdae6b", "#08519c", "#9ecae1"]},
+                      "legend": {"orient": "bottom", "columns": 2}},
+            "tooltip": [{"field": "year", "title": _("Year")}, {"field": "series", "title": _("Measure")},
+                        {"field": "part", "title": _("Part")}, {"field": "label", "title": _("US dollars")}],
+        },
+    }
+    return Chart(key="shares", spec=spec,
+                 columns=[_("Year"), _("Humanitarian"), _("Development and integration"), _("Grant"), _("Loan")],
+                 rows=[[row.label, *(_usd(getattr(row, name)) for _series, _part, name in parts)] for row in rows])
+
+
+def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
+    """USD disbursed per refugee and migrant in each country with a population figure, on the map of the Americas
+    (``countries``: ``PerCapita`` answers, their figure the one in force at the page's date)."""
+    rows = [{"iso3": answer.row.key, "name": answer.row.label, "value": float(answer.disbursed_per_person),
+             "label": _usd(answer.disbursed_per_person)} for answer in countries
+            if answer.disbursed_per_person is not None]
+    if rows:
+        top = max(rows, key=lambda row: row["value"])
+        description = ngettext(
+            "Map of the US dollars disbursed per refugee and migrant in %(count)s country with a population "
+            "figure: %(country)s, %(amount)s. Countries without a figure are grey.",
+            "Map of the US dollars disbursed per refugee and migrant in %(count)s countries with a population "
+            "figure: the most is %(country)s, %(amount)s. Countries without a figure are grey.", len(rows)) % {
+                "count": format_number(len(rows)), "country": top["name"], "amount": top["label"]}
+    else:
+        description = _("Map of the US dollars disbursed per refugee and migrant: no country has a population "
+                        "figure for these filters.")
+    spec = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 420,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
+        "transform": [
+            {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
+                                                     "fields": ["value", "label"]}},
+            {"calculate": "datum.properties.name", "as": "name"},
+            {"calculate": f"datum.label ? datum.label : {json.dumps(_('no figure'))}", "as": "label"},
+        ],
+        "projection": {"type": "mercator"},
+        "layer": [
+            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
+             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                                      {"field": "label", "type": "nominal", "title": _("Disbursed per person")}]}},
+            {"transform": [{"filter": "isValid(datum.value)"}],
+             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+             "encoding": {
+                 "color": {"field": "value", "type": "quantitative", "title": _("Disbursed per person"),
+                           "scale": {"scheme": "blues"}, "legend": {"orient": "bottom", "format": "~s"}},
+                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                             {"field": "label", "type": "nominal", "title": _("Disbursed per person")}]}},
+        ],
+    }
+    return Chart(key="per-capita-map", spec=spec, columns=[_("Country"), _("Disbursed per person")],
+                 rows=[[row["name"], row["label"]] for row in rows])
+
+
+def subdivision_funding_chart(*, topojson_url: str, country, subdivisions, rows) -> Chart:
+    """Funding (each sum once) per first-level subdivision of ``country`` (``rows``: ``funding.Row`` by subdivision;
+    a unit no flow names is grey, never zero)."""
+    from minga.common.charts import subdivisions_choropleth_chart
+
+    funding = {row.key: row.funding for row in rows}
+    values = [{"code": unit.code, "name": unit.name, "value": float(funding[unit.code]) if unit.code in funding
+               else None, "label": _usd(funding[unit.code]) if unit.code in funding else _("no figure"), "as_of": ""}
+              for unit in subdivisions]
+    return subdivisions_choropleth_chart(topojson_url=topojson_url, iso3=country.iso3, rows=values,
+                                         measure=_("Funding"), country_name=country.name)

@@ -48,6 +48,8 @@ def funding_dashboard(request):
         "donor_chart": charts.donor_bars_chart(found.donors),
         "gap_chart": charts.gap_map_chart(topojson_url=static("minga/geo/countries-americas.topo.json"),
                                           countries=found.countries),
+        "per_capita_chart": charts.per_capita_map_chart(
+            topojson_url=static("minga/geo/countries-americas.topo.json"), countries=found.countries),
         "donor_columns": _columns(query, "donor_sort", (
             ("label", _("Donor")), ("pledged", _("Pledged")), ("committed", _("Committed")),
             ("disbursed", _("Disbursed")), ("fulfilment", _("Disbursed of pledged")))),

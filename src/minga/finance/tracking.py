@@ -12,6 +12,7 @@ date, or empty with ``usd_problem`` when no rate exists (reported as unconverted
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -101,6 +102,9 @@ class TrackedPledge(Money, EditableRecord):
     def __str__(self):
         return f"{self.donor} {self.amount} {self.currency} ({self.pledged_on:%Y-%m-%d})"
 
+    def get_absolute_url(self):
+        return reverse("finance:pledge_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         errors = {}
@@ -171,6 +175,9 @@ class FundingFlow(Money, EditableRecord):
 
     def __str__(self):
         return f"{self.get_stage_display()} {self.provider} → {self.receiver} {self.amount} {self.currency}"
+
+    def get_absolute_url(self):
+        return reverse("finance:flow_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
