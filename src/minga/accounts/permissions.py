@@ -53,6 +53,9 @@ class Policy:
     # Where a record sits under an organisation (a unit under a ministry): lets an officer create it there.
     parent_organisation: str | None = None
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
+    # Attribute path of the record's municipality id: where declared, a local-government officer whose
+    # organisation names its municipality acts there only (not in the rest of the subdivision).
+    municipality: str | None = None
     published: str | None = None  # boolean field: unpublished records are not public
     # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
     # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
@@ -114,6 +117,11 @@ POLICIES: dict[str, Policy] = {
                                   country="country_id", published="is_public", state="status",
                                   confirmers=frozenset({Role.COUNTRY_FOCAL_POINT})),
     "finance.requirement": Policy(),
+    # The service directory: the provider's officers (organisation-scoped roles) and the local government's
+    # officers of the service's municipality edit a service; every live service is public.
+    "services.service": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                               country="country_id", organisation="provider_id", subdivision="subdivision_id",
+                               municipality="municipality_id"),
 }
 
 
@@ -123,6 +131,7 @@ class GrantScope:
     countries: frozenset = frozenset()
     organisations: frozenset = frozenset()
     subdivisions: frozenset = frozenset()
+    municipalities: frozenset = frozenset()
 
 
 @dataclass
@@ -167,9 +176,10 @@ def actor_for(user) -> Actor:
             # A local government acts in its own country only; a donor's units may sit anywhere (an
             # embassy), so a donor officer's grant is bound to no country.
             country = {organisation.country_id} if local and organisation.country_id else set()
+            town = {organisation.municipality_id} if local and organisation.municipality_id else set()
             scopes.append(GrantScope(
-                Role(grant.role), countries=frozenset(country),
-                organisations=frozenset(organisation.descendant_ids()), subdivisions=frozenset(territory)))
+                Role(grant.role), countries=frozenset(country), organisations=frozenset(organisation.descendant_ids()),
+                subdivisions=frozenset(territory), municipalities=frozenset(town)))
         else:
             scopes.append(GrantScope(Role(grant.role)))
     actor = Actor(user=user, scopes=scopes)
@@ -213,7 +223,15 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
         # Their organisations count only while they stay in the officer's territory: moving one
         # elsewhere would widen the officer's reach to that other territory.
         subdivision = _value(obj, policy.subdivision)
-        if subdivision is not None and subdivision in scope.subdivisions:
+        if policy.municipality and scope.municipalities:
+            # A municipality's officer: that municipality, or (none named) their own organisation's records.
+            municipality = _value(obj, policy.municipality)
+            if municipality is not None:
+                return municipality in scope.municipalities
+            own = (_value(obj, policy.organisation) in scope.organisations
+                   or _value(obj, policy.parent_organisation) in scope.organisations)
+            return own and (subdivision is None or subdivision in scope.subdivisions)
+        elif subdivision is not None and subdivision in scope.subdivisions:
             return True
         own = (_value(obj, policy.organisation) in scope.organisations
                or _value(obj, policy.parent_organisation) in scope.organisations)
@@ -399,7 +417,13 @@ def _scope_filter(actor: Actor, policy: Policy) -> Q:
                 if territorial:
                     own &= Q(**{f"{_path_lookup(policy.subdivision)}__isnull": True})
                 reach |= own
-            if territorial:
+            if local and policy.municipality and scope.municipalities:  # as _scope_covers
+                town = _path_lookup(policy.municipality)
+                own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations, f"{town}__isnull": True})
+                if policy.subdivision and scope.subdivisions:
+                    own &= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
+                reach = Q(**{f"{town}__in": scope.municipalities}) | own
+            elif territorial:
                 reach |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
             if local and policy.country:  # as _scope_covers: never outside the officer's country
                 reach &= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})

@@ -25,6 +25,7 @@ from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
+from minga.services.demo import load_demo_services
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
 # The demo secretariat's authenticator-app secret, published like the password (README, `minga demo`):
@@ -139,4 +140,5 @@ def load_demo() -> DemoReport:
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     report.created["pledges and flows followed"] = load_demo_funding()
     report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
+    report.created["services"] = load_demo_services()
     return report
