@@ -28,3 +28,15 @@ def service_input(**fields) -> ServiceInput:
             "last_verified_on": date(2026, 11, 1), "types": ["food"], "populations": ["everyone"],
             "name_es": "Olla comunitaria"}
     return ServiceInput(**{**base, **fields})
+
+
+@pytest.fixture
+def token_of(users):
+    """``token_of("local_cucuta")``: the Authorization headers of a fresh API token, answers in English."""
+    from minga.accounts.services import api_token_create
+
+    def make(role: str) -> dict:
+        _, key = api_token_create(user=users[role], name="tests")
+        return {"authorization": f"Bearer {key}", "accept-language": "en"}
+
+    return make

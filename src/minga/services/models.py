@@ -7,6 +7,7 @@ alike once the location's bounding box (indexed) has narrowed the rows.
 """
 
 import re
+import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -38,6 +39,9 @@ def stored_codes(values) -> str:
 
 
 class Service(PerLanguage, EditableRecord):
+    # The service's identifier in HSDS exchanges: kept from an imported package, so importing it again
+    # updates the same services instead of adding copies.
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
     provider = models.ForeignKey(Organisation, verbose_name=_("provider"), on_delete=models.PROTECT,
                                  related_name="+")
     name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)

@@ -1,6 +1,8 @@
 """The directory's pages: the public search (a plain GET form, list and map), a service, its printable
 referral sheet; and for providers and local-government officers their services and the service form."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +23,23 @@ from minga.services.forms import ServiceForm
 from minga.services.models import Service
 from minga.services.vocabulary import Population, ServiceType
 
+# The one page that uses a browser feature the site's Permissions-Policy turns off everywhere else: "near me"
+# asks this page's own scripts for the position (the visitor still says yes or no).
+NEAR_ME_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(self), gyroscope=(), "
+                  "magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
+
+
+def _allows_geolocation(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Permissions-Policy"] = NEAR_ME_POLICY
+        return response
+    return wrapper
+
 
 @require_GET
+@_allows_geolocation
 @public_page("services-search")
 def search(request):
     try:
