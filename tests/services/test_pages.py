@@ -173,7 +173,7 @@ def test_api_search_by_point_answers_nearest_first_with_the_distance(client):
     response = client.get("/api/v1/services", {**TULCAN, "radius": "50", "type": "shelter", "population": "women"})
     assert response.status_code == 200
     assert [(row["name_es"][:15], row["distance_km"]) for row in response.json()["items"]] == [
-        ("Casa de acogida", 0.0), ("Albergue de pas", 8.37)]
+        ("Casa de acogida", 0.0), ("Albergue de pas", 8.362)]
     assert client.get("/api/v1/services", {"lat": "x", "lon": "1"}).json() == {"detail": {"lat": ["Not a number."]}}
 
 
