@@ -4,7 +4,7 @@ providers and local-government officers (bearer token; the permission module dec
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from minga.accounts.permissions import Action
@@ -12,12 +12,14 @@ from minga.api.auth import TokenAuth, caller
 from minga.api.pagination import Paged
 from minga.api.portfolio_schemas import ConflictOut
 from minga.api.schemas import ErrorOut
+from minga.common.numbers import MAX_COUNT
 from minga.common.versions import parse_version
 from minga.reference.models import Municipality
 from minga.services import selectors, services
 from minga.services.inputs import ServiceInput
 
 router = Router(tags=["services"])
+ServiceId = Path(..., ge=1, le=MAX_COUNT)
 
 
 class Slot(Schema):
@@ -68,7 +70,7 @@ class ServiceOut(Schema):
 
 
 class ServiceIn(Schema, extra="forbid"):
-    provider: int = Field(description="the provider organisation's id")
+    provider: int = Field(ge=1, le=MAX_COUNT, description="the provider organisation's id")
     subdivision: str = Field(description="ISO 3166-2 code, e.g. CO-NSA")
     municipality: str | None = Field(None, description="official code (p-code), e.g. CO54001")
     latitude: float
@@ -170,7 +172,7 @@ def service_list(request, filters: Query[SearchQuery]):
 
 @router.get("/services/{int:service_id}", response={200: ServiceOut, 404: ErrorOut}, url_name="service_detail",
             summary="One service")
-def service_detail(request, service_id: int):
+def service_detail(request, service_id: int = ServiceId):
     return _out(selectors.access_service(caller(request), service_id))
 
 
@@ -188,7 +190,7 @@ def service_create(request, payload: ServiceIn):
             response={200: ServiceOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
                       422: ErrorOut},
             summary="Replace a service's fields", description="Send the version you read; a stale one gets 409.")
-def service_update(request, service_id: int, payload: ServiceUpdateIn):
+def service_update(request, payload: ServiceUpdateIn, service_id: int = ServiceId):
     service = selectors.access_service(request.auth, service_id, Action.CHANGE)
     version = parse_version(payload.version, field="version")
     services.service_update(user=request.auth, service=service, data=_input(payload), expected_version=version,

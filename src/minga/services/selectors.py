@@ -6,6 +6,7 @@ distance, nearest first. Figures: bench/service_search.py, docs/benchmarks.md.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from minga.common.errors import ParameterInvalid
 from minga.services.models import STALE_AFTER, Service
 from minga.services.vocabulary import Population, ServiceType
 
+_PLACE = re.compile(r"^[A-Za-z0-9-]{0,20}$")
 EARTH_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_KM / 180
 MAX_RADIUS_KM = 500
@@ -77,7 +79,11 @@ class SearchFilters:
         populations = tuple(p for p in getlist("population") if p in Population.values)
         latitude, longitude = number("lat", -90, 90), number("lon", -180, 180)
         radius = number("radius", 0.1, MAX_RADIUS_KM)
-        return cls(place=(query.get("place") or "").strip()[:20], latitude=latitude, longitude=longitude,
+        place = (query.get("place") or "").strip()
+        if not _PLACE.match(place):  # a code: letters, digits and hyphens (never a NUL for PostgreSQL)
+            raise ParameterInvalid("place", _("Unknown code: %(codes)s.") % {
+                "codes": "".join(c for c in place[:20] if c.isprintable())})
+        return cls(place=place, latitude=latitude, longitude=longitude,
                    radius_km=radius if radius is not None else (25.0 if latitude is not None else None),
                    types=types, populations=populations, free=query.get("free") in ("1", "on", "true"),
                    open_now=query.get("open") in ("1", "on", "true"))
