@@ -182,3 +182,13 @@ def test_only_the_search_page_lets_its_scripts_ask_for_the_position(client):
     for _ in range(2):  # the second answer comes from the page cache: the header still there
         assert "geolocation=(self)" in client.get("/services/")["Permissions-Policy"]
     assert "geolocation=()" in client.get(f"/services/{demo('tulcan-casa-acogida').pk}/")["Permissions-Policy"]
+
+
+def test_a_place_that_is_no_code_is_refused_naming_it(client):
+    """A NUL in the place would reach PostgreSQL as a string it refuses (a 500): it is a 400 / 422 first."""
+    response = client.get("/services/", {"place": "EC\x00C"}, headers={"accept-language": "en"})
+    assert response.status_code == 400 and "place: Unknown code: ECC." in response.content.decode()
+    api = client.get("/api/v1/services", {"place": "EC\x00C"}, headers={"accept-language": "en"})
+    assert (api.status_code, api.json()) == (422, {"detail": {"place": ["Unknown code: ECC."]}})
+    assert client.get("/api/v1/services/99999999999").status_code == 422
+    assert client.get("/services/99999999999999999999/").status_code == 404

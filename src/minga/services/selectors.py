@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minga.accounts.permissions import Action, access, editable, visible
+from minga.accounts.permissions import Action, NotFound, access, editable, visible
+from minga.common.numbers import MAX_COUNT
 from minga.common.errors import ParameterInvalid
 from minga.services.models import STALE_AFTER, Service
 from minga.services.vocabulary import Population, ServiceType
@@ -162,6 +163,8 @@ def radius_ids(queryset: QuerySet, filters: SearchFilters) -> list[int]:
 
 
 def access_service(user, pk, action: Action | str = Action.VIEW) -> Service:
+    if not isinstance(pk, int) or not 0 < pk <= MAX_COUNT:  # beyond any id, and beyond what SQLite can compare
+        raise NotFound(f"No service {pk!r}.")
     return access(user, Service.objects.select_related("provider", "country", "subdivision", "municipality",
                                                        "project"), action, pk=pk)
 
