@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, NotFound, access, editable, visible
-from minga.common.numbers import MAX_COUNT
 from minga.common.errors import ParameterInvalid
+from minga.common.numbers import MAX_COUNT
 from minga.services.models import STALE_AFTER, Service
 from minga.services.vocabulary import Population, ServiceType
 
