@@ -131,7 +131,7 @@ def test_a_changed_service_in_the_package_updates_it(exported):
     assert service.history.first().history_change_reason == "HSDS import"
 
 
-def test_the_specifications_example_reads_and_is_refused_for_its_place_with_reasons():
+def test_the_specifications_example_reads_and_is_refused_for_its_place_with_reasons(english):
     """The example puts its location at latitude 100 in "MyState", US: nothing Minga can place."""
     records = read_package(EXAMPLE)
     assert [r["name"] for r in records] == ["Community Counselling"]

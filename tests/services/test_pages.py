@@ -174,7 +174,8 @@ def test_api_search_by_point_answers_nearest_first_with_the_distance(client):
     assert response.status_code == 200
     assert [(row["name_es"][:15], row["distance_km"]) for row in response.json()["items"]] == [
         ("Casa de acogida", 0.0), ("Albergue de pas", 8.362)]
-    assert client.get("/api/v1/services", {"lat": "x", "lon": "1"}).json() == {"detail": {"lat": ["Not a number."]}}
+    assert client.get("/api/v1/services", {"lat": "x", "lon": "1"}, headers={"accept-language": "en"}).json() == {
+        "detail": {"lat": ["Not a number."]}}
 
 
 def test_only_the_search_page_lets_its_scripts_ask_for_the_position(client):
