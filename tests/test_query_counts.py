@@ -49,6 +49,7 @@ from minga.portfolio.models import Project
 from minga.process.models import ProgressUpdate
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
+from minga.services.models import Service
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,23 @@ def new_project() -> dict:
         "budget_years": [{"year": 2026, "amount": "500000000"}, {"year": 2027, "amount": "300000000"}],
         "participants": [{"organisation": "XM-DAC-41121", "role": "4"}],
     }
+
+
+def demo_service(key: str = "tulcan-casa-acogida") -> Service:
+    return Service.objects.get(load_key=f"service:{key}")
+
+
+def new_service() -> dict:
+    return {"provider": organisation_loaded("demo-cucuta").pk, "subdivision": "CO-NSA", "municipality": "CO54001",
+            "latitude": 7.88, "longitude": -72.49, "last_verified_on": "2026-11-01", "types": ["food"],
+            "populations": ["everyone"], "name_es": "Olla comunitaria"}
+
+
+def service_post(setting: Setting) -> Request:
+    return Request("/services/new/", {
+        "provider": organisation_loaded("demo-cucuta").pk, "name_es": "Olla comunitaria", "types": ["food"],
+        "populations": ["everyone"], "subdivision": "CO-NSA", "latitude": "7.88", "longitude": "-72.49",
+        "last_verified_on": "2026-11-01", "is_free": "on"})
 
 
 def document_download(setting: Setting) -> Request:
@@ -395,6 +413,17 @@ CASES = [
          done=lambda: TrainingDelivery.objects.filter(note="Counted training.", police=3).exists()),
     Case("capacity:coverage", "GET", "anonymous", get("/capacity/coverage/"), 200, 11),
     Case("capacity:coverage_csv", "GET", "anonymous", get("/capacity/coverage.csv"), 200, 2),
+    Case("services:search", "GET", "anonymous", get("/services/"), 200, 9, label="form"),
+    Case("services:search", "GET", "anonymous", get("/services/?lat=0.8117&lon=-77.7173&radius=50&type=shelter"
+                                                    "&population=women&free=1"), 200, 10),
+    Case("services:detail", "GET", "anonymous", get(lambda: f"/services/{demo_service().pk}/"), 200, 8),
+    Case("services:sheet", "GET", "anonymous", get(lambda: f"/services/{demo_service().pk}/sheet/"), 200, 8),
+    Case("services:mine", "GET", "local_cucuta", get("/services/mine/"), 200, 5),
+    Case("services:create", "GET", "local_cucuta", get("/services/new/"), 200, 8),
+    Case("services:create", "POST", "local_cucuta", service_post, 302, 25,
+         done=lambda: Service.objects.filter(name_es="Olla comunitaria").exists()),
+    Case("services:edit", "GET", "local_cucuta", get(lambda: f"/services/{demo_service('cucuta-espacio-apoyo').pk}/edit/"),
+         200, 9),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
     Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),
@@ -567,6 +596,14 @@ CASES = [
         "/api/v1/narrative/check", {"text": "An illegal immigrant.", "language": "en"}, json=True), 200, 2),
     Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=country"), 200, 6),
     Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=donor&year=2023"), 200, 5),
+    Case("api:service_list", "GET", "anonymous", api_get("/api/v1/services?place=COL"), 200, 1),
+    Case("api:service_detail", "GET", "anonymous", lambda s: Request(
+        f"/api/v1/services/{demo_service().pk}"), 200, 1),
+    Case("api:service_create", "POST", "token:local_cucuta", api_send("/api/v1/services", new_service, "local_cucuta"),
+         201, 29),
+    Case("api:service_update", "PUT", "token:local_cucuta", api_send(
+        lambda: f"/api/v1/services/{demo_service('cucuta-espacio-apoyo').pk}",
+        lambda: {**new_service(), "version": 1}, "local_cucuta"), 200, 33),
     Case("api:project_list", "GET", "anonymous", api_get("/api/v1/projects"), 200, 11),
     Case("api:project_list", "GET", "token:secretariat", api_get("/api/v1/projects", "secretariat"), 200, 14),
     Case("api:project_detail", "GET", "anonymous", api_get(f"/api/v1/projects/{CUCUTA}"), 200, 10),

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "minga.process",
     "minga.narrative",
     "minga.capacity",
+    "minga.services",
     "minga.portfolio",
     "minga.localgov",
     "minga.programmes",
@@ -203,6 +204,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The service directory's map draws the vendored boundaries; map tiles only when an operator sets a tile
+# address (e.g. https://tile.example.org/{z}/{x}/{y}.png, also allowed in the CSP's img-src) and its credit.
+MINGA_MAP_TILE_URL = os.environ.get("MINGA_MAP_TILE_URL", "")
+MINGA_MAP_TILE_ATTRIBUTION = os.environ.get("MINGA_MAP_TILE_ATTRIBUTION", "")
+_tile_origins = ["/".join(MINGA_MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")] if MINGA_MAP_TILE_URL else []
+
 STATIC_ROOT = Path(os.environ.get("MINGA_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -240,7 +247,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_origins],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

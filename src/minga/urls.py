@@ -13,6 +13,7 @@ urlpatterns = [
     path("process/", include("minga.process.urls")),
     path("capacity/", include("minga.capacity.urls")),
     path("language/", include("minga.narrative.urls")),
+    path("services/", include("minga.services.urls")),
     path("projects/", include("minga.portfolio.urls")),
     path("projects/", include("minga.exchange.urls")),
     path("local-governments/", include("minga.localgov.urls")),

@@ -544,7 +544,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "finance.trackedpledge", "finance.fundingflow", "finance.requirement",
         # Issue 12: every role's cases in tests/localgov/test_access.py.
         "localgov.needsstatement", "programmes.programme",
-        "capacity.kitresource", "capacity.prioritymunicipality", "capacity.trainingdelivery"}
+        "capacity.kitresource", "capacity.prioritymunicipality", "capacity.trainingdelivery",
+        # The service directory: every role's cases in tests/services/test_access.py.
+        "services.service"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from minga.finance.tracking import TrackedPledge
 from minga.portfolio.models import Project, Status
 from minga.reference.models import Organisation
+from minga.services.models import Service
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,7 @@ def public_paths() -> list[str]:
     # With the projects it proposes and takes part in; with its pledges (issue 9, pages that lead somewhere).
     proposer = Organisation.objects.get(load_key="organisation:demo-cucuta")
     donor = Organisation.objects.get(load_key="organisation:gov-can")
+    shelter = Service.objects.get(load_key="service:tulcan-casa-acogida")
     return [
         "/",
         "/projects/",
@@ -106,6 +108,9 @@ def public_paths() -> list[str]:
         "/capacity/deliveries/",
         "/capacity/coverage/",
         "/accounts/login/",
+        "/services/",
+        f"/services/{shelter.pk}/",
+        f"/services/{shelter.pk}/sheet/",
     ]
 
 

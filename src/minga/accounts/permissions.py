@@ -132,6 +132,11 @@ POLICIES: dict[str, Policy] = {
     "capacity.trainingdelivery": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER}),
                                         country="municipality.subdivision.country_id",
                                         municipality="municipality_id"),
+    # The service directory: the provider's officers (organisation-scoped roles) and the local government's
+    # officers of the service's municipality edit a service; every live service is public.
+    "services.service": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
+                               country="country_id", organisation="provider_id", subdivision="subdivision_id",
+                               municipality="municipality_id"),
 }
 
 
@@ -231,12 +236,18 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
         # no subdivision) would let them propose projects for another member state.
         if policy.country and _value(obj, policy.country) not in scope.countries:
             return False
-        if policy.municipality:  # the officer's own municipality, nothing else of their territory
-            return _value(obj, policy.municipality) in scope.municipalities
         # Their organisations count only while they stay in the officer's territory: moving one
         # elsewhere would widen the officer's reach to that other territory.
         subdivision = _value(obj, policy.subdivision)
-        if subdivision is not None and subdivision in scope.subdivisions:
+        if policy.municipality and scope.municipalities:
+            # A municipality's officer: that municipality, or (none named) their own organisation's records.
+            municipality = _value(obj, policy.municipality)
+            if municipality is not None:
+                return municipality in scope.municipalities
+            own = (_value(obj, policy.organisation) in scope.organisations
+                   or _value(obj, policy.parent_organisation) in scope.organisations)
+            return own and (subdivision is None or subdivision in scope.subdivisions)
+        elif subdivision is not None and subdivision in scope.subdivisions:
             return True
         own = (_value(obj, policy.organisation) in scope.organisations
                or _value(obj, policy.parent_organisation) in scope.organisations)
@@ -417,14 +428,20 @@ def _scope_filter(actor: Actor, policy: Policy) -> Q:
             local = scope.role == Role.LOCAL_GOVERNMENT_OFFICER
             territorial = local and policy.subdivision and scope.subdivisions
             reach = Q(pk__in=[])
-            if local and policy.municipality:
-                reach |= Q(**{f"{_path_lookup(policy.municipality)}__in": scope.municipalities})
-            elif policy.organisation:
+            if policy.organisation:
                 own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations})
                 if territorial:
                     own &= Q(**{f"{_path_lookup(policy.subdivision)}__isnull": True})
                 reach |= own
-            if territorial:
+            if local and policy.municipality and scope.municipalities:  # as _scope_covers
+                town = _path_lookup(policy.municipality)
+                reach = Q(**{f"{town}__in": scope.municipalities})
+                if policy.organisation:
+                    own = Q(**{f"{_path_lookup(policy.organisation)}__in": scope.organisations, f"{town}__isnull": True})
+                    if policy.subdivision and scope.subdivisions:
+                        own &= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
+                    reach |= own
+            elif territorial:
                 reach |= Q(**{f"{_path_lookup(policy.subdivision)}__in": scope.subdivisions})
             if local and policy.country:  # as _scope_covers: never outside the officer's country
                 reach &= Q(**{f"{_path_lookup(policy.country)}__in": scope.countries})

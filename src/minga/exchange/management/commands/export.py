@@ -1,4 +1,6 @@
-"""``minga export xlsx|csv|iati [--country ISO3 …] [--status S …] [--as-user USERNAME] [--include-illustrative] --output FILE``
+"""``minga export hsds --output DIR``: the service directory as Open Referral HSDS 3.0 (JSON and CSV package).
+
+``minga export xlsx|csv|iati [--country ISO3 …] [--status S …] [--as-user USERNAME] [--include-illustrative] --output FILE``
 
 The catalogue's exports from the command line. Without ``--as-user`` the file holds what the
 public sees; with it, what that user sees in the catalogue. The IATI file holds public projects
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from minga.common.languages import LANGUAGES
 from minga.exchange import hxl, xlsx
+from minga.exchange.hsds.commands import export_hsds
 from minga.exchange.iati import activities
 from minga.portfolio import selectors
 from minga.portfolio.models import Status
@@ -40,7 +43,7 @@ class Command(BaseCommand):
             "Filters as in the catalogue; without --as-user, what the public sees.")
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=["xlsx", "csv", "iati"])
+        parser.add_argument("format", choices=["xlsx", "csv", "iati", "hsds"])
         parser.add_argument("--country", action="append", metavar="ISO3",
                             help="a country of the projects' territories (ISO 3166-1 alpha-3); repeat for more")
         parser.add_argument("--status", action="append", metavar="STATUS",
@@ -57,6 +60,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, country, status, as_user, output, language, site_url, include_illustrative,
                **options):
+        if format == "hsds":  # the service directory, into a folder: minga export hsds --output DIR
+            self.stdout.write(export_hsds(output))
+            return
         with translation.override(language):
             filters, user = self._checked(country=_listed(country), status=_listed(status), as_user=as_user,
                                           output=output, site_url=site_url)

@@ -1,0 +1,195 @@
+"""The directory's pages and API: the public search without JavaScript (a plain GET), a service and its
+referral sheet, and a local-government officer adding a service in their municipality but not in another."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from minga.reference.models import Municipality
+from minga.services import selectors
+from minga.services.models import Service
+from tests.services.conftest import demo, org
+
+pytestmark = pytest.mark.django_db
+
+TULCAN = {"lat": "0.8117", "lon": "-77.7173"}
+
+
+def names(response) -> list[str]:
+    return [hit.service.name for hit in response.context["result"].hits]
+
+
+def test_the_carchi_search_finds_the_free_shelters_for_women_and_adolescents_within_50_km(client):
+    response = client.get("/services/", {**TULCAN, "radius": "50", "type": "shelter",
+                                         "population": ["women", "adolescents"], "free": "1"})
+    assert response.status_code == 200
+    # Ipiales (Colombia, 8 km away) serves everyone, so women and adolescents too.
+    assert names(response) == ["Casa de acogida para mujeres y adolescentes de Tulcán (ejemplo)",
+                               "Albergue de paso de Ipiales (ejemplo)"]
+    assert [round(hit.distance_km, 1) for hit in response.context["result"].hits] == [0.0, 8.4]
+    assert b"illustrative" in response.content or "ilustrativ" in response.content.decode()
+
+
+def test_a_search_by_territory_keeps_to_it(client):
+    response = client.get("/services/", {"place": "EC-C", "type": "shelter"})
+    assert names(response) == ["Casa de acogida para mujeres y adolescentes de Tulcán (ejemplo)"]
+    assert names(client.get("/services/", {"place": "COL"})) == [
+        "Albergue de paso de Ipiales (ejemplo)", "Consulta de salud sexual y reproductiva (ejemplo)",
+        "Espacio de Apoyo de Cúcuta (ejemplo)"]
+
+
+def test_a_radius_leaves_out_what_is_farther(client):
+    assert names(client.get("/services/", {**TULCAN, "radius": "5"})) == [
+        "Casa de acogida para mujeres y adolescentes de Tulcán (ejemplo)"]
+
+
+def test_open_now_is_the_services_local_time(client):
+    """At 20:00 in Bogotá on a Tuesday the Cúcuta clinic (07:00–13:00) is closed, the 24-hour shelter open."""
+    moment = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # Tuesday 1 December, 20:00 in Bogotá and Quito
+    found = selectors.search(None, selectors.SearchFilters(open_now=True), now=moment)
+    assert sorted(hit.service.load_key for hit in found.hits) == ["service:tulcan-casa-acogida"]
+    morning = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # Tuesday 09:00 in Bogotá
+    found = selectors.search(None, selectors.SearchFilters(open_now=True, place="COL"), now=morning)
+    assert sorted(hit.service.load_key for hit in found.hits) == [
+        "service:cucuta-espacio-apoyo", "service:cucuta-salud-mujeres", "service:ipiales-albergue-paso"]
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"lat": "abc", "lon": "1"}, "lat: Not a number."),
+    ({"lat": "95", "lon": "1"}, "lat: Give a number from -90 to 90."),
+    ({"lat": "1", "lon": "1", "radius": "5000"}, "radius: Give a number from 0.1 to 500."),
+])
+def test_a_point_that_cannot_be_used_is_a_400_naming_it(client, english, query, message):
+    response = client.get("/services/", query, headers={"accept-language": "en"})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_service_page_and_its_referral_sheet(client):
+    shelter = demo("tulcan-casa-acogida")
+    page = client.get(f"/services/{shelter.pk}/")
+    assert page.status_code == 200
+    assert f'href="/services/{shelter.pk}/sheet/"'.encode() in page.content
+    sheet = client.get(f"/services/{shelter.pk}/sheet/")
+    assert sheet.status_code == 200
+    assert b"minga/css/services-print." in sheet.content and b'media="print"' in sheet.content
+    assert "Calle Sucre y Ayacucho" in sheet.content.decode()
+
+
+def test_a_stale_entry_says_so_on_its_page(client):
+    panama = demo("panama-asesoria-legal")
+    assert panama.is_stale(timezone.localdate())
+    assert b'data-testid="stale-notice"' in client.get(f"/services/{panama.pk}/").content
+    assert b'data-testid="stale-notice"' not in client.get(f"/services/{demo('lima-comedor').pk}/").content
+
+
+def test_the_provider_sees_their_stale_entries_first(client_as, users):
+    cucuta = demo("cucuta-salud-mujeres")
+    Service.objects.filter(pk=cucuta.pk).update(last_verified_on=timezone.localdate() - timedelta(days=200))
+    response = client_as(users["local_cucuta"]).get("/services/mine/")
+    assert [(s.load_key, stale) for s, stale in response.context["rows"]] == [
+        ("service:cucuta-salud-mujeres", True), ("service:cucuta-espacio-apoyo", False)]
+
+
+def form_data(municipality: Municipality, **fields) -> dict:
+    return {"provider": org("demo-cucuta").pk, "name_es": "Olla comunitaria del barrio", "types": ["food"],
+            "populations": ["everyone"], "languages": ["es"], "hours": "monday 11:00-14:00\nfriday 11:00-14:00",
+            "is_free": "on", "subdivision": "CO-NSA", "municipality": municipality.pk, "latitude": "7.88",
+            "longitude": "-72.49", "last_verified_on": "2026-11-01", **fields}
+
+
+def test_a_local_government_officer_adds_a_service_in_their_municipality(client_as, users):
+    client = client_as(users["local_cucuta"])
+    response = client.post("/services/new/", form_data(Municipality.objects.get(pcode="CO54001")))
+    created = Service.objects.get(name_es="Olla comunitaria del barrio")
+    assert response.status_code == 302 and response["Location"] == f"/services/{created.pk}/"
+    assert created.hours == [{"day": "monday", "opens": "11:00", "closes": "14:00"},
+                             {"day": "friday", "opens": "11:00", "closes": "14:00"}]
+    assert (created.types, created.version, created.history.count()) == (",food,", 1, 1)
+    assert created.history.first().history_user == users["local_cucuta"]
+
+
+def test_a_local_government_officer_is_refused_in_another_municipality(client_as, users, villa_del_rosario, english):
+    client = client_as(users["local_cucuta"])
+    count = Service.all_objects.count()
+    response = client.post("/services/new/", form_data(villa_del_rosario), headers={"accept-language": "en"})
+    assert response.status_code == 403
+    assert response.context["refused"] == "You may not create this record (service)."
+    assert Service.all_objects.count() == count
+
+
+def test_the_service_form_is_for_signed_in_editors_only(client_as, users):
+    assert client_as(None).get("/services/new/").status_code == 302
+    assert client_as(users["focal_col"]).get("/services/new/").status_code == 403
+    assert client_as(users["local_cucuta"]).get("/services/new/").status_code == 200
+
+
+def api_body(municipality: str | None, **fields) -> dict:
+    return {"provider": org("demo-cucuta").pk, "subdivision": "CO-NSA", "municipality": municipality,
+            "latitude": 7.88, "longitude": -72.49, "last_verified_on": "2026-11-01", "types": ["legal"],
+            "populations": ["women"], "name_es": "Asesoría jurídica para mujeres", **fields}
+
+
+def test_api_an_officer_adds_a_service_in_their_municipality(client, token_of):
+    response = client.post("/api/v1/services", json.dumps(api_body("CO54001")), content_type="application/json",
+                           headers=token_of("local_cucuta"))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["municipality"], body["types"], body["populations"], body["version"]) == (
+        "CO54001", ["legal"], ["women"], 1)
+    assert Service.objects.get(pk=body["id"]).name_es == "Asesoría jurídica para mujeres"
+
+
+def test_api_an_officer_is_refused_in_another_municipality(client, token_of, villa_del_rosario):
+    count = Service.all_objects.count()
+    response = client.post("/api/v1/services", json.dumps(api_body("CO54874")), content_type="application/json",
+                           headers=token_of("local_cucuta"))
+    assert (response.status_code, response.json()) == (403, {"detail": "You may not create this record (service)."})
+    assert Service.all_objects.count() == count
+
+
+def test_api_refuses_a_write_without_a_token_and_an_unknown_field(client, token_of):
+    assert client.post("/api/v1/services", json.dumps(api_body("CO54001")),
+                       content_type="application/json").status_code == 401
+    response = client.post("/api/v1/services", json.dumps(api_body("CO54001", hsds_id="x")),
+                           content_type="application/json", headers=token_of("local_cucuta"))
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["hsds_id"]
+
+
+def test_api_update_with_a_stale_version_is_a_409(client, token_of):
+    service = demo("cucuta-espacio-apoyo")
+    body = api_body("CO54001", version=service.version)
+    url = f"/api/v1/services/{service.pk}"
+    first = client.put(url, json.dumps(body), content_type="application/json", headers=token_of("local_cucuta"))
+    assert (first.status_code, first.json()["version"]) == (200, 2)
+    second = client.put(url, json.dumps(body), content_type="application/json", headers=token_of("local_cucuta"))
+    assert (second.status_code, second.json()["current_version"]) == (409, 2)
+
+
+def test_api_search_by_point_answers_nearest_first_with_the_distance(client):
+    response = client.get("/api/v1/services", {**TULCAN, "radius": "50", "type": "shelter", "population": "women"})
+    assert response.status_code == 200
+    assert [(row["name_es"][:15], row["distance_km"]) for row in response.json()["items"]] == [
+        ("Casa de acogida", 0.0), ("Albergue de pas", 8.362)]
+    assert client.get("/api/v1/services", {"lat": "x", "lon": "1"}, headers={"accept-language": "en"}).json() == {
+        "detail": {"lat": ["Not a number."]}}
+
+
+def test_only_the_search_page_lets_its_scripts_ask_for_the_position(client):
+    """"Near me" needs the browser's position; every other page keeps geolocation turned off."""
+    for _ in range(2):  # the second answer comes from the page cache: the header still there
+        assert "geolocation=(self)" in client.get("/services/")["Permissions-Policy"]
+    assert "geolocation=()" in client.get(f"/services/{demo('tulcan-casa-acogida').pk}/")["Permissions-Policy"]
+
+
+def test_a_place_that_is_no_code_is_refused_naming_it(client):
+    """A NUL in the place would reach PostgreSQL as a string it refuses (a 500): it is a 400 / 422 first."""
+    response = client.get("/services/", {"place": "EC\x00C"}, headers={"accept-language": "en"})
+    assert response.status_code == 400 and "place: Unknown code: ECC." in response.content.decode()
+    api = client.get("/api/v1/services", {"place": "EC\x00C"}, headers={"accept-language": "en"})
+    assert (api.status_code, api.json()) == (422, {"detail": {"place": ["Unknown code: ECC."]}})
+    assert client.get("/api/v1/services/99999999999").status_code == 422
+    assert client.get("/services/99999999999999999999/").status_code == 404
