@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include((pages.reference_urlpatterns + reference_urls.urlpatterns, reference_urls.app_name))),
     path("", include("minga.finance.urls")),
     path("process/", include("minga.process.urls")),
+    path("results/", include("minga.results.urls")),
     path("language/", include("minga.narrative.urls")),
     path("projects/", include("minga.portfolio.urls")),
     path("projects/", include("minga.exchange.urls")),

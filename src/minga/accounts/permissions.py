@@ -53,7 +53,7 @@ class Policy:
     # Where a record sits under an organisation (a unit under a ministry): lets an officer create it there.
     parent_organisation: str | None = None
     subdivision: str | None = None  # attribute path of the record's ISO 3166-2 code
-    published: str | None = None  # boolean field: unpublished records are not public
+    published: str | None = None  # attribute path of a boolean: unpublished records are not public
     # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
     # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
     state: str | None = None
@@ -114,6 +114,14 @@ POLICIES: dict[str, Policy] = {
                                   country="country_id", published="is_public", state="status",
                                   confirmers=frozenset({Role.COUNTRY_FOCAL_POINT})),
     "finance.requirement": Policy(),
+    # Results by territory: written by those who edit the project (its focal point, its local-government
+    # officer) and the secretariat, whatever the project's state; public once the project is; only the
+    # secretariat locks a period (``publish``).
+    **{label: Policy(editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
+                     country=f"{path}country_id", organisation=f"{path}proposing_organisation_id",
+                     published=f"{path}is_public")
+       for label, path in (("results.indicator", "project."), ("results.reportingperiod", "project."),
+                           ("results.resultreport", "indicator.project."))},
 }
 
 
@@ -249,7 +257,7 @@ def _edits(actor: Actor, policy: Policy, obj) -> bool:
 
 
 def _is_public(policy: Policy, obj) -> bool:
-    return policy.published is None or bool(getattr(obj, policy.published))
+    return policy.published is None or bool(_value(obj, policy.published))
 
 
 def can(user, action: Action | str, obj) -> bool:
@@ -426,7 +434,7 @@ def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> Query
         queryset = queryset.filter(deleted_at__isnull=True)
     if actor.is_secretariat or actor.is_observer or policy.published is None:
         return queryset
-    return queryset.filter(Q(**{policy.published: True}) | _scope_filter(actor, policy)
+    return queryset.filter(Q(**{_path_lookup(policy.published): True}) | _scope_filter(actor, policy)
                            | _confirm_filter(actor, policy, queryset.model))
 
 

@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The domains public pages read. Pages depend on all of them (a page of one domain shows figures of another).
-REFERENCE, FINANCE, PORTFOLIO, PROCESS = "reference", "finance", "portfolio", "process"
-DOMAINS = (REFERENCE, FINANCE, PORTFOLIO, PROCESS)
+REFERENCE, FINANCE, PORTFOLIO, PROCESS, RESULTS = "reference", "finance", "portfolio", "process", "results"
+DOMAINS = (REFERENCE, FINANCE, PORTFOLIO, PROCESS, RESULTS)
 # Entries outlive no change made around the services (the admin, a shell) by more than this.
 ENTRY_SECONDS = 60 * 60
 _MISSING = object()

@@ -21,6 +21,7 @@ from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.process.demo import load_demo_roadmap
+from minga.results.demo import load_demo_results
 from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
@@ -139,4 +140,5 @@ def load_demo() -> DemoReport:
     report.created["projects"] = load_demo_projects(rates_source=sources["illustrative"])
     report.created["pledges and flows followed"] = load_demo_funding()
     report.created["roadmap actions"] = load_demo_roadmap(source=sources["illustrative"])
+    report.created["result reports"] = load_demo_results()
     return report
