@@ -485,7 +485,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
         "process.roadmapaction", "process.milestone", "process.progressupdate",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
-        "finance.trackedpledge", "finance.fundingflow", "finance.requirement"}
+        "finance.trackedpledge", "finance.fundingflow", "finance.requirement",
+        # Results by territory: every role's cases in tests/results/test_access.py.
+        "results.indicator", "results.reportingperiod", "results.resultreport"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [
