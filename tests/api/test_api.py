@@ -63,7 +63,8 @@ def test_openapi_schema_is_valid_json_with_every_path(client):
         "/api/v1/organisations", "/api/v1/organisations/{organisation_id}", "/api/v1/population-figures",
         "/api/v1/subdivisions", "/api/v1/vocabularies", "/api/v1/vocabularies/{code}/terms",
         "/api/v1/projects", "/api/v1/projects/{code}", "/api/v1/projects/{code}/transitions",
-        "/api/v1/narrative/check", "/api/v1/funding", "/api/v1/process/meetings", "/api/v1/process/documents"}
+        "/api/v1/narrative/check", "/api/v1/funding", "/api/v1/process/meetings", "/api/v1/process/documents",
+        "/api/v1/results/projects/{code}", "/api/v1/results/countries/{iso3}"}
     assert set(schema["paths"]["/api/v1/organisations/{organisation_id}"]) == {"get", "patch"}
 
 

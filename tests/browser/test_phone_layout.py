@@ -87,6 +87,8 @@ def public_paths() -> list[str]:
         "/process/documents/joint-declaration-brussels-2023/",
         "/process/roadmap/",
         "/process/roadmap/demo-cucuta-kit-rollout/",
+        "/results/?country=COL",
+        "/results/projects/PQ-COL-2026-0001/",
         "/accounts/login/",
     ]
 

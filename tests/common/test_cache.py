@@ -29,7 +29,7 @@ RORAIMA = f"PQ-BRA-{YEAR}-0001"  # under review in the demo: seen by the secreta
 
 # Every function that writes what public pages show, by module: each must drop what is cached.
 WRITERS = ("minga.reference.services", "minga.portfolio.services", "minga.reference.imports",
-           "minga.portfolio.bulk.importer", "minga.finance.services")
+           "minga.portfolio.bulk.importer", "minga.finance.services", "minga.results.services")
 READ_ONLY = {("minga.portfolio.services", "describe_parts")}  # words a change for the history: writes nothing
 
 

@@ -39,7 +39,7 @@ def test_the_owner_records_a_result_with_its_breakdown_and_history(users, cell):
 
 
 def test_a_locked_period_refuses_a_late_report_and_stores_nothing(users, cell, english):
-    indicator, periods, territory = cell
+    indicator, periods, _territory = cell
     assert periods[1].is_locked
     before = ResultReport.objects.count()
     with pytest.raises(ValidationError) as refused:

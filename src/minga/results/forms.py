@@ -49,7 +49,7 @@ class ReportForm(forms.Form):
         self.fields["indicator"].choices = indicators
         self.fields["period"].choices = periods
         self.fields["territory"].choices = territories
-        for dimension, (label, categories) in DIMENSIONS.items():
+        for dimension, (_label, categories) in DIMENSIONS.items():
             for category, category_label in categories.items():
                 self.fields[field_name(dimension, category)] = NumberField(label=category_label, required=False)
             self.fields[f"partial_{dimension}"] = forms.BooleanField(

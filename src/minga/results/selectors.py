@@ -138,7 +138,8 @@ def project_results(project) -> list[IndicatorTable]:
     periods = list(ReportingPeriod.objects.filter(project=project).select_related("locked_by"))
     indicators = list(Indicator.objects.filter(project=project).select_related("line"))
     reports: dict[int, list] = {indicator.pk: [] for indicator in indicators}
-    for report in ResultReport.objects.filter(indicator__in=indicators, period__deleted_at__isnull=True):
+    for report in (ResultReport.objects.filter(indicator__in=indicators, period__deleted_at__isnull=True)
+                   .select_related("municipality")):
         reports[report.indicator_id].append(report)
     return [indicator_table(indicator, periods, territories, reports[indicator.pk]) for indicator in indicators]
 

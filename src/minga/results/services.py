@@ -91,7 +91,7 @@ def period_set_lock(*, user, period: ReportingPeriod, expected_version: int, loc
                          reason=reason)
 
 
-def locked_refusal(period: ReportingPeriod) -> str:
+def _locked_refusal(period: ReportingPeriod) -> str:
     return _("The period %(period)s is locked: the secretariat has closed it, so its reports can no longer be "
              "added or changed. Ask the secretariat to open it again.") % {"period": period.label}
 
@@ -100,7 +100,7 @@ def _whole(number: Decimal) -> bool:
     return number == number.to_integral_value()
 
 
-def breakdown_errors(indicator: Indicator, data: ReportInput) -> dict[str, list[str]]:
+def _breakdown_errors(indicator: Indicator, data: ReportInput) -> dict[str, list[str]]:
     """Each dimension's parts add up to the total, or (marked partial) to no more than it."""
     errors: dict[str, list[str]] = {}
     if data.value is None or data.value < 0:
@@ -159,11 +159,11 @@ def report_save(*, user, indicator: Indicator, period: ReportingPeriod, territor
     if period.project_id != project.pk or period.is_deleted:
         errors["period"] = [_("Choose one of this project's periods.")]
     elif ReportingPeriod.objects.filter(pk=period.pk, is_locked=True).exists():
-        errors["period"] = [locked_refusal(period)]
+        errors["period"] = [_locked_refusal(period)]
     territories = project_territories(project)
     if territory not in territories:
         errors["territory"] = [_("Choose one of the project's territories.")]
-    errors.update(breakdown_errors(indicator, data))
+    errors.update(_breakdown_errors(indicator, data))
     if errors:
         raise ValidationError(errors)
     if existing is None and expected_version is not None:

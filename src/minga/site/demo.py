@@ -21,11 +21,11 @@ from minga.finance.models import Conference, ConferenceFigure, Pledge
 from minga.narrative.loaders import load_guide
 from minga.portfolio.demo import load_demo_projects
 from minga.process.demo import load_demo_roadmap
-from minga.results.demo import load_demo_results
 from minga.process.loaders import load_process
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
+from minga.results.demo import load_demo_results
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
 # The demo secretariat's authenticator-app secret, published like the password (README, `minga demo`):
