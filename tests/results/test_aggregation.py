@@ -70,7 +70,7 @@ def test_people_per_subdivision_of_the_demo_count_each_project_once_per_line(use
 
 
 @pytest.mark.django_db
-def test_the_project_tables_of_the_demo(users):
+def test_the_project_tables_of_the_demo(users, english):
     from minga.portfolio.models import Project
 
     tables = selectors.project_results(Project.objects.get(code="PQ-COL-2026-0001"))

@@ -16,7 +16,7 @@ and the observers also those of unpublished ones (``permissions.visible``).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
@@ -46,8 +46,9 @@ def project_territories(project) -> dict[str, Territory]:
     Where a project names a subdivision and also municipalities in it, the subdivision's report covers its
     other places (the municipalities report apart), so that adding the places up counts no one twice.
     """
+    # The subdivision's own row first, then its municipalities, on every database (NULL sorts differently).
     locations = list(project.locations.filter(subdivision__isnull=False).select_related("subdivision", "municipality")
-                     .order_by("subdivision__name", "municipality__name"))
+                     .order_by("subdivision__name", F("municipality__name").asc(nulls_first=True)))
     split = {location.subdivision_id for location in locations if location.municipality_id}
     territories = {}
     for location in locations:
