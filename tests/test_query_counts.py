@@ -253,6 +253,34 @@ def kit_delivery_post(setting: Setting) -> Request:
     return Request(url, data)
 
 
+def results_report_post(setting: Setting) -> Request:
+    from minga.results.models import Indicator, ReportingPeriod
+
+    indicator = Indicator.objects.get(load_key=f"results-indicator:{CUCUTA}:children-attended")
+    period = ReportingPeriod.objects.get(load_key=f"results-period:{CUCUTA}:2026-Q3")
+    url = f"/results/projects/{CUCUTA}/report/?indicator={indicator.pk}&period={period.pk}&territory=CO-ARA"
+    return Request(url, {**setting.form(url, "report-form"), "value": "35", "note": "Counted."})
+
+
+def results_lock_post(setting: Setting) -> Request:
+    from minga.results.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.get(load_key=f"results-period:{CUCUTA}:2026-Q2")
+    return Request(f"/results/periods/{period.pk}/lock/", {"version": str(period.version), "locked": "1"})
+
+
+def results_reported() -> bool:
+    from minga.results.models import ResultReport
+
+    return ResultReport.objects.filter(note="Counted.").exists()
+
+
+def results_locked() -> bool:
+    from minga.results.models import ReportingPeriod
+
+    return ReportingPeriod.objects.get(load_key=f"results-period:{CUCUTA}:2026-Q2").is_locked
+
+
 def organisation_edit_post(setting: Setting) -> Request:
     url = organisation_url("demo-cucuta", "edit/")()
     return Request(url, {**setting.form(url), "acronym": "AC", "reason": "Acronym"})
@@ -424,6 +452,14 @@ CASES = [
          done=lambda: Service.objects.filter(name_es="Olla comunitaria").exists()),
     Case("services:edit", "GET", "local_cucuta", get(lambda: f"/services/{demo_service('cucuta-espacio-apoyo').pk}/edit/"),
          200, 9),
+    # Results by territory: the project's tables (indicators, periods, territories, reports: a fixed number of
+    # queries whatever the number of reports), people per subdivision, the report form and locking.
+    Case("results:territory", "GET", "anonymous", get("/results/?country=COL"), 200, 12),
+    Case("results:territory", "GET", "anonymous", get("/results/?country=COL"), 200, 2, warm=True, label="warm"),
+    Case("results:project", "GET", "anonymous", get(f"/results/projects/{CUCUTA}/"), 200, 12),
+    Case("results:report", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/report/"), 200, 10),
+    Case("results:report", "POST", "local_cucuta", results_report_post, 302, 35, done=results_reported),
+    Case("results:period_lock", "POST", "secretariat", results_lock_post, 302, 22, done=results_locked),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
     Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),
@@ -592,6 +628,8 @@ CASES = [
     Case("api:meeting_list", "GET", "anonymous", api_get("/api/v1/process/meetings"), 200, 2),
     Case("api:document_list", "GET", "anonymous", api_get("/api/v1/process/documents?kind=road_map"), 200, 2),
     Case("api:coverage", "GET", "anonymous", api_get("/api/v1/capacity/coverage"), 200, 2),
+    Case("api:project_results", "GET", "anonymous", api_get(f"/api/v1/results/projects/{CUCUTA}"), 200, 6),
+    Case("api:country_results", "GET", "anonymous", api_get("/api/v1/results/countries/COL"), 200, 5),
     Case("api:check", "POST", "anonymous", lambda s: Request(
         "/api/v1/narrative/check", {"text": "An illegal immigrant.", "language": "en"}, json=True), 200, 2),
     Case("api:funding_report", "GET", "anonymous", api_get("/api/v1/funding?by=country"), 200, 6),

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "minga.site",
     "minga.finance",
     "minga.process",
+    "minga.results",
     "minga.narrative",
     "minga.capacity",
     "minga.services",

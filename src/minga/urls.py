@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("minga.finance.urls")),
     path("process/", include("minga.process.urls")),
     path("capacity/", include("minga.capacity.urls")),
+    path("results/", include("minga.results.urls")),
     path("language/", include("minga.narrative.urls")),
     path("services/", include("minga.services.urls")),
     path("projects/", include("minga.portfolio.urls")),

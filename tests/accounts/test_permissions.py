@@ -546,7 +546,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "localgov.needsstatement", "programmes.programme",
         "capacity.kitresource", "capacity.prioritymunicipality", "capacity.trainingdelivery",
         # The service directory: every role's cases in tests/services/test_access.py.
-        "services.service"}
+        "services.service",
+        # Results by territory: every role's cases in tests/results/test_access.py.
+        "results.indicator", "results.reportingperiod", "results.resultreport"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

@@ -66,7 +66,8 @@ def test_openapi_schema_is_valid_json_with_every_path(client):
         "/api/v1/narrative/check", "/api/v1/funding", "/api/v1/process/meetings", "/api/v1/process/documents",
         "/api/v1/local-governments/{organisation_id}/needs", "/api/v1/needs/{need_id}",
         "/api/v1/capacity/coverage",
-        "/api/v1/services", "/api/v1/services/{service_id}"}
+        "/api/v1/services", "/api/v1/services/{service_id}",
+        "/api/v1/results/projects/{code}", "/api/v1/results/countries/{iso3}"}
     assert set(schema["paths"]["/api/v1/organisations/{organisation_id}"]) == {"get", "patch"}
 
 

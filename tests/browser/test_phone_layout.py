@@ -107,6 +107,8 @@ def public_paths() -> list[str]:
         "/capacity/",
         "/capacity/deliveries/",
         "/capacity/coverage/",
+        "/results/?country=COL",
+        "/results/projects/PQ-COL-2026-0001/",
         "/accounts/login/",
         "/services/",
         f"/services/{shelter.pk}/",

@@ -56,7 +56,7 @@ class Policy:
     # Attribute path of the record's municipality id: where set, a local-government officer acts only on
     # records of the municipality their organisation governs (a training delivery), not the whole territory.
     municipality: str | None = None
-    published: str | None = None  # boolean field: unpublished records are not public
+    published: str | None = None  # attribute path of a boolean: unpublished records are not public
     # Where a record has a workflow state, its field: the editors (not the secretariat) change the record
     # only in the states its workflow (registered by its app, see accounts.workflows) leaves them.
     state: str | None = None
@@ -137,6 +137,14 @@ POLICIES: dict[str, Policy] = {
     "services.service": Policy(editors=frozenset({Role.LOCAL_GOVERNMENT_OFFICER, Role.DONOR_OFFICER}),
                                country="country_id", organisation="provider_id", subdivision="subdivision_id",
                                municipality="municipality_id"),
+    # Results by territory: written by those who edit the project (its focal point, its local-government
+    # officer) and the secretariat, whatever the project's state; public once the project is; only the
+    # secretariat locks a period (``publish``).
+    **{label: Policy(editors=frozenset({Role.COUNTRY_FOCAL_POINT, Role.LOCAL_GOVERNMENT_OFFICER}),
+                     country=f"{path}country_id", organisation=f"{path}proposing_organisation_id",
+                     published=f"{path}is_public")
+       for label, path in (("results.indicator", "project."), ("results.reportingperiod", "project."),
+                           ("results.resultreport", "indicator.project."))},
 }
 
 
@@ -283,7 +291,7 @@ def _edits(actor: Actor, policy: Policy, obj) -> bool:
 
 
 def _is_public(policy: Policy, obj) -> bool:
-    return policy.published is None or bool(getattr(obj, policy.published))
+    return policy.published is None or bool(_value(obj, policy.published))
 
 
 def can(user, action: Action | str, obj) -> bool:
@@ -468,7 +476,7 @@ def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> Query
         queryset = queryset.filter(deleted_at__isnull=True)
     if actor.is_secretariat or actor.is_observer or policy.published is None:
         return queryset
-    return queryset.filter(Q(**{policy.published: True}) | _scope_filter(actor, policy)
+    return queryset.filter(Q(**{_path_lookup(policy.published): True}) | _scope_filter(actor, policy)
                            | _confirm_filter(actor, policy, queryset.model))
 
 

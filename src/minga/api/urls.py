@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaInvalid
 
-from minga.api import capacity, directory, finance, localgov, narrative, portfolio, process, reference
+from minga.api import capacity, directory, finance, localgov, narrative, portfolio, process, reference, results
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.portfolio.validation import ProjectInvalid
@@ -45,6 +45,7 @@ api.add_router("/", portfolio.router)
 api.add_router("/", narrative.router)
 api.add_router("/", localgov.router)
 api.add_router("/", directory.router)
+api.add_router("/", results.router)
 
 
 @api.exception_handler(PermissionDenied)

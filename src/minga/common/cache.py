@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The domains public pages read. Pages depend on all of them (a page of one domain shows figures of another).
-REFERENCE, FINANCE, PORTFOLIO, PROCESS, SERVICES = "reference", "finance", "portfolio", "process", "services"
-DOMAINS = (REFERENCE, FINANCE, PORTFOLIO, PROCESS, SERVICES)
+REFERENCE, FINANCE, PORTFOLIO, PROCESS, SERVICES, RESULTS = "reference", "finance", "portfolio", "process", "services", "results"
+DOMAINS = (REFERENCE, FINANCE, PORTFOLIO, PROCESS, SERVICES, RESULTS)
 # Entries outlive no change made around the services (the admin, a shell) by more than this.
 ENTRY_SECONDS = 60 * 60
 _MISSING = object()

@@ -29,6 +29,7 @@ from minga.reference.loaders import create_missing, load_reference, load_sources
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
 from minga.services.demo import load_demo_services
+from minga.results.demo import load_demo_results
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
 # The demo secretariat's authenticator-app secret, published like the password (README, `minga demo`):
@@ -147,4 +148,5 @@ def load_demo() -> DemoReport:
     report.created["integration programmes"] = load_demo_programmes(sources=sources)
     report.created.update(load_demo_kit())
     report.created["services"] = load_demo_services()
+    report.created["result reports"] = load_demo_results()
     return report

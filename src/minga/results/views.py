@@ -1,0 +1,137 @@
+"""Results pages: a project's results, results by territory, the report form, and locking a period."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from minga.accounts import permissions
+from minga.accounts.permissions import Action
+from minga.audit.services import EditConflict
+from minga.common import charts, formatting
+from minga.common.page_cache import public_page
+from minga.common.versions import parse_version
+from minga.portfolio.selectors import access_project
+from minga.reference import boundaries
+from minga.reference.selectors import member_states
+from minga.results import selectors, services
+from minga.results.forms import ReportForm, initial_of
+from minga.results.models import Indicator, ReportingPeriod, ResultReport
+
+
+@require_GET
+@public_page("results-project")
+def project_results(request, code):
+    project = access_project(request.user, code)
+    tables = selectors.project_results(project)
+    periods = tables[0].periods if tables else list(ReportingPeriod.objects.filter(project=project))
+    return render(request, "results/project.html", {
+        "project": project, "tables": tables, "periods": periods,
+        "may_report": permissions.can(request.user, Action.CREATE, Indicator(project=project)),
+        "may_lock": permissions.can(request.user, Action.PUBLISH, ReportingPeriod(project=project)),
+        "illustrative": any(table.indicator.is_illustrative for table in tables),
+    })
+
+
+def _country(request):
+    countries = list(member_states().order_by("iso3"))
+    wanted = request.GET.get("country", "COL").strip().upper()[:3]
+    for country in countries:
+        if country.iso3 == wanted:
+            return country, countries
+    return None, countries
+
+
+@require_GET
+@public_page("results-territory")
+def territory_results(request):
+    country, countries = _country(request)
+    if country is None:
+        return render(request, "400.html", {"message": _("country: choose a member state from the list.")},
+                      status=400)
+    figures, tables = selectors.people_by_subdivision(request.user, country.iso3)
+    measure = _("People reached")
+    rows = [{"code": figure.code, "name": figure.name, "value": float(figure.people) if figure.people is not None
+             else None, "label": formatting.format_number(figure.people) if figure.people is not None
+             else _("no report"), "as_of": ""} for figure in figures]
+    chart = charts.subdivisions_choropleth_chart(topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3,
+                                                 rows=rows, measure=measure, country_name=country.name)
+    return render(request, "results/territory.html", {
+        "country": country, "countries": sorted(countries, key=lambda item: item.name), "figures": figures,
+        "tables": tables, "chart": chart,
+        "illustrative": any(table.indicator.is_illustrative for table in tables),
+    })
+
+
+def _choices(project, tables):
+    territories = selectors.project_territories(project)
+    # Locked periods stay in the list, named so: choosing one gets the service's refusal, which says why.
+    periods = tables[0].periods if tables else []
+    return ([(str(table.indicator.pk), table.indicator.name_in()[0]) for table in tables],
+            [(str(period.pk), _("%(period)s (locked)") % {"period": period.label} if period.is_locked
+              else period.label) for period in periods],
+            [(key, territory.name) for key, territory in territories.items()])
+
+
+@login_required
+def report_entry(request, code):
+    project = access_project(request.user, code)
+    if not permissions.can(request.user, Action.CREATE, Indicator(project=project)):
+        raise PermissionDenied(_("Only the project's focal point or local-government officer, and the secretariat, "
+                                 "report its results."))
+    tables = selectors.project_results(project)
+    indicators, periods, territories = _choices(project, tables)
+    context = {"project": project}
+    source = request.POST if request.method == "POST" else request.GET
+    report = _existing(project, source)
+    if request.method != "POST":
+        form = ReportForm(initial={"indicator": source.get("indicator"), "period": source.get("period"),
+                                   "territory": source.get("territory"), **(initial_of(report) if report else {})},
+                          indicators=indicators, periods=periods, territories=territories)
+        return render(request, "results/report_form.html", {**context, "form": form,
+                                                            "version": report.version if report else ""})
+    form = ReportForm(request.POST, indicators=indicators, periods=periods, territories=territories)
+    version = request.POST.get("version", "")
+    if form.is_valid():
+        indicator = Indicator.objects.get(pk=form.cleaned_data["indicator"])
+        period = ReportingPeriod.objects.get(pk=form.cleaned_data["period"])
+        try:
+            services.report_save(user=request.user, indicator=indicator, period=period,
+                                 territory=form.cleaned_data["territory"], data=form.to_input(),
+                                 expected_version=parse_version(version, field="version") if version else None)
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        except EditConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Result recorded."))
+            return redirect("results:project", code=project.code)
+    return render(request, "results/report_form.html", {**context, "form": form, "version": version}, status=400)
+
+
+def _existing(project, source) -> ResultReport | None:
+    indicator, period, territory = source.get("indicator", ""), source.get("period", ""), source.get("territory", "")
+    if not (indicator.isdigit() and period.isdigit() and territory):
+        return None
+    subdivision, _sep, municipality = territory.partition("/")
+    lookup = {"municipality_id": int(municipality)} if municipality.isdigit() else {"municipality__isnull": True}
+    return ResultReport.objects.filter(indicator_id=int(indicator), indicator__project=project,
+                                       period_id=int(period), subdivision_id=subdivision, **lookup).first()
+
+
+@login_required
+@require_POST
+def period_lock(request, pk):
+    period = selectors.access_period(request.user, pk, Action.PUBLISH)
+    locked = request.POST.get("locked") == "1"
+    try:
+        services.period_set_lock(user=request.user, period=period, locked=locked,
+                                 expected_version=parse_version(request.POST.get("version", ""), field="version"))
+    except EditConflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Period %(period)s locked.") % {"period": period.label} if locked
+                         else _("Period %(period)s opened again.") % {"period": period.label})
+    return redirect("results:project", code=period.project.code)
