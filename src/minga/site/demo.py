@@ -28,8 +28,8 @@ from minga.programmes.demo import load_demo_programmes
 from minga.reference.loaders import create_missing, load_reference, load_sources, per_language
 from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, RegionalFigure
 from minga.reference.selectors import organisation_loaded
-from minga.services.demo import load_demo_services
 from minga.results.demo import load_demo_results
+from minga.services.demo import load_demo_services
 
 DEMO_PASSWORD = "minga-demo-2026"  # noqa: S105 -- the demo accounts' published password (README)
 # The demo secretariat's authenticator-app secret, published like the password (README, `minga demo`):
