@@ -73,9 +73,10 @@ def _requirement(plan: dict, year: int, country, source, user, report: PlanRepor
     if amount is None:
         return
     funding = plan.get("funding") or {}
-    note = (_("FTS when read: funded US$%(funding)s (%(progress)s %%)") % {
-        "funding": funding.get("totalFunding"), "progress": funding.get("progress")}
-        if funding.get("totalFunding") is not None else "")[:300]
+    # Stored data, not a page's text: the same words whatever the importer's language (else a second import in
+    # another language would "change" every requirement).
+    note = (f"FTS when read: funded US${funding.get('totalFunding')} ({funding.get('progress')} %)"
+            if funding.get("totalFunding") is not None else "")[:300]
     state = finance.requirement_import(user=user, load_key=f"fts-plan-{plan['id']}-{year}", plan=str(
         plan.get("code") or plan["id"])[:60], year=year, amount=amount, currency="USD", source=source,
         country=country, note=note)

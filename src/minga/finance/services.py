@@ -214,11 +214,11 @@ def imported_withdraw(*, record, user, reason: str) -> None:
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def requirement_import(*, user, load_key: str, plan: str, year: int, amount, currency: str, source, country=None,
-                       note: str = "") -> str:
+                       sector=None, note: str = "") -> str:
     """A plan's requirement as a tracking service publishes it (FTS plan overview), created or updated in place
     under ``load_key``. Returns "created", "updated" or "unchanged"."""
     fields = {"plan": plan, "year": year, "amount": amount, "currency": currency, "source": source,
-              "country": country, "note": note, **_converted(amount, currency, date(year, 12, 31))}
+              "country": country, "sector": sector, "note": note, **_converted(amount, currency, date(year, 12, 31))}
     existing = Requirement.all_objects.filter(load_key=load_key).first()
     if existing is None:
         require(user, Action.CREATE, Requirement(**fields))
