@@ -602,6 +602,7 @@ CASES = [
          get(f"/projects/{RORAIMA}/transition/published/"), 200, 5),
     Case("portfolio:bulk_template", "GET", "focal_col", get("/projects/bulk/template.xlsx"), 200, 12),
     Case("portfolio:bulk_upload", "GET", "focal_col", get("/projects/bulk/"), 200, 3),
+    Case("exchange:hxl_import", "GET", "secretariat", get("/projects/import/hxl/"), 200, 4),
     # --- The API: its documentation, then every operation -------------------------------------------------------
     Case("api:api-root", "GET", "anonymous", get("/api/v1/"), 404, 0),  # django-ninja's root: always 404
     Case("api:openapi-json", "GET", "anonymous", get("/api/v1/openapi.json"), 200, 0),

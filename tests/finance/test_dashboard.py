@@ -109,13 +109,21 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
     assert response.content.decode().splitlines() == [
         "key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,committed_usd,"
         "unconverted_pledged",
+        "#org+code+funder,#org+name+funder,#value+pledged+usd,#value+funding+total+usd,#value+funding+disbursed+usd,"
+        "#value+funding+required+usd,#value+funding+gap+usd,#value+funding+unconverted,#value+funding+committed+usd,"
+        "#value+pledged+unconverted",
         "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,",
         "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,"]
     countries = public.get("/funding/countries.csv?country_sort=label").content.decode().splitlines()
     assert countries[0] == ("key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,"
                             "committed_usd,unconverted_pledged,coverage_percent,population,population_as_of,"
                             "population_source,disbursed_per_person_usd")
-    assert [line.split(",")[:11] for line in countries[1:]] == [
+    assert countries[1] == ("#country+code,#country+name,#value+pledged+usd,#value+funding+total+usd,"
+                            "#value+funding+disbursed+usd,#value+funding+required+usd,#value+funding+gap+usd,"
+                            "#value+funding+unconverted,#value+funding+committed+usd,#value+pledged+unconverted,"
+                            "#value+funding+pct,#affected+refugees,#date+population,#meta+source+url,"
+                            "#value+funding+disbursed+per_person+usd")
+    assert [line.split(",")[:11] for line in countries[2:]] == [
         ["COL", "Colombia", "1100000.00", "1690000.00", "1490000.00", "10000000.00", "8310000.00", "1000000.00 PYG",
          "600000.00", "", "16.9"],
         ["PER", "Peru", "400000.00", "211000.00", "210000.00", "5000000.00", "4789000.00", "", "1000.00", "", "4.2"],

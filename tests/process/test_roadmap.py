@@ -231,6 +231,9 @@ def test_the_csv_has_the_filtered_rows_exactly(client):
     assert rows == [
         ["Line of work", "Code", "Action", "Lead organisation", "Status", "Progress (%)", "Starts", "Due",
          "Overdue", "At risk", "Illustrative", "Source", "Source address"],
+        ["#sector+name+line", "#activity+code", "#activity+name", "#org+name+lead", "#status+name",
+         "#indicator+progress+pct", "#date+start", "#date+end", "#status+overdue", "#status+at_risk",
+         "#meta+illustrative", "#meta+source", "#meta+source+url"],
         ["A new migration narrative", "media-officials-training",
          "Training for media and officials on language and human mobility", "", "planned", "", "", "", "no", "no",
          "no", source.title, source.url],
@@ -244,7 +247,7 @@ def test_text_that_starts_like_a_formula_is_kept_as_text_in_both_exports(client)
     RoadmapAction.objects.filter(code=GAC).update(label_en="=HYPERLINK(\"http://x\")", label_es="", label_pt="")
     csv_rows = list(csv.reader(io.StringIO(client.get(
         "/process/roadmap/export.csv?line=new-migration-narrative", HTTP_ACCEPT_LANGUAGE="en").content.decode())))
-    assert csv_rows[2][2] == "'=HYPERLINK(\"http://x\")"
+    assert csv_rows[3][2] == "'=HYPERLINK(\"http://x\")"  # under the headers and the HXL hashtag row
     book = openpyxl.load_workbook(io.BytesIO(client.get(
         "/process/roadmap/export.xlsx?line=new-migration-narrative", HTTP_ACCEPT_LANGUAGE="en").content))
     sheet = book.active

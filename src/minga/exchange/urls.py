@@ -4,9 +4,9 @@ They live under /projects/ beside the catalogue whose query string they take, bu
 the exchange reads the domain apps, never the reverse.
 """
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from minga.exchange import views
+from minga.exchange import hxl_views, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     # One project's own downloads (its page links them): the code as the project page's address has it.
     re_path(r"^(?P<code>PQ-[A-Z]{3}-\d{4}-\d{4,})/export\.(?P<format>xlsx|iati)$", views.project_download,
             name="project_download"),
+    path("import/hxl/", hxl_views.hxl_import, name="hxl_import"),  # the secretariat's HXL import (preview, confirm)
 ]

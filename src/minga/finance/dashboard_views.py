@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.common.errors import ParameterInvalid
+from minga.common.hxl import with_hashtag_row
 from minga.common.page_cache import public_page
 from minga.finance import charts
 from minga.finance.selectors import dashboard as selectors
-from minga.finance.selectors.report import KEYS
+from minga.finance.selectors.report import KEYS, hashtags
 from minga.finance.selectors.report import render as render_rows
 
 # The country table's CSV: the report's columns, then what the page adds beside them.
 COUNTRY_EXTRA = ("coverage_percent", "population", "population_as_of", "population_source",
                  "disbursed_per_person_usd")
+COUNTRY_HASHTAGS = {"coverage_percent": "#value+funding+pct", "population": "#affected+refugees",
+                    "population_as_of": "#date+population", "population_source": "#meta+source+url",
+                    "disbursed_per_person_usd": "#value+funding+disbursed+per_person+usd"}
 
 
 def _bad_parameter(request, error: ParameterInvalid):
@@ -88,7 +92,7 @@ def funding_csv(request, table: str):
         return _bad_parameter(request, error)
     if table == "donors":
         rows = [{key: row[key] for key in KEYS} for row in (answer.row.as_dict() for answer in found.donors)]
-        text = render_rows(rows, "csv")
+        text = with_hashtag_row(render_rows(rows, "csv"), hashtags("donor"))
     else:
         text = _countries_csv(found.countries)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
@@ -111,5 +115,6 @@ def _countries_csv(countries) -> str:
             "" if figure is None else (figure.source.url or figure.source.publisher),
             "" if answer.disbursed_per_person is None else answer.disbursed_per_person])
     extras = out.getvalue().splitlines()
-    return "\n".join([f"{head},{','.join(COUNTRY_EXTRA)}",
+    text = "\n".join([f"{head},{','.join(COUNTRY_EXTRA)}",
                       *(f"{line},{extra}" for line, extra in zip(lines, extras, strict=True))]) + "\n"
+    return with_hashtag_row(text, {**hashtags("country"), **COUNTRY_HASHTAGS})

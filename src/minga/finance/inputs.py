@@ -41,6 +41,8 @@ class PledgeInput:
     is_regional: bool = False
     countries: list = field(default_factory=list)  # [(Country, percentage)]
     earmarks: list = field(default_factory=list)  # [Term]
+    # The USD the source gave at its own rate (FTS's amountUSD); None: converted by us at the date.
+    amount_usd: Decimal | None = None
 
 
 @dataclass
@@ -64,6 +66,8 @@ class FlowInput:
     reference: str = ""
     iati_transaction_type: str = ""
     fts_status: str = ""
+    # The USD the source gave at its own rate (FTS's amountUSD); None: converted by us at the value date.
+    amount_usd: Decimal | None = None
 
 
 def _money_errors(amount, currency, add) -> None:

@@ -28,7 +28,9 @@ from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
 from minga.reference.money import to_usd
 
 
-def _converted(amount, currency, value_date) -> dict:
+def _converted(amount, currency, value_date, given_usd=None) -> dict:
+    if given_usd is not None:  # the source's own USD (FTS converts at its rate): kept, so totals match the source
+        return {"amount_usd": given_usd, "usd_problem": ""}
     conversion = to_usd(amount, currency, value_date)
     return {"amount_usd": conversion.usd, "usd_problem": conversion.problem}
 
@@ -41,7 +43,7 @@ def _pledge_fields(data: PledgeInput) -> dict:
             "amount": data.amount, "currency": data.currency, "pledged_on": data.pledged_on,
             "instrument": data.instrument, "is_concessional": data.is_concessional, "purpose": data.purpose,
             "humanitarian_percent": humanitarian_percent(data), "is_regional": data.is_regional,
-            "source": data.source, **_converted(data.amount, data.currency, data.pledged_on)}
+            "source": data.source, **_converted(data.amount, data.currency, data.pledged_on, data.amount_usd)}
 
 
 def _store_pledge_parts(pledge: TrackedPledge, data: PledgeInput) -> TrackedPledge:
@@ -87,7 +89,7 @@ def _flow_fields(data: FlowInput) -> dict:
             "is_humanitarian": data.is_humanitarian, "country": data.country, "theme": data.theme,
             "source_kind": data.source_kind, "source": data.source, "reference": data.reference,
             "iati_transaction_type": data.iati_transaction_type, "fts_status": data.fts_status,
-            **_converted(data.amount, data.currency, data.value_date)}
+            **_converted(data.amount, data.currency, data.value_date, data.amount_usd)}
 
 
 def _store_flow_shares(flow: FundingFlow, data: FlowInput) -> FundingFlow:
@@ -163,5 +165,73 @@ def requirement_create(*, user, plan: str, year: int, amount, currency: str, sou
     return audit.record_create(model=Requirement, user=user, reason=_("created"), fields=fields)
 
 
-__all__ = ["FinanceInvalid", "FollowUp", "flow_create", "flow_transition", "flow_update", "pledge_create",
-           "pledge_transition", "pledge_update", "requirement_create"]
+def _published(model, fields: dict, *, user, load_key: str, reason: str, parts) -> tuple[object, str]:
+    """Create the record, or update it in place, as a public tracking service published it: validated and
+    public at once (the service is the source; nobody confirms FTS's figures). Returns (record, outcome)."""
+    existing = model.all_objects.filter(load_key=load_key).first()
+    fields = {**fields, "status": FollowUp.VALIDATED, "is_public": True}
+    if existing is None:
+        require(user, Action.PUBLISH, model(**fields))
+        record = audit.record_create(model=model, user=user, reason=reason, fields={**fields, "load_key": load_key})
+        return parts(record), "created"
+    if existing.deleted_at is not None:  # deleted by people: stays deleted
+        return existing, "deleted"
+    require(user, Action.PUBLISH, existing)
+    record = audit.record_update(instance=existing, user=user, changes=fields, expected_version=existing.version,
+                                 reason=reason)
+    return parts(record), "updated"
+
+
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
+@transaction.atomic
+def flow_import(*, user, data: FlowInput, load_key: str, reason: str) -> tuple[FundingFlow, str]:
+    """A flow published by a tracking service (FTS): created, or updated in place under its ``load_key``.
+
+    The one write of imported flows (exchange.fts, exchange.hxl_import): what keeps totals follows it here.
+    """
+    fields = _flow_fields(data)
+    return _published(FundingFlow, fields, user=user, load_key=load_key, reason=reason,
+                      parts=lambda flow: _store_flow_shares(flow, data))
+
+
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
+@transaction.atomic
+def pledge_import(*, user, data: PledgeInput, load_key: str, reason: str) -> tuple[TrackedPledge, str]:
+    """A pledge published by a tracking service (FTS status ``pledge``): kept as a pledge, never as funding."""
+    fields = _pledge_fields(data)
+    return _published(TrackedPledge, fields, user=user, load_key=load_key, reason=reason,
+                      parts=lambda pledge: _store_pledge_parts(pledge, data))
+
+
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
+@transaction.atomic
+def imported_withdraw(*, record, user, reason: str) -> None:
+    """An imported flow or pledge the source no longer gives as such (an FTS pledge become a commitment)."""
+    require(user, Action.PUBLISH, record)
+    audit.soft_delete(instance=record, user=user, reason=reason)
+
+
+@invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
+@transaction.atomic
+def requirement_import(*, user, load_key: str, plan: str, year: int, amount, currency: str, source, country=None,
+                       sector=None, note: str = "") -> str:
+    """A plan's requirement as a tracking service publishes it (FTS plan overview), created or updated in place
+    under ``load_key``. Returns "created", "updated" or "unchanged"."""
+    fields = {"plan": plan, "year": year, "amount": amount, "currency": currency, "source": source,
+              "country": country, "sector": sector, "note": note, **_converted(amount, currency, date(year, 12, 31))}
+    existing = Requirement.all_objects.filter(load_key=load_key).first()
+    if existing is None:
+        require(user, Action.CREATE, Requirement(**fields))
+        audit.record_create(model=Requirement, user=user, reason=_("created"), fields={**fields, "load_key": load_key})
+        return "created"
+    if existing.deleted_at is not None or all(getattr(existing, key) == value for key, value in fields.items()):
+        return "unchanged"
+    require(user, Action.CHANGE, existing)
+    audit.record_update(instance=existing, user=user, changes=fields, expected_version=existing.version,
+                        reason=_("updated from the source"))
+    return "updated"
+
+
+__all__ = ["FinanceInvalid", "FollowUp", "flow_create", "flow_import", "flow_transition", "flow_update",
+           "imported_withdraw", "pledge_create", "pledge_import",
+           "pledge_transition", "pledge_update", "requirement_create", "requirement_import"]

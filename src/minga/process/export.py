@@ -10,6 +10,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from minga.common.hxl import header_rows
 from minga.common.text import csv_text, starts_formula, xml_safe
 from minga.process.roadmap import ActionRow
 
@@ -17,6 +18,12 @@ from minga.process.roadmap import ActionRow
 def header() -> list[str]:
     return [_("Line of work"), _("Code"), _("Action"), _("Lead organisation"), _("Status"), _("Progress (%)"),
             _("Starts"), _("Due"), _("Overdue"), _("At risk"), _("Illustrative"), _("Source"), _("Source address")]
+
+
+# The HXL hashtag of each column of ``header()``, in its order (minga.common.hxl).
+HASHTAGS = ["#sector+name+line", "#activity+code", "#activity+name", "#org+name+lead", "#status+name",
+            "#indicator+progress+pct", "#date+start", "#date+end", "#status+overdue", "#status+at_risk",
+            "#meta+illustrative", "#meta+source", "#meta+source+url"]
 
 
 def values(row: ActionRow) -> list:
@@ -37,7 +44,7 @@ def _text(value) -> str:
 def as_csv(rows: list[ActionRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header())
+    writer.writerows(header_rows(header(), HASHTAGS))
     for row in rows:
         writer.writerow([_text(value) for value in values(row)])
     return buffer.getvalue()

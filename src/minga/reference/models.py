@@ -395,6 +395,10 @@ class PopulationGroup(models.TextChoices):
     REFUGEES_AND_MIGRANTS = "refugees_migrants", _("Refugees and migrants from Venezuela")
     REGULARIZED = "regularized", _("Holding or processing a regular status")
     REGULARIZATION_APPLICATIONS = "regularization_applications", _("Regularization applications")
+    # A humanitarian plan's caseload (OCHA FTS plan overview): the whole population the plan concerns.
+    IN_NEED = "in_need", _("People in need (humanitarian plan)")
+    TARGETED = "targeted", _("People targeted (humanitarian plan)")
+    AFFECTED = "affected", _("People affected (humanitarian plan)")
 
 
 class PopulationFigure(PerLanguage, EditableRecord):

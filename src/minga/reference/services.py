@@ -41,13 +41,16 @@ def _as_changed(instance, changes: dict):
 
 
 @invalidates(REFERENCE)
-def organisation_create(*, user, fields: dict, reason: str = "") -> Organisation:
+def organisation_create(*, user, fields: dict, reason: str = "", load_key: str | None = None) -> Organisation:
+    """``load_key``: an importer's key for the organisation it found in a source (``fts-organisation-4306``)."""
     fields = _blank_identifier_is_none(_only(fields, ORGANISATION_FIELDS))
     candidate = Organisation(**fields)
     require(user, Action.CREATE, candidate)
     # A donor officer's unit in a member state proposes nothing there until the secretariat approves it.
     if needs_approval(user, candidate):
         fields = {**fields, "awaiting_approval": True}
+    if load_key:
+        fields = {**fields, "load_key": load_key}
     return audit.record_create(model=Organisation, user=user, fields=fields, reason=reason)
 
 

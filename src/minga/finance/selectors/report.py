@@ -16,6 +16,22 @@ KEYS = ("key", "label", "pledged_usd", "funding_usd", "disbursed_usd", "requirem
         "committed_usd", "unconverted_pledged")
 
 
+# The HXL hashtag of each column (minga.common.hxl); the key and label columns follow the dimension.
+HASHTAGS = {"pledged_usd": "#value+pledged+usd", "funding_usd": "#value+funding+total+usd",
+            "disbursed_usd": "#value+funding+disbursed+usd", "requirement_usd": "#value+funding+required+usd",
+            "gap_usd": "#value+funding+gap+usd", "unconverted": "#value+funding+unconverted",
+            "committed_usd": "#value+funding+committed+usd", "unconverted_pledged": "#value+pledged+unconverted"}
+DIMENSION_HASHTAGS = {"country": ("#country+code", "#country+name"), "subdivision": ("#adm1+code", "#adm1+name"),
+                      "donor": ("#org+code+funder", "#org+name+funder"), "conference": ("#event+code", "#event+name"),
+                      "theme": ("#sector+code", "#sector+name"), "year": ("#date+year", "#date+year+label")}
+
+
+def hashtags(by: str) -> dict[str, str]:
+    """The HXL hashtags of the report's CSV columns for rows by ``by``."""
+    code, name = DIMENSION_HASHTAGS[by]
+    return {"key": code, "label": name, **HASHTAGS}
+
+
 def report_filters(*, by, year) -> tuple[str, FundingFilters]:
     """The dimension and filters asked for, or ``ParameterInvalid`` naming the parameter."""
     if by not in DIMENSIONS:

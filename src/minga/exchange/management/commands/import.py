@@ -1,35 +1,78 @@
-# ruff: noqa: N999 -- the command is named for what the operator types: minga import hsds DIR
-"""``minga import hsds DIR [--language es|pt|en] [--default-type CODE …] [--default-population CODE …]``
+# ruff: noqa: N999  (the command is `minga import`)
+"""``minga import fts FILE_OR_URL... --as-user NAME``, ``minga import hxl FILE --as-user NAME [--dry-run]``
+and ``minga import hsds DIR [--language es|pt|en] [--default-type CODE …] [--default-population CODE …]``.
 
-Import a service directory in Open Referral HSDS 3.0 (Minga's own export or a third party's package,
-``services.json`` or the tabular CSV files). Services are matched by their HSDS id: importing again
-changes nothing. A service that cannot be placed or classified is refused with its reasons; the others
-import. Exit status 1 when any was refused.
+One command, one sub-command per standard; each calls its importer in ``minga.exchange`` and prints its
+report. For FTS and HXL the user's roles apply (the secretariat imports). HSDS services are matched by
+their HSDS id: importing again changes nothing; a service that cannot be placed or classified is refused
+with its reasons, the others import. The exit status is 1 when something was refused.
 """
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management import BaseCommand, CommandError
 
-from minga.exchange.hsds.commands import import_hsds, report_lines
-from minga.exchange.hsds.importer import Defaults
+from minga.accounts.models import User
 from minga.services.vocabulary import Population, ServiceType
 
 
+def _user(name: str) -> User:
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        raise CommandError(f"No user named {name!r}.")
+    return user
+
+
 class Command(BaseCommand):
-    help = "Import data from a standard format: hsds DIR (Open Referral HSDS 3.0 service directory)."
+    help = ("Import OCHA FTS flow searches, HXL tables or an HSDS service directory "
+            "(see `minga import fts --help`, `minga import hxl --help`, `minga import hsds --help`).")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["hsds"])
-        parser.add_argument("directory", type=Path)
-        parser.add_argument("--language", choices=["es", "pt", "en"], default="es",
-                            help="language of a third party's texts (default: %(default)s)")
-        parser.add_argument("--default-type", action="append", choices=ServiceType.values, default=[],
-                            help="type given to services that carry no Minga type; repeat for more")
-        parser.add_argument("--default-population", action="append", choices=Population.values, default=[],
-                            help="population given to services that carry none of Minga's; repeat for more")
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        fts = kinds.add_parser("fts", help="OCHA FTS v1 flow searches (files, or addresses whose nextLink is followed)")
+        fts.add_argument("names", nargs="+", metavar="FILE_OR_URL")
+        fts.add_argument("--as-user", required=True, help="the user the import acts as (their roles apply)")
+        hxl = kinds.add_parser("hxl", help="a CSV or XLSX table with an HXL hashtag row")
+        hxl.add_argument("names", nargs=1, metavar="FILE")
+        hxl.add_argument("--as-user", required=True, help="the user the import acts as (their roles apply)")
+        hxl.add_argument("--dry-run", action="store_true", help="show the mapping and the rejected rows; store nothing")
+        hsds = kinds.add_parser("hsds", help="an Open Referral HSDS 3.0 service directory (services.json or CSV tables)")
+        hsds.add_argument("directory", type=Path)
+        hsds.add_argument("--language", choices=["es", "pt", "en"], default="es",
+                          help="language of a third party's texts (default: %(default)s)")
+        hsds.add_argument("--default-type", action="append", choices=ServiceType.values, default=[],
+                          help="type given to services that carry no Minga type; repeat for more")
+        hsds.add_argument("--default-population", action="append", choices=Population.values, default=[],
+                          help="population given to services that carry none of Minga's; repeat for more")
 
-    def handle(self, *args, kind, directory, language, default_type, default_population, **options):
+    def handle(self, *args, kind: str, **options):
+        if kind == "hsds":
+            return self._hsds(**options)
+        user = _user(options["as_user"])
+        names = options["names"]
+        try:
+            if kind == "fts":
+                from minga.exchange.fts import import_fts
+
+                report = import_fts(names, user=user)
+                lines = report.lines()
+                failed = bool(report.problems or (report.plans and report.plans.problems))
+            else:
+                from minga.exchange.hxl_import import import_hxl_command
+
+                lines, failed = import_hxl_command(names[0], user=user, dry_run=options["dry_run"])
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("\n".join(lines))
+        if failed:
+            raise CommandError("Some input was refused (listed above); everything else was imported.",
+                               returncode=1)
+
+    def _hsds(self, *, directory, language, default_type, default_population, **options):
+        from minga.exchange.hsds.commands import import_hsds, report_lines
+        from minga.exchange.hsds.importer import Defaults
+
         report = import_hsds(directory, Defaults(language=language, types=tuple(default_type),
                                                  populations=tuple(default_population)))
         for line in report_lines(report):

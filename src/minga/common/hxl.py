@@ -1,0 +1,43 @@
+"""The HXL hashtag row of every table Minga gives as CSV (https://hxlstandard.org): one helper for all.
+
+HXL puts a row of hashtags (``#value+funding+total+usd``) under the human headers, so that HDX, libhxl and
+the HXL Proxy read the columns whatever the headers' language. ``header_rows`` gives both rows for a writer;
+``with_hashtag_row`` puts the row under the headers of a CSV text already made. A column without a hashtag
+gets an empty cell, as HXL allows.
+"""
+
+import csv
+import io
+import re
+
+HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
+
+
+def _checked(hashtags: list[str]) -> list[str]:
+    wrong = [tag for tag in hashtags if tag and not HASHTAG.match(tag)]
+    if wrong:
+        raise ValueError(f"Not HXL hashtags: {', '.join(wrong)}")
+    return list(hashtags)
+
+
+def hashtags_for(headers: list[str], hashtags: dict[str, str] | list[str]) -> list[str]:
+    """The hashtag under each header: by header name (a dict), or in column order (a list as long as the headers)."""
+    if isinstance(hashtags, dict):
+        return _checked([hashtags.get(header, "") for header in headers])
+    if len(hashtags) != len(headers):
+        raise ValueError(f"{len(hashtags)} hashtags for {len(headers)} columns")
+    return _checked(hashtags)
+
+
+def header_rows(headers: list[str], hashtags: dict[str, str] | list[str]) -> list[list[str]]:
+    """The two first rows of an HXL CSV: the headers, then their hashtags."""
+    return [list(headers), hashtags_for(headers, hashtags)]
+
+
+def with_hashtag_row(text: str, hashtags: dict[str, str] | list[str], *, lineterminator: str = "\n") -> str:
+    """``text``, a CSV whose first line holds its headers, with the hashtag row second."""
+    head, _sep, rest = text.partition(lineterminator)
+    headers = next(csv.reader([head]))
+    out = io.StringIO()
+    csv.writer(out, lineterminator=lineterminator).writerow(hashtags_for(headers, hashtags))
+    return f"{head}{lineterminator}{out.getvalue()}{rest}"

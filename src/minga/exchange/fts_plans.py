@@ -1,0 +1,124 @@
+"""FTS v2 plan overview (``v2/fts/flow/plan/overview/progress/YEAR``): each plan's requirement and caseloads.
+
+- requirements: one ``finance.Requirement`` per plan and usage year, the revised requirement in USD (the
+  original when no revision), for the plan's country, or the region when the plan covers several countries;
+  FTS's funding and progress when read go in the note (Minga counts funding from the flows);
+- caseLoads: for a plan of one country, its totals (people in need, targeted, affected) as
+  ``reference.PopulationFigure`` at the plan's start, unpublished until the secretariat publishes them.
+
+Each figure cites a source: the plan's FTS page. Keyed by plan id (and year, and group): reading the same
+overview again changes nothing; a changed figure is updated in place.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from minga.finance import services as finance
+from minga.reference import services as reference
+from minga.reference.loaders import create_missing
+from minga.reference.models import Country, DatePrecision, PopulationFigure, PopulationGroup, Source
+
+REASON = "FTS plan overview"
+CASELOAD_GROUPS = {"inNeed": PopulationGroup.IN_NEED, "target": PopulationGroup.TARGETED,
+                   "affected": PopulationGroup.AFFECTED}
+
+
+@dataclass
+class PlanReport:
+    plans: int = 0
+    requirements: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    figures: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    problems: list = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [_("%(plans)s plans read. Requirements: %(r_created)s created, %(r_updated)s updated, %(r_unchanged)s "
+                  "unchanged. Population figures: %(f_created)s created, %(f_updated)s updated, %(f_unchanged)s "
+                  "unchanged.") % {"plans": self.plans, **{f"r_{k}": v for k, v in self.requirements.items()},
+                                   **{f"f_{k}": v for k, v in self.figures.items()}}] + [
+            f"  {problem}" for problem in self.problems]
+
+
+def _plan_source(plan: dict) -> Source:
+    source, _created = create_missing(Source, f"source:fts-plan-{plan['id']}", {
+        "publisher": "OCHA Financial Tracking Service (FTS)",
+        "title": f"FTS plan overview: {plan['name']} ({plan.get('code') or plan['id']})"[:400],
+        "url": f"https://fts.unocha.org/plans/{plan['id']}/summary", "published_on": None,
+        "date_precision": DatePrecision.UNDATED}, reason=REASON)
+    return source
+
+
+def _years(plan: dict) -> list[int]:
+    years = sorted({int(y["year"]) for y in plan.get("usageYears") or [] if str(y.get("year", "")).isdigit()})
+    return years or [date.fromisoformat(plan["startDate"][:10]).year]
+
+
+def _countries(plan: dict) -> list[Country]:
+    codes = [c.get("iso3") for c in plan.get("countries") or [] if c.get("iso3")]
+    return list(Country.objects.filter(pk__in=codes))
+
+
+def _money(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _requirement(plan: dict, year: int, country, source, user, report: PlanReport) -> None:
+    requirements = plan.get("requirements") or {}
+    amount = _money(requirements.get("revisedRequirements")) or _money(requirements.get("origRequirements"))
+    if amount is None:
+        return
+    funding = plan.get("funding") or {}
+    # Stored data, not a page's text: the same words whatever the importer's language (else a second import in
+    # another language would "change" every requirement).
+    note = (f"FTS when read: funded US${funding.get('totalFunding')} ({funding.get('progress')} %)"
+            if funding.get("totalFunding") is not None else "")[:300]
+    state = finance.requirement_import(user=user, load_key=f"fts-plan-{plan['id']}-{year}", plan=str(
+        plan.get("code") or plan["id"])[:60], year=year, amount=amount, currency="USD", source=source,
+        country=country, note=note)
+    report.requirements[state] += 1
+
+
+def _figures(plan: dict, country, source, user, report: PlanReport) -> None:
+    as_of = date.fromisoformat(plan["startDate"][:10])
+    for caseload in (plan.get("caseLoads") or [])[:1]:  # the plan's own totals come first
+        for total in caseload.get("totals") or []:
+            group, value = CASELOAD_GROUPS.get(total.get("type")), total.get("value")
+            if group is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                continue
+            fields = {"country": country, "group": group, "value": value, "as_of": as_of, "source": source,
+                      "note_en": f"{plan['name']}"[:300]}
+            existing = PopulationFigure.all_objects.filter(country=country, subdivision__isnull=True, group=group,
+                                                           as_of=as_of, source=source).first()
+            if existing is None:
+                reference.population_figure_create(user=user, fields=fields, reason=REASON)
+                report.figures["created"] += 1
+            elif existing.value != value:
+                reference.population_figure_update(figure=existing, user=user, changes={"value": value},
+                                                   expected_version=existing.version, reason=REASON)
+                report.figures["updated"] += 1
+            else:
+                report.figures["unchanged"] += 1
+
+
+def import_plan_overview(document: dict, *, user, report: PlanReport | None = None) -> PlanReport:
+    report = report or PlanReport()
+    for plan in document["data"]["plans"]:
+        try:
+            with transaction.atomic():
+                source = _plan_source(plan)
+                countries = _countries(plan)
+                country = countries[0] if len(countries) == 1 and len(plan.get("countries") or []) == 1 else None
+                for year in _years(plan):
+                    _requirement(plan, year, country, source, user, report)
+                if country is not None:
+                    _figures(plan, country, source, user, report)
+            report.plans += 1
+        except (KeyError, TypeError, ValueError) as error:
+            report.problems.append(_("plan %(id)s: not read (%(error)s)") % {
+                "id": plan.get("id") if isinstance(plan, dict) else "?", "error": error})
+    return report

@@ -1,0 +1,324 @@
+"""HXL tables in: any CSV or XLSX with a hashtag row, read by libhxl, previewed, then imported all or nothing.
+
+``preview(path)`` reads the table and decides, from its hashtags, what it holds (docs/exchange.md, "HXL in"):
+
+- requirements (``#value+funding+required+usd``): one ``finance.Requirement`` per row, for the plan
+  (``#activity+appeal+id+external``), year (``#date+year``), country (``#country+code``) and, where a
+  ``#sector+cluster+name`` names an RMRP sector, that sector; the FTS plan id keys it as the plan overview does;
+- funding flows (``#value+funding+total+usd`` with ``#org+name+funder``): each row read as the FTS flow it
+  is (``#activity+id+fts_internal``, ``#status``, ``#financial+direction`` …) and imported by ``exchange.fts``,
+  so that FTS's counting rule holds and the same flow from the API and from HDX is one record;
+- population figures (``#affected+refugees``, ``#inneed``, ``#targeted``, ``#affected`` with ``#country+code``
+  and ``#date``; ``#adm1+code`` for a subdivision).
+
+The preview lists the mapping (header, hashtag, what Minga reads) and every row that will be refused, with
+its line and why; nothing is written. ``apply`` then writes the accepted rows in one transaction.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import hxl
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minga.exchange import fts
+from minga.exchange.fts_read import FtsFlowData, Side
+from minga.finance import services as finance
+from minga.reference import services as reference
+from minga.reference.loaders import create_missing
+from minga.reference.models import (
+    Country,
+    DatePrecision,
+    PopulationFigure,
+    PopulationGroup,
+    Source,
+    Subdivision,
+    Term,
+)
+
+REQUIREMENTS, FLOWS, POPULATION = "requirements", "flows", "population"
+KINDS = {REQUIREMENTS: gettext_lazy("requirements"), FLOWS: gettext_lazy("funding flows"),
+         POPULATION: gettext_lazy("population figures")}
+READS = {  # hashtag -> what Minga reads in it (shown in the preview)
+    "#value+funding+required+usd": gettext_lazy("requirement (US$)"), "#country+code": gettext_lazy("country"),
+    "#date+year": gettext_lazy("year"), "#activity+appeal+id+external": gettext_lazy("plan"),
+    "#activity+appeal+id+fts_internal": gettext_lazy("FTS plan id"),
+    "#sector+cluster+name": gettext_lazy("sector"), "#value+funding+total+usd": gettext_lazy("amount (US$)"),
+    "#org+name+funder": gettext_lazy("provider"), "#org+name+impl": gettext_lazy("receiver"),
+    "#country+iso3+impl+list": gettext_lazy("destination country"), "#date": gettext_lazy("date"),
+    "#status+text": gettext_lazy("status"), "#activity+id+fts_internal": gettext_lazy("FTS flow id"),
+    "#financial+direction": gettext_lazy("boundary"), "#financial+direction+type": gettext_lazy("on boundary"),
+    "#value+funding+total": gettext_lazy("original amount"),
+    "#value+funding+total+currency": gettext_lazy("original currency"),
+    "#affected+refugees": gettext_lazy("refugees and migrants"), "#inneed": gettext_lazy("people in need"),
+    "#targeted": gettext_lazy("people targeted"), "#affected": gettext_lazy("people affected"),
+    "#adm1+code": gettext_lazy("subdivision"),
+}
+PEOPLE = {"#affected+refugees": PopulationGroup.REFUGEES_AND_MIGRANTS, "#inneed": PopulationGroup.IN_NEED,
+          "#targeted": PopulationGroup.TARGETED, "#affected": PopulationGroup.AFFECTED}
+# FTS cluster names that are an RMRP sector of Minga (rmrp-sectors), after " COVID-19" is set aside.
+CLUSTER_SECTORS = {"education": "education", "food security sector": "food-security", "food security": "food-security",
+                   "protection": "protection", "shelter/nfis": "shelter", "shelter": "shelter", "wash": "wash",
+                   "health": "health", "nutrition": "nutrition"}
+
+
+@dataclass
+class Rejected:
+    line: int
+    reason: str
+
+
+@dataclass
+class HxlPreview:
+    label: str
+    kind: str | None
+    mapping: list = field(default_factory=list)  # [(header, hashtag, what Minga reads or "")]
+    accepted: list = field(default_factory=list)  # [(line, values)]
+    rejected: list = field(default_factory=list)  # [Rejected]
+    problem: str = ""  # the table as a whole cannot be read
+
+
+def _norm(tag: str) -> str:
+    """A hashtag with its attributes sorted: ``#value+usd+funding`` is ``#value+funding+usd``."""
+    base, *attributes = tag.strip().lower().split("+")
+    return "+".join([base, *sorted(attributes)])
+
+
+def _columns(source) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, column in enumerate(source.columns):
+        if column.display_tag:
+            found.setdefault(_norm(column.display_tag), index)
+    return found
+
+
+def _kind(columns: dict) -> str | None:
+    if _norm("#value+funding+required+usd") in columns:
+        return REQUIREMENTS
+    if _norm("#value+funding+total+usd") in columns and _norm("#org+name+funder") in columns:
+        return FLOWS
+    if any(_norm(tag) in columns for tag in PEOPLE) and _norm("#country+code") in columns:
+        return POPULATION
+    return None
+
+
+def _amount(text, what) -> Decimal:
+    if not str(text).strip():
+        raise ValueError(_("%(what)s is empty or not above zero") % {"what": what})
+    try:
+        value = Decimal(str(text).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(_("%(what)s %(value)r is not a number") % {"what": what, "value": text}) from None
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e15"):
+        raise ValueError(_("%(what)s is empty or not above zero") % {"what": what})
+    return value.quantize(Decimal("0.01"))
+
+
+def _positive(text) -> Decimal | None:
+    """An optional amount (the original one beside FTS's USD): None when empty, zero or not a number."""
+    try:
+        return _amount(text, "")
+    except ValueError:
+        return None
+
+
+def _country(code: str) -> Country:
+    country = Country.objects.filter(pk=str(code).strip().upper()).first() if code else None
+    if country is None:
+        raise ValueError(_("country %(value)r is not an ISO 3166 alpha-3 code") % {"value": code})
+    return country
+
+
+def _year(text) -> int:
+    if not re.fullmatch(r"(19|20)\d\d", str(text).strip()):
+        raise ValueError(_("year %(value)r is not a year") % {"value": text})
+    return int(str(text).strip())
+
+
+def _sector(name: str) -> Term | None:
+    if not name:
+        return None
+    key = re.sub(r"\s*covid-19$", "", name.strip().casefold())
+    code = CLUSTER_SECTORS.get(key)
+    term = Term.objects.filter(vocabulary__code="rmrp-sectors", code=code).first() if code else None
+    if term is None:
+        raise ValueError(_("cluster %(value)r is not an RMRP sector of Minga") % {"value": name})
+    return term
+
+
+def _requirement(get) -> dict:
+    plan_id = get("#activity+appeal+id+fts_internal")
+    plan = get("#activity+appeal+id+external") or get("#activity+appeal+name")
+    if not plan:
+        raise ValueError(_("no plan named"))
+    year, amount = _year(get("#date+year")), _amount(get("#value+funding+required+usd"), _("requirement"))
+    country = _country(get("#country+code")) if get("#country+code") else None
+    cluster = get("#sector+cluster+name")
+    sector = _sector(cluster)
+    key = (f"fts-plan-{plan_id}-{year}" if plan_id else f"hxl-plan-{plan}-{year}-{country.pk if country else 'all'}")
+    if sector is not None:
+        key += f"-cluster-{get('#sector+cluster+code') or sector.code}"
+    return {"load_key": key[:120], "plan": plan[:60], "year": year, "amount": amount, "country": country,
+            "sector": sector}
+
+
+def _flow(get) -> FtsFlowData:
+    flow_id = get("#activity+id+fts_internal")
+    if not str(flow_id).strip().isdigit():
+        raise ValueError(_("no FTS flow id (#activity+id+fts_internal)"))
+    status = get("#status+text").strip().lower()
+    if status not in ("pledge", "commitment", "paid"):
+        raise ValueError(_("status %(value)r is not pledge, commitment or paid") % {"value": status})
+    try:
+        on = date.fromisoformat(get("#date")[:10])
+    except ValueError:
+        raise ValueError(_("date %(value)r is not a date") % {"value": get("#date")}) from None
+    original = get("#value+funding+total")
+    currency = get("#value+funding+total+currency").strip().upper()
+
+    def side(organisation, locations):
+        named = [{"type": "Organization", "id": None, "name": organisation}] if organisation else []
+        places = [{"type": "Location", "id": None, "name": code.strip()}
+                  for code in re.split(r"[|,;]", locations) if code.strip()]
+        return Side(objects=named + places, organisations=named, locations=places)
+
+    return FtsFlowData(
+        id=int(flow_id), version=0, status=status, amount_usd=_amount(get("#value+funding+total+usd"), _("amount")),
+        original_amount=_positive(original),
+        original_currency=currency if re.fullmatch(r"[A-Z]{3}", currency) else "",
+        boundary=get("#financial+direction") or "incoming", on_boundary=get("#financial+direction+type") or "single",
+        flow_type="", parent_id=None, child_ids=[], on=on, description=get("#description+notes")[:2000],
+        source=side(get("#org+name+funder"), get("#country+iso3+funder+list")),
+        destination=side(get("#org+name+impl"), get("#country+iso3+impl+list")))
+
+
+def _people(get) -> dict:
+    country = _country(get("#country+code"))
+    try:
+        as_of = date.fromisoformat(get("#date")[:10])
+    except ValueError:
+        raise ValueError(_("date %(value)r is not a date") % {"value": get("#date")}) from None
+    subdivision = None
+    if get("#adm1+code"):
+        subdivision = Subdivision.objects.filter(pk=get("#adm1+code").strip().upper(), country=country).first()
+        if subdivision is None:
+            raise ValueError(_("subdivision %(value)r is not in %(country)s") % {
+                "value": get("#adm1+code"), "country": country.pk})
+    figures = []
+    for tag, group in PEOPLE.items():
+        value = re.sub(r"\.0+$", "", get(tag))  # a spreadsheet's 2860000.0
+        if value:
+            if not re.fullmatch(r"\d{1,12}", value.replace(",", "").strip()):
+                raise ValueError(_("%(tag)s %(value)r is not a count of people") % {"tag": tag, "value": value})
+            figures.append((group, int(value.replace(",", "").strip())))
+    if not figures:
+        raise ValueError(_("no count of people"))
+    return {"country": country, "subdivision": subdivision, "as_of": as_of, "figures": figures}
+
+
+READERS = {REQUIREMENTS: _requirement, FLOWS: _flow, POPULATION: _people}
+
+
+def preview(path: str | Path, *, label: str = "") -> HxlPreview:
+    """What importing ``path`` would do, row by row; nothing is written."""
+    label = label or Path(path).name
+    try:
+        source = hxl.data(str(path), hxl.InputOptions(allow_local=True))
+        columns = _columns(source)
+        rows = list(source)
+    except Exception as error:  # libhxl raises many kinds; each means "not a readable HXL table"
+        return HxlPreview(label=label, kind=None, problem=_("%(label)s: not a readable HXL table (%(error)s).") % {
+            "label": label, "error": error})
+    kind = _kind(columns)
+    result = HxlPreview(label=label, kind=kind, mapping=[
+        (column.header or "", column.display_tag or "", str(READS.get(_norm(column.display_tag or ""), ""))
+         if kind else "") for column in source.columns])
+    if kind is None:
+        result.problem = _("%(label)s: no hashtags Minga reads (a requirement, a funding flow or a count of people)."
+                           ) % {"label": label}
+        return result
+    for number, row in enumerate(rows):
+        line = number + 3  # the headers and the hashtags come first
+
+        def get(tag, row=row):
+            index = columns.get(_norm(tag))
+            value = row.values[index] if index is not None and index < len(row.values) else ""
+            return "" if value is None else str(value).strip()
+
+        try:
+            result.accepted.append((line, READERS[kind](get)))
+        except ValueError as error:
+            result.rejected.append(Rejected(line, str(error)))
+    return result
+
+
+def _table_source(label: str) -> Source:
+    source, _created = create_missing(Source, f"source:hxl-{label}"[:120], {
+        # Stored data: the same words whatever the importer's language.
+        "publisher": "HXL table (imported)", "title": label[:400], "url": "", "published_on": None,
+        "date_precision": DatePrecision.UNDATED}, reason="HXL import")
+    return source
+
+
+@transaction.atomic
+def apply(result: HxlPreview, *, user) -> dict:
+    """Write the accepted rows of a preview, all or none. Returns counts by outcome."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if result.kind == FLOWS:
+        report = fts.FtsReport()
+        resolver, source = fts.resolver_for(user), fts.fts_source()
+        for _line, flow in result.accepted:
+            fts.import_flow(flow, user=user, resolver=resolver, source=source, report=report)
+        if report.problems:
+            raise ValueError("; ".join(report.problems))
+        return {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
+    source = _table_source(result.label)
+    for _line, values in result.accepted:
+        if result.kind == REQUIREMENTS:
+            counts[finance.requirement_import(user=user, source=source, currency="USD", **values)] += 1
+            continue
+        for group, value in values["figures"]:
+            existing = PopulationFigure.all_objects.filter(
+                country=values["country"], subdivision=values["subdivision"], group=group, as_of=values["as_of"],
+                source=source).first()
+            if existing is None:
+                reference.population_figure_create(user=user, reason="HXL import", fields={
+                    "country": values["country"], "subdivision": values["subdivision"], "group": group,
+                    "value": value, "as_of": values["as_of"], "source": source})
+                counts["created"] += 1
+            elif existing.value != value:
+                reference.population_figure_update(figure=existing, user=user, changes={"value": value},
+                                                   expected_version=existing.version, reason="HXL import")
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+    return counts
+
+
+def preview_lines(result: HxlPreview) -> list[str]:
+    lines = [_("%(label)s: %(kind)s; %(accepted)s rows to import, %(rejected)s refused.") % {
+        "label": result.label, "kind": KINDS.get(result.kind, "—"), "accepted": len(result.accepted),
+        "rejected": len(result.rejected)}]
+    lines += [f"  {header} {tag} → {reads}" for header, tag, reads in result.mapping if reads]
+    lines += [_("  line %(line)s: %(reason)s") % {"line": r.line, "reason": r.reason} for r in result.rejected]
+    return lines
+
+
+def import_hxl_command(path: str, *, user, dry_run: bool) -> tuple[list[str], bool]:
+    """``minga import hxl FILE [--dry-run]``: the preview, then (unless a dry run) the import."""
+    result = preview(path)
+    if result.problem:
+        return [result.problem], True
+    lines = preview_lines(result)
+    if not dry_run:
+        try:
+            counts = apply(result, user=user)
+        except ValueError as error:
+            return [*lines, _("Nothing was imported: %(error)s") % {"error": error}], True
+        lines.append(_("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts)
+    return lines, bool(result.rejected)

@@ -1,0 +1,21 @@
+"""The one helper that gives Minga's CSV downloads their HXL hashtag row."""
+
+import pytest
+
+from minga.common.hxl import hashtags_for, header_rows, with_hashtag_row
+
+
+def test_the_hashtag_row_goes_under_the_headers_by_name_or_in_order():
+    assert with_hashtag_row("key,label,other\nCOL,Colombia,x\n", {"key": "#country+code", "label": "#country+name"}
+                            ) == "key,label,other\n#country+code,#country+name,\nCOL,Colombia,x\n"
+    assert with_hashtag_row('a,"b, c"\r\n1,2\r\n', ["#org", "#value+usd"], lineterminator="\r\n") == (
+        'a,"b, c"\r\n#org,#value+usd\r\n1,2\r\n')
+    assert header_rows(["Código", "Nombre"], ["#activity+code", "#activity+name"]) == [
+        ["Código", "Nombre"], ["#activity+code", "#activity+name"]]
+
+
+def test_a_wrong_hashtag_or_count_is_refused():
+    with pytest.raises(ValueError, match="Not HXL hashtags: #Value, org"):
+        hashtags_for(["a", "b", "c"], ["#Value", "org", "#ok"])
+    with pytest.raises(ValueError, match="2 hashtags for 3 columns"):
+        hashtags_for(["a", "b", "c"], ["#org", "#value"])

@@ -1,0 +1,140 @@
+"""HXL tables in: the files of ../shared/data/hxl import through the preview (nothing written before the
+confirmation; then all accepted rows at once), with expectations computed here from the CSV itself."""
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from minga.exchange.hxl_import import apply, preview
+from minga.finance.selectors.report import report_rows
+from minga.finance.tracking import FundingFlow, Requirement
+from minga.reference.models import PopulationFigure
+
+HXL = Path(__file__).resolve().parents[3] / "shared" / "data" / "hxl"
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(not HXL.is_dir(), reason="../shared/data/hxl is not beside the repository")]
+SECTORS = {"Education": "education", "Food Security Sector": "food-security", "Protection": "protection",
+           "Shelter/NFIs": "shelter", "WASH": "wash"}
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+def _rows(name):
+    """(line, row by header) of a shared HXL CSV: line 1 the headers, line 2 the hashtags."""
+    reader = csv.DictReader(io.StringIO((HXL / name).read_text(encoding="utf-8")))
+    return [(line, row) for line, row in enumerate(reader, start=2) if line > 2]
+
+
+def test_the_global_requirements_import_through_the_preview(users):
+    result = preview(HXL / "fts_requirements_funding_global.csv")
+    expected = {(row["code"], int(row["year"]), row["countryCode"], Decimal(row["requirements"]))
+                for _line, row in _rows("fts_requirements_funding_global.csv") if row["requirements"]}
+    assert (result.kind, result.problem) == ("requirements", "")
+    assert [r.line for r in result.rejected] == [line for line, row in _rows("fts_requirements_funding_global.csv")
+                                                  if not row["requirements"]]
+    assert {r.reason for r in result.rejected} == {"requirement is empty or not above zero"}
+    assert ("requirements", "#value+funding+required+usd", "requirement (US$)") in result.mapping
+    assert not Requirement.objects.filter(plan__in=[code for code, *_ in expected]).exists()  # nothing yet
+    assert apply(result, user=users["secretariat"]) == {"created": len(expected), "updated": 0, "unchanged": 0}
+    stored = Requirement.objects.filter(plan__in=[code for code, *_ in expected])
+    assert {(r.plan, r.year, r.country_id, r.amount) for r in stored} == expected
+    assert apply(preview(HXL / "fts_requirements_funding_global.csv"), user=users["secretariat"]) == {
+        "created": 0, "updated": 0, "unchanged": len(expected)}
+
+
+def test_cluster_requirements_keep_their_rmrp_sector_and_refuse_the_others(users):
+    rows = _rows("fts_requirements_funding_cluster_pse.csv")
+    result = preview(HXL / "fts_requirements_funding_cluster_pse.csv")
+    base = {line: row["cluster"].removesuffix(" COVID-19") for line, row in rows}
+    accepted = [line for line, row in rows if row["requirements"] and base[line] in SECTORS]
+    assert [line for line, _values in result.accepted] == accepted
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (line, f"cluster {row['cluster']!r} is not an RMRP sector of Minga" if row["requirements"]
+         else "requirement is empty or not above zero") for line, row in rows if line not in accepted]
+    apply(result, user=users["secretariat"])
+    stored = Requirement.objects.filter(load_key__startswith="fts-plan-832-2020-cluster-")
+    assert sorted((r.sector.code, r.amount) for r in stored) == sorted(
+        (SECTORS[base[line]], Decimal(row["requirements"])) for line, row in rows if line in accepted)
+    assert {r.country_id for r in stored} == {"PSE"}
+
+
+def test_funding_flows_import_with_ftss_rule(users):
+    rows = _rows("fts_incoming_funding_pse.csv")
+    result = preview(HXL / "fts_incoming_funding_pse.csv")
+    assert result.kind == "flows"
+    positive = [line for line, row in rows if row["amountUSD"] and Decimal(row["amountUSD"]) > 0]
+    assert [line for line, _flow in result.accepted] == positive
+    assert {r.reason for r in result.rejected} <= {"amount is empty or not above zero"}
+    before = FundingFlow.objects.count()
+    counts = apply(result, user=users["secretariat"])
+    assert counts["created"] == len(positive)
+    expected = sum((Decimal(row["amountUSD"]) for _line, row in rows
+                    if row["boundary"] == "incoming" and row["onBoundary"] == "single"
+                    and row["status"] in ("commitment", "paid") and row["destLocations"] == "PSE"), Decimal(0))
+    pse = next(row for row in report_rows(None, by="country") if row["key"] == "PSE")
+    assert pse["funding_usd"] == f"{expected:.2f}"
+    assert FundingFlow.objects.count() - before == sum(1 for line, row in rows
+                                                       if line in positive and row["status"] != "pledge")
+
+
+def test_population_figures_from_a_table_with_a_hashtag_row(users, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("País,Fecha,Personas refugiadas\n#country+code,#date,#affected+refugees\n"
+                    "COL,2024-06-30,2860000\nPER,2024-06-30,1540000\nXXX,2024-06-30,5\nECU,someday,10\n",
+                    encoding="utf-8")
+    result = preview(path)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (5, "country 'XXX' is not an ISO 3166 alpha-3 code"), (6, "date 'someday' is not a date")]
+    assert apply(result, user=users["secretariat"]) == {"created": 2, "updated": 0, "unchanged": 0}
+    figures = PopulationFigure.objects.filter(source__title="people.csv")
+    assert sorted((f.country_id, f.group, f.value, f.is_published) for f in figures) == [
+        ("COL", "refugees_migrants", 2860000, False), ("PER", "refugees_migrants", 1540000, False)]
+
+
+def test_a_table_without_hashtags_minga_reads_is_refused_whole(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert preview(path).problem.startswith("plain.csv: ")
+
+
+def test_the_command_previews_with_dry_run_and_imports_without(users, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("País,Fecha,Personas\n#country+code,#date,#affected+refugees\nCOL,2024-06-30,2860000\n",
+                    encoding="utf-8")
+    out = StringIO()
+    call_command("import", "hxl", str(path), "--dry-run", as_user="secretaria", stdout=out)
+    assert out.getvalue().splitlines()[0] == "people.csv: population figures; 1 rows to import, 0 refused."
+    assert not PopulationFigure.objects.filter(source__title="people.csv").exists()
+    call_command("import", "hxl", str(path), as_user="secretaria", stdout=StringIO())
+    assert PopulationFigure.objects.filter(source__title="people.csv").count() == 1
+    with pytest.raises(CommandError):
+        call_command("import", "hxl", str(tmp_path / "absent.csv"), as_user="secretaria", stdout=StringIO())
+
+
+StringIO = io.StringIO
+
+
+def test_an_xlsx_table_imports_as_a_csv_does(users, tmp_path):
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [["País", "Fecha", "Personas"], ["#country+code", "#date", "#affected+refugees"],
+                ["COL", datetime.date(2024, 6, 30), 2860000]]:
+        book.active.append(row)
+    book.save(tmp_path / "people.xlsx")
+    result = preview(tmp_path / "people.xlsx")
+    assert (result.kind, result.rejected, len(result.accepted)) == ("population", [], 1)
+    assert apply(result, user=users["secretariat"]) == {"created": 1, "updated": 0, "unchanged": 0}
+    figure = PopulationFigure.objects.get(source__title="people.xlsx")
+    assert (figure.country_id, figure.value, figure.as_of.isoformat()) == ("COL", 2860000, "2024-06-30")
