@@ -14,6 +14,7 @@ from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, invalidates
 from minga.common.text import control_characters, control_characters_message
+from minga.finance import totals
 from minga.finance.inputs import (
     FinanceInvalid,
     FlowInput,
@@ -57,9 +58,11 @@ def _store_pledge_parts(pledge: TrackedPledge, data: PledgeInput) -> TrackedPled
 def pledge_create(*, user, data: PledgeInput, illustrative: bool = False) -> TrackedPledge:
     fields = _pledge_fields(data)
     require(user, Action.CREATE, TrackedPledge(**fields))
-    pledge = audit.record_create(model=TrackedPledge, user=user, reason=_("created"),
-                                 fields={**fields, "is_illustrative": illustrative})
-    return _store_pledge_parts(pledge, data)
+    with totals.kept() as change:  # the dashboard's totals move in the same transaction
+        pledge = audit.record_create(model=TrackedPledge, user=user, reason=_("created"),
+                                     fields={**fields, "is_illustrative": illustrative})
+        change.created_pledges.append(pledge.pk)
+        return _store_pledge_parts(pledge, data)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -72,9 +75,10 @@ def pledge_update(*, pledge: TrackedPledge, user, data: PledgeInput, expected_ve
     for key, value in fields.items():
         setattr(candidate, key, value)
     require(user, Action.CHANGE, candidate)  # the edited pledge stays the editor's organisation's
-    updated = audit.record_update(instance=pledge, user=user, changes=fields, expected_version=expected_version,
-                                  reason=reason)
-    return _store_pledge_parts(updated, data)
+    with totals.kept(pledges=[pledge.pk], pledge_flows=True):  # its conference is its flows' conference
+        updated = audit.record_update(instance=pledge, user=user, changes=fields, expected_version=expected_version,
+                                      reason=reason)
+        return _store_pledge_parts(updated, data)
 
 
 def _flow_fields(data: FlowInput) -> dict:
@@ -102,9 +106,11 @@ def _store_flow_shares(flow: FundingFlow, data: FlowInput) -> FundingFlow:
 def flow_create(*, user, data: FlowInput, illustrative: bool = False) -> FundingFlow:
     fields = _flow_fields(data)
     require(user, Action.CREATE, FundingFlow(**fields))
-    flow = audit.record_create(model=FundingFlow, user=user, reason=_("created"),
-                               fields={**fields, "is_illustrative": illustrative})
-    return _store_flow_shares(flow, data)
+    with totals.kept(commitments=[getattr(data.commitment, "pk", None)]) as change:
+        flow = audit.record_create(model=FundingFlow, user=user, reason=_("created"),
+                                   fields={**fields, "is_illustrative": illustrative})
+        change.created_flows.append(flow.pk)
+        return _store_flow_shares(flow, data)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -116,9 +122,10 @@ def flow_update(*, flow: FundingFlow, user, data: FlowInput, expected_version: i
     for key, value in fields.items():
         setattr(candidate, key, value)
     require(user, Action.CHANGE, candidate)
-    updated = audit.record_update(instance=flow, user=user, changes=fields, expected_version=expected_version,
-                                  reason=reason)
-    return _store_flow_shares(updated, data)
+    with totals.kept(flows=[flow.pk], commitments=[getattr(data.commitment, "pk", None)]):
+        updated = audit.record_update(instance=flow, user=user, changes=fields, expected_version=expected_version,
+                                      reason=reason)
+        return _store_flow_shares(updated, data)
 
 
 def _move(workflow, record, *, user, to_status: str, expected_version: int, comment: str):
@@ -139,16 +146,18 @@ def _move(workflow, record, *, user, to_status: str, expected_version: int, comm
 @transaction.atomic
 def pledge_transition(*, pledge: TrackedPledge, user, to_status: str, expected_version: int,
                       comment: str = "") -> TrackedPledge:
-    return _move(PLEDGE_WORKFLOW, pledge, user=user, to_status=to_status, expected_version=expected_version,
-                 comment=comment)
+    with totals.kept(pledges=[pledge.pk]):
+        return _move(PLEDGE_WORKFLOW, pledge, user=user, to_status=to_status, expected_version=expected_version,
+                     comment=comment)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def flow_transition(*, flow: FundingFlow, user, to_status: str, expected_version: int,
                     comment: str = "") -> FundingFlow:
-    return _move(FLOW_WORKFLOW, flow, user=user, to_status=to_status, expected_version=expected_version,
-                 comment=comment)
+    with totals.kept(flows=[flow.pk]):
+        return _move(FLOW_WORKFLOW, flow, user=user, to_status=to_status, expected_version=expected_version,
+                     comment=comment)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
