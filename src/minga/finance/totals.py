@@ -39,7 +39,7 @@ MICRO = Decimal(1_000_000)
 HUNDRED = Decimal(100)
 DIMS = ("year", "donor", "conference", "theme", "purpose", "public")  # mask bit i is DIMS[i]
 BIT = {name: 1 << index for index, name in enumerate(DIMS)}
-KEY = ("kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public", "mask", "currency")
+KEY = ("level", "kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public", "mask", "currency")
 MEASURES = ("records", "pledged", "committed", "disbursed", "funding", "unconverted", "unconverted_pledged")
 COUNTED = (Stage.COMMITMENT, Stage.DISBURSEMENT)
 _in_service: ContextVar[bool] = ContextVar("minga_totals_in_service", default=False)
@@ -256,8 +256,41 @@ def _groups_of(flow_ids) -> set[int]:
     return found
 
 
+# The levels: which of the filter dimensions each keeps (donor, country and the public flag are always kept).
+LEVELS = {"base": (), "year": ("year",), "conference": ("conference",), "theme": ("theme",), "purpose": ("purpose",)}
+_POSITION = {"year": 3, "purpose": 4, "theme": 5, "conference": 6}  # in a cell's key (without its level)
+_DROPPED = {"year": 0, "purpose": "", "theme": 0, "conference": 0}
+
+
+def leveled(cells: Cells) -> Cells:
+    """Each cell at the full level and at every coarser level it belongs to, its amounts summed there."""
+    found = Cells()
+    for key, values in cells.items():
+        for level, kept in (("", tuple(DIMS)), *LEVELS.items()):
+            if level and not _belongs(key, level, kept):
+                continue
+            projected = list(key)
+            if level:
+                for name, position in _POSITION.items():
+                    if name not in kept:
+                        projected[position] = _DROPPED[name]
+            target = found[(level, *projected)]
+            for index, value in enumerate(values):
+                target[index] += value
+    return found
+
+
+def _belongs(key: tuple, level: str, kept: tuple) -> bool:
+    kind, mask = key[0], key[8]
+    if (kind == "earmark") != (level == "theme") and kind != "flow":
+        return False  # the earmarks serve the theme filter only, the whole pledges every other
+    allowed = BIT["donor"] | BIT["public"] | sum(BIT[name] for name in kept)
+    return not mask & ~allowed
+
+
 def _apply(delta: Cells) -> None:
     """Add ``delta`` to the cells (an upsert adding to what is there, on SQLite as on PostgreSQL)."""
+    delta = leveled(delta)
     if not delta:
         return
     table = connection.ops.quote_name(FundingTotal._meta.db_table)
@@ -371,7 +404,7 @@ def rebuild_funding_totals(*, chunk: int = 50_000) -> int:
     _add_pledges(cells, TrackedPledge.all_objects.filter(deleted_at__isnull=True).iterator(chunk_size=5000))
     FundingTotal.objects.bulk_create((FundingTotal(**dict(zip(KEY, key, strict=True)),
                                                    **dict(zip(MEASURES, values, strict=True)))
-                                      for key, values in cells.items() if any(values)), batch_size=5000)
+                                      for key, values in leveled(cells).items() if any(values)), batch_size=5000)
     _merge_first(first)
     return len(cells)
 

@@ -236,6 +236,9 @@ class FundingTotal(models.Model):
     ``mask`` marks what a commitment leaves undisbursed under some filters only: docs/finance.md.
     """
 
+    # "" holds every dimension; "base" only donor and country, "year" (etc.) those and that one: a query
+    # filtering on at most one of year, conference, theme and purpose reads the few rows of its level.
+    level = models.CharField(max_length=10, default="")
     kind = models.CharField(max_length=8)  # flow, pledge, or earmark (a pledge under a theme filter)
     donor_id = models.IntegerField()
     country = models.CharField(max_length=3, blank=True)
@@ -256,12 +259,13 @@ class FundingTotal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(
-            fields=["kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public",
+            fields=["level", "kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public",
                     "mask", "currency"], name="funding_total_cell")]
-        indexes = [models.Index(fields=["country"], name="funding_total_country"),
-                   models.Index(fields=["year"], name="funding_total_year"),
-                   models.Index(fields=["theme_id"], name="funding_total_theme"),
-                   models.Index(fields=["conference_id"], name="funding_total_conference")]
+        indexes = [models.Index(fields=["level", "country"], name="funding_total_country"),
+                   models.Index(fields=["level", "donor_id"], name="funding_total_donor"),
+                   models.Index(fields=["level", "year"], name="funding_total_year"),
+                   models.Index(fields=["level", "theme_id"], name="funding_total_theme"),
+                   models.Index(fields=["level", "conference_id"], name="funding_total_conference")]
 
     def __str__(self):
         return f"{self.kind} {self.donor_id} {self.country or '—'} {self.year} {self.currency or 'USD'}"

@@ -33,7 +33,10 @@ def view_of(user) -> str | None:
 
 def _cells(view: str, filters: FundingFilters):
     """The cells counted under ``filters``, with each commitment's rest as it stands under them (its masks)."""
-    cells = FundingTotal.objects.all()
+    narrowed = [name for name, on in (("year", filters.year), ("conference", filters.conference),
+                                      ("theme", filters.theme), ("purpose", filters.humanitarian is not None)) if on]
+    level = "base" if not narrowed else narrowed[0] if len(narrowed) == 1 else ""
+    cells = FundingTotal.objects.filter(level=level)
     filtered = 0
     if view == "public":
         cells, filtered = cells.filter(is_public=True), filtered | BIT["public"]
