@@ -45,7 +45,7 @@ def main(argv=None):
 
 def percentile(samples, fraction):
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def generate(args, rng):
@@ -131,7 +131,7 @@ def run(args, connection):
     from minga.reference.models import Organisation, Source
     from minga.site.demo import load_demo
 
-    rng = random.Random(args.seed)  # noqa: S311 -- repeatable bench data
+    rng = random.Random(args.seed)
     load_demo()
     if args.projects:
         fill(args.projects, args.seed)
