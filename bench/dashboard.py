@@ -120,6 +120,7 @@ def generate(args, rng):
 
 def run(args, connection):
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from minga.finance import services
     from minga.finance.inputs import FlowInput
@@ -154,7 +155,7 @@ def run(args, connection):
                     ("theme", FundingFilters(theme=themes[0])), ("year", FundingFilters(year=2024)),
                     ("humanitarian", FundingFilters(humanitarian=True)),
                     ("integration", FundingFilters(humanitarian=False))]
-    today = date.today()
+    today = timezone.localdate()
 
     def show(filters):
         options(None)  # the filters' choices, as the page reads them
