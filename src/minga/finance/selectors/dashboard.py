@@ -195,7 +195,7 @@ def dashboard(user, query: DashboardQuery, *, on: date) -> Dashboard:
         donors = fulfilment(user, "donor", filters)
     else:
         countries = per_capita_of(user, on, totals.funding_rows_kept(view, "country", filters))
-        pledges = visible_pledges(user, filters)
+        pledges = visible_pledges(user, filters, parts=False)
         donors = fulfilment_of(totals.funding_rows_kept(view, "donor", filters),
                                totals.first_disbursements_kept(view, filters, [p.pk for p in pledges]), pledges,
                                "donor")

@@ -8,6 +8,7 @@ reads the flows themselves: ``view_of`` answers None.
 
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import F, Min, Sum
 from django.utils.translation import gettext as _
@@ -95,8 +96,9 @@ def _labels(by: str, keys: list) -> dict:
     if by == "country":
         names = {country.pk: country.name for country in Country.objects.filter(pk__in=[k for k in keys if k])}
         return {key: (key, names[key]) if key else (REGIONAL, _("Regional (no country named)")) for key in keys}
-    organisations = Organisation.all_objects.filter(pk__in=keys).only("pk", "name", "iati_identifier")
-    return {organisation.pk: (_organisation_key(organisation), organisation.name) for organisation in organisations}
+    organisations = Organisation.all_objects.filter(pk__in=keys).values_list("pk", "name", "iati_identifier")
+    return {pk: (_organisation_key(SimpleNamespace(pk=pk, iati_identifier=identifier)), name)
+            for pk, name, identifier in organisations}
 
 
 def first_disbursements_kept(view: str, filters: FundingFilters, pledge_ids) -> dict[int, object]:
