@@ -12,6 +12,7 @@ from importlib import resources
 from django.db import transaction
 
 from minga.finance.models import Pledge
+from minga.finance.totals import rebuild_funding_totals
 from minga.finance.tracking import FlowShare, FollowUp, FundingFlow, PledgeCountry, Requirement, TrackedPledge
 from minga.portfolio.selectors import projects_visible
 from minga.reference.loaders import LoadReport, create_missing, load_sources
@@ -101,4 +102,5 @@ def load_demo_funding() -> int:
             if country:
                 FlowShare.objects.create(flow=flows[key], country_id=country, percentage=Decimal(100))
     load_requirements()
+    rebuild_funding_totals()  # written around the services (shares in bulk): the totals from the records
     return created_count

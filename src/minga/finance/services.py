@@ -14,6 +14,7 @@ from minga.accounts.permissions import Action, require, require_transition
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, invalidates
 from minga.common.text import control_characters, control_characters_message
+from minga.finance import totals
 from minga.finance.inputs import (
     FinanceInvalid,
     FlowInput,
@@ -59,9 +60,11 @@ def _store_pledge_parts(pledge: TrackedPledge, data: PledgeInput) -> TrackedPled
 def pledge_create(*, user, data: PledgeInput, illustrative: bool = False) -> TrackedPledge:
     fields = _pledge_fields(data)
     require(user, Action.CREATE, TrackedPledge(**fields))
-    pledge = audit.record_create(model=TrackedPledge, user=user, reason=_("created"),
-                                 fields={**fields, "is_illustrative": illustrative})
-    return _store_pledge_parts(pledge, data)
+    with totals.kept() as change:  # the dashboard's totals move in the same transaction
+        pledge = audit.record_create(model=TrackedPledge, user=user, reason=_("created"),
+                                     fields={**fields, "is_illustrative": illustrative})
+        change.created_pledges.append(pledge.pk)
+        return _store_pledge_parts(pledge, data)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -74,9 +77,10 @@ def pledge_update(*, pledge: TrackedPledge, user, data: PledgeInput, expected_ve
     for key, value in fields.items():
         setattr(candidate, key, value)
     require(user, Action.CHANGE, candidate)  # the edited pledge stays the editor's organisation's
-    updated = audit.record_update(instance=pledge, user=user, changes=fields, expected_version=expected_version,
-                                  reason=reason)
-    return _store_pledge_parts(updated, data)
+    with totals.kept(pledges=[pledge.pk], pledge_flows=True):  # its conference is its flows' conference
+        updated = audit.record_update(instance=pledge, user=user, changes=fields, expected_version=expected_version,
+                                      reason=reason)
+        return _store_pledge_parts(updated, data)
 
 
 def _flow_fields(data: FlowInput) -> dict:
@@ -104,9 +108,11 @@ def _store_flow_shares(flow: FundingFlow, data: FlowInput) -> FundingFlow:
 def flow_create(*, user, data: FlowInput, illustrative: bool = False) -> FundingFlow:
     fields = _flow_fields(data)
     require(user, Action.CREATE, FundingFlow(**fields))
-    flow = audit.record_create(model=FundingFlow, user=user, reason=_("created"),
-                               fields={**fields, "is_illustrative": illustrative})
-    return _store_flow_shares(flow, data)
+    with totals.kept(commitments=[getattr(data.commitment, "pk", None)]) as change:
+        flow = audit.record_create(model=FundingFlow, user=user, reason=_("created"),
+                                   fields={**fields, "is_illustrative": illustrative})
+        change.created_flows.append(flow.pk)
+        return _store_flow_shares(flow, data)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -118,9 +124,10 @@ def flow_update(*, flow: FundingFlow, user, data: FlowInput, expected_version: i
     for key, value in fields.items():
         setattr(candidate, key, value)
     require(user, Action.CHANGE, candidate)
-    updated = audit.record_update(instance=flow, user=user, changes=fields, expected_version=expected_version,
-                                  reason=reason)
-    return _store_flow_shares(updated, data)
+    with totals.kept(flows=[flow.pk], commitments=[getattr(data.commitment, "pk", None)]):
+        updated = audit.record_update(instance=flow, user=user, changes=fields, expected_version=expected_version,
+                                      reason=reason)
+        return _store_flow_shares(updated, data)
 
 
 def _move(workflow, record, *, user, to_status: str, expected_version: int, comment: str):
@@ -141,16 +148,18 @@ def _move(workflow, record, *, user, to_status: str, expected_version: int, comm
 @transaction.atomic
 def pledge_transition(*, pledge: TrackedPledge, user, to_status: str, expected_version: int,
                       comment: str = "") -> TrackedPledge:
-    return _move(PLEDGE_WORKFLOW, pledge, user=user, to_status=to_status, expected_version=expected_version,
-                 comment=comment)
+    with totals.kept(pledges=[pledge.pk]):
+        return _move(PLEDGE_WORKFLOW, pledge, user=user, to_status=to_status, expected_version=expected_version,
+                     comment=comment)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
 @transaction.atomic
 def flow_transition(*, flow: FundingFlow, user, to_status: str, expected_version: int,
                     comment: str = "") -> FundingFlow:
-    return _move(FLOW_WORKFLOW, flow, user=user, to_status=to_status, expected_version=expected_version,
-                 comment=comment)
+    with totals.kept(flows=[flow.pk]):
+        return _move(FLOW_WORKFLOW, flow, user=user, to_status=to_status, expected_version=expected_version,
+                     comment=comment)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -187,11 +196,17 @@ def _published(model, fields: dict, *, user, load_key: str, reason: str, parts) 
 def flow_import(*, user, data: FlowInput, load_key: str, reason: str) -> tuple[FundingFlow, str]:
     """A flow published by a tracking service (FTS): created, or updated in place under its ``load_key``.
 
-    The one write of imported flows (exchange.fts, exchange.hxl_import): what keeps totals follows it here.
+    The one write of imported flows (exchange.fts, exchange.hxl_import); the dashboard's totals move with it.
     """
     fields = _flow_fields(data)
-    return _published(FundingFlow, fields, user=user, load_key=load_key, reason=reason,
-                      parts=lambda flow: _store_flow_shares(flow, data))
+    existing = FundingFlow.all_objects.filter(load_key=load_key).values_list("pk", flat=True).first()
+    with totals.kept(flows=[existing] if existing else [],
+                     commitments=[getattr(data.commitment, "pk", None)]) as change:
+        flow, outcome = _published(FundingFlow, fields, user=user, load_key=load_key, reason=reason,
+                                   parts=lambda flow: _store_flow_shares(flow, data))
+        if outcome == "created":
+            change.created_flows.append(flow.pk)
+        return flow, outcome
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -199,8 +214,13 @@ def flow_import(*, user, data: FlowInput, load_key: str, reason: str) -> tuple[F
 def pledge_import(*, user, data: PledgeInput, load_key: str, reason: str) -> tuple[TrackedPledge, str]:
     """A pledge published by a tracking service (FTS status ``pledge``): kept as a pledge, never as funding."""
     fields = _pledge_fields(data)
-    return _published(TrackedPledge, fields, user=user, load_key=load_key, reason=reason,
-                      parts=lambda pledge: _store_pledge_parts(pledge, data))
+    existing = TrackedPledge.all_objects.filter(load_key=load_key).values_list("pk", flat=True).first()
+    with totals.kept(pledges=[existing] if existing else [], pledge_flows=bool(existing)) as change:
+        pledge, outcome = _published(TrackedPledge, fields, user=user, load_key=load_key, reason=reason,
+                                     parts=lambda pledge: _store_pledge_parts(pledge, data))
+        if outcome == "created":
+            change.created_pledges.append(pledge.pk)
+        return pledge, outcome
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them
@@ -208,7 +228,9 @@ def pledge_import(*, user, data: PledgeInput, load_key: str, reason: str) -> tup
 def imported_withdraw(*, record, user, reason: str) -> None:
     """An imported flow or pledge the source no longer gives as such (an FTS pledge become a commitment)."""
     require(user, Action.PUBLISH, record)
-    audit.soft_delete(instance=record, user=user, reason=reason)
+    touched = {"flows": [record.pk]} if isinstance(record, FundingFlow) else {"pledges": [record.pk]}
+    with totals.kept(**touched):
+        audit.soft_delete(instance=record, user=user, reason=reason)
 
 
 @invalidates(FINANCE, PORTFOLIO)  # the project pages list the flows that fund them

@@ -171,7 +171,10 @@ class FundingFlow(Money, EditableRecord):
         verbose_name = _("funding flow")
         verbose_name_plural = _("funding flows")
         ordering = ["value_date", "pk"]
-        indexes = [models.Index(fields=["is_public", "stage", "value_date"], name="flow_public_stage_date")]
+        indexes = [models.Index(fields=["is_public", "stage", "value_date"], name="flow_public_stage_date"),
+                   # the dashboard counts the illustrative records shown: few, and none outside the demo
+                   models.Index(fields=["is_illustrative"], condition=models.Q(is_illustrative=True),
+                                name="flow_illustrative")]
 
     def __str__(self):
         return f"{self.get_stage_display()} {self.provider} → {self.receiver} {self.amount} {self.currency}"
@@ -228,3 +231,76 @@ class Requirement(Money, EditableRecord):
 
     def __str__(self):
         return f"{self.plan} {self.year} {self.country_id or '—'}: {self.amount} {self.currency}"
+
+
+class FundingTotal(models.Model):
+    """One cell of the dashboard's totals, kept by the writes themselves (``minga.finance.totals``).
+
+    A cell sums what the flows and pledges of one combination of the dashboard's filters give to one
+    recipient country: amounts in millionths (of USD, or of ``currency`` for what has no USD rate), so that
+    shares (two-decimal percentages of two-decimal amounts) sum exactly on SQLite as on PostgreSQL. No
+    foreign keys: "none" is 0 (theme, conference) or "" (country: regional), so the key is unique.
+    ``mask`` marks what a commitment leaves undisbursed under some filters only: docs/finance.md.
+    """
+
+    # "" holds every dimension; "base" only donor and country, "year" (etc.) those and that one: a query
+    # filtering on at most one of year, conference, theme and purpose reads the few rows of its level.
+    level = models.CharField(max_length=10, default="")
+    kind = models.CharField(max_length=8)  # flow, pledge, or earmark (a pledge under a theme filter)
+    donor_id = models.IntegerField()
+    country = models.CharField(max_length=3, blank=True)
+    year = models.SmallIntegerField()
+    purpose = models.CharField(max_length=12)  # humanitarian, development (and both, for a pledge)
+    theme_id = models.IntegerField(default=0)
+    conference_id = models.IntegerField(default=0)
+    is_public = models.BooleanField()
+    mask = models.SmallIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)  # "" for the USD measures
+    records = models.IntegerField(default=0)  # flows and pledges with a share here (a row on the dashboard)
+    pledged = models.BigIntegerField(default=0)
+    committed = models.BigIntegerField(default=0)
+    disbursed = models.BigIntegerField(default=0)
+    funding = models.BigIntegerField(default=0)
+    unconverted = models.BigIntegerField(default=0)  # funding without a USD rate, in ``currency``
+    unconverted_pledged = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["level", "kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public",
+                    "mask", "currency"], name="funding_total_cell")]
+        indexes = [models.Index(fields=["level", "country"], name="funding_total_country"),
+                   models.Index(fields=["level", "donor_id"], name="funding_total_donor"),
+                   models.Index(fields=["level", "year"], name="funding_total_year"),
+                   models.Index(fields=["level", "theme_id"], name="funding_total_theme"),
+                   models.Index(fields=["level", "conference_id"], name="funding_total_conference")]
+
+    def __str__(self):
+        return f"{self.kind} {self.donor_id} {self.country or '—'} {self.year} {self.currency or 'USD'}"
+
+
+class PledgeFirstDisbursement(models.Model):
+    """The first disbursement against a pledge, per combination of the flow filters (time to disburse)."""
+
+    pledge_id = models.IntegerField()
+    donor_id = models.IntegerField()
+    year = models.SmallIntegerField()
+    purpose = models.CharField(max_length=12)
+    theme_id = models.IntegerField(default=0)
+    is_public = models.BooleanField()
+    first_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pledge_id", "donor_id", "year", "purpose", "theme_id",
+                                                       "is_public"], name="pledge_first_disbursement_cell")]
+
+    def __str__(self):
+        return f"{self.pledge_id} {self.first_on}"
+
+
+class FundingTotalsState(models.Model):
+    """A row here says the totals missed a write made around the services (admin, ORM): rebuilt on the next read."""
+
+    stale_since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"stale since {self.stale_since}"

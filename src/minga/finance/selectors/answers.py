@@ -45,13 +45,18 @@ def fulfilment(user, by: str, filters: FundingFilters = ALL) -> list[Fulfilment]
     for flow in visible_flows(user, filters):
         if flow.stage == Stage.DISBURSEMENT and flow.pledge_id:
             first_paid[flow.pledge_id] = min(first_paid.get(flow.pledge_id, flow.value_date), flow.value_date)
+    return fulfilment_of(funding_rows(user, by, filters), first_paid, visible_pledges(user, filters), by)
+
+
+def fulfilment_of(rows: list[Row], first_paid: dict, pledges, by: str) -> list[Fulfilment]:
+    """Question 1 from the rows, each pledge's first disbursement and the pledges (the dashboard's totals give them)."""
     days: dict[str, list[int]] = defaultdict(list)
-    for pledge in visible_pledges(user, filters):
+    for pledge in pledges:
         if pledge.pk in first_paid:
             key = _pledge_parts(pledge, by)[0][0]
             days[key].append((first_paid[pledge.pk] - pledge.pledged_on).days)
     return [Fulfilment(row, _percent(row.disbursed, row.pledged), median(days[row.key]) if days[row.key] else None)
-            for row in funding_rows(user, by, filters)]
+            for row in rows]
 
 
 @dataclass
@@ -111,6 +116,11 @@ class PerCapita:
 
 def per_capita(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]:
     """Question 4: per host country, USD committed and disbursed per refugee and migrant at ``on``."""
+    return per_capita_of(user, on, funding_rows(user, "country", filters))
+
+
+def per_capita_of(user, on: date, rows: list[Row]) -> list[PerCapita]:
+    """Question 4 for country rows (from the flows, or from the dashboard's totals)."""
     figures = (permissions.visible(user, PopulationFigure.objects.all())
                .filter(subdivision__isnull=True, group=PopulationGroup.REFUGEES_AND_MIGRANTS, as_of__lte=on)
                .select_related("source").order_by("country_id", "-as_of", "-pk"))
@@ -118,7 +128,7 @@ def per_capita(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]
     for figure in figures:
         in_force.setdefault(figure.country_id, figure)
     answers = []
-    for row in funding_rows(user, "country", filters):
+    for row in rows:
         figure = in_force.get(row.key)
         answer = PerCapita(row, figure)
         if figure is not None and figure.value:

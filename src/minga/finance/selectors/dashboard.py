@@ -2,7 +2,9 @@
 
 Nothing here counts money anew: the headline, the donor table and the country table are the rows of
 ``funding_rows`` (through ``fulfilment`` and ``per_capita``), summed or sorted; so the page and
-``minga report funding`` always agree. Filters come in as GET parameters, chosen by name on the page;
+``minga report funding`` always agree. For the public and the secretariat those rows are read from the
+totals the writes keep (``selectors.totals``: the same rows, exactly, in a few queries whatever the number
+of flows); an officer who also sees their own drafts gets them computed from the flows. Filters come in as GET parameters, chosen by name on the page;
 a value that is not one of the choices is refused naming its parameter (``ParameterInvalid``).
 """
 
@@ -10,15 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.finance.models import Conference
-from minga.finance.selectors.answers import Fulfilment, PerCapita, fulfilment, per_capita
-from minga.finance.selectors.funding import FundingFilters, Row
+from minga.finance.selectors import totals
+from minga.finance.selectors.answers import (
+    Fulfilment,
+    PerCapita,
+    fulfilment,
+    fulfilment_of,
+    per_capita,
+    per_capita_of,
+)
+from minga.finance.selectors.funding import FundingFilters, Row, visible_pledges
 from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
 from minga.reference.models import Country, Organisation
 
@@ -54,9 +64,10 @@ class Options:
 def options(user) -> Options:
     """What the filters offer: the conferences, the donors with a pledge or a counted flow the user may see,
     the countries of the process."""
-    pledges = permissions.visible(user, TrackedPledge.objects.all()).values("donor_id")
-    flows = permissions.visible(user, FundingFlow.objects.all()).values("provider_id")
-    donors = Organisation.objects.filter(Q(pk__in=pledges) | Q(pk__in=flows))
+    # Per organisation "has it one?" (an index look-up each), not the list of every flow's provider.
+    pledges = permissions.visible(user, TrackedPledge.objects.filter(donor=OuterRef("pk")))
+    flows = permissions.visible(user, FundingFlow.objects.filter(provider=OuterRef("pk")))
+    donors = Organisation.objects.filter(Exists(pledges) | Exists(flows))
     countries = Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
     return Options(conferences=list(Conference.objects.order_by("starts_on")),
                    donors=sorted(donors, key=lambda o: o.name.casefold()),
@@ -178,8 +189,16 @@ def _plain(amounts: dict) -> dict:
 def dashboard(user, query: DashboardQuery, *, on: date) -> Dashboard:
     """The page's figures; per person with the population figure in force at ``on``."""
     filters = query.filters
-    countries = per_capita(user, on, filters)
-    donors = fulfilment(user, "donor", filters)
+    view = totals.view_of(user)
+    if view is None:
+        countries = per_capita(user, on, filters)
+        donors = fulfilment(user, "donor", filters)
+    else:
+        countries = per_capita_of(user, on, totals.funding_rows_kept(view, "country", filters))
+        pledges = visible_pledges(user, filters, parts=False)
+        donors = fulfilment_of(totals.funding_rows_kept(view, "donor", filters),
+                               totals.first_disbursements_kept(view, filters, [p.pk for p in pledges]), pledges,
+                               "donor")
     headline = Headline()
     for answer in countries:  # each flow's and pledge's country shares sum to its whole: the total, once
         row = answer.row
