@@ -485,7 +485,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "process.meeting", "process.processdocument", "process.presidencyterm", "narrative.guideentry",
         "process.roadmapaction", "process.milestone", "process.progressupdate",
         # The follow-up of the money: every role's cases in tests/finance/test_access.py.
-        "finance.trackedpledge", "finance.fundingflow", "finance.requirement"}
+        "finance.trackedpledge", "finance.fundingflow", "finance.requirement",
+        # Imported IATI activities: every role's cases in tests/exchange/test_iati_access.py.
+        "exchange.iatiactivity"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

@@ -114,6 +114,8 @@ POLICIES: dict[str, Policy] = {
                                   country="country_id", published="is_public", state="status",
                                   confirmers=frozenset({Role.COUNTRY_FOCAL_POINT})),
     "finance.requirement": Policy(),
+    # Donors' published IATI activities, imported by the secretariat (exchange.models): public, as published.
+    "exchange.iatiactivity": Policy(),
 }
 
 
