@@ -90,3 +90,19 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.kind} import {self.pk} ({self.state})"
+
+
+class IatiCode(models.Model):
+    """One code of an official IATI codelist and its names by language (``minga codelists update``)."""
+
+    codelist = models.CharField(max_length=60)
+    code = models.CharField(max_length=40)
+    names = models.JSONField(default=dict)  # {language: name}
+    status = models.CharField(max_length=12, default="active")
+
+    class Meta:
+        ordering = ["codelist", "code"]
+        constraints = [models.UniqueConstraint(fields=["codelist", "code"], name="iati_code_unique")]
+
+    def __str__(self):
+        return f"{self.codelist} {self.code}"
