@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from lxml import etree
 
 from minga.exchange.iati import activity_export, importer, reader
@@ -15,6 +16,12 @@ from minga.finance.selectors.report import report_rows
 from minga.finance.tracking import FlowShare, FundingFlow, SourceKind
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the reports' and histories' sentences are compared in English
+        yield
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati"
 needs_shared = pytest.mark.skipif(not (SHARED / "schema").is_dir(),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import translation
 from lxml import etree
 
 from minga.exchange.iati import importer, reader
@@ -19,6 +20,12 @@ from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow, SourceKind
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the reports' and histories' sentences are compared in English
+        yield
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati"
 needs_shared = pytest.mark.skipif(not (SHARED / "activities").is_dir(),
@@ -239,3 +246,11 @@ def test_the_command_prints_the_report_as_json_and_fails_on_a_refused_file(tmp_p
     bad.write_bytes(b"not xml")
     with pytest.raises(CommandError, match=r"bad\.xml: not well-formed XML"):
         call_command("import", "iati", str(bad), stdout=io.StringIO())
+
+
+def test_a_value_with_more_digits_than_kept_is_reported_not_rounded():
+    too_precise = ACTIVITY.format(title="T", amount="1.1234567890123")
+    report = run(document(too_precise))
+    assert report.counts["invalid"] == 1
+    assert report.problems[0]["message"] == ("transaction at line 11: value '1.1234567890123' has more digits than "
+                                             "Minga keeps")

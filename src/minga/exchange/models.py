@@ -48,7 +48,7 @@ class IatiTransaction(models.Model):
     activity = models.ForeignKey(IatiActivity, on_delete=models.CASCADE, related_name="transactions")
     position = models.PositiveIntegerField()
     transaction_type = models.CharField(_("transaction type (IATI)"), max_length=2)
-    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
+    value = models.DecimalField(_("value"), max_digits=32, decimal_places=12)  # exact: see reader.MAX_DECIMALS
     currency = models.CharField(_("currency"), max_length=3)
     value_date = models.DateField(_("value date"))
     amount_usd = models.DecimalField(_("amount in USD"), max_digits=24, decimal_places=2, null=True, blank=True)

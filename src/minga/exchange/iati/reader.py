@@ -22,6 +22,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
+MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
 
 
 class DocumentRefused(Exception):
@@ -148,6 +149,9 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
         value = Decimal(value_element.text.strip())
     except InvalidOperation:
         record.problems.append(f"{where}: value {value_element.text.strip()!r} is not a number")
+        return None
+    if value.as_tuple().exponent < -MAX_DECIMALS or value.adjusted() >= MAX_INTEGER_DIGITS:
+        record.problems.append(f"{where}: value {value_element.text.strip()!r} has more digits than Minga keeps")
         return None
     currency = (value_element.get("currency") or record.default_currency).strip().upper()
     transaction_date = _iso_date(element.find("transaction-date").get("iso-date")
