@@ -7,6 +7,8 @@
     minga load_reference  (re)load countries, subdivisions, taxonomies, organisations
     minga load_codelist   load names of an IATI codelist (e.g. DAC sectors)
     minga create_token    make an API token for a user
+    minga import iati FILE_OR_URL... [--strict] [--only-member-states]
+                          import IATI activity files (report of what was created, updated, refused)
     minga check-language FILE... [--lang es|pt|en|auto] [--format text|json]
                           check texts against the inclusive-language guide (exit 1 when something is found)
     minga guide-pdf LANGUAGE OUT.pdf  the printable inclusive-language guide as a PDF (printed by Chromium)

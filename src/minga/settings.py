@@ -288,6 +288,8 @@ NINJA_PAGINATION_PER_PAGE = 100
 # IATI: the publisher's organisation identifier; it prefixes every iati-identifier of the IATI export.
 # The default is a placeholder registered nowhere: set the one the IATI Registry gives the secretariat.
 MINGA_IATI_PUBLISHER_REF = os.environ.get("MINGA_IATI_PUBLISHER_REF", "XM-QUITO-PROCESS")
+# The folder holding the IATI 2.03 XSD (iati-activities-schema.xsd): imports also validate each activity against it.
+MINGA_IATI_SCHEMA_DIR = os.environ.get("MINGA_IATI_SCHEMA_DIR", "")
 # Where the catalogue counts its facets: "memory" (the facet index each worker keeps, built at start) or
 # "sql" (plain GROUP BY queries each time: no memory held, slower for broad views; docs/benchmarks.md).
 MINGA_CATALOGUE_INDEX = env_choice("MINGA_CATALOGUE_INDEX", choices=("memory", "sql"), default="memory")

@@ -548,7 +548,9 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         # The service directory: every role's cases in tests/services/test_access.py.
         "services.service",
         # Results by territory: every role's cases in tests/results/test_access.py.
-        "results.indicator", "results.reportingperiod", "results.resultreport"}
+        "results.indicator", "results.reportingperiod", "results.resultreport",
+        # Imported IATI activities: every role's cases in tests/exchange/test_iati_access.py.
+        "exchange.iatiactivity"}
 
 
 @pytest.mark.parametrize(("role", "key", "expected"), [

@@ -78,19 +78,9 @@ def test_importing_again(users, tmp_path):
 
 def _the_dashboards_totals_followed_every_write():
     """Creates, updates in place and withdrawals kept the totals exact by themselves (no rebuild pending)."""
-    from minga.finance.models import FundingTotal, FundingTotalsState
-    from minga.finance.totals import rebuild_funding_totals
+    from tests.finance.kept import assert_totals_kept_exactly
 
-    def cells():
-        return sorted(FundingTotal.objects.values_list(
-            "kind", "donor_id", "country", "year", "purpose", "theme_id", "conference_id", "is_public", "mask",
-            "currency", "pledged", "committed", "disbursed", "funding", "unconverted", "unconverted_pledged")
-            .filter(records__gt=0))
-
-    assert not FundingTotalsState.objects.exists()
-    kept = cells()
-    rebuild_funding_totals()
-    assert kept == cells()
+    assert_totals_kept_exactly()
 
 
 def _the_location_funding_equals_ftss_rule_and_the_searchs_total_to_the_dollar():

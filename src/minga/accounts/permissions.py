@@ -145,6 +145,8 @@ POLICIES: dict[str, Policy] = {
                      published=f"{path}is_public")
        for label, path in (("results.indicator", "project."), ("results.reportingperiod", "project."),
                            ("results.resultreport", "indicator.project."))},
+    # Donors' published IATI activities, imported by the secretariat (exchange.models): public, as published.
+    "exchange.iatiactivity": Policy(),
 }
 
 

@@ -1,6 +1,7 @@
 """``minga export hsds --output DIR``: the service directory as Open Referral HSDS 3.0 (JSON and CSV package).
 
 ``minga export xlsx|csv|iati [--country ISO3 …] [--status S …] [--as-user USERNAME] [--include-illustrative] --output FILE``
+``minga export iati-activities --output FILE``: the imported IATI activities and their flows (exchange.iati.activity_export).
 
 The catalogue's exports from the command line. Without ``--as-user`` the file holds what the
 public sees; with it, what that user sees in the catalogue. The IATI file holds public projects
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from minga.common.languages import LANGUAGES
 from minga.exchange import hxl, xlsx
 from minga.exchange.hsds.commands import export_hsds
-from minga.exchange.iati import activities
+from minga.exchange.iati import activities, activity_export
 from minga.portfolio import selectors
 from minga.portfolio.models import Status
 from minga.reference.models import Country
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             "Filters as in the catalogue; without --as-user, what the public sees.")
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=["xlsx", "csv", "iati", "hsds"])
+        # iati-activities: the imported IATI activities and their flows (exchange.iati.activity_export).
+        parser.add_argument("format", choices=["xlsx", "csv", "iati", "iati-activities", "hsds"])
         parser.add_argument("--country", action="append", metavar="ISO3",
                             help="a country of the projects' territories (ISO 3166-1 alpha-3); repeat for more")
         parser.add_argument("--status", action="append", metavar="STATUS",
@@ -69,6 +71,14 @@ class Command(BaseCommand):
             if include_illustrative and format != "iati":
                 # The spreadsheets already say which rows are illustrative (a column of their own).
                 raise CommandError(_("--include-illustrative is for the IATI export only."), returncode=USAGE_ERROR)
+            if format == "iati-activities":
+                document = activity_export.build()
+                for identifier, reason in document.skipped:
+                    self.stderr.write(_("%(code)s left out: %(reason)s") % {"code": identifier, "reason": reason})
+                self._write(output, document.to_bytes())
+                self.stdout.write(_("%(count)s IATI activities written to %(file)s") % {
+                    "count": document.activities, "file": output})
+                return
             content, count = self._content(format, filters, user, site_url, include_illustrative)
             self._write(output, content)
             self.stdout.write(_("%(count)s projects written to %(file)s") % {"count": count, "file": output})

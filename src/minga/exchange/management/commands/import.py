@@ -1,5 +1,6 @@
 # ruff: noqa: N999  (the command is `minga import`)
-"""``minga import fts FILE_OR_URL... --as-user NAME``, ``minga import hxl FILE --as-user NAME [--dry-run]``
+"""``minga import iati FILE_OR_URL... [--strict] [--only-member-states] …`` (``exchange.iati.command``),
+``minga import fts FILE_OR_URL... --as-user NAME``, ``minga import hxl FILE --as-user NAME [--dry-run]``
 and ``minga import hsds DIR [--language es|pt|en] [--default-type CODE …] [--default-population CODE …]``.
 
 One command, one sub-command per standard; each calls its importer in ``minga.exchange`` and prints its
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import BaseCommand, CommandError
 
 from minga.accounts.models import User
+from minga.exchange.iati import command as iati_command
 from minga.services.vocabulary import Population, ServiceType
 
 
@@ -25,11 +27,12 @@ def _user(name: str) -> User:
 
 
 class Command(BaseCommand):
-    help = ("Import OCHA FTS flow searches, HXL tables or an HSDS service directory "
-            "(see `minga import fts --help`, `minga import hxl --help`, `minga import hsds --help`).")
+    help = ("Import IATI activity files, OCHA FTS flow searches, HXL tables or an HSDS service directory "
+            "(see `minga import iati --help`, `minga import fts --help`, `minga import hxl --help`, `minga import hsds --help`).")
 
     def add_arguments(self, parser):
         kinds = parser.add_subparsers(dest="kind", required=True)
+        iati_command.add_arguments(kinds.add_parser("iati", help=iati_command.__doc__.splitlines()[0]))
         fts = kinds.add_parser("fts", help="OCHA FTS v1 flow searches (files, or addresses whose nextLink is followed)")
         fts.add_argument("names", nargs="+", metavar="FILE_OR_URL")
         fts.add_argument("--as-user", required=True, help="the user the import acts as (their roles apply)")
@@ -47,6 +50,8 @@ class Command(BaseCommand):
                           help="population given to services that carry none of Minga's; repeat for more")
 
     def handle(self, *args, kind: str, **options):
+        if kind == "iati":
+            return iati_command.run(self, options)
         if kind == "hsds":
             return self._hsds(**options)
         user = _user(options["as_user"])

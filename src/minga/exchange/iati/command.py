@@ -1,0 +1,120 @@
+"""``minga import iati FILE_OR_URL... [--strict] [--only-member-states] [--schema DIR] [--as-user NAME] [--format text|json]``
+
+Streams each file (a path, or an http(s) address fetched to a temporary file first), prints the
+report (read / created / updated / unchanged / skipped / invalid, then each problem with its
+activity identifier and line) and a progress bar on a terminal. Exit 1 when a file was refused whole.
+"""
+
+import json
+import shutil
+import sys
+import tempfile
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError
+
+from minga.exchange.iati import importer, reader
+
+MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("sources", nargs="+", metavar="FILE_OR_URL")
+    parser.add_argument("--strict", action="store_true", help="refuse a whole file when one activity has a problem")
+    parser.add_argument("--only-member-states", action="store_true",
+                        help="keep only activities that name a member state, Venezuela or region 489/498")
+    parser.add_argument("--schema", metavar="DIR", default=settings.MINGA_IATI_SCHEMA_DIR,
+                        help="folder holding iati-activities-schema.xsd: each activity is also validated against it")
+    parser.add_argument("--as-user", metavar="USERNAME", help="the account the history names (default: none)")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+
+
+@contextmanager
+def opened(source: str):
+    """A readable binary file for a path or an http(s) address (downloaded whole first, capped in size)."""
+    if source.startswith(("http://", "https://")):
+        with tempfile.TemporaryFile() as copy:
+            with urllib.request.urlopen(source, timeout=60) as answer:  # noqa: S310 -- http(s) only, checked above
+                copied = 0
+                while chunk := answer.read(1 << 20):
+                    copied += len(chunk)
+                    if copied > MAX_DOWNLOAD:
+                        raise CommandError(f"{source}: larger than {MAX_DOWNLOAD} bytes")
+                    copy.write(chunk)
+            copy.seek(0)
+            yield copy
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise CommandError(f"{source}: no such file")
+    with path.open("rb") as handle:
+        yield handle
+
+
+class Bar:
+    """A one-line progress bar on the terminal, by bytes read."""
+
+    def __init__(self, stream, name: str, handle, enabled: bool):
+        self.stream, self.name, self.handle, self.enabled = stream, name, handle, enabled
+        handle.seek(0, 2)
+        self.total = handle.tell() or 1
+        handle.seek(0)
+
+    def __call__(self) -> None:
+        if self.enabled:
+            done = min(self.handle.tell() / self.total, 1)
+            filled = int(done * 30)
+            self.stream.write(f"\r{self.name[-30:]:30} [{'#' * filled}{'.' * (30 - filled)}] {done:4.0%}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def run(command, options: dict) -> None:
+    user = None
+    if options["as_user"]:
+        user = get_user_model().objects.filter(username=options["as_user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {options['as_user']!r}")
+    schema = reader.load_schema(options["schema"]) if options["schema"] else None
+    report = importer.Report()
+    refused = []
+    show_bar = not options["no_progress"] and sys.stderr.isatty() and options["format"] == "text"
+    for source in options["sources"]:
+        with opened(source) as handle:
+            bar = Bar(sys.stderr, source, handle, show_bar)
+            try:
+                importer.import_source(handle, name=source, user=user, strict=options["strict"],
+                                       only_region=options["only_member_states"], schema=schema, report=report,
+                                       progress=bar)
+            except importer.ImportRefused as error:
+                refused.append(str(error))
+            finally:
+                bar.close()
+    if options["format"] == "json":
+        command.stdout.write(json.dumps({"counts": report.counts, "transactions": report.transactions,
+                                         "flows": report.flows, "problems": report.problems, "refused": refused},
+                                        indent=2))
+    else:
+        command.stdout.write(text_report(report, refused))
+    if refused:
+        raise CommandError("; ".join(refused), returncode=1)
+
+
+def text_report(report: importer.Report, refused: list[str]) -> str:
+    counts = ", ".join(f"{name} {value}" for name, value in report.counts.items())
+    lines = [f"activities: {counts}", f"transactions: {report.transactions}, of which flows: {report.flows}"]
+    width = shutil.get_terminal_size((100, 20)).columns
+    for problem in report.problems:
+        where = f"{problem['source']}:{problem['line']}" if problem["line"] else problem["source"]
+        identifier = f" {problem['identifier']}" if problem["identifier"] else ""
+        lines.append(f"{where}{identifier}: {problem['message']}"[:max(width, 200)])
+    lines.extend(f"refused: {message}" for message in refused)
+    return "\n".join(lines)

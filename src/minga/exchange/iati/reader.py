@@ -1,0 +1,339 @@
+"""Reading IATI activity files as a stream: one ``ActivityRecord`` at a time, at flat memory.
+
+The parser never expands an entity, never reads a DTD, never goes to the network and keeps lxml's
+limits on huge text nodes (``huge_tree`` off). A document that declares a DOCTYPE is refused before
+its first activity is read: an activity file has no use for one, and entities are how XML bombs work.
+Each ``iati-activity`` is read into plain Python values, checked (``problems``; with a schema, also
+against the IATI XSD, one activity at a time) and cleared from memory before the next is read.
+Versions 2.01–2.03 read alike; 1.0x files are read where they share the 2.0x shape (values,
+transaction types by code). The mapping is in docs/exchange.md ("Importing IATI activities").
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from lxml import etree
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TRUE = {"1", "true"}
+REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
+GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
+MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
+
+
+class DocumentRefused(Exception):
+    """The whole file is refused (not XML, a DTD or entities, an unexpected root): nothing was written."""
+
+
+@dataclass
+class Transaction:
+    type: str
+    value: Decimal
+    currency: str
+    value_date: str
+    transaction_date: str = ""
+    ref: str = ""
+    provider_ref: str = ""
+    provider_name: str = ""
+    provider_type: str = ""
+    receiver_ref: str = ""
+    receiver_name: str = ""
+    receiver_type: str = ""
+    is_humanitarian: bool | None = None
+    country: str = ""  # ISO 3166-1 alpha-2 as IATI gives it
+    region: str = ""
+    sector_vocabulary: str = ""
+    sector: str = ""
+
+
+@dataclass
+class ActivityRecord:
+    identifier: str
+    line: int
+    default_currency: str = ""
+    default_language: str = ""
+    last_updated: str = ""
+    reporting_org: dict = field(default_factory=dict)
+    participating_orgs: list = field(default_factory=list)
+    titles: dict = field(default_factory=dict)
+    descriptions: dict = field(default_factory=dict)
+    status: str = ""
+    dates: dict = field(default_factory=dict)
+    countries: list = field(default_factory=list)  # [[alpha-2, percentage or None]]
+    regions: list = field(default_factory=list)  # [[code, vocabulary, percentage or None]]
+    locations: list = field(default_factory=list)
+    sectors: list = field(default_factory=list)  # [[vocabulary, code, percentage or None]]
+    gender_marker: int | None = None
+    is_humanitarian: bool = False
+    humanitarian_scopes: list = field(default_factory=list)  # [[type, vocabulary, code]]
+    budgets: list = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_regional(self) -> bool:
+        return any(code in REGIONAL_CODES for code, _vocabulary, _share in self.regions)
+
+    def data(self) -> dict:
+        """Everything read, as JSON-ready values (Decimals as text), without line and problems."""
+        values = asdict(self)
+        for name in ("line", "problems"):
+            values.pop(name)
+        return json.loads(json.dumps(values, default=str))
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.data(), sort_keys=True).encode()).hexdigest()
+
+
+def _parser_options() -> dict:
+    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def _texts(element, default_language: str) -> dict[str, str]:
+    texts = {}
+    if element is None:
+        return texts
+    for narrative in element.iterfind("narrative"):
+        text = " ".join((narrative.text or "").split())
+        if text:
+            language = narrative.get(XML_LANG, default_language) or default_language
+            texts.setdefault(language, text)
+    if not texts and (element.text or "").strip():  # 1.0x: the text itself
+        texts[default_language] = " ".join(element.text.split())
+    return texts
+
+
+def _first_text(element, default_language: str) -> str:
+    texts = _texts(element, default_language)
+    return next(iter(texts.values()), "")
+
+
+def _percentage(raw: str | None, problems: list, where: str) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return str(Decimal(raw.strip()))
+    except InvalidOperation:
+        problems.append(f"{where}: percentage {raw!r} is not a number")
+        return None
+
+
+def _iso_date(raw: str | None) -> str:
+    raw = (raw or "").strip()[:10]
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        return ""
+
+
+def _org(element, default_language: str) -> dict:
+    if element is None:
+        return {}
+    return {"ref": (element.get("ref") or "").strip(), "type": (element.get("type") or "").strip(),
+            "name": _first_text(element, default_language)}
+
+
+def _transaction(element, record: ActivityRecord) -> Transaction | None:
+    code = (element.find("transaction-type").get("code", "") if element.find("transaction-type") is not None
+            else "").strip()
+    value_element = element.find("value")
+    where = f"transaction at line {element.sourceline}"
+    if value_element is None or not (value_element.text or "").strip():
+        record.problems.append(f"{where}: no value")
+        return None
+    try:
+        value = Decimal(value_element.text.strip())
+    except InvalidOperation:
+        record.problems.append(f"{where}: value {value_element.text.strip()!r} is not a number")
+        return None
+    if value.as_tuple().exponent < -MAX_DECIMALS or value.adjusted() >= MAX_INTEGER_DIGITS:
+        record.problems.append(f"{where}: value {value_element.text.strip()!r} has more digits than Minga keeps")
+        return None
+    currency = (value_element.get("currency") or record.default_currency).strip().upper()
+    transaction_date = _iso_date(element.find("transaction-date").get("iso-date")
+                                 if element.find("transaction-date") is not None else "")
+    value_date = _iso_date(value_element.get("value-date")) or transaction_date
+    if not code or not currency or not value_date:
+        record.problems.append(f"{where}: " + ", ".join(name for name, given in (
+            ("no transaction type", code), ("no currency", currency), ("no value date", value_date)) if not given))
+        return None
+    provider = _org(element.find("provider-org"), record.default_language)
+    receiver = _org(element.find("receiver-org"), record.default_language)
+    sector = element.find("sector")
+    country = element.find("recipient-country")
+    region = element.find("recipient-region")
+    humanitarian = element.get("humanitarian")
+    return Transaction(
+        type=code, value=value, currency=currency, value_date=value_date, transaction_date=transaction_date,
+        ref=(element.get("ref") or "").strip(),
+        provider_ref=provider.get("ref", ""), provider_name=provider.get("name", ""),
+        provider_type=provider.get("type", ""),
+        receiver_ref=receiver.get("ref", ""), receiver_name=receiver.get("name", ""),
+        receiver_type=receiver.get("type", ""),
+        is_humanitarian=None if humanitarian is None else humanitarian.strip() in TRUE,
+        country=(country.get("code", "") if country is not None else "").strip().upper(),
+        region=(region.get("code", "") if region is not None else "").strip(),
+        sector_vocabulary=(sector.get("vocabulary", "1") if sector is not None else "").strip(),
+        sector=(sector.get("code", "") if sector is not None else "").strip(),
+    )
+
+
+def _location(element, default_language: str) -> dict:
+    pos = element.findtext("point/pos") or ""
+    point = None
+    parts = pos.split()
+    if len(parts) == 2:
+        try:
+            point = [float(parts[0]), float(parts[1])]  # latitude, longitude (IATI's order)
+        except ValueError:
+            point = None
+    return {"ref": (element.get("ref") or "").strip(), "name": _first_text(element.find("name"), default_language),
+            "point": point,
+            "administrative": [[a.get("vocabulary", ""), a.get("level", ""), a.get("code", "")]
+                               for a in element.iterfind("administrative")]}
+
+
+def _check(activity, record: ActivityRecord) -> None:
+    """The rules Minga relies on, checked whether or not a schema is at hand."""
+    problems = record.problems
+    if not record.identifier:
+        problems.append("no iati-identifier")
+    if len(activity.findall("reporting-org")) != 1:
+        problems.append("there must be exactly one reporting-org")
+    for name in ("title", "activity-status"):
+        if len(activity.findall(name)) > 1:
+            problems.append(f"more than one {name}")
+    if activity.find("title") is not None and not record.titles:
+        problems.append("the title has no text")
+    for description in activity.iterfind("description"):
+        if not _texts(description, record.default_language):
+            problems.append(f"a description has no text (line {description.sourceline})")
+
+
+def read_activity(activity, default_language: str = "en") -> ActivityRecord:
+    language = activity.get(XML_LANG, default_language) or default_language
+    record = ActivityRecord(identifier=" ".join((activity.findtext("iati-identifier") or "").split()),
+                            line=activity.sourceline or 0, default_language=language,
+                            default_currency=(activity.get("default-currency") or "").strip().upper(),
+                            last_updated=(activity.get("last-updated-datetime") or "").strip())
+    record.is_humanitarian = (activity.get("humanitarian") or "").strip() in TRUE
+    record.reporting_org = _org(activity.find("reporting-org"), language)
+    record.participating_orgs = [{**_org(org, language), "role": (org.get("role") or "").strip()}
+                                 for org in activity.iterfind("participating-org")]
+    record.titles = _texts(activity.find("title"), language)
+    for description in activity.iterfind("description"):
+        for text_language, text in _texts(description, language).items():
+            record.descriptions.setdefault(text_language, text)
+    status = activity.find("activity-status")
+    record.status = (status.get("code", "") if status is not None else "").strip()
+    for activity_date in activity.iterfind("activity-date"):
+        record.dates[(activity_date.get("type") or "").strip()] = _iso_date(activity_date.get("iso-date"))
+    for country in activity.iterfind("recipient-country"):
+        record.countries.append([(country.get("code") or "").strip().upper(),
+                                 _percentage(country.get("percentage"), record.problems, "recipient-country")])
+    for region in activity.iterfind("recipient-region"):
+        record.regions.append([(region.get("code") or "").strip(), (region.get("vocabulary") or "1").strip(),
+                               _percentage(region.get("percentage"), record.problems, "recipient-region")])
+    record.locations = [_location(location, language) for location in activity.iterfind("location")]
+    for sector in activity.iterfind("sector"):
+        record.sectors.append([(sector.get("vocabulary") or "1").strip(), (sector.get("code") or "").strip(),
+                               _percentage(sector.get("percentage"), record.problems, "sector")])
+    for marker in activity.iterfind("policy-marker"):
+        if (marker.get("code") or "").strip() == GENDER_MARKER and (marker.get("vocabulary") or "1").strip() == "1":
+            significance = (marker.get("significance") or "").strip()
+            record.gender_marker = int(significance) if significance.isdigit() else None
+    record.humanitarian_scopes = [[(scope.get("type") or "").strip(), (scope.get("vocabulary") or "").strip(),
+                                   (scope.get("code") or "").strip()] for scope in activity.iterfind("humanitarian-scope")]
+    for budget in activity.iterfind("budget"):
+        value = budget.find("value")
+        record.budgets.append({
+            "type": budget.get("type", ""), "status": budget.get("status", ""),
+            "start": _iso_date(budget.find("period-start").get("iso-date") if budget.find("period-start") is not None
+                               else ""),
+            "end": _iso_date(budget.find("period-end").get("iso-date") if budget.find("period-end") is not None
+                             else ""),
+            "value": (value.text or "").strip() if value is not None else "",
+            "currency": ((value.get("currency") if value is not None else "") or record.default_currency).upper(),
+            "value_date": _iso_date(value.get("value-date")) if value is not None else ""})
+    for element in activity.iterfind("transaction"):
+        found = _transaction(element, record)
+        if found is not None:
+            record.transactions.append(found)
+    _check(activity, record)
+    return record
+
+
+@dataclass
+class Header:
+    version: str
+    attributes: dict
+
+
+def _schema_problems(activity, header: Header, schema) -> list[str]:
+    wrapper = etree.Element("iati-activities", header.attributes)
+    wrapper.append(activity)  # moves it: the caller clears it afterwards anyway
+    if schema.validate(wrapper):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log][:20]
+
+
+def open_source(source):
+    """A path or an open binary file; a URL is fetched by the caller (``importer.fetch``)."""
+    return str(source) if isinstance(source, Path) else source
+
+
+def activities(source, *, schema=None, document_problems: list | None = None):
+    """Yield ``ActivityRecord``s from ``source`` one by one; raise ``DocumentRefused`` for hostile or broken input.
+
+    A syntax error after some activities were read is raised as ``DocumentRefused`` too, with its line:
+    the activities before it were whole and stay imported. Problems of the document itself (no version,
+    no activity) are appended to ``document_problems`` as ``(line, message)``.
+    """
+    document_problems = [] if document_problems is None else document_problems
+    count = 0
+    context = etree.iterparse(open_source(source), events=("start", "end"), **_parser_options())
+    header = root = None
+    depth = 0
+    try:
+        for event, element in context:
+            if header is None:
+                if event != "start":
+                    continue
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    raise DocumentRefused("the file declares a DOCTYPE (entities or a DTD): an IATI file has none, "
+                                          "and nothing was read")
+                if element.tag != "iati-activities":
+                    raise DocumentRefused(f"the root element is <{element.tag}>, not <iati-activities>")
+                header, root = Header(version=element.get("version", ""), attributes=dict(element.attrib)), element
+                if not header.version:
+                    document_problems.append((element.sourceline, "<iati-activities> has no version attribute"))
+                continue
+            if element.tag != "iati-activity":
+                continue
+            depth += 1 if event == "start" else -1
+            if event == "start" or depth:
+                continue  # an activity inside an activity is read with its parent
+            record = read_activity(element)
+            if schema is not None:
+                record.problems.extend(_schema_problems(element, header, schema))
+            count += 1
+            root.clear()  # drop what was read: memory stays flat whatever the file's size
+            yield record
+    except etree.XMLSyntaxError as error:
+        raise DocumentRefused(f"not well-formed XML (line {error.lineno}): {error.msg}") from None
+    except OSError as error:
+        raise DocumentRefused(f"could not be read: {error}") from None
+    if header is None:
+        raise DocumentRefused("no XML document in the file")
+    if not count:
+        document_problems.append((0, "no iati-activity in the file"))
+
+
+def load_schema(schema_dir) -> etree.XMLSchema:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(Path(schema_dir) / "iati-activities-schema.xsd"), parser))
