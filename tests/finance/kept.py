@@ -1,7 +1,7 @@
 """For tests of any writer of flows and pledges: the dashboard's totals followed its writes exactly."""
 
-from minga.finance.models import FundingTotal, FundingTotalsState
 from minga.finance.totals import rebuild_funding_totals
+from minga.finance.tracking import FundingTotal, FundingTotalsState
 
 
 def cells() -> list[tuple]:
