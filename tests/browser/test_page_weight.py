@@ -160,7 +160,8 @@ def test_every_public_page_is_light_and_paints_quickly_on_a_slow_phone(new_conte
         # The dashboard's two maps (gap, disbursed per person) each load the region's countries.
         "/funding/": ["countries-americas.topo.json", "countries-americas.topo.json"],
         "/funding/?country=COL&country_sort=label": ["countries-americas.topo.json", "countries-americas.topo.json"],
-        "/capacity/coverage/": ["admin1/COL.topo.json", "admin1/ECU.topo.json"]}
+        "/capacity/coverage/": ["admin1/COL.topo.json", "admin1/ECU.topo.json"],
+        "/results/?country=COL": ["admin1/COL.topo.json"]}
     # The static files travel compressed (collectstatic's gzip copies, or its Brotli ones where the brotli
     # package is installed, as WeasyPrint's fonttools brings it: served by WhiteNoise).
     assert [url for result in results for url in result["uncompressed_static"]] == []

@@ -40,6 +40,7 @@ def test_the_deployment_checklist_is_clean_in_production_mode(tmp_path):
         "MINGA_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     result = subprocess.run([sys.executable, "-m", "minga.cli", "check", "--deploy", "--fail-level", "WARNING"],
                             env=environment, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr + result.stdout

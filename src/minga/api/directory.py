@@ -170,7 +170,8 @@ def service_list(request, filters: Query[SearchQuery]):
     return [_out(hit.service, hit.distance_km) for hit in result.hits]
 
 
-@router.get("/services/{int:service_id}", response={200: ServiceOut, 404: ErrorOut}, url_name="service_detail",
+@router.get("/services/{int:service_id}", response={200: ServiceOut, 404: ErrorOut, 422: ErrorOut},
+            url_name="service_detail",
             summary="One service")
 def service_detail(request, service_id: int = ServiceId):
     return _out(selectors.access_service(caller(request), service_id))
