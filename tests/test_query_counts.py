@@ -363,7 +363,7 @@ CASES = [
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 15),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 2, warm=True, label="warm"),
     # Issue 12: territory pages, local-government profiles and needs, the programme catalogue.
-    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 23)  # + the services and the trainings given there,
+    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 23),  # + the services and the trainings given there
     Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 2, warm=True,
          label="warm"),
     Case("reference:municipality_detail", "GET", "anonymous", get("/municipalities/CO54001/"), 200, 23),
