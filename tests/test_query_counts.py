@@ -363,10 +363,10 @@ CASES = [
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 15),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 2, warm=True, label="warm"),
     # Issue 12: territory pages, local-government profiles and needs, the programme catalogue.
-    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 21),
+    Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 23),  # + the services and the trainings given there
     Case("reference:subdivision_detail", "GET", "anonymous", get("/subdivisions/CO-NSA/"), 200, 2, warm=True,
          label="warm"),
-    Case("reference:municipality_detail", "GET", "anonymous", get("/municipalities/CO54001/"), 200, 21),
+    Case("reference:municipality_detail", "GET", "anonymous", get("/municipalities/CO54001/"), 200, 23),
     Case("localgov:profile", "GET", "anonymous", get(lambda: f"/local-governments/{organisation_loaded('demo-cucuta').pk}/"),
          200, 12),
     Case("localgov:need_create", "GET", "local_cucuta",

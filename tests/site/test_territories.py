@@ -72,3 +72,31 @@ def test_the_country_map_leads_to_each_subdivision_page(client):
     rows = spec["transform"][1]["from"]["data"]["values"]
     assert {row["code"]: row["href"] for row in rows}["CO-NSA"] == "/subdivisions/CO-NSA/"
     assert [layer["encoding"]["href"] for layer in spec["layer"]] == [{"field": "href", "type": "nominal"}] * 2
+
+
+def links(response, testid: str) -> list[str]:
+    return lxml.html.fromstring(response.content.decode()).xpath(f'//*[@data-testid="{testid}"]//a/@href')
+
+
+def test_a_territory_page_lists_the_services_and_trainings_given_there(client):
+    from minga.capacity.models import TrainingDelivery
+    from minga.services.models import Service
+
+    cucuta = client.get("/municipalities/CO54001/", **EN)
+    here = Service.objects.filter(municipality__pcode="CO54001")
+    assert here.count() == 2
+    assert sorted(links(cucuta, "territory-service-list")) == sorted(f"/services/{s.pk}/" for s in here)
+    assert "/services/?place=CO54001" in links(cucuta, "territory-services")
+    trainings = TrainingDelivery.objects.filter(municipality__pcode="CO54001")
+    assert links(cucuta, "territory-training-list") == [f"/capacity/deliveries/{d.pk}/" for d in trainings]
+    assert trainings.count() == 1
+
+    province = client.get("/subdivisions/CO-NSA/", **EN)  # the province: its towns' services and trainings
+    assert sorted(links(province, "territory-service-list")) == sorted(
+        f"/services/{s.pk}/" for s in Service.objects.filter(subdivision_id="CO-NSA"))
+    assert links(province, "territory-training-list") == [f"/capacity/deliveries/{d.pk}/" for d in trainings]
+
+    tulcan = client.get("/municipalities/EC0401/", **EN)
+    shelter = Service.objects.get(name_es="Casa de acogida para mujeres y adolescentes de Tulcán (ejemplo)")
+    assert f"/services/{shelter.pk}/" in links(tulcan, "territory-service-list")
+    assert section(tulcan, "territory-training-list") == "No training recorded here yet."

@@ -8,6 +8,7 @@ named in the ``reference`` namespace with the country page (``minga/urls.py``).
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 
+from minga.capacity import selectors as capacity_selectors
 from minga.common.page_cache import public_page
 from minga.finance.selectors.funding import FundingFilters, funding_rows
 from minga.localgov import selectors as localgov_selectors
@@ -16,6 +17,10 @@ from minga.portfolio.selectors import ProjectFilters
 from minga.programmes import selectors as programme_selectors
 from minga.reference import selectors as reference_selectors
 from minga.reference.models import Municipality, Subdivision
+from minga.services import selectors as service_selectors
+
+TERRITORY_SERVICES = 10  # the rest through the directory's own search, linked below the list
+TERRITORY_TRAININGS = 10
 
 
 def subdivision_funding(user, subdivision: Subdivision):
@@ -36,6 +41,14 @@ def _common(request, *, subdivision: Subdivision, municipality: Municipality | N
         "local_governments": list(localgov_selectors.local_governments(**where)),
         "needs": localgov_selectors.needs_in(request.user, **where),
         "programmes": list(programme_selectors.programmes(request.user, country=subdivision.country_id)),
+        # The directory's services and the kit's trainings given here (a subdivision: in any of its towns).
+        "services": service_selectors.search(
+            request.user, service_selectors.SearchFilters(place=municipality.pcode if municipality else subdivision.code),
+            limit=TERRITORY_SERVICES),
+        "service_query": municipality.pcode if municipality else subdivision.code,
+        "trainings": list(capacity_selectors.deliveries(request.user).filter(
+            **({"municipality": municipality} if municipality else {"municipality__subdivision": subdivision}))
+            [:TERRITORY_TRAININGS]),
         "catalogue_query": ProjectFilters(country=[subdivision.country_id],
                                           subdivision=[subdivision.code]).urlencode(),
     }
