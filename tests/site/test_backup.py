@@ -4,6 +4,7 @@ and a bad archive changes nothing."""
 import io
 import json
 import tarfile
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -110,3 +111,15 @@ def test_an_archive_reaching_outside_the_media_folder_is_refused(media, tmp_path
     with pytest.raises(CommandError, match="points outside the media folder"):
         call_command("restore", evil, yes=True, stdout=io.StringIO())
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_times_come_back_to_the_microsecond(media, tmp_path):
+    """Django's JSON serialiser keeps milliseconds only: 12:00:00.000456 came back as 12:00:00."""
+    first = Organisation.all_objects.order_by("pk").first()
+    exact = datetime(2026, 11, 29, 12, 0, 0, 456, tzinfo=UTC)
+    Organisation.all_objects.filter(pk=first.pk).update(created_at=exact)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    Organisation.all_objects.filter(pk=first.pk).update(created_at=datetime(2000, 1, 1, tzinfo=UTC))
+    call_command("restore", archive, yes=True, stdout=io.StringIO())
+    assert Organisation.all_objects.get(pk=first.pk).created_at == exact

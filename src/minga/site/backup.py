@@ -18,11 +18,13 @@ import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core import management, serializers
+from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -86,6 +88,17 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
     archive.addfile(info, io.BytesIO(content))
 
 
+class ExactJSONSerializer(JSONSerializer):
+    """Django's JSON serialiser keeps milliseconds only (its encoder cuts microseconds): a row written at
+    12:00:00.000456 would come back at 12:00:00. Times and datetimes are written here in full."""
+
+    def _value_from_field(self, obj, field):
+        value = field.value_from_object(obj)
+        if isinstance(value, datetime | time):
+            return value.isoformat()
+        return super()._value_from_field(obj, field)
+
+
 def serialise_rows(using: str = DEFAULT_DB_ALIAS) -> tuple[bytes, dict[str, int]]:
     """Every row of every model as JSON, in primary-key order, and the count per model."""
     rows: dict[str, int] = {}
@@ -100,7 +113,7 @@ def serialise_rows(using: str = DEFAULT_DB_ALIAS) -> tuple[bytes, dict[str, int]
             yield from chunk
 
     stream = io.StringIO()
-    serializers.serialize("json", all_objects(), stream=stream)
+    ExactJSONSerializer().serialize(all_objects(), stream=stream)
     return stream.getvalue().encode(), rows
 
 
