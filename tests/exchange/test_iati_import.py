@@ -256,3 +256,25 @@ def test_a_value_with_more_digits_than_kept_is_reported_not_rounded():
     assert report.counts["invalid"] == 1
     assert report.problems[0]["message"] == ("transaction at line 11: value '1.1234567890123' has more digits than "
                                              "Minga keeps")
+
+
+LOCATED = """<iati-activity default-currency="USD">
+  <iati-identifier>XM-TEST-LOC</iati-identifier>
+  <reporting-org ref="XM-DAC-7" type="10"><narrative>Donor</narrative></reporting-org>
+  <title><narrative xml:lang="en">Located</narrative></title>
+  <recipient-country code="EC" percentage="100"/>
+  <location ref="cucuta"><name><narrative>Cúcuta</narrative></name><point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>7.8939 -72.5078</pos></point></location>
+  <location ref="tulcan"><name><narrative>Tulcán</narrative></name><point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>0.8117 -77.7173</pos></point></location>
+  <location ref="madrid"><name><narrative>Madrid</narrative></name><point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>40.4168 -3.7038</pos></point></location>
+  <location ref="unplaced"><name><narrative>Somewhere</narrative></name></location>
+</iati-activity>"""
+
+
+def test_location_points_are_placed_in_the_subdivision_holding_them_and_a_second_import_changes_nothing():
+    assert run(document(LOCATED)).counts["created"] == 1
+    activity = IatiActivity.objects.get(identifier="XM-TEST-LOC")
+    # Cúcuta is outside the activity's own country (Ecuador): the other boundaries Minga keeps are tried next.
+    assert [(location["ref"], location["subdivision"]) for location in activity.data["locations"]] == [
+        ("cucuta", "CO-NSA"), ("tulcan", "EC-C"), ("madrid", None), ("unplaced", None)]
+    again = run(document(LOCATED))
+    assert (again.counts["unchanged"], again.counts["updated"]) == (1, 0)

@@ -87,6 +87,21 @@ def test_filters_narrow_the_figures(public, ledger):
     assert (headline(conference)["pledged"], headline(conference)["disbursed"]) == ("$1,500,000.00", "$700,000.00")
 
 
+def test_the_theme_filter_offers_the_themes_named_and_keeps_only_their_money(public, ledger):
+    tree = page(public)
+    offered = [(option.get("value"), text(option)) for option in tree.xpath("//select[@name='theme']/option")]
+    assert offered == [("", "All"), (str(ledger.theme.pk), str(ledger.theme))]  # only the theme the ledger names
+    themed = page(public, f"?theme={ledger.theme.pk}")
+    # P1 is earmarked to the theme; F1 (its commitment) names it; F2, paid against F1, names none.
+    figures = headline(themed)
+    assert (figures["pledged"], figures["committed"], figures["disbursed"]) == (
+        "$1,000,000.00", "$600,000.00", "$0.00")
+    assert themed.xpath("//select[@name='theme']/option[@selected]")[0].get("value") == str(ledger.theme.pk)
+    response = public.get("/funding/?theme=999999")
+    assert response.status_code == 400
+    assert text(lxml.html.fromstring(response.content).xpath("//main/p")[0]) == "theme: Not one of the choices."
+
+
 def test_tables_sort_by_a_plain_link(public, ledger):
     tree = page(public)
     assert [row[0] for row in table(tree, "country-table")] == ["Colombia", "Peru", "Regional (no country named)"]

@@ -91,3 +91,9 @@ def test_the_api_gives_the_tables_and_people_per_subdivision(client):
     assert [(p["subdivision"], p["people"], p["missing_cells"]) for p in places] == [
         ("CO-ARA", "320.00", 4), ("CO-NSA", "1650.00", 6)]
     assert client.get("/api/v1/results/projects/PQ-BRA-2026-0001").status_code == 404
+
+
+def test_the_project_page_leads_to_its_results(client_as):
+    page = client_as(None).get(f"/projects/{CUCUTA}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (f'<a href="/results/projects/{CUCUTA}/" data-testid="project-results">'
+            "Results reported, by period and territory</a>") in page

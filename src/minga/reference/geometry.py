@@ -70,3 +70,34 @@ def subdivision_at(iso3: str, latitude: float, longitude: float) -> str | None:
             if _inside(outer, longitude, latitude) and not any(_inside(hole, longitude, latitude) for hole in holes):
                 return code
     return None
+
+
+@lru_cache(maxsize=1)
+def _countries_with_boundaries() -> tuple[str, ...]:
+    return tuple(sorted(path.name.split(".")[0] for path in ADMIN1.glob("*.topo.json")))
+
+
+@lru_cache(maxsize=32)
+def _extent(iso3: str) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a country's boundaries: most points are ruled out without a ray cast."""
+    xs, ys = [], []
+    for _code, polygons in subdivision_polygons(iso3):
+        for polygon in polygons:
+            xs.extend(x for x, _y in polygon[0])
+            ys.extend(y for _x, y in polygon[0])
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def place_point(latitude: float, longitude: float, *, countries: tuple[str, ...] = ()) -> str | None:
+    """The ISO 3166-2 code of the subdivision holding the point, among the countries whose boundaries Minga
+    keeps (the member states and Venezuela), trying ``countries`` (alpha-3) first; None when outside all."""
+    order = [c for c in countries if c in _countries_with_boundaries()]
+    order += [c for c in _countries_with_boundaries() if c not in order]
+    for iso3 in order:
+        extent = _extent(iso3)
+        if extent is None or not (extent[0] <= longitude <= extent[2] and extent[1] <= latitude <= extent[3]):
+            continue
+        code = subdivision_at(iso3, latitude, longitude)
+        if code:
+            return code
+    return None

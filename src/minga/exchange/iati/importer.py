@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import pycountry
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -26,6 +27,7 @@ from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
 from minga.finance.tracking import FlowShare, FollowUp, FundingFlow, SourceKind, Stage
 from minga.reference.currencies import is_active_currency
+from minga.reference.geometry import place_point
 from minga.reference.models import Country, Organisation, OrganisationType, Term
 from minga.reference.money import to_usd
 
@@ -233,8 +235,24 @@ def _changed(old: dict, new: dict) -> list[str]:
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
 
+def place_locations(record: reader.ActivityRecord) -> None:
+    """Give each location with a point the subdivision holding it (``"subdivision"``: ISO 3166-2, or None
+    outside the member states and Venezuela), trying the activity's own countries first. Done before the
+    fingerprint is taken, so that the same file still compares unchanged."""
+    countries = tuple(alpha3 for alpha3 in (_alpha3(code) for code, _share in record.countries) if alpha3)
+    for location in record.locations:
+        point = location.get("point")
+        location["subdivision"] = place_point(point[0], point[1], countries=countries) if point else None
+
+
+def _alpha3(alpha2: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=alpha2) if len(alpha2) == 2 else None
+    return country.alpha_3 if country else None
+
+
 def store(record: reader.ActivityRecord, lookups: _Lookups, report: Report) -> str:
     """Write one valid activity in one transaction; answer created, updated or unchanged."""
+    place_locations(record)
     with transaction.atomic():
         existing = IatiActivity.all_objects.select_for_update().filter(identifier=record.identifier).first()
         if existing is not None and existing.fingerprint == record.fingerprint():

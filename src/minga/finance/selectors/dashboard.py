@@ -30,7 +30,7 @@ from minga.finance.selectors.answers import (
 )
 from minga.finance.selectors.funding import FundingFilters, Row, visible_pledges
 from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
-from minga.reference.models import Country, Organisation
+from minga.reference.models import Country, Organisation, Term
 
 PURPOSES = ("humanitarian", "integration")  # the flows' humanitarian flag; a pledge's purpose ("both" counts in each)
 # Sort keys of each table: what a plain link may ask (a leading "-" sorts largest first).
@@ -47,7 +47,7 @@ class DashboardQuery:
     def query(self, **changed) -> str:
         """The query string of these filters and sorts, with ``changed`` ones replaced (for the page's links)."""
         values = {"conference": self.filters.conference, "donor": self.filters.donor, "country": self.filters.country,
-                  "year": self.filters.year,
+                  "theme": self.filters.theme, "year": self.filters.year,
                   "purpose": {True: "humanitarian", False: "integration", None: None}[self.filters.humanitarian],
                   "donor_sort": self.donor_sort, "country_sort": self.country_sort}
         values.update(changed)
@@ -59,6 +59,7 @@ class Options:
     conferences: list = field(default_factory=list)  # Conference
     donors: list = field(default_factory=list)  # Organisation
     countries: list = field(default_factory=list)  # Country
+    themes: list = field(default_factory=list)  # Term: the themes a visible flow or pledge names
 
 
 def options(user) -> Options:
@@ -69,9 +70,13 @@ def options(user) -> Options:
     flows = permissions.visible(user, FundingFlow.objects.filter(provider=OuterRef("pk")))
     donors = Organisation.objects.filter(Exists(pledges) | Exists(flows))
     countries = Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
+    themed_flows = permissions.visible(user, FundingFlow.objects.filter(theme=OuterRef("pk")))
+    earmarked = permissions.visible(user, TrackedPledge.objects.filter(earmarks=OuterRef("pk")))
+    themes = Term.objects.filter(Exists(themed_flows) | Exists(earmarked)).select_related("vocabulary")
     return Options(conferences=list(Conference.objects.order_by("starts_on")),
                    donors=sorted(donors, key=lambda o: o.name.casefold()),
-                   countries=sorted(countries, key=lambda c: c.name.casefold()))
+                   countries=sorted(countries, key=lambda c: c.name.casefold()),
+                   themes=sorted(themes, key=lambda t: str(t).casefold()))
 
 
 def _choice(value, choices, field_name):
@@ -95,12 +100,16 @@ def parse_query(params, offered: Options) -> DashboardQuery:
     donor = parse_count(params.get("donor"), field="donor", minimum=1)
     if donor is not None and donor not in {o.pk for o in offered.donors}:
         raise ParameterInvalid("donor", _("Not one of the choices."))
+    theme = parse_count(params.get("theme"), field="theme", minimum=1)
+    if theme is not None and theme not in {t.pk for t in offered.themes}:
+        raise ParameterInvalid("theme", _("Not one of the choices."))
     purpose = _choice(params.get("purpose"), PURPOSES, "purpose")
     filters = FundingFilters(
         year=parse_count(params.get("year"), field="year", minimum=1990, maximum=2100),
         donor=donor,
         conference=_choice(params.get("conference"), {c.code for c in offered.conferences}, "conference"),
         country=_choice(params.get("country"), {c.iso3 for c in offered.countries}, "country"),
+        theme=theme,
         humanitarian=None if purpose is None else purpose == "humanitarian")
     return DashboardQuery(filters=filters,
                           donor_sort=_sort(params.get("donor_sort"), DONOR_SORTS, "donor_sort", "-pledged"),
