@@ -1,6 +1,6 @@
 """Results by territory: a project's indicators, its reporting periods and the reports per period and territory.
 
-Who writes is the permission module's answer (``results.*`` in ``accounts.permissions.POLICIES``: the
+Who writes is the permission module's answer (``results.*`` in ``accounts.policies.POLICIES``: the
 project's focal point or local-government officer, as for the project itself, and the secretariat); a
 published project's results are public. Only the secretariat locks a period.
 """
