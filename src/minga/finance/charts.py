@@ -52,6 +52,38 @@ def donor_bars_chart(donors) -> Chart:
     return Chart(key="donors", spec=spec)
 
 
+def _country_map_spec(*, description: str, topojson_url: str, rows: list[dict], field: str, empty_label: str,
+                      tooltip_title: str, legend_title: str, scheme: str) -> dict:
+    """A choropleth of one figure per country on the map of the Americas: countries without it grey."""
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 420,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
+        "transform": [
+            {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
+                                                     "fields": [field, "label"]}},
+            {"calculate": "datum.properties.name", "as": "name"},
+            {"calculate": f"datum.label ? datum.label : {json.dumps(empty_label)}", "as": "label"},
+        ],
+        "projection": {"type": "mercator"},
+        "layer": [
+            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
+             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                                      {"field": "label", "type": "nominal", "title": tooltip_title}]}},
+            {"transform": [{"filter": f"isValid(datum.{field})"}],
+             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+             "encoding": {
+                 "color": {"field": field, "type": "quantitative", "title": legend_title,
+                           "scale": {"scheme": scheme}, "legend": {"orient": "bottom", "format": "~s"}},
+                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
+                             {"field": "label", "type": "nominal", "title": tooltip_title}]}},
+        ],
+    }
+
+
 def gap_map_chart(*, topojson_url: str, countries) -> Chart:
     """The gap (requirement − funding) of each country with a requirement, on the map of the Americas."""
     rows = [{"iso3": answer.row.key, "name": answer.row.label, "gap": float(answer.row.gap),
@@ -66,34 +98,9 @@ def gap_map_chart(*, topojson_url: str, countries) -> Chart:
                 "count": format_number(len(rows)), "country": widest["name"], "gap": widest["label"]}
     else:
         description = _("Map of the gap between requirement and funding: no country requirement for these filters.")
-    no_requirement = _("no requirement")
-    spec = {
-        "$schema": SCHEMA,
-        "description": description,
-        "width": "container",
-        "height": 420,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
-        "transform": [
-            {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
-                                                     "fields": ["gap", "label"]}},
-            {"calculate": "datum.properties.name", "as": "name"},
-            {"calculate": f"datum.label ? datum.label : {json.dumps(no_requirement)}", "as": "label"},
-        ],
-        "projection": {"type": "mercator"},
-        "layer": [
-            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
-             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
-                                      {"field": "label", "type": "nominal", "title": _("Gap")}]}},
-            {"transform": [{"filter": "isValid(datum.gap)"}],
-             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
-             "encoding": {
-                 "color": {"field": "gap", "type": "quantitative", "title": _("Gap (US dollars)"),
-                           "scale": {"scheme": "oranges"}, "legend": {"orient": "bottom", "format": "~s"}},
-                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
-                             {"field": "label", "type": "nominal", "title": _("Gap")}]}},
-        ],
-    }
+    spec = _country_map_spec(description=description, topojson_url=topojson_url, rows=rows, field="gap",
+                             empty_label=_("no requirement"), tooltip_title=_("Gap"),
+                             legend_title=_("Gap (US dollars)"), scheme="oranges")
     return Chart(key="gap-map", spec=spec, columns=[_("Country"), _("Gap"), _("Coverage")],
                  rows=[[answer.row.label, _usd(answer.row.gap),
                         f"{format_number(answer.row.coverage, digits=1)} %" if answer.row.coverage is not None else "—"]
@@ -160,33 +167,9 @@ def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
     else:
         description = _("Map of the US dollars disbursed per refugee and migrant: no country has a population "
                         "figure for these filters.")
-    spec = {
-        "$schema": SCHEMA,
-        "description": description,
-        "width": "container",
-        "height": 420,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
-        "transform": [
-            {"lookup": "properties.iso_a3", "from": {"data": {"values": rows}, "key": "iso3",
-                                                     "fields": ["value", "label"]}},
-            {"calculate": "datum.properties.name", "as": "name"},
-            {"calculate": f"datum.label ? datum.label : {json.dumps(_('no figure'))}", "as": "label"},
-        ],
-        "projection": {"type": "mercator"},
-        "layer": [
-            {"mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "fill": OTHER_COLOUR},
-             "encoding": {"tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
-                                      {"field": "label", "type": "nominal", "title": _("Disbursed per person")}]}},
-            {"transform": [{"filter": "isValid(datum.value)"}],
-             "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
-             "encoding": {
-                 "color": {"field": "value", "type": "quantitative", "title": _("Disbursed per person"),
-                           "scale": {"scheme": "blues"}, "legend": {"orient": "bottom", "format": "~s"}},
-                 "tooltip": [{"field": "name", "type": "nominal", "title": _("Country")},
-                             {"field": "label", "type": "nominal", "title": _("Disbursed per person")}]}},
-        ],
-    }
+    spec = _country_map_spec(description=description, topojson_url=topojson_url, rows=rows, field="value",
+                             empty_label=_("no figure"), tooltip_title=_("Disbursed per person"),
+                             legend_title=_("Disbursed per person"), scheme="blues")
     return Chart(key="per-capita-map", spec=spec, columns=[_("Country"), _("Disbursed per person")],
                  rows=[[row["name"], row["label"]] for row in rows])
 
