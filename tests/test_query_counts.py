@@ -49,6 +49,7 @@ from minga.portfolio.models import Project
 from minga.process.models import ProgressUpdate
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
+from minga.results.models import Indicator, ReportingPeriod, ResultReport
 from minga.services.models import Service
 from tests.codes import YEAR
 
@@ -108,6 +109,10 @@ class Setting:
         forms = lxml.html.fromstring(page.content.decode()).xpath(
             f'//form[@data-testid="{testid}"]' if testid else '//form[@class="form"]')
         return dict(forms[0].form_values())
+
+
+def children() -> Indicator:
+    return Indicator.objects.get(load_key=f"results-indicator:{CUCUTA}:children-attended")
 
 
 def project(code: str) -> Project:
@@ -279,6 +284,33 @@ def results_locked() -> bool:
     from minga.results.models import ReportingPeriod
 
     return ReportingPeriod.objects.get(load_key=f"results-period:{CUCUTA}:2026-Q2").is_locked
+
+
+def results_indicator_post(setting: Setting) -> Request:
+    url = f"/results/projects/{CUCUTA}/indicators/new/"
+    return Request(url, {**setting.form(url, "indicator-form"), "name_en": "Counted indicator", "target": "10"})
+
+
+def results_indicator_edit_post(setting: Setting) -> Request:
+    from minga.results.models import Indicator
+
+    pk = Indicator.objects.get(load_key=f"results-indicator:{CUCUTA}:children-attended").pk
+    url = f"/results/indicators/{pk}/edit/"
+    return Request(url, {**setting.form(url, "indicator-form"), "target": "3001"})
+
+
+def results_upload_post(setting: Setting) -> Request:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(setting.client.get(f"/results/projects/{CUCUTA}/template.xlsx").content))
+    sheet = workbook.worksheets[1]
+    sheet.cell(row=5, column=4, value=35)
+    sheet.cell(row=5, column=17, value="Uploaded.")
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return Request(f"/results/projects/{CUCUTA}/upload/", {"file": SimpleUploadedFile("r.xlsx", buffer.getvalue())})
 
 
 def organisation_edit_post(setting: Setting) -> Request:
@@ -460,6 +492,22 @@ CASES = [
     Case("results:report", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/report/"), 200, 10),
     Case("results:report", "POST", "local_cucuta", results_report_post, 302, 35, done=results_reported),
     Case("results:period_lock", "POST", "secretariat", results_lock_post, 302, 22, done=results_locked),
+    Case("results:indicator_create", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/indicators/new/"), 200, 0),
+    Case("results:indicator_create", "POST", "local_cucuta", results_indicator_post, 302, 0,
+         done=lambda: Indicator.objects.filter(name_en="Counted indicator").exists()),
+    Case("results:indicator_edit", "GET", "local_cucuta", get(lambda: f"/results/indicators/{children().pk}/edit/"),
+         200, 0),
+    Case("results:indicator_edit", "POST", "local_cucuta", results_indicator_edit_post, 302, 0,
+         done=lambda: children().target == 3001),
+    Case("results:period_create", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/periods/new/"), 200, 0),
+    Case("results:period_create", "POST", "local_cucuta", lambda s: Request(
+        f"/results/projects/{CUCUTA}/periods/new/", {"frequency": "quarterly", "year": "2026", "number": "4"}), 302, 0,
+         done=lambda: ReportingPeriod.objects.filter(project__code=CUCUTA, number=4).exists()),
+    Case("results:template", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/template.xlsx"), 200, 0),
+    Case("results:upload", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/upload/"), 200, 0),
+    Case("results:upload", "POST", "local_cucuta", results_upload_post, 302, 0,
+         done=lambda: ResultReport.objects.filter(note="Uploaded.", value=35).exists()),
+    Case("results:export", "GET", "anonymous", get(f"/results/projects/{CUCUTA}/results.xlsx"), 200, 0),
     Case("narrative:glossary", "GET", "anonymous", get("/language/guide/?language=es&category=metaphor"), 200, 1),
     Case("narrative:guide_print", "GET", "anonymous", get("/language/guide/pt/print/"), 200, 1),
     Case("narrative:guide_pdf", "GET", "anonymous", get("/language/guide/en/guide.pdf"), 200, 1),

@@ -31,7 +31,7 @@ RORAIMA = f"PQ-BRA-{YEAR}-0001"  # under review in the demo: seen by the secreta
 WRITERS = ("minga.reference.services", "minga.portfolio.services", "minga.reference.imports",
            "minga.portfolio.bulk.importer", "minga.finance.services", "minga.capacity.services",
            "minga.services.services",
-           "minga.exchange.hsds.importer", "minga.results.services")
+           "minga.exchange.hsds.importer", "minga.results.services", "minga.results.imports")
 READ_ONLY = {("minga.portfolio.services", "describe_parts")}  # words a change for the history: writes nothing
 
 

@@ -1,4 +1,5 @@
-"""Results pages: a project's results, results by territory, the report form, and locking a period."""
+"""Results pages: a project's results, results by territory, the report form, the indicator and period forms, and
+locking a period (the XLSX template, import and export are in ``results.workbook_views``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from minga.portfolio.selectors import access_project
 from minga.reference import boundaries
 from minga.reference.selectors import member_states
 from minga.results import selectors, services
-from minga.results.forms import ReportForm, initial_of
+from minga.results.forms import IndicatorForm, PeriodForm, ReportForm, initial_of
 from minga.results.models import Indicator, ReportingPeriod, ResultReport
 
 
@@ -75,12 +76,18 @@ def _choices(project, tables):
             [(key, territory.name) for key, territory in territories.items()])
 
 
-@login_required
-def report_entry(request, code):
-    project = access_project(request.user, code)
-    if not permissions.can(request.user, Action.CREATE, Indicator(project=project)):
+def owned_project(user, code, model=Indicator):
+    """The project at ``code`` if ``user`` writes its results (404 if hidden from them, 403 if only readable)."""
+    project = access_project(user, code)
+    if not permissions.can(user, Action.CREATE, model(project=project)):
         raise PermissionDenied(_("Only the project's focal point or local-government officer, and the secretariat, "
                                  "report its results."))
+    return project
+
+
+@login_required
+def report_entry(request, code):
+    project = owned_project(request.user, code)
     tables = selectors.project_results(project)
     indicators, periods, territories = _choices(project, tables)
     context = {"project": project}
@@ -135,3 +142,64 @@ def period_lock(request, pk):
         messages.success(request, _("Period %(period)s locked.") % {"period": period.label} if locked
                          else _("Period %(period)s opened again.") % {"period": period.label})
     return redirect("results:project", code=period.project.code)
+
+
+def _indicator_page(request, project, form, indicator, version, status=200):
+    return render(request, "results/indicator_form.html", {"project": project, "form": form, "indicator": indicator,
+                                                           "version": version}, status=status)
+
+
+def _save_indicator(request, project, indicator=None):
+    form = IndicatorForm(request.POST)
+    version = request.POST.get("version", "")
+    if form.is_valid():
+        try:
+            if indicator is None:
+                services.indicator_create(user=request.user, project=project, data=form.to_input())
+            else:
+                services.indicator_update(user=request.user, indicator=indicator, data=form.to_input(),
+                                          expected_version=parse_version(version, field="version"))
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        except EditConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect("results:project", code=project.code)
+    return _indicator_page(request, project, form, indicator, version, status=400)
+
+
+@login_required
+def indicator_create(request, code):
+    project = owned_project(request.user, code)
+    if request.method == "POST":
+        return _save_indicator(request, project)
+    return _indicator_page(request, project, IndicatorForm(), None, "")
+
+
+@login_required
+def indicator_edit(request, pk):
+    indicator = selectors.access_indicator(request.user, pk, Action.CHANGE)
+    if request.method == "POST":
+        return _save_indicator(request, indicator.project, indicator)
+    return _indicator_page(request, indicator.project, IndicatorForm(initial=IndicatorForm.initial_for(indicator)),
+                           indicator, indicator.version)
+
+
+@login_required
+def period_create(request, code):
+    project = owned_project(request.user, code, ReportingPeriod)
+    existing = ReportingPeriod.objects.filter(project=project).first()
+    initial = {"frequency": existing.frequency} if existing else {}
+    if request.method != "POST":
+        return render(request, "results/period_form.html", {"project": project, "form": PeriodForm(initial=initial)})
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            period = services.period_create(user=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        else:
+            messages.success(request, _("Period %(period)s opened.") % {"period": period.label})
+            return redirect("results:project", code=project.code)
+    return render(request, "results/period_form.html", {"project": project, "form": form}, status=400)
