@@ -71,8 +71,8 @@ def test_the_template_has_a_row_per_indicator_open_period_and_territory(client_a
     assert not any(period == "2026 Q1" for _i, period, _t, _v in listed)
     lists = {str(validation.sqref)[0]: validation.formula1
              for validation in sheet.data_validations.dataValidation if validation.type == "list"}
-    assert lists == {"A": "Lists!$A$1:$A$3", "B": "Lists!$B$1:$B$2", "C": "Lists!$C$1:$C$3", "N": "Lists!$D$1:$D$2",
-                     "O": "Lists!$D$1:$D$2", "P": "Lists!$D$1:$D$2"}
+    assert lists == {"A": "'Lists'!$A$1:$A$3", "B": "'Lists'!$B$1:$B$2", "C": "'Lists'!$C$1:$C$3",
+                     "N": "'Lists'!$D$1:$D$2", "O": "'Lists'!$D$1:$D$2", "P": "'Lists'!$D$1:$D$2"}
     assert [row[:3] for row in workbook["Lists"].iter_rows(values_only=True)] == [
         (CHILDREN, "2026 Q2", ARAUCA), (WOMEN, "2026 Q3", NSA_REST), (POINTS, None, TOWN)]
     assert workbook["Instructions"]["A1"].value == f"Results of {CUCUTA}: template"
