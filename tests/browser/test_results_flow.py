@@ -57,7 +57,9 @@ def test_an_officer_records_a_quarterly_result_the_secretariat_sees_and_another_
     page.get_by_test_id("upload-results").click()
     with page.expect_download() as download:
         page.get_by_test_id("download-template").click()
-    workbook = load_workbook(download.value.path())
+    template = tmp_path / "plantilla.xlsx"
+    download.value.save_as(template)
+    workbook = load_workbook(template)
     sheet = workbook["Resultados"]
     rows = [number for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2)
             if row[:3] == ("Niñas, niños y adolescentes atendidos (ilustrativo)", "2026 Q3",
