@@ -17,19 +17,15 @@ of the static file's. Exits 1 if any request failed.
 import argparse
 import json
 import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from deployment import BIN, Serving, deployment, drop_database, set_up_with_demo, shell, token
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 GROUPS = [("page", "public pages"), ("api", "public API reads"), ("write", "API writes"),
           ("static", "static file (reference)")]
 TARGET_RATE = 300.0
@@ -47,104 +43,34 @@ def main(argv=None) -> int:
     environment = {}
     try:
         environment = deployment(folder)
-        prepare(environment)
-        with Serving(environment, args.workers) as base:
-            groups = run_locust(environment, base, args, folder)
-        return report(groups, args)
+        set_up_with_demo(environment)
+        return measure(environment, args, folder)
     finally:
         drop_database(environment)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def deployment(folder: Path) -> dict:
-    """The environment of a production deployment in ``folder``: its own database, DEBUG off."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
-    environment.update({
-        "MINGA_ENV": "production", "MINGA_SECRET_KEY": secrets.token_urlsafe(50),
-        "MINGA_ALLOWED_HOSTS": "127.0.0.1,localhost", "MINGA_SSL_REDIRECT": "false", "MINGA_HSTS_SECONDS": "0",
-        "MINGA_VAR_DIR": str(folder / "var"), "MINGA_LOG_LEVEL": "ERROR",
-        "MINGA_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    })
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        name = f"minga_load_{os.getpid()}"
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')  # a scratch database in the same cluster
-        environment["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    else:
-        environment["DATABASE_URL"] = f"sqlite:///{folder}/minga.sqlite3"
-    return environment
+def measure(environment: dict, args, folder: Path) -> int:
+    """The load test on a deployment set up with the demo; prints the figures, returns 1 if a request failed."""
+    environment = {**environment, **facts(environment)}
+    with Serving(environment, args.workers) as base:
+        groups = run_locust(environment, base, args, folder)
+    return report(groups, args)
 
 
-def drop_database(environment: dict) -> None:
-    scratch = environment.get("DATABASE_URL", "")
-    if scratch.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(scratch).path.lstrip("/")}" WITH (FORCE)')
-
-
-def minga(environment: dict, *arguments: str) -> str:
-    result = subprocess.run([str(BIN / "minga"), *arguments],  # noqa: S603 -- this environment's minga env=environment, capture_output=True, text=True,
-                            timeout=900, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"minga {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def prepare(environment: dict) -> None:
-    """Set up, load the demo, and hand the writers their tokens and the readers some project codes."""
-    minga(environment, "setup", "--verbosity", "0")
-    minga(environment, "demo", "--allow-production")  # a scratch deployment: the demo accounts are the users
-    environment["MINGA_LOAD_TOKENS"] = ",".join(
-        minga(environment, "create_token", "focal.col", "--name", f"load {n}").strip() for n in range(3))
-    facts = json.loads(minga(environment, "shell", "-c", (
+def facts(environment: dict) -> dict:
+    """The writers' tokens, the readers' project codes and the stylesheet's address, for the locustfile."""
+    found = {}
+    found["MINGA_LOAD_TOKENS"] = ",".join(token(environment, "focal.col", f"load {n}") for n in range(3))
+    loaded = shell(environment, (
         "import json; from minga.reference.selectors import organisation_loaded; from minga.portfolio.models import Project; "
         "print(json.dumps({'organisation': organisation_loaded('gov-col').pk, "
-        "'projects': list(Project.objects.filter(status='published').values_list('code', flat=True)[:40])}))")
-    ).strip().splitlines()[-1])
-    environment["MINGA_LOAD_ORGANISATION"] = str(facts["organisation"])
-    environment["MINGA_LOAD_PROJECTS"] = ",".join(facts["projects"])
+        "'projects': list(Project.objects.filter(status='published').values_list('code', flat=True)[:40])}))"))
+    found["MINGA_LOAD_ORGANISATION"] = str(loaded["organisation"])
+    found["MINGA_LOAD_PROJECTS"] = ",".join(loaded["projects"])
     manifest = json.loads((Path(environment["MINGA_VAR_DIR"]) / "static" / "staticfiles.json").read_text())
-    environment["MINGA_LOAD_STATIC"] = "/static/" + manifest["paths"]["minga/css/minga.css"]
-
-
-class Serving:
-    """gunicorn as ``minga serve`` starts it, on a free loopback port, until the block ends."""
-
-    def __init__(self, environment: dict, workers: int):
-        self.environment, self.workers = environment, workers
-
-    def __enter__(self) -> str:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.log = open(Path(self.environment["MINGA_VAR_DIR"]) / "server.log", "w")
-        self.process = subprocess.Popen(  # noqa: S603 -- this environment's minga, fixed arguments
-            [str(BIN / "minga"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(self.workers)],
-            env=self.environment, stdout=subprocess.DEVNULL, stderr=self.log)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/health/", timeout=5) as response:  # noqa: S310 -- loopback
-                    if response.status == 200:
-                        return base
-            except OSError:
-                time.sleep(0.5)
-        self.__exit__()
-        raise SystemExit("gunicorn did not answer /health/ within two minutes.")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+    found["MINGA_LOAD_STATIC"] = "/static/" + manifest["paths"]["minga/css/minga.css"]
+    return found
 
 
 def run_locust(environment: dict, base: str, args, folder: Path) -> dict:
