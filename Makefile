@@ -44,7 +44,11 @@ test-postgres: install-test
 	$(MINGA) build_catalogues
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-test
+$(VENV)/.bench-installed: $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
+bench: install-test $(VENV)/.bench-installed
 	$(BIN)/python bench/permission_filter.py
 	$(BIN)/python bench/portfolio_search.py
 	$(BIN)/python bench/pages.py
