@@ -106,3 +106,16 @@ def starts_formula(value) -> bool:
 def csv_text(value: str) -> str:
     """Text for a CSV cell: "'=1+1" for "=1+1", anything else as it is."""
     return f"'{value}" if starts_formula(value) else value
+
+
+def append_data_row(sheet, values) -> None:
+    """Append ``values`` to an openpyxl ``sheet`` as data: openpyxl writes text starting with "=" as a formula,
+    so such text becomes a string cell with Excel's quote prefix (editing it keeps it text); characters XML
+    cannot hold are dropped (openpyxl would raise on them)."""
+    values = [xml_safe(value) if isinstance(value, str) else value for value in values]
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if starts_formula(value):  # the row just appended is the last one
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.data_type = "s"
+            cell.quotePrefix = True

@@ -16,6 +16,7 @@ its line and why; nothing is written. ``apply`` then writes the accepted rows in
 """
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from minga.exchange import fts
 from minga.exchange.fts_read import FtsFlowData, Side
 from minga.finance import services as finance
+from minga.portfolio.bulk.safety import UploadRefused, refuse_unsafe_archive
 from minga.reference import services as reference
 from minga.reference.loaders import create_missing
 from minga.reference.models import (
@@ -224,9 +226,35 @@ def _people(get) -> dict:
 READERS = {REQUIREMENTS: _requirement, FLOWS: _flow, POPULATION: _people}
 
 
+# An XLSX is checked before libhxl reads it whole (xlrd, every cell in memory): what it unpacks to and how many XML
+# elements it holds (a zip bomb is a small file whose sheet unpacks to gigabytes), and no entities or DTD in it.
+# An HXL table of 10 MB (the upload's limit) and 100,000 cells is far within both.
+MAX_XLSX_UNPACKED = 100 * 1024 ** 2
+MAX_XLSX_ELEMENTS = 1_000_000
+
+
+def _unsafe_workbook(path) -> str | None:
+    """Why the workbook at ``path`` is not read, or None (also for a file that is no zip: libhxl says what it is)."""
+    if not zipfile.is_zipfile(path):
+        return None
+    too_large = UploadRefused(_("the workbook unpacks to more than %(megabytes)s MB or holds more than %(count)s "
+                                "XML elements: too large to read as a table.") % {
+        "megabytes": MAX_XLSX_UNPACKED // 1024 ** 2, "count": f"{MAX_XLSX_ELEMENTS:,}"})
+    try:
+        with open(path, "rb") as handle:
+            refuse_unsafe_archive(handle, max_unpacked=MAX_XLSX_UNPACKED, max_elements=MAX_XLSX_ELEMENTS,
+                                  too_large=too_large)
+    except UploadRefused as refused:
+        return str(refused)
+    return None
+
+
 def preview(path: str | Path, *, label: str = "") -> HxlPreview:
     """What importing ``path`` would do, row by row; nothing is written."""
     label = label or Path(path).name
+    unsafe = _unsafe_workbook(path)
+    if unsafe:
+        return HxlPreview(label=label, kind=None, problem=f"{label}: {unsafe}")
     try:
         source = hxl.data(str(path), hxl.InputOptions(allow_local=True))
         columns = _columns(source)

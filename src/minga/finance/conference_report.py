@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from minga.common.pdf import html_to_pdf
+from minga.common.text import append_data_row
 from minga.finance.selectors.dashboard import DashboardQuery, dashboard
 from minga.finance.selectors.funding import FundingFilters, funding_rows
 from minga.finance.selectors.pages import conference_page
@@ -95,12 +96,12 @@ def report_xlsx(user, code: str, language: str) -> bytes:
         book = Workbook()
         summary = book.active
         summary.title = _("Summary")[:31]
-        summary.append([_("Follow-up of the conference"), data.conference.label])
+        append_data_row(summary, [_("Follow-up of the conference"), data.conference.label])
         for label, value in ((_("Pledged"), headline.pledged), (_("Committed"), headline.committed),
                              (_("Disbursed"), headline.disbursed), (_("Funding (each sum once)"), headline.funding)):
-            summary.append([label, _money(value)])
-        summary.append([_("Disbursed of pledged"), _money(page.fulfilment_percent)])
-        summary.append([_("Days from pledge to first disbursement (median)"), page.median_days_to_disbursement])
+            append_data_row(summary, [label, _money(value)])
+        append_data_row(summary, [_("Disbursed of pledged"), _money(page.fulfilment_percent)])
+        append_data_row(summary, [_("Days from pledge to first disbursement (median)"), page.median_days_to_disbursement])
         sheets = (
             (_("Donors"), [_("Donor"), _("Pledged"), _("Committed"), _("Disbursed"), _("Disbursed of pledged")],
              [[a.row.label, _money(a.row.pledged), _money(a.row.committed), _money(a.row.disbursed),
@@ -117,9 +118,9 @@ def report_xlsx(user, code: str, language: str) -> bytes:
         )
         for title, heading, rows in sheets:
             sheet = book.create_sheet(title[:31])
-            sheet.append(heading)
+            append_data_row(sheet, heading)
             for row in rows:
-                sheet.append(row)
+                append_data_row(sheet, row)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from minga.common.errors import ParameterInvalid
 from minga.common.hxl import with_hashtag_row
 from minga.common.page_cache import public_page
+from minga.common.text import csv_text
 from minga.finance import charts
 from minga.finance.selectors import dashboard as selectors
 from minga.finance.selectors.report import KEYS, hashtags
@@ -112,7 +113,7 @@ def _countries_csv(countries) -> str:
             "" if answer.row.coverage is None else answer.row.coverage,
             "" if figure is None else figure.value,
             "" if figure is None else figure.as_of.isoformat(),
-            "" if figure is None else (figure.source.url or figure.source.publisher),
+            "" if figure is None else csv_text(figure.source.url or figure.source.publisher),
             "" if answer.disbursed_per_person is None else answer.disbursed_per_person])
     extras = out.getvalue().splitlines()
     text = "\n".join([f"{head},{','.join(COUNTRY_EXTRA)}",

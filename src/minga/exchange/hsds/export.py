@@ -11,6 +11,7 @@ import tempfile
 from datetime import UTC
 from pathlib import Path
 
+from minga.common.text import csv_text
 from minga.exchange.hsds.mapping import (
     BYDAY,
     EXTENSION_TAXONOMY,
@@ -174,7 +175,9 @@ def write_package(services, directory: Path) -> dict[str, int]:
         with tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8", dir=directory, delete=False) as handle:
             writer = csv.DictWriter(handle, fieldnames=TABLES[name], extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(found)
+            # Text a spreadsheet would run as a formula gets a quote before it; ``reading`` takes it off again.
+            writer.writerows({key: csv_text(value) if isinstance(value, str) else value for key, value in row.items()}
+                             for row in found)
         os.replace(handle.name, directory / f"{name}.csv")
         counts[name] = len(found)
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",

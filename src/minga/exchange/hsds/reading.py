@@ -9,6 +9,8 @@ import csv
 import json
 from pathlib import Path
 
+from minga.common.text import starts_formula
+
 LINKED = {  # table → (key in the service record, column that names the service)
     "phones": ("phones", "service_id"),
     "schedules": ("schedules", "service_id"),
@@ -27,7 +29,13 @@ def _table(directory: Path, name: str) -> list[dict]:
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [{key: (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(handle)]
+        return [{key: _unquoted((value or "").strip()) for key, value in row.items() if key}
+                for row in csv.DictReader(handle)]
+
+
+def _unquoted(value: str) -> str:
+    """A cell as written before ``csv_text`` put a quote before a formula-like start ("'=1+1" → "=1+1")."""
+    return value[1:] if value.startswith("'") and starts_formula(value[1:]) else value
 
 
 def read_package(directory: Path) -> list[dict]:

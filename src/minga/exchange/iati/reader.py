@@ -23,6 +23,9 @@ TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
 MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
+# Elements in one activity. The largest in the shared publishers' files holds 1,805; an activity is held whole in
+# memory until its end tag, so one that never ends (a 2 GB stream of elements) must stop somewhere.
+MAX_ACTIVITY_ELEMENTS = 100_000
 
 
 class DocumentRefused(Exception):
@@ -297,7 +300,7 @@ def activities(source, *, schema=None, document_problems: list | None = None):
     count = 0
     context = etree.iterparse(open_source(source), events=("start", "end"), **_parser_options())
     header = root = None
-    depth = 0
+    depth = elements = activity_line = 0
     try:
         for event, element in context:
             if header is None:
@@ -314,8 +317,16 @@ def activities(source, *, schema=None, document_problems: list | None = None):
                     document_problems.append((element.sourceline, "<iati-activities> has no version attribute"))
                 continue
             if element.tag != "iati-activity":
+                if depth and event == "start":
+                    elements += 1
+                    if elements > MAX_ACTIVITY_ELEMENTS:
+                        raise DocumentRefused(
+                            f"line {activity_line}: the activity holds more than {MAX_ACTIVITY_ELEMENTS:,} elements "
+                            "(the largest real activity files hold a few thousand); nothing more of the file was read")
                 continue
             depth += 1 if event == "start" else -1
+            if event == "start" and depth == 1:
+                elements, activity_line = 0, element.sourceline
             if event == "start" or depth:
                 continue  # an activity inside an activity is read with its parent
             record = read_activity(element)

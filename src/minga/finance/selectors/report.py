@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
+from minga.common.text import csv_text
 from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, funding_rows
 
 FORMATS = ("table", "json", "csv")
@@ -56,8 +57,9 @@ def render(rows: list[dict], fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(KEYS)
         for row in rows:
-            writer.writerow([_unconverted_text(row[key]) if isinstance(row[key], dict) else
-                             ("" if row[key] is None else row[key]) for key in KEYS])
+            writer.writerow([csv_text(_unconverted_text(row[key])) if isinstance(row[key], dict) else
+                             "" if row[key] is None else csv_text(row[key]) if isinstance(row[key], str) else
+                             row[key] for key in KEYS])
         return out.getvalue()
     columns = ("key", "label", "pledged_usd", "funding_usd", "disbursed_usd", "requirement_usd", "gap_usd",
                "unconverted")

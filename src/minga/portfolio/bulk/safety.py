@@ -38,19 +38,31 @@ def refuse_unless_xlsx(uploaded_file) -> None:
                               "template, fill it in and upload it as .xlsx."))
     too_large = UploadRefused(_("The workbook is too large to read; upload at most %(rows)s projects per file.")
                               % {"rows": MAX_ROWS})
-    with zipfile.ZipFile(uploaded_file) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise too_large
-        if _xml_elements(archive) > MAX_XML_ELEMENTS:
-            raise too_large
+    refuse_unsafe_archive(uploaded_file, max_unpacked=MAX_UNPACKED_BYTES, max_elements=MAX_XML_ELEMENTS,
+                          too_large=too_large)
     uploaded_file.seek(0)
+
+
+def refuse_unsafe_archive(file, *, max_unpacked: int, max_elements: int, too_large: UploadRefused) -> None:
+    """The checks on what an XLSX holds, for any reader of one (the bulk upload, the HXL import): raise
+    ``too_large`` when it unpacks to more than ``max_unpacked`` bytes or holds more than ``max_elements`` XML
+    elements, and refuse a part that declares a document type (entities, an external DTD)."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            if sum(info.file_size for info in archive.infolist()) > max_unpacked:
+                raise too_large
+            if _xml_elements(archive, max_elements) > max_elements:
+                raise too_large
+    except zipfile.BadZipFile as error:
+        raise UploadRefused(_("The workbook could not be read (%(error)s). Save it again as .xlsx and retry.")
+                            % {"error": type(error).__name__}) from error
 
 
 class _Stop(Exception):
     pass
 
 
-def _xml_elements(archive: zipfile.ZipFile) -> int:
+def _xml_elements(archive: zipfile.ZipFile, limit: int = MAX_XML_ELEMENTS) -> int:
     """How many XML elements the parts hold, counted with expat before openpyxl builds anything; stops counting
     past the bound. A part that declares a document type is refused: a workbook has no use for one, and its
     entities could expand into far more than the file's size."""
@@ -59,7 +71,7 @@ def _xml_elements(archive: zipfile.ZipFile) -> int:
     def element(_name, _attributes):
         nonlocal count
         count += 1
-        if count > MAX_XML_ELEMENTS:
+        if count > limit:
             raise _Stop
 
     def doctype(*_args):
