@@ -7,12 +7,19 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from minga.exchange.iati import command, importer
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the report's sentences are compared in English
+        yield
 
 REGIONAL = """<iati-activities version="2.03"><iati-activity default-currency="USD" humanitarian="1" xml:lang="es">
   <iati-identifier>XM-MAP-1</iati-identifier>
@@ -72,3 +79,27 @@ def test_the_progress_bar_follows_the_bytes_read():
     silent = io.StringIO()
     command.Bar(silent, "x.xml", io.BytesIO(b"x"), enabled=False)()
     assert silent.getvalue() == ""
+
+
+def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatch):
+    """The activity row is written before its flows: a failure while writing them leaves nothing of it."""
+    second = REGIONAL.replace("XM-MAP-1", "XM-MAP-2").replace("</iati-activities>", "").replace(
+        '<iati-activities version="2.03">', "")
+    data = REGIONAL.replace("</iati-activities>", second + "</iati-activities>").encode()
+    real = importer.write_flows
+
+    def failing(flows, shares, **kwargs):
+        if flows and flows[0].reference.startswith("XM-MAP-2#"):
+            raise RuntimeError("disk full")
+        return real(flows, shares, **kwargs)
+
+    monkeypatch.setattr(importer, "write_flows", failing)
+    flows_before = FundingFlow.all_objects.count()
+    report = importer.import_source(io.BytesIO(data), name="two.xml")
+    assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
+    line = data[:data.index(b"<iati-activity ", data.index(b"</iati-activity>"))].count(b"\n") + 1
+    assert report.problems == [{"source": "two.xml", "identifier": "XM-MAP-2", "line": line,
+                                "message": "not stored: disk full"}]
+    assert list(IatiActivity.all_objects.values_list("identifier", flat=True)) == ["XM-MAP-1"]
+    assert IatiActivity.history.filter(identifier="XM-MAP-2").count() == 0
+    assert FundingFlow.all_objects.count() - flows_before == 2
