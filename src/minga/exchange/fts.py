@@ -15,7 +15,9 @@ with status commitment or paid. Each flow read becomes (docs/exchange.md, "OCHA 
 
 FTS parent and child flows are not pass-through in Minga's sense: a parked parent's ``amountUSD`` is
 only what its children did not take, so both count and nothing is counted twice; the link stays in the
-ledger (``FtsFlow.parent_flow_id``). Amounts keep their original currency, with FTS's own USD beside.
+ledger (``FtsFlow.parent_flow_id``). A "Pass through" flow does pass on its parent's money: once Minga holds
+both, whichever came first, it is linked to its parent (``parent``) and the money counts once, at the parent.
+Amounts keep their original currency, with FTS's own USD beside.
 Every flow is written in one transaction with its organisations and its ledger row, through
 ``finance.services.flow_import`` / ``pledge_import`` (the single call site of imported flows).
 """
@@ -51,6 +53,9 @@ ORGANISATION_TYPES = {"Government": OrganisationType.GOVERNMENT, "UN agency": Or
                       "Financial institution": OrganisationType.MULTILATERAL,
                       "Private organization/foundation": OrganisationType.FOUNDATION}
 NATIONAL_NGO = {"National", "Local", "Country-based"}
+# FTS's flowType: a "Pass through" flow passes on its parent's money; a "Parked" parent's amount is only what its
+# children did not take (its children are sums of their own).
+PASS_THROUGH, PARKED = "pass through", "parked"
 UNNAMED = ("fts-organisation-unnamed", "Organisation not named by FTS")
 SEVERAL = ("fts-organisation-several", "Several organisations (FTS shares the flow among them)")
 
@@ -215,9 +220,47 @@ def _store(flow: FtsFlowData, outcome: str, *, user, resolver: _Resolver, source
     data = FlowInput(stage=stage, provider=donor, receiver=resolver.organisation(flow.destination),
                      value_date=flow.on, amount=amount, currency=currency, country=country, is_humanitarian=True,
                      source_kind=SourceKind.FTS, source=source, reference=f"FTS {flow.id} v{flow.version}"[:120],
-                     fts_status=flow.status, amount_usd=flow.amount_usd)
+                     fts_status=flow.status, amount_usd=flow.amount_usd,
+                     parent=_passed_on_from(flow.flow_type, flow.parent_id))
     funding_flow, _state = finance.flow_import(user=user, data=data, load_key=key, reason=reason)
     return funding_flow, None
+
+
+def _kind(flow_type) -> str:
+    return " ".join(str(flow_type or "").split()).casefold()
+
+
+def _passed_on_from(flow_type: str, parent_id: int | None) -> FundingFlow | None:
+    """The Minga flow whose money a pass-through flow passes on, when Minga holds it and counts it: then the
+    money counts once, at the parent (docs/finance.md, "Counting once"). Not a parked parent (its amount is
+    what its children did not take), nor one never summed (passed on, a pledge, withdrawn)."""
+    if _kind(flow_type) != PASS_THROUGH or parent_id is None:
+        return None
+    ledger = FtsFlow.objects.select_related("funding_flow").filter(flow_id=parent_id).first()
+    parent = ledger.funding_flow if ledger is not None and _kind(ledger.flow_type) != PARKED else None
+    if parent is None or parent.deleted_at is not None or parent.stage not in (Stage.COMMITMENT, Stage.DISBURSEMENT):
+        return None
+    return parent
+
+
+def _relink_children(flow: FtsFlowData, *, user) -> None:
+    """The pass-through children read before their parent (another search, an earlier file), or linked to a
+    parent that no longer counts: each linked to the flow it passes on, or unlinked, whatever the order."""
+    if not flow.child_ids:
+        return
+    children = FtsFlow.objects.select_related("funding_flow").filter(flow_id__in=flow.child_ids,
+                                                                     funding_flow__isnull=False)
+    for ledger in children:
+        child, parent = ledger.funding_flow, _passed_on_from(ledger.flow_type, flow.id)
+        if child.deleted_at is not None or child.parent_id == (parent.pk if parent else None):
+            continue
+        data = FlowInput(stage=child.stage, provider=child.provider, receiver=child.receiver,
+                         value_date=child.value_date, amount=child.amount, currency=child.currency,
+                         country=child.country, is_humanitarian=child.is_humanitarian, theme=child.theme,
+                         source_kind=child.source_kind, source=child.source, reference=child.reference,
+                         fts_status=child.fts_status, amount_usd=child.amount_usd, parent=parent)
+        finance.flow_import(user=user, data=data, load_key=child.load_key,
+                            reason=_("FTS flow %(id)s: which flow it passes on the money of") % {"id": ledger.flow_id})
 
 
 def import_flow(flow: FtsFlowData, *, user, resolver: _Resolver, source: Source, report: FtsReport) -> None:
@@ -234,6 +277,7 @@ def import_flow(flow: FtsFlowData, *, user, resolver: _Resolver, source: Source,
             funding_flow, pledge = _store(flow, outcome, user=user, resolver=resolver, source=source, ledger=ledger)
             FtsFlow.objects.update_or_create(flow_id=flow.id, defaults={
                 **_ledger_fields(flow, outcome), "funding_flow": funding_flow, "pledge": pledge})
+            _relink_children(flow, user=user)
     except (FinanceInvalid, ValidationError) as error:
         resolver.organisations.clear()  # organisations made in the rolled-back transaction are gone
         errors = error.errors if isinstance(error, FinanceInvalid) else error.message_dict

@@ -7,13 +7,14 @@ written); a flow whose own fields are wrong is refused alone, with its position 
 """
 
 import json
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+
+from minga.exchange.fetch import is_address, is_other_scheme, open_address
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 MAX_PAGES = 1000
@@ -168,14 +169,9 @@ def page_of(document, label: str) -> FtsPage:
     return page
 
 
-def _is_address(name: str) -> bool:
-    return name.startswith(("https://", "http://"))
-
-
 def _fetch(address: str) -> bytes:
-    request = urllib.request.Request(address, headers={"Accept": "application/json", "User-Agent": "minga"})  # noqa: S310 (http/https only: _is_address)
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_SECONDS) as answer:  # noqa: S310 (http/https only)
+        with open_address(address, timeout=FETCH_SECONDS, headers={"Accept": "application/json"}) as answer:
             body = answer.read(MAX_PAGE_BYTES + 1)
     except OSError as error:
         raise FtsInvalid(_("%(label)s: could not be fetched (%(error)s).") % {"label": address, "error": error}) from None
@@ -188,7 +184,9 @@ def read_pages(name: str):
     """The pages of one argument: a file (read as given), or an address and the pages its ``nextLink`` names.
 
     A v2 plan overview is yielded as its JSON document (``exchange.fts_plans`` reads it)."""
-    if not _is_address(name):
+    if is_other_scheme(name):
+        raise FtsInvalid(_("%(label)s: only http and https addresses are read.") % {"label": name})
+    if not is_address(name):
         path = Path(name)
         try:
             if path.stat().st_size > MAX_PAGE_BYTES:
@@ -209,6 +207,9 @@ def read_pages(name: str):
             yield document
             return
         page = page_of(document, address)
-        yield page
         following = page.meta.get("nextLink")
-        address = following if isinstance(following, str) and _is_address(following) else None
+        address = following if isinstance(following, str) and is_address(following) else None
+        if isinstance(following, str) and following and address is None:
+            page.problems.append(_("%(label)s: its nextLink %(link)s is not an http or https address; not followed.")
+                                 % {"label": page.label, "link": following})
+        yield page

@@ -44,7 +44,8 @@ class IatiActivity(EditableRecord):
 
 
 class IatiTransaction(models.Model):
-    """One transaction as published (any type, any sign); ``flow`` when it is a flow in Minga's sense."""
+    """One transaction as published (any type, any sign); ``flow`` when it is a flow in Minga's sense,
+    ``pledge`` when it is an outgoing pledge."""
 
     activity = models.ForeignKey(IatiActivity, on_delete=models.CASCADE, related_name="transactions")
     position = models.PositiveIntegerField()
@@ -55,6 +56,9 @@ class IatiTransaction(models.Model):
     amount_usd = models.DecimalField(_("amount in USD"), max_digits=24, decimal_places=2, null=True, blank=True)
     flow = models.OneToOneField("finance.FundingFlow", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="iati_transaction")
+    # An outgoing pledge (type 12) is a promise, not a flow: it becomes a finance.TrackedPledge.
+    pledge = models.OneToOneField("finance.TrackedPledge", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="iati_transaction")
     data = models.JSONField(default=dict, blank=True)  # organisations, country, region, sector as published
 
     class Meta:

@@ -7,11 +7,11 @@ lists, else from ``BUILT_IN`` (transaction types, organisation types, flow types
 """
 
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from django.db import transaction
 
+from minga.exchange.fetch import open_address
 from minga.exchange.iati.codelists import CodelistError, read_codelist
 from minga.exchange.models import IatiCode
 from minga.reference.models import Term, Vocabulary
@@ -51,8 +51,12 @@ def _files(origin: str):
         folder = Path(tempfile.mkdtemp(prefix="minga-codelists-"))
         for wanted in WANTED:
             target = folder / f"{wanted}.xml"
-            with urllib.request.urlopen(f"{origin.rstrip('/')}/{wanted}.xml", timeout=60) as answer:  # noqa: S310
-                target.write_bytes(answer.read(50 * 1024 * 1024))
+            address = f"{origin.rstrip('/')}/{wanted}.xml"
+            try:
+                with open_address(address, timeout=60) as answer:
+                    target.write_bytes(answer.read(50 * 1024 * 1024))
+            except OSError as error:
+                raise CodelistError(f"{address}: could not be fetched ({error})") from None
         origin = str(folder)
     folder = Path(origin)
     if not folder.is_dir():

@@ -9,7 +9,6 @@ import json
 import shutil
 import sys
 import tempfile
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,9 +16,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
+from minga.exchange.fetch import is_address, is_other_scheme, open_address
 from minga.exchange.iati import importer, reader
 
 MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
+FETCH_SECONDS = 60  # per read of the answer, not for the whole download
 
 
 def add_arguments(parser) -> None:
@@ -37,15 +38,20 @@ def add_arguments(parser) -> None:
 @contextmanager
 def opened(source: str):
     """A readable binary file for a path or an http(s) address (downloaded whole first, capped in size)."""
-    if source.startswith(("http://", "https://")):
+    if is_other_scheme(source):
+        raise CommandError(f"{source}: only http and https addresses are read")
+    if is_address(source):
         with tempfile.TemporaryFile() as copy:
-            with urllib.request.urlopen(source, timeout=60) as answer:  # noqa: S310 -- http(s) only, checked above
-                copied = 0
-                while chunk := answer.read(1 << 20):
-                    copied += len(chunk)
-                    if copied > MAX_DOWNLOAD:
-                        raise CommandError(f"{source}: larger than {MAX_DOWNLOAD} bytes")
-                    copy.write(chunk)
+            try:
+                with open_address(source, timeout=FETCH_SECONDS) as answer:
+                    copied = 0
+                    while chunk := answer.read(1 << 20):
+                        copied += len(chunk)
+                        if copied > MAX_DOWNLOAD:
+                            raise CommandError(f"{source}: larger than {MAX_DOWNLOAD} bytes")
+                        copy.write(chunk)
+            except OSError as error:
+                raise CommandError(f"{source}: could not be fetched ({error})") from None
             copy.seek(0)
             yield copy
         return
@@ -100,7 +106,8 @@ def run(command, options: dict) -> None:
                 bar.close()
     if options["format"] == "json":
         command.stdout.write(json.dumps({"counts": report.counts, "transactions": report.transactions,
-                                         "flows": report.flows, "problems": report.problems, "refused": refused},
+                                         "flows": report.flows, "pledges": report.pledges,
+                                         "problems": report.problems, "refused": refused},
                                         indent=2))
     else:
         command.stdout.write(text_report(report, refused))
@@ -110,7 +117,8 @@ def run(command, options: dict) -> None:
 
 def text_report(report: importer.Report, refused: list[str]) -> str:
     counts = ", ".join(f"{name} {value}" for name, value in report.counts.items())
-    lines = [f"activities: {counts}", f"transactions: {report.transactions}, of which flows: {report.flows}"]
+    lines = [f"activities: {counts}",
+             f"transactions: {report.transactions}, of which flows: {report.flows}, pledges: {report.pledges}"]
     width = shutil.get_terminal_size((100, 20)).columns
     for problem in report.problems:
         where = f"{problem['source']}:{problem['line']}" if problem["line"] else problem["source"]

@@ -4,8 +4,8 @@ A second import of the same file changes nothing (``unchanged``: the activity's 
 a newer file updates the activity in place through ``minga.audit.services`` (its history names the
 parts that changed) and replaces its transactions and their flows. An activity with a problem is
 reported with its identifier and line and not written; with ``strict``, one problem refuses the whole
-run and nothing is kept. Which transactions become flows, and how: docs/finance.md ("Stages") and
-docs/exchange.md ("Importing IATI activities").
+run and nothing is kept. Which transactions become flows (and outgoing pledges ``TrackedPledge``s), and how:
+docs/finance.md ("Stages") and docs/exchange.md ("Importing IATI activities").
 """
 
 import re
@@ -25,10 +25,21 @@ from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.exchange.iati import reader
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
-from minga.finance.tracking import FlowShare, FollowUp, FundingFlow, SourceKind, Stage
+from minga.finance.tracking import (
+    FlowShare,
+    FollowUp,
+    FundingFlow,
+    PledgeCountry,
+    PledgeInstrument,
+    Purpose,
+    SourceKind,
+    Stage,
+    TrackedPledge,
+)
 from minga.reference.currencies import is_active_currency
 from minga.reference.geometry import place_point
-from minga.reference.models import Country, Organisation, OrganisationType, Term
+from minga.reference.loaders import create_missing
+from minga.reference.models import Country, DatePrecision, Organisation, OrganisationType, Source, Term
 from minga.reference.money import to_usd
 
 CENT = Decimal("0.01")
@@ -37,6 +48,9 @@ HUNDRED = Decimal(100)
 STAGES = {"1": Stage.INCOMING, "2": Stage.COMMITMENT, "3": Stage.DISBURSEMENT, "4": Stage.EXPENDITURE,
           "7": Stage.DISBURSEMENT, "11": Stage.INCOMING}
 INCOMING_TYPES = {"1", "11", "13"}
+# 12 Outgoing Pledge: the provider's promise, a ``TrackedPledge`` (pledged, never funding). 13 Incoming Pledge is
+# the receiver's account of that same promise: kept on the activity only, or the pledge would count twice.
+OUTGOING_PLEDGE = "12"
 FUNDING_ROLE, IMPLEMENTING_ROLE = "1", "4"
 DAC_VOCABULARY = "dac-5"
 VENEZUELA = "VE"
@@ -53,6 +67,7 @@ class Report:
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     problems: list = field(default_factory=list)  # [{"source", "identifier", "line", "message"}]
     flows: int = 0
+    pledges: int = 0
     transactions: int = 0
 
     def problem(self, source: str, message: str, identifier: str = "", line: int = 0) -> None:
@@ -70,6 +85,16 @@ class _Lookups:
         self.sectors = {term.code: term for term in Term.objects.filter(vocabulary__code=DAC_VOCABULARY)}
         self.organisations: dict[str, Organisation] = {}
         self.rates: dict = {}
+        self._source: Source | None = None
+
+    def source(self) -> Source:
+        """What an imported pledge cites (a pledge needs a source document): the IATI activity files."""
+        if self._source is None:
+            self._source, _created = create_missing(Source, "source:iati-activities", {
+                "publisher": "IATI publishers (each activity's reporting organisation)",
+                "title": "IATI activity files (IATI Standard 2.0x)", "url": "https://iatistandard.org/",
+                "published_on": None, "date_precision": DatePrecision.UNDATED}, reason="IATI import")
+        return self._source
 
     def usd(self, amount: Decimal, currency: str, value_date: date):
         if currency == "USD":
@@ -177,6 +202,45 @@ def _flow(record, item, position, lookups, activity) -> tuple[FundingFlow | None
     return flow, shares
 
 
+def _pledge(record, item, lookups) -> tuple[TrackedPledge | None, list]:
+    """An outgoing pledge (type 12): a ``TrackedPledge`` of its provider, *reported* like the flows, with the
+    flow's places as its countries (a regional activity's pledge is regional) and its DAC sector as earmark."""
+    if item.type != OUTGOING_PLEDGE or item.value <= 0 or not is_active_currency(item.currency):
+        return None, []
+    donor, _receiver = _parties(record, item, lookups)
+    if donor is None:
+        return None, []
+    amount = item.value.quantize(CENT, ROUND_HALF_UP)
+    pledged_on = date.fromisoformat(item.value_date)
+    usd, problem = lookups.usd(amount, item.currency, pledged_on)
+    country, shares = _shares(record, item, lookups)
+    countries = [(country, HUNDRED)] if country is not None else [(place, share) for place, _sub, share in shares]
+    humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
+    pledge = TrackedPledge(
+        donor=donor, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
+        pledged_on=pledged_on, instrument=PledgeInstrument.GRANT,
+        purpose=Purpose.HUMANITARIAN if humanitarian else Purpose.DEVELOPMENT,
+        humanitarian_percent=HUNDRED if humanitarian else Decimal(0), is_regional=not countries,
+        source=lookups.source(), status=FollowUp.REPORTED)
+    theme = _theme(record, item, lookups)
+    return pledge, [countries, [theme] if theme is not None else []]
+
+
+def write_pledges(pledges: list[TrackedPledge], parts: list[list], *, user, reason: str) -> list[TrackedPledge]:
+    """The outgoing pledges of one activity, in bulk with their history, countries and earmarks."""
+    if not pledges:
+        return []
+    created = bulk_create_with_history(pledges, TrackedPledge, default_user=user, default_change_reason=reason)
+    PledgeCountry.objects.bulk_create(PledgeCountry(pledge=pledge, country=country, percentage=share)
+                                      for pledge, (countries, _earmarks) in zip(created, parts, strict=True)
+                                      for country, share in countries)
+    TrackedPledge.earmarks.through.objects.bulk_create(
+        TrackedPledge.earmarks.through(trackedpledge=pledge, term=term)
+        for pledge, (_countries, earmarks) in zip(created, parts, strict=True) for term in earmarks)
+    totals.refresh_totals_for(pledge_ids=[pledge.pk for pledge in created])
+    return created
+
+
 def write_flows(flows: list[FundingFlow], shares: list[list], *, user, reason: str) -> list[FundingFlow]:
     """The one place where the import writes flows: in bulk, with their history and shares.
 
@@ -202,33 +266,44 @@ def _activity_fields(record: reader.ActivityRecord, lookups: _Lookups) -> dict:
 
 
 def _write_transactions(activity: IatiActivity, record: reader.ActivityRecord, lookups: _Lookups, report: Report):
-    flows, shares, rows = [], [], []
+    flows, shares, rows, pledges, pledge_parts = [], [], [], [], []
     for position, item in enumerate(record.transactions, start=1):
         flow, parts = _flow(record, item, position, lookups, activity)
+        pledge, pledge_part = _pledge(record, item, lookups)
         usd, _problem = lookups.usd(item.value, item.currency, date.fromisoformat(item.value_date))
         rows.append((IatiTransaction(
             activity=activity, position=position, transaction_type=item.type, value=item.value,
             currency=item.currency, value_date=item.value_date, amount_usd=usd,
             data={key: value for key, value in vars(item).items()
-                  if key not in ("type", "value", "currency", "value_date") and value not in ("", None)}), flow))
+                  if key not in ("type", "value", "currency", "value_date") and value not in ("", None)}),
+                     flow, pledge))
         if flow is not None:
             flows.append(flow)
             shares.append(parts)
-    created = iter(write_flows(flows, shares, user=lookups.user,
-                               reason=_("from IATI activity %(identifier)s") % {"identifier": record.identifier}))
-    for row, flow in rows:
+        if pledge is not None:
+            pledges.append(pledge)
+            pledge_parts.append(pledge_part)
+    reason = _("from IATI activity %(identifier)s") % {"identifier": record.identifier}
+    created = iter(write_flows(flows, shares, user=lookups.user, reason=reason))
+    promised = iter(write_pledges(pledges, pledge_parts, user=lookups.user, reason=reason))
+    for row, flow, pledge in rows:
         row.flow = next(created) if flow is not None else None
-    IatiTransaction.objects.bulk_create(row for row, _flow in rows)
+        row.pledge = next(promised) if pledge is not None else None
+    IatiTransaction.objects.bulk_create(row for row, _flow, _pledge in rows)
     report.transactions += len(rows)
     report.flows += len(flows)
+    report.pledges += len(pledges)
 
 
 def _remove_transactions(activity: IatiActivity) -> None:
     flow_ids = list(activity.transactions.exclude(flow=None).values_list("flow_id", flat=True))
-    with totals.kept(flows=flow_ids):  # the totals lose what these flows gave, in the same transaction
+    pledge_ids = list(activity.transactions.exclude(pledge=None).values_list("pledge_id", flat=True))
+    # The totals lose what these flows and pledges gave, in the same transaction.
+    with totals.kept(flows=flow_ids, pledges=pledge_ids):
         activity.transactions.all().delete()
         FlowShare.objects.filter(flow_id__in=flow_ids).delete()
         FundingFlow.all_objects.filter(pk__in=flow_ids).delete()
+        TrackedPledge.all_objects.filter(pk__in=pledge_ids).delete()
 
 
 def _changed(old: dict, new: dict) -> list[str]:
