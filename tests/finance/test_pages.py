@@ -99,7 +99,7 @@ def test_the_country_page_with_requirement_gap_and_subdivisions(public, ledger):
         key: value for key, value in headline(tree).items() if key not in ("fulfilment", "days")}
     colombia = tree_of(public, "/funding/countries/COL/")
     assert [row for row in table(colombia, "subdivision-table") if row[0] == "Norte de Santander"] == [
-        ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00"]]
+        ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00", "—", "no figure"]]
     tree_of(public, "/funding/countries/USA/", 404)
 
 
@@ -188,3 +188,18 @@ def test_a_move_without_its_version_is_refused_and_nothing_changes(client_as, us
     assert response.status_code == 400
     assert response.content.decode() == "Say which status to move the record to, and the version you read."
     assert FundingFlow.all_objects.get(pk=ledger.draft.pk).status == "draft"
+
+
+def test_the_country_page_gives_each_subdivision_per_person_with_its_figure_and_source(public, ledger, source):
+    from django.utils import timezone
+
+    from minga.reference.models import PopulationFigure
+
+    today = timezone.localdate()
+    PopulationFigure.objects.create(country_id="COL", subdivision_id="CO-NSA", value=80_000, source=source,
+                                    as_of=today.replace(year=today.year - 1, month=1, day=31), is_published=True)
+    rows = {row[0]: row for row in table(tree_of(public, "/funding/countries/COL/"), "subdivision-table")}
+    nsa = rows["Norte de Santander"]
+    assert nsa[:6] == ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00", "$2.50"]
+    assert nsa[6].startswith("80,000 (") and f"January 31, {today.year - 1}" in nsa[6]
+    assert rows["Colombia (no subdivision named)"][5:] == ["—", "no figure"]

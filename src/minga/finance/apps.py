@@ -8,9 +8,9 @@ class FinanceConfig(AppConfig):
 
     def ready(self):
         from minga.accounts import workflows
-        from minga.finance import totals
+        from minga.finance import totals_signals
         from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
 
         workflows.register(FLOW_WORKFLOW)
         workflows.register(PLEDGE_WORKFLOW)
-        totals.connect()  # writes made around the services keep the dashboard's totals exact
+        totals_signals.connect()  # writes made around the services keep the dashboard's totals exact

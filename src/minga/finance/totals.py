@@ -4,8 +4,9 @@ What a record contributes is a pure function of its "group": a commitment with t
 against it (what it leaves undisbursed depends on them), a disbursement on its own, a pledge. A write
 computes its groups' contributions before and after, and adds the difference to the cells in the same
 transaction (``kept``); a bulk importer calls ``refresh_totals_for`` after inserting; ``rebuild_funding_totals``
-recomputes everything (``minga rebuild_funding_totals``). The counting rules are those of
-``selectors.funding`` (docs/finance.md, "Counting once"); tests/finance/test_totals.py checks that
+recomputes everything (``minga rebuild_funding_totals``); writes made around the services are followed
+by ``totals_signals``. The counting rules are those of ``selectors.funding`` (docs/finance.md, "Counting
+once"); tests/finance/test_totals.py checks that
 the cells give exactly its answers after any sequence of writes.
 
 A commitment's undisbursed rest depends on the filters: under a year filter only the disbursements of
@@ -360,6 +361,11 @@ def _merged(a: Cells, b: Cells) -> Cells:
     return merged
 
 
+def in_service() -> bool:
+    """Whether a service's write is under way (``kept``): the signals then leave the totals to it."""
+    return _in_service.get()
+
+
 @contextmanager
 def kept(**touched):
     """Around a service's write: ``with kept(flows=[...]) as change: ...; change.created(...)``."""
@@ -420,51 +426,6 @@ def _merge_first(rows: list[PledgeFirstDisbursement]) -> None:
 
 
 def ensure_fresh() -> None:
-    """Before reading the cells: rebuild them if a write went around the services (see ``connect``)."""
+    """Before reading the cells: rebuild them if a write went around the services (``totals_signals``)."""
     if FundingTotalsState.objects.exists():
         rebuild_funding_totals()
-
-
-# Writes made around the services (the audit's soft delete and restore, the admin, the ORM): a save of a
-# flow or a pledge moves the totals as a service would; anything else (a share, an earmark, a hard delete)
-# marks them stale, and the next read rebuilds them. Bulk writes send no signal: see refresh_totals_for.
-
-def _before_save(sender, instance, raw=False, **kwargs):
-    if _in_service.get() or raw:
-        return
-    if sender is FundingFlow:
-        old = (FundingFlow.all_objects.filter(pk=instance.pk).values_list("commitment_id", flat=True).first()
-               if instance.pk else None)
-        instance._totals_change = Change(flows=[instance.pk] if instance.pk else [],
-                                         commitments=[instance.commitment_id, old])
-    else:
-        instance._totals_change = Change(pledges=[instance.pk] if instance.pk else [], pledge_flows=True)
-
-
-def _after_save(sender, instance, created=False, raw=False, **kwargs):
-    change = instance.__dict__.pop("_totals_change", None)
-    if change is None:
-        return
-    new = [instance.pk] if created else []
-    if sender is FundingFlow:
-        change.apply(new_flows=new)
-    else:
-        change.apply(new_pledges=new)
-
-
-def _stale(sender, raw=False, **kwargs):
-    if not _in_service.get() and not raw:
-        FundingTotalsState.objects.create()
-
-
-def connect() -> None:
-    from django.db.models import signals
-
-    for model in (FundingFlow, TrackedPledge):
-        signals.pre_save.connect(_before_save, sender=model, dispatch_uid=f"totals-before-{model.__name__}")
-        signals.post_save.connect(_after_save, sender=model, dispatch_uid=f"totals-after-{model.__name__}")
-        signals.post_delete.connect(_stale, sender=model, dispatch_uid=f"totals-deleted-{model.__name__}")
-    for model in (FlowShare, PledgeCountry):
-        signals.post_save.connect(_stale, sender=model, dispatch_uid=f"totals-saved-{model.__name__}")
-        signals.post_delete.connect(_stale, sender=model, dispatch_uid=f"totals-deleted-{model.__name__}")
-    signals.m2m_changed.connect(_stale, sender=TrackedPledge.earmarks.through, dispatch_uid="totals-earmarks")

@@ -119,14 +119,29 @@ def per_capita(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]
     return per_capita_of(user, on, funding_rows(user, "country", filters))
 
 
-def per_capita_of(user, on: date, rows: list[Row]) -> list[PerCapita]:
-    """Question 4 for country rows (from the flows, or from the dashboard's totals)."""
+def per_capita_by_subdivision(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]:
+    """Question 4 per subdivision: the money with a subdivision named, per refugee and migrant counted there.
+
+    Only a figure for the subdivision itself counts (never the country's, spread by guess): a row without
+    one has ``figure`` None, "no figure" on the pages. The money of a country without a subdivision named
+    (its row keyed by the country) has no figure either.
+    """
+    return per_capita_of(user, on, funding_rows(user, "subdivision", filters), by="subdivision")
+
+
+def per_capita_of(user, on: date, rows: list[Row], *, by: str = "country") -> list[PerCapita]:
+    """Question 4 for country rows (from the flows, or from the dashboard's totals), or subdivision rows."""
     figures = (permissions.visible(user, PopulationFigure.objects.all())
-               .filter(subdivision__isnull=True, group=PopulationGroup.REFUGEES_AND_MIGRANTS, as_of__lte=on)
-               .select_related("source").order_by("country_id", "-as_of", "-pk"))
+               .filter(group=PopulationGroup.REFUGEES_AND_MIGRANTS, as_of__lte=on).select_related("source"))
+    if by == "subdivision":
+        place = "subdivision_id"
+        figures = figures.filter(subdivision_id__in=[row.key for row in rows])
+    else:
+        place = "country_id"
+        figures = figures.filter(subdivision__isnull=True)
     in_force: dict[str, PopulationFigure] = {}
-    for figure in figures:
-        in_force.setdefault(figure.country_id, figure)
+    for figure in figures.order_by(place, "-as_of", "-pk"):
+        in_force.setdefault(getattr(figure, place), figure)
     answers = []
     for row in rows:
         figure = in_force.get(row.key)

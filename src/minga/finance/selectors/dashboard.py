@@ -28,7 +28,7 @@ from minga.finance.selectors.answers import (
     per_capita,
     per_capita_of,
 )
-from minga.finance.selectors.funding import FundingFilters, Row, visible_pledges
+from minga.finance.selectors.funding import FundingFilters, Row, counted_requirements, visible_pledges
 from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
 from minga.reference.models import Country, Organisation, Term
 
@@ -171,6 +171,7 @@ def _requirement(filters: FundingFilters, countries: list[PerCapita]) -> tuple[D
     else:
         cells = cells.filter(country__isnull=True)
         requirement = None
+    cells = counted_requirements(cells, country=bool(filters.country), sector=False)  # one plan per year: the RMRP
     cells = list(cells.select_related("source").order_by("year", "pk"))
     if not filters.country and cells:
         requirement = sum((cell.amount_usd for cell in cells), Decimal(0))

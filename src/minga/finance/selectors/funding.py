@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
@@ -27,6 +27,10 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 REGIONAL = "regional"
 NONE = "none"
+# The plan whose requirements are counted: the RMRP (its cells are named "RMRP 2019", "RMRP 2023-2024", …).
+# Other plans' cells (FTS imports of other appeals, a country's HRP) stay on record but are not summed:
+# adding two plans' asks for the same year and place counts the same needs twice.
+COUNTED_PLAN = "RMRP"
 
 
 @dataclass(frozen=True)
@@ -213,8 +217,20 @@ def stage_amounts(flows) -> list[tuple[FundingFlow, str, Decimal | None, Decimal
     return measures
 
 
+def counted_requirements(cells, *, country: bool, sector: bool):
+    """The requirement cells counted, one per year and place: of the RMRP's cells for the same year, country
+    (or the region) and sector (or all), the one entered last (a revision of the plan supersedes its cell),
+    never another plan's. ``country``/``sector``: whether the cells asked about name one."""
+    same = Requirement.objects.filter(year=OuterRef("year"), plan__istartswith=COUNTED_PLAN, project__isnull=True,
+                                      amount_usd__isnull=False)
+    same = same.filter(country=OuterRef("country")) if country else same.filter(country__isnull=True)
+    same = same.filter(sector=OuterRef("sector")) if sector else same.filter(sector__isnull=True)
+    return cells.filter(pk=Subquery(same.order_by("-pk").values("pk")[:1]))
+
+
 def _requirements(by: str, filters: FundingFilters) -> dict[str, tuple[str, Decimal]] | None:
-    """The plan requirements at the level of ``by`` (see ``Requirement``): None where no plan gives one."""
+    """The plan requirements at the level of ``by`` (see ``Requirement``, ``counted_requirements``): None where
+    no plan gives one."""
     cells = Requirement.objects.select_related("country", "sector")
     if filters.year:
         cells = cells.filter(year=filters.year)
@@ -230,6 +246,7 @@ def _requirements(by: str, filters: FundingFilters) -> dict[str, tuple[str, Deci
         if by != "country":
             return None
         cells = cells.filter(country_id=filters.country)
+    cells = counted_requirements(cells, country=by == "country", sector=by == "theme")
     found: dict = {}
     for cell in cells.filter(amount_usd__isnull=False):
         if by == "country":

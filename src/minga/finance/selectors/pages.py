@@ -13,7 +13,15 @@ from statistics import median
 from django.http import Http404
 
 from minga.finance.models import Conference
-from minga.finance.selectors.answers import Fulfilment, Shares, _percent, fulfilment, shares
+from minga.finance.selectors.answers import (
+    Fulfilment,
+    PerCapita,
+    Shares,
+    _percent,
+    fulfilment,
+    per_capita_of,
+    shares,
+)
 from minga.finance.selectors.dashboard import Dashboard, DashboardQuery, dashboard
 from minga.finance.selectors.funding import (
     ALL,
@@ -41,6 +49,7 @@ class FinancePage:
     shares: list[Shares] = field(default_factory=list)  # per year
     conferences: list[Fulfilment] = field(default_factory=list)  # a donor's, per conference
     subdivisions: list[Row] = field(default_factory=list)  # a country's, per subdivision
+    subdivisions_per_capita: list[PerCapita] = field(default_factory=list)  # the same rows, per person where a figure is
     units: list = field(default_factory=list)  # a country's subdivisions drawn on its map (Subdivision)
 
 
@@ -94,6 +103,7 @@ def country_page(user, iso3: str, *, on: date) -> tuple[Country, FinancePage]:
     filters = FundingFilters(country=country.iso3)
     page = _page(user, filters, on)
     page.subdivisions = funding_rows(user, "subdivision", filters)
+    page.subdivisions_per_capita = per_capita_of(user, on, page.subdivisions, by="subdivision")
     page.units = list(Subdivision.objects.filter(country=country, has_geometry=True).order_by("code"))
     return country, page
 

@@ -1,4 +1,10 @@
-"""``minga report funding`` and ``GET /api/v1/funding``: the same rows, parsed and written in one place."""
+"""``minga report funding`` and ``GET /api/v1/funding``: the same rows, parsed and written in one place.
+
+By country and by donor, for the public and the secretariat, the rows are read from the totals the writes
+keep (``selectors.totals``: a few queries whatever the number of flows), as the dashboard reads them;
+by subdivision, conference, theme or year (no kept cells answer those exactly) and for an officer who also
+sees their own drafts, from the flows (``funding_rows``). Both give the same rows (tests/finance/test_report.py).
+"""
 
 import csv
 import io
@@ -9,7 +15,8 @@ from django.utils.translation import gettext as _
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.common.text import csv_text
-from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, funding_rows
+from minga.finance.selectors import totals
+from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, Row, funding_rows
 
 FORMATS = ("table", "json", "csv")
 # The issue's keys, in its order; then what the rows also say (what was committed, pledges not converted).
@@ -40,9 +47,17 @@ def report_filters(*, by, year) -> tuple[str, FundingFilters]:
     return by, FundingFilters(year=parse_count(year, field="year", minimum=1990, maximum=2100))
 
 
+def report_funding_rows(user, by: str, filters: FundingFilters) -> list[Row]:
+    """``funding_rows(user, by, filters)``, from the kept totals where they answer it."""
+    view = totals.view_of(user)
+    if view is not None and by in totals.BY:
+        return totals.funding_rows_kept(view, by, filters)
+    return funding_rows(user, by, filters)
+
+
 def report_rows(user, *, by: str, year=None) -> list[dict]:
     by, filters = report_filters(by=by, year=year)
-    return [{key: row[key] for key in KEYS} for row in (r.as_dict() for r in funding_rows(user, by, filters))]
+    return [{key: row[key] for key in KEYS} for row in (r.as_dict() for r in report_funding_rows(user, by, filters))]
 
 
 def _unconverted_text(amounts: dict) -> str:
