@@ -5,22 +5,24 @@ MATRIX_SIZE: dict[str, int] = {}
 
 def pytest_collection_modifyitems(items):
     if any(item.nodeid.startswith("tests/access/") for item in items):
+        from minga.api.urls import api
         from tests.access.matrix import ROLES
         from tests.access.table import ROWS
-        from tests.test_query_counts import PATTERNS
+
+        def kind(name):
+            return [row for row in ROWS if row.kind == name]
 
         MATRIX_SIZE.update(
-            roles=len(ROLES), patterns=len(PATTERNS),
-            page_rows=sum(row.kind == "page" for row in ROWS), api_rows=sum(row.kind == "api" for row in ROWS),
-            cli_rows=sum(row.kind == "cli" for row in ROWS),
-            commands=len({row.name for row in ROWS if row.kind == "cli"}))
+            roles=len(ROLES), rows=len(ROWS), pages=len(kind("page")), page_names=len({r.name for r in kind("page")}),
+            apis=len(kind("api")), operations=sum(len(item) for item in api.get_openapi_schema()["paths"].values()),
+            commands=len(kind("cli")), command_names=len({r.name for r in kind("cli")}))
 
 
 def pytest_terminal_summary(terminalreporter):
     if MATRIX_SIZE:
         size = MATRIX_SIZE
-        cases = (size["page_rows"] + size["api_rows"] + size["cli_rows"]) * size["roles"]
         terminalreporter.write_line(
-            f"access matrix: {size['roles']} roles × ({size['page_rows']} page rows over {size['patterns']} URL "
-            f"patterns + {size['api_rows']} API rows + {size['cli_rows']} command rows over {size['commands']} "
-            f"commands) = {cases} outcomes")
+            f"access matrix: {size['roles']} roles × {size['rows']} rows ({size['pages']} page requests over "
+            f"{size['page_names']} URL patterns, {size['apis']} API requests over {size['operations']} operations, "
+            f"{size['commands']} command runs over {size['command_names']} commands) = "
+            f"{size['roles'] * size['rows']} outcomes")
