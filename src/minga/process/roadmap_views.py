@@ -181,8 +181,7 @@ def roadmap_links(request, code):
     """The action's edit page for its links: the directory's services it set up or relies on."""
     action = _action(code)
     if not permissions.can(request.user, "change", action):
-        raise PermissionDenied(_("Only the secretariat and the officers of the lead organisation change the "
-                                 "action's links."))
+        raise PermissionDenied(_("Only the secretariat changes the action's links."))
     if request.method != "POST":
         form = LinkedServicesForm(initial={"services": list(action.services.all())})
         return render(request, "process/roadmap_links.html", {"action": action, "form": form,

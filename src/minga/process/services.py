@@ -116,9 +116,9 @@ def evidence_add(*, user, action: RoadmapAction, data: EvidenceInput, today: dat
 def services_link(*, user, action: RoadmapAction, expected_version: int, services: tuple) -> RoadmapAction:
     """Set the directory services linked to an action, against the version the editor read.
 
-    Who may is the action's change policy (``process.roadmapaction``: the secretariat, and the officers of
-    the lead organisation while its workflow state leaves them the action); a service that is no longer
-    live cannot be linked. The services' pages show the action, so their domain is dropped too.
+    Who may is the action's change policy (``process.roadmapaction``): the secretariat, as no state of the
+    roadmap's workflow leaves the action to its lead officers, who report progress and evidence instead. A
+    service that is no longer live cannot be linked. The services' pages show the action, so their domain is dropped too.
     """
     require(user, Action.CHANGE, action)
     gone = [service for service in services if service.deleted_at is not None]

@@ -17,8 +17,8 @@ from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
-from minga.reference.boundaries import admin1_url
 from minga.process import roadmap
+from minga.reference.boundaries import admin1_url
 from minga.services import selectors, services
 from minga.services.forms import ServiceForm
 from minga.services.models import Service
