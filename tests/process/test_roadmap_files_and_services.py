@@ -177,7 +177,7 @@ def test_a_stale_link_edit_is_refused_and_nothing_changes(client_as, users):
     assert action().services.count() == 0 and action().version == current
 
 
-def test_linking_is_written_in_the_history(users):
+def test_linking_is_written_in_the_history(users, english):
     before = action().history.count()
     linked = services.services_link(user=users["secretariat"], action=action(), expected_version=action().version,
                                     services=(service("cucuta-espacio-apoyo"),))
