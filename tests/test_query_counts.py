@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import lxml.html
 import pytest
@@ -39,14 +40,17 @@ from minga.accounts.services import api_token_create
 from minga.accounts.twofactor import totp_now
 from minga.api.urls import api
 from minga.audit import services as audit
-from minga.capacity.models import TrainingDelivery
+from minga.capacity import services as capacity
+from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDelivery
+from minga.capacity.services import ResourceInput
 from minga.common.cache import DOMAINS, generations
 from minga.localgov.models import NeedsStatement
 from minga.narrative import selectors as narrative
 from minga.portfolio import services
 from minga.portfolio.facet_index import INDEX
 from minga.portfolio.models import Project
-from minga.process.models import ProgressUpdate
+from minga.process import services as process
+from minga.process.models import ActionEvidence, ProgressUpdate, RoadmapAction
 from minga.reference.models import Municipality, Organisation, PopulationFigure
 from minga.reference.selectors import organisation_loaded
 from minga.results.models import Indicator, ReportingPeriod, ResultReport
@@ -258,6 +262,69 @@ def kit_delivery_post(setting: Setting) -> Request:
     return Request(url, data)
 
 
+def _evidence_titled(title: str) -> bool:
+    return ActionEvidence.objects.filter(title=title).exclude(file="").exists()
+
+
+def _linked_services() -> list[int]:
+    return list(RoadmapAction.objects.get(code=CUCUTA_ACTION).services.values_list("pk", flat=True))
+
+
+def _resource_titled(title: str) -> bool:
+    return KitResource.objects.filter(title=title, edition=3).exclude(file="").exists()
+
+
+def _priority_of(pcode: str) -> bool:
+    return PriorityMunicipality.objects.filter(municipality__pcode=pcode).exists()
+
+
+def kit_resource_post(setting: Setting) -> Request:
+    url = "/capacity/resources/new/"
+    return Request(url, {**setting.form(url, "resource-form"), "series": "first-response", "title": "Counted module",
+                         "edition": "3", "published_on": "2026-01-10",
+                         "file": SimpleUploadedFile("counted.pdf", PDF, "application/pdf")})
+
+
+def kit_resource_file(setting: Setting) -> Request:
+    resource = capacity.resource_add(user=setting.users["secretariat"], data=ResourceInput(
+        series="first-response", title="Counted", kind="module", language="es", audience="front_line", edition=3,
+        published_on=date(2026, 1, 10), upload=SimpleUploadedFile("counted.pdf", PDF, "application/pdf")))
+    return Request(f"/capacity/resources/{resource.pk}/file/")
+
+
+def _new_municipality() -> Municipality:
+    return Municipality.objects.create(pcode="CO05001", name="Medellín", subdivision_id="CO-ANT")
+
+
+def kit_priority_post(setting: Setting) -> Request:
+    municipality = _new_municipality()
+    return Request("/capacity/priorities/", {"country": "COL", "municipality": municipality.pk, "since": "2026-01-10"})
+
+
+def kit_priority_remove(_setting: Setting) -> Request:
+    priority = PriorityMunicipality.objects.get(municipality__pcode="EC0401")
+    return Request(f"/capacity/priorities/{priority.pk}/remove/", {"version": str(priority.version)})
+
+
+def evidence_post(_setting: Setting) -> Request:
+    return Request(f"/process/roadmap/{CUCUTA_ACTION}/evidence/", {
+        "title": "Counted evidence", "on_date": "2026-01-10", "url": "",
+        "file": SimpleUploadedFile("acta.pdf", PDF, "application/pdf")})
+
+
+def evidence_file(setting: Setting) -> Request:
+    evidence = process.evidence_add(user=setting.users["local_cucuta"],
+                                    action=RoadmapAction.objects.get(code=CUCUTA_ACTION),
+                                    data=process.EvidenceInput(title="Acta", on_date=date(2026, 1, 10),
+                                                               upload=SimpleUploadedFile("acta.pdf", PDF)))
+    return Request(f"/process/roadmap/{CUCUTA_ACTION}/evidence/{evidence.pk}/file/")
+
+
+def links_post(setting: Setting) -> Request:
+    url = f"/process/roadmap/{CUCUTA_ACTION}/links/"
+    return Request(url, {**setting.form(url, "links-form"), "services": [demo_service("cucuta-espacio-apoyo").pk]})
+
+
 def results_report_post(setting: Setting) -> Request:
     from minga.results.models import Indicator, ReportingPeriod
 
@@ -454,7 +521,7 @@ CASES = [
     Case("process:roadmap", "GET", "anonymous", get("/process/roadmap/"), 200, 2, warm=True, label="warm"),
     Case("process:roadmap_csv", "GET", "anonymous", get("/process/roadmap/export.csv"), 200, 1),
     Case("process:roadmap_xlsx", "GET", "anonymous", get("/process/roadmap/export.xlsx"), 200, 1),
-    Case("process:roadmap_action", "GET", "anonymous", get(f"/process/roadmap/{CUCUTA_ACTION}/"), 200, 16),
+    Case("process:roadmap_action", "GET", "anonymous", get(f"/process/roadmap/{CUCUTA_ACTION}/"), 200, 17),
     Case("process:roadmap_timeline", "GET", "anonymous", get("/process/roadmap/timeline/?country=COL"), 200, 11),
     Case("process:roadmap_board", "GET", "anonymous", get("/process/roadmap/board/"), 200, 11),
     Case("process:roadmap_evidence", "GET", "local_cucuta", get(f"/process/roadmap/{CUCUTA_ACTION}/evidence/"),
@@ -464,7 +531,22 @@ CASES = [
          200, 8),
     Case("process:roadmap_progress", "POST", "local_cucuta", progress_post, 302, 32,
          done=lambda: ProgressUpdate.objects.filter(note="Counted.").exists()),
+    Case("process:roadmap_evidence", "POST", "local_cucuta", evidence_post, 302, 21,
+         done=lambda: _evidence_titled("Counted evidence")),
+    Case("process:evidence_file", "GET", "anonymous", evidence_file, 200, 1),
+    Case("process:roadmap_links", "GET", "secretariat", get(f"/process/roadmap/{CUCUTA_ACTION}/links/"), 200, 10),
+    Case("process:roadmap_links", "POST", "secretariat", links_post, 302, 34,
+         done=lambda: Service.objects.get(load_key="service:cucuta-espacio-apoyo").pk in _linked_services()),
     Case("capacity:library", "GET", "anonymous", get("/capacity/?language=es"), 200, 8),
+    Case("capacity:resource_add", "GET", "secretariat", get("/capacity/resources/new/"), 200, 6),
+    Case("capacity:resource_add", "POST", "secretariat", kit_resource_post, 302, 19,
+         done=lambda: _resource_titled("Counted module")),
+    Case("capacity:resource_file", "GET", "anonymous", kit_resource_file, 200, 1),
+    Case("capacity:priorities", "GET", "secretariat", get("/capacity/priorities/?country=COL"), 200, 7),
+    Case("capacity:priorities", "POST", "secretariat", kit_priority_post, 302, 19,
+         done=lambda: _priority_of("CO05001")),
+    Case("capacity:priority_remove", "POST", "secretariat", kit_priority_remove, 302, 18,
+         done=lambda: not _priority_of("EC0401")),
     Case("capacity:deliveries", "GET", "anonymous", get("/capacity/deliveries/"), 200, 8),
     Case("capacity:delivery", "GET", "anonymous", kit_delivery_url(), 200, 9),
     Case("capacity:delivery_edit", "GET", "local_cucuta", kit_delivery_url("edit/"), 200, 12),
@@ -476,7 +558,7 @@ CASES = [
     Case("services:search", "GET", "anonymous", get("/services/"), 200, 9, label="form"),
     Case("services:search", "GET", "anonymous", get("/services/?lat=0.8117&lon=-77.7173&radius=50&type=shelter"
                                                     "&population=women&free=1"), 200, 10),
-    Case("services:detail", "GET", "anonymous", get(lambda: f"/services/{demo_service().pk}/"), 200, 8),
+    Case("services:detail", "GET", "anonymous", get(lambda: f"/services/{demo_service().pk}/"), 200, 9),
     Case("services:sheet", "GET", "anonymous", get(lambda: f"/services/{demo_service().pk}/sheet/"), 200, 8),
     Case("services:mine", "GET", "local_cucuta", get("/services/mine/"), 200, 5),
     Case("services:create", "GET", "local_cucuta", get("/services/new/"), 200, 8),

@@ -4,14 +4,18 @@ and a bad archive changes nothing."""
 import io
 import json
 import tarfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from minga.accounts.models import User
+from minga.capacity.models import KitResource
+from minga.capacity.services import ResourceInput, resource_add
 from minga.portfolio.models import Project
 from minga.reference.models import Organisation
 from minga.site.backup import serialise_rows
+from tests import office_files as files
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +127,26 @@ def test_times_come_back_to_the_microsecond(media, tmp_path):
     Organisation.all_objects.filter(pk=first.pk).update(created_at=datetime(2000, 1, 1, tzinfo=UTC))
     call_command("restore", archive, yes=True, stdout=io.StringIO())
     assert Organisation.all_objects.get(pk=first.pk).created_at == exact
+
+
+def test_an_uploaded_kit_resource_comes_back_with_its_file(media, tmp_path):
+    """Issue 13: the kit's uploads live under MEDIA_ROOT, so the backup carries them with their rows."""
+    resource = resource_add(user=User.objects.get(username="secretaria"), data=ResourceInput(
+        series="first-response", title="Módulo 1", kind="module", language="es", audience="front_line", edition=3,
+        published_on=date(2026, 1, 10), upload=files.upload("modulo.docx", files.docx_bytes())))
+    stored = media / "capacity" / "kit" / "modulo.docx"
+    assert stored.read_bytes() == files.docx_bytes()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    with tarfile.open(archive) as opened:
+        assert "media/capacity/kit/modulo.docx" in opened.getnames()
+
+    stored.unlink()
+    KitResource.all_objects.filter(pk=resource.pk).delete()
+    call_command("restore", archive, yes=True, stdout=io.StringIO())
+
+    back = KitResource.objects.get(pk=resource.pk)
+    assert back.file.name == "capacity/kit/modulo.docx"
+    assert stored.read_bytes() == files.docx_bytes()
+    with back.file.open("rb") as handle:
+        assert handle.read() == files.docx_bytes()

@@ -1,12 +1,15 @@
-"""The training-delivery form: what a local-government officer or the secretariat records."""
+"""The kit's forms: a training delivery (a local-government officer or the secretariat), and the secretariat's
+library resource and priority municipality."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minga.capacity import selectors
-from minga.capacity.models import ROLES, SEXES
-from minga.capacity.services import DeliveryInput
+from minga.capacity.models import ROLES, SEXES, Audience, ResourceKind, ResourceLanguage
+from minga.capacity.services import DeliveryInput, ResourceInput
+from minga.common import uploads
 from minga.process.models import RoadmapAction
+from minga.reference.models import LINES_OF_WORK, Term
 
 
 class DeliveryForm(forms.Form):
@@ -59,3 +62,48 @@ def initial_of(delivery) -> dict:
             "organiser": delivery.organiser_id, "modules": list(delivery.modules.all()), "action": delivery.action_id,
             "pre_score": delivery.pre_score, "post_score": delivery.post_score, "note": delivery.note,
             **{name: getattr(delivery, name) for name, _label in (*SEXES, *ROLES)}}
+
+
+class ResourceForm(forms.Form):
+    """A new resource, or a new version (or language) of one of the library's, by its title."""
+
+    series = forms.ChoiceField(label=_("Resource"), required=False,
+                               help_text=_("Leave “a new resource” to start one; choose a resource of the library "
+                                           "to add a new version or another language of it."))
+    title = forms.CharField(label=_("Title (in the resource's language)"), max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=ResourceLanguage.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    line = forms.ModelChoiceField(label=_("Line of work (theme)"), queryset=None, required=False)
+    edition = forms.IntegerField(label=_("Version"), min_value=1, max_value=999, initial=1)
+    published_on = forms.DateField(label=_("Published"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("File (PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
+    link = forms.URLField(label=_("or a link"), max_length=200, required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [("", _("a new resource")), *selectors.series_choices()]
+        self.fields["line"].queryset = Term.objects.filter(vocabulary_id=LINES_OF_WORK).order_by("position")
+
+    def to_input(self) -> ResourceInput:
+        data = self.cleaned_data
+        return ResourceInput(series=data["series"], title=data["title"], language=data["language"],
+                             kind=data["kind"], audience=data["audience"], line=data["line"],
+                             edition=data["edition"], published_on=data["published_on"], link=data["link"],
+                             upload=data["file"] or None)
+
+    show_errors = DeliveryForm.show_errors
+
+
+class PriorityForm(forms.Form):
+    """A municipality for the priority list, chosen by name among those of one country."""
+
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    since = forms.DateField(label=_("On the list since"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, country: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = selectors.municipalities_of(country)
+        # Two municipalities may share a name: the subdivision tells them apart.
+        self.fields["municipality"].label_from_instance = lambda place: f"{place.name} ({place.subdivision.name})"

@@ -67,7 +67,7 @@ class KitResource(EditableRecord):
                              related_name="+", limit_choices_to={"vocabulary_id": LINES_OF_WORK})
     edition = models.PositiveSmallIntegerField(_("kit version"), validators=[MinValueValidator(1)])
     published_on = models.DateField(_("published"))
-    file = models.FileField(_("file"), upload_to="capacity/kit/", blank=True)
+    file = models.FileField(_("file"), upload_to="capacity/kit/", max_length=200, blank=True)
     link = models.URLField(_("link"), blank=True)
     is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -84,7 +84,8 @@ class KitResource(EditableRecord):
 
     @property
     def address(self) -> str:
-        return self.file.url if self.file else self.link
+        """Where the reader gets it: an uploaded file through Minga's download page, else its link."""
+        return reverse("capacity:resource_file", args=[self.pk]) if self.file else self.link
 
     def clean(self):
         super().clean()

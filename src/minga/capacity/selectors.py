@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.capacity.models import ROLES, SEXES, KitResource, PriorityMunicipality, TrainingDelivery
-from minga.reference.models import Municipality, Organisation
+from minga.reference.models import Country, Municipality, Organisation
 
 COUNTS = tuple(name for name, _label in SEXES) + tuple(name for name, _label in ROLES)
 
@@ -33,6 +33,32 @@ def library(language: str = "") -> list[LibraryEntry]:
     for resource in found:
         entries.setdefault((resource.series, resource.language), []).append(resource)
     return [LibraryEntry(current=versions[0], older=versions[1:]) for versions in entries.values()]
+
+
+def series_choices() -> list[tuple[str, str]]:
+    """Each resource of the library once, by the title of its latest version (in any language)."""
+    titles: dict[str, str] = {}
+    for series, title in KitResource.objects.order_by("series", "-edition", "language").values_list("series", "title"):
+        titles.setdefault(series, title)
+    return sorted(titles.items(), key=lambda item: item[1].casefold())
+
+
+def priorities() -> list[PriorityMunicipality]:
+    return list(PriorityMunicipality.objects.select_related("municipality__subdivision__country")
+                .order_by("municipality__subdivision__country_id", "municipality__name"))
+
+
+def countries_with_municipalities() -> list[Country]:
+    """The countries whose municipalities Minga holds: the first choice of the priority form."""
+    held = Municipality.objects.values("subdivision__country_id")
+    return sorted(Country.objects.filter(iso3__in=held), key=lambda country: country.name)
+
+
+def municipalities_of(country: str) -> QuerySet:
+    """The municipalities of one country (none for no country), by name, those on the list left out."""
+    listed = PriorityMunicipality.objects.values("municipality_id")
+    return (Municipality.objects.filter(subdivision__country_id=country).exclude(pk__in=listed)
+            .select_related("subdivision").order_by("name", "pk"))
 
 
 def current_modules() -> QuerySet:

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from minga.capacity import coverage_views, views
+from minga.capacity import coverage_views, library_views, views
 
 app_name = "capacity"
 urlpatterns = [
     path("", views.library, name="library"),
+    path("resources/new/", library_views.resource_add, name="resource_add"),
+    path("resources/<int:pk>/file/", library_views.resource_file, name="resource_file"),
+    path("priorities/", library_views.priorities, name="priorities"),
+    path("priorities/<int:pk>/remove/", library_views.priority_remove, name="priority_remove"),
     path("deliveries/", views.delivery_list, name="deliveries"),
     path("deliveries/new/", views.delivery_create, name="delivery_create"),
     path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),

@@ -12,7 +12,7 @@ from minga.accounts import permissions
 from minga.audit.services import EditConflict
 from minga.capacity import selectors, services
 from minga.capacity.forms import DeliveryForm, initial_of
-from minga.capacity.models import ROLES, SEXES, ResourceLanguage, TrainingDelivery
+from minga.capacity.models import ROLES, SEXES, KitResource, ResourceLanguage, TrainingDelivery
 from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
@@ -24,7 +24,8 @@ def library(request):
     language = request.GET.get("language", "")
     language = language if language in ResourceLanguage.values else ""
     return render(request, "capacity/library.html", {
-        "entries": selectors.library(language), "language": language, "languages": ResourceLanguage.choices})
+        "entries": selectors.library(language), "language": language, "languages": ResourceLanguage.choices,
+        "may_keep": permissions.can(request.user, "create", KitResource())})
 
 
 @require_GET

@@ -189,6 +189,10 @@ class RoadmapAction(TranslatedLabel, EditableRecord):
     # Portfolio projects that carry the action out (kept by the secretariat; shown as each reader may see them).
     projects = models.ManyToManyField("portfolio.Project", verbose_name=_("linked projects"), blank=True,
                                       related_name="+")
+    # Services of the directory that the action set up or relies on (a reception point, a help line);
+    # named by the model's label so that the process domain does not import the services domain.
+    services = models.ManyToManyField("services.Service", verbose_name=_("linked services"), blank=True,
+                                      related_name="+")
     is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -260,14 +264,20 @@ class ProgressUpdate(EditableRecord):
         return f"{self.action_id} {self.on_date}"
 
 
+def _evidence_path(instance, filename):
+    return f"process/evidence/{instance.action.code}/{filename}"
+
+
 class ActionEvidence(EditableRecord):
-    """A document that shows what an action achieved (a report, minutes, a published kit), by its address."""
+    """A document that shows what an action achieved (a report, minutes, a published kit): an uploaded file
+    (checked by ``minga.common.uploads``) or an address, exactly one of the two."""
 
     action = models.ForeignKey(RoadmapAction, verbose_name=_("action"), on_delete=models.PROTECT,
                                related_name="evidence")
     title = models.CharField(_("title"), max_length=200)
     on_date = models.DateField(_("date"))
-    url = models.URLField(_("address (link)"), max_length=500)
+    url = models.URLField(_("address (link)"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     is_illustrative = models.BooleanField(_("illustrative sample"), default=False, editable=False)
@@ -280,3 +290,16 @@ class ActionEvidence(EditableRecord):
 
     def __str__(self):
         return self.title
+
+    @property
+    def address(self) -> str:
+        return reverse("process:evidence_file", args=[self.action.code, self.pk]) if self.file else self.url
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    def clean(self):
+        super().clean()
+        if bool(self.file) == bool(self.url):
+            raise ValidationError({"url": _("Give either a file or a link, not both and not neither.")})

@@ -114,6 +114,18 @@ def linked_projects(user, action: RoadmapAction) -> list:
     return list(permissions.visible(user, action.projects.all()).select_related("country").order_by("code"))
 
 
+def linked_services(user, action: RoadmapAction) -> list:
+    """The directory's live services linked to the action, as the reader may see them."""
+    return list(permissions.visible(user, action.services.all()).select_related("municipality", "subdivision")
+                .order_by("name_es", "pk"))
+
+
+def actions_for_service(service) -> list[RoadmapAction]:
+    """The roadmap actions that link a service: what its page shows under "roadmap"."""
+    return list(RoadmapAction.objects.filter(services=service).select_related("line").order_by("line__position",
+                                                                                               "code"))
+
+
 def lines() -> QuerySet:
     return Term.objects.filter(vocabulary_id=LINES_OF_WORK).order_by("position", "code")
 

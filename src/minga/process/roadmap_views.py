@@ -14,9 +14,10 @@ from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.languages import LANGUAGES
 from minga.common.page_cache import public_page
+from minga.common.uploads import attachment_response
 from minga.common.versions import parse_version
 from minga.process import export, printing, roadmap, services, timeline
-from minga.process.forms import EvidenceForm, ProgressForm
+from minga.process.forms import EvidenceForm, LinkedServicesForm, ProgressForm
 from minga.process.models import ActionEvidence, ProgressUpdate, RoadmapAction, RoadmapStatus
 
 
@@ -107,6 +108,8 @@ def roadmap_action(request, code):
         "may_report": permissions.can(request.user, "create", ProgressUpdate(action=action)),
         "may_add_evidence": permissions.can(request.user, "create", ActionEvidence(action=action)),
         "projects": roadmap.linked_projects(request.user, action),
+        "services": roadmap.linked_services(request.user, action),
+        "may_link": permissions.can(request.user, "change", action),
     })
 
 
@@ -151,7 +154,7 @@ def roadmap_evidence(request, code):
     action = _action(code)
     if not permissions.can(request.user, "create", ActionEvidence(action=action)):
         raise PermissionDenied(_("Only the secretariat and the officers of the lead organisation add evidence."))
-    form = EvidenceForm(request.POST or None, initial={"on_date": timezone.localdate()})
+    form = EvidenceForm(request.POST or None, request.FILES or None, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_add(user=request.user, action=action, data=form.to_input())
@@ -162,3 +165,39 @@ def roadmap_evidence(request, code):
             return redirect(action.get_absolute_url())
     return render(request, "process/roadmap_evidence.html", {"action": action, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def evidence_file(request, code, pk):
+    """An evidence document's uploaded file, as a download (evidence is public, as the action's page is)."""
+    evidence = ActionEvidence.objects.filter(action__code=code, pk=pk).select_related("action").first()
+    if evidence is None or not evidence.file:
+        raise Http404
+    return attachment_response(evidence.file, filename=evidence.file_name)
+
+
+@login_required
+def roadmap_links(request, code):
+    """The action's edit page for its links: the directory's services it set up or relies on."""
+    action = _action(code)
+    if not permissions.can(request.user, "change", action):
+        raise PermissionDenied(_("Only the secretariat changes the action's links."))
+    if request.method != "POST":
+        form = LinkedServicesForm(initial={"services": list(action.services.all())})
+        return render(request, "process/roadmap_links.html", {"action": action, "form": form,
+                                                              "version": action.version})
+    form = LinkedServicesForm(request.POST)
+    version = request.POST.get("version", "")
+    if form.is_valid():
+        try:
+            services.services_link(user=request.user, action=action, services=tuple(form.cleaned_data["services"]),
+                                   expected_version=parse_version(version, field="version"))
+        except ValidationError as error:
+            form.show_errors(error.message_dict)
+        except (EditConflict, ParameterInvalid) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Linked services saved."))
+            return redirect(action.get_absolute_url())
+    return render(request, "process/roadmap_links.html", {"action": action, "form": form, "version": version},
+                  status=400)

@@ -16,5 +16,7 @@ urlpatterns = [
     path("roadmap/report-<str:language>.pdf", roadmap_views.roadmap_report, name="roadmap_report"),
     path("roadmap/<slug:code>/", roadmap_views.roadmap_action, name="roadmap_action"),
     path("roadmap/<slug:code>/evidence/", roadmap_views.roadmap_evidence, name="roadmap_evidence"),
+    path("roadmap/<slug:code>/evidence/<int:pk>/file/", roadmap_views.evidence_file, name="evidence_file"),
+    path("roadmap/<slug:code>/links/", roadmap_views.roadmap_links, name="roadmap_links"),
     path("roadmap/<slug:code>/progress/", roadmap_views.roadmap_progress, name="roadmap_progress"),
 ]

@@ -17,6 +17,7 @@ from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
+from minga.process import roadmap
 from minga.reference.boundaries import admin1_url
 from minga.services import selectors, services
 from minga.services.forms import ServiceForm
@@ -58,20 +59,22 @@ def search(request):
     })
 
 
-def _page(request, pk, template):
+def _page(request, pk, template, *, with_actions=False):
     service = selectors.access_service(request.user, pk)
     now = timezone.now()
     return render(request, template, {
         "service": service, "open_now": service.is_open_at(now), "stale": service.is_stale(timezone.localdate()),
         "may_change": permissions.can(request.user, "change", service),
         "hours": selectors.hours_rows(service),
+        # The roadmap actions that link the service (process domain): on the page, not on the printed sheet.
+        "actions": roadmap.actions_for_service(service) if with_actions else [],
     })
 
 
 @require_GET
 @public_page("services-detail")
 def detail(request, pk):
-    return _page(request, pk, "services/detail.html")
+    return _page(request, pk, "services/detail.html", with_actions=True)
 
 
 @require_GET
