@@ -7,6 +7,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
@@ -216,8 +217,9 @@ def test_a_job_whose_file_is_gone_fails_clearly(users, import_dir):
     (import_dir / run.stored_name).unlink()
     assert jobs.import_iati_upload.call(run.pk) == "failed"
     run.refresh_from_db()
-    assert (run.state, run.failure, run.get_failure_display()) == (
-        "failed", "missing", "The uploaded file is no longer kept: upload it again.")
+    with translation.override("en"):
+        assert (run.state, run.failure, run.get_failure_display()) == (
+            "failed", "missing", "The uploaded file is no longer kept: upload it again.")
 
 
 def test_a_job_delivered_again_after_its_run_ended_does_nothing(users, immediate, import_dir):

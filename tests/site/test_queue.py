@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from minga import gunicorn_hooks
@@ -101,7 +101,8 @@ def test_a_job_whose_workers_stopped_under_it_too_often_is_given_up_and_its_run_
     run.refresh_from_db()
     assert (run.state, run.failure, run.error) == (
         "failed", "given-up", "minga.site.queue.JobAbandoned: started 3 times, and each time its worker stopped under it")
-    assert run.get_failure_display() == "The import was given up: its worker stopped under it again and again."
+    with translation.override("en"):  # the label is read in the reader's language; here in English
+        assert run.get_failure_display() == "The import was given up: its worker stopped under it again and again."
     assert queue.recover() == {"requeued": 0, "abandoned": 0}  # given up once
 
 
