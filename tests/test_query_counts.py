@@ -44,6 +44,7 @@ from minga.capacity import services as capacity
 from minga.capacity.models import KitResource, PriorityMunicipality, TrainingDelivery
 from minga.capacity.services import ResourceInput
 from minga.common.cache import DOMAINS, generations
+from minga.exchange.models import ImportRun
 from minga.localgov.models import NeedsStatement
 from minga.narrative import selectors as narrative
 from minga.portfolio import services
@@ -190,6 +191,13 @@ def api_get(url: str, role: str | None = None) -> Callable[[Setting], Request]:
 def api_send(url: str | Callable[[], str], payload: Callable[[], dict], role: str) -> Callable[[Setting], Request]:
     return lambda setting: Request(url() if callable(url) else url, payload(), json=True,
                                    headers={"authorization": setting.token(role)})
+
+
+def import_run_url() -> str:
+    run = ImportRun.objects.create(kind="iati", sources=["a.xml"], state="done", bytes_total=10, bytes_read=10,
+                                   counts={"read": 1, "created": 1}, problems=[
+                                       {"source": "a.xml", "identifier": "XM-1", "line": 3, "message": "no title"}])
+    return f"/projects/import/iati/{run.pk}/"
 
 
 def organisation_url(key: str, suffix: str = "") -> Callable[[], str]:
@@ -456,7 +464,7 @@ CASES = [
     # visitor until the next write: the same 2 lookups and nothing else.
     Case("site:home", "GET", "anonymous", get("/"), 200, 19),  # + the regional totals R4V publishes
     Case("site:home", "GET", "anonymous", get("/"), 200, 2, warm=True, label="warm"),
-    Case("site:health", "GET", "anonymous", get("/health/"), 200, 7),  # SELECT 1; the database cache's write (count, cull, read, write) and read
+    Case("site:health", "GET", "anonymous", get("/health/"), 200, 9),  # SELECT 1; the database cache's write (count, cull, read, write) and read; the queue's waiting and running jobs
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 9),
     Case("reference:country_list", "GET", "anonymous", get("/countries/"), 200, 2, warm=True, label="warm"),
     Case("reference:country_detail", "GET", "anonymous", get("/countries/COL/"), 200, 15),
@@ -736,6 +744,13 @@ CASES = [
     Case("portfolio:bulk_template", "GET", "focal_col", get("/projects/bulk/template.xlsx"), 200, 12),
     Case("portfolio:bulk_upload", "GET", "focal_col", get("/projects/bulk/"), 200, 3),
     Case("exchange:hxl_import", "GET", "secretariat", get("/projects/import/hxl/"), 200, 4),
+    Case("exchange:iati_import", "GET", "secretariat", get("/projects/import/iati/"), 200, 5),
+    Case("exchange:iati_import", "POST", "secretariat", lambda s: Request(
+        "/projects/import/iati/", {"activities": SimpleUploadedFile("a.xml", b"<iati-activities/>")}), 302, 10,
+         done=lambda: ImportRun.objects.filter(state="queued").exists()),
+    Case("exchange:iati_import_run", "GET", "secretariat", lambda s: Request(import_run_url()), 200, 5),
+    Case("exchange:iati_import_run", "GET", "secretariat", lambda s: Request(
+        import_run_url(), headers={"HX-Request": "true"}), 200, 5, label="progress polled by htmx"),
     # --- The API: its documentation, then every operation -------------------------------------------------------
     Case("api:api-root", "GET", "anonymous", get("/api/v1/"), 404, 0),  # django-ninja's root: always 404
     Case("api:openapi-json", "GET", "anonymous", get("/api/v1/openapi.json"), 200, 0),
@@ -818,6 +833,7 @@ def send(client, case: Case, request: Request):
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.MINGA_IMPORT_DIR = tmp_path / "imports"
     return tmp_path
 
 

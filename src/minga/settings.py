@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Listed so that the API docs page takes Swagger UI from its own static files, not a CDN.
     "ninja",
+    # Background jobs: the Tasks framework and its database backend (the queue is a table; docs/jobs.md).
+    "django_tasks",
+    "django_tasks_db",
     "minga.reference",
     "minga.accounts",
     "minga.audit",
@@ -283,6 +286,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MINGA_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (docs/jobs.md): the queue is a table of the database, run by `minga worker` (which
+# `minga serve` starts beside the web server). "immediate" runs each job inside the request that asks for
+# it (no worker needed: a machine that only tries Minga out, or a test).
+MINGA_TASK_BACKEND = env_choice("MINGA_TASK_BACKEND", choices=("database", "immediate"), default="database")
+TASKS = {"default": {
+    "BACKEND": {"database": "django_tasks_db.DatabaseBackend",
+                "immediate": "django_tasks.backends.immediate.ImmediateBackend"}[MINGA_TASK_BACKEND],
+    "QUEUES": ["default"],
+}}
+# Where uploaded import files wait for their job (private: never served).
+MINGA_IMPORT_DIR = Path(os.environ.get("MINGA_IMPORT_DIR", VAR_DIR / "imports")).resolve()
 
 NINJA_PAGINATION_PER_PAGE = 100
 # IATI: the publisher's organisation identifier; it prefixes every iati-identifier of the IATI export.

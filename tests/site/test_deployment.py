@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_the_health_probe_answers_ok_when_the_database_and_cache_answer(client):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "queue": "ok"}}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -26,7 +26,21 @@ def test_the_health_probe_answers_503_with_the_failing_part(client, monkeypatch)
     monkeypatch.setitem(health.CHECKS, "database", broken)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json() == {"status": "failing", "checks": {"database": "failed: ConnectionError", "cache": "ok"}}
+    assert response.json() == {"status": "failing", "checks": {"database": "failed: ConnectionError", "cache": "ok",
+                                                               "queue": "ok"}}
+
+
+def test_a_degraded_queue_keeps_the_probe_at_200_but_a_failure_beside_it_gives_503(client, monkeypatch):
+    monkeypatch.setitem(health.CHECKS, "queue", lambda: "degraded: 1 job waiting and no worker running (none has run)")
+    response = client.get("/health/")
+    assert (response.status_code, response.json()["status"]) == (200, "degraded")
+
+    def broken():
+        raise ConnectionError("refused")
+
+    monkeypatch.setitem(health.CHECKS, "cache", broken)
+    response = client.get("/health/")
+    assert (response.status_code, response.json()["status"]) == (503, "failing")
 
 
 def test_the_deployment_checklist_is_clean_in_production_mode(tmp_path):

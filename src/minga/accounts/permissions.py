@@ -13,7 +13,8 @@ The rules, for every role:
 - What a donor officer writes in a member state waits for the secretariat's approval
   (``needs_approval``), and a record that depends on an unapproved one is held: no one creates,
   changes or moves it until the secretariat approves (a project of an unapproved organisation).
-- Everyone, signed in or not, sees published records; deleted records only the secretariat sees.
+- Everyone, signed in or not, sees published records; deleted records only the secretariat sees, and
+  the records of a private model (``Policy.private``: the import runs) too.
 
 Which roles may edit a model, and where a record's country, organisation and territory are found,
 is declared in ``minga.accounts.policies.POLICIES`` (read here, and re-exported), keyed by model label, so that lower apps need not import the
@@ -201,7 +202,7 @@ def can(user, action: Action | str, obj) -> bool:
         return False
     if actor.is_secretariat:
         return True
-    if action in (Action.PUBLISH, Action.RESTORE):
+    if action in (Action.PUBLISH, Action.RESTORE) or policy.private:
         return False
     if action == Action.VIEW:
         if deleted:
@@ -371,6 +372,8 @@ def visible(user, queryset: QuerySet, *, include_deleted: bool = False) -> Query
         include_deleted = False
     if not include_deleted and hasattr(queryset.model, "deleted_at"):
         queryset = queryset.filter(deleted_at__isnull=True)
+    if policy.private and not actor.is_secretariat:
+        return queryset.none()
     if actor.is_secretariat or actor.is_observer or policy.published is None:
         return queryset
     return queryset.filter(Q(**{_path_lookup(policy.published): True}) | _scope_filter(actor, policy)

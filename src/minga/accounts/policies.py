@@ -30,6 +30,8 @@ class Policy:
     # Attribute path of a boolean that is true where the record's country is one whose writes need the
     # secretariat's approval when made by a grant that does not cover that country (a donor officer's).
     approval_where: str | None = None
+    # Seen by the secretariat only (not observers, not the public): an operational record such as an import run.
+    private: bool = False
     # Attribute path of a boolean: while true, the record waits on another one's approval and no one,
     # the secretariat included, creates, changes or moves it (a project of an unapproved organisation).
     held: str | None = None
@@ -112,4 +114,6 @@ POLICIES: dict[str, Policy] = {
                            ("results.resultreport", "indicator.project."))},
     # Donors' published IATI activities, imported by the secretariat (exchange.models): public, as published.
     "exchange.iatiactivity": Policy(),
+    # The secretariat's import runs (the upload page's jobs): their files and problems are nobody else's.
+    "exchange.importrun": Policy(private=True),
 }

@@ -70,13 +70,24 @@ class IatiTransaction(models.Model):
 
 
 class ImportRun(models.Model):
-    """One import of one or more files: its counts and problems (the report), and its progress for the web."""
+    """One import of one or more files: its counts and problems (the report), and its progress for the web.
+
+    An upload makes one in state ``queued`` and puts a job on the queue (``exchange.jobs``); the job moves it
+    to ``running`` and then ``done`` or ``failed``. Seen by the secretariat only (its policy is private).
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        REFUSED = "refused", _("The file was refused and nothing of it was imported.")
+        MISSING = "missing", _("The uploaded file is no longer kept: upload it again.")
+        DENIED = "denied", _("The account that uploaded the file may no longer import IATI files.")
+        STOPPED = "stopped", _("The import stopped on an unexpected error.")
+        GIVEN_UP = "given-up", _("The import was given up: its worker stopped under it again and again.")
 
     kind = models.CharField(max_length=8, default="iati")
     sources = models.JSONField(default=list)
@@ -89,12 +100,33 @@ class ImportRun(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The queue's side: the job's id, the upload's name in MINGA_IMPORT_DIR (removed once the run ends), how
+    # many times a worker started it (more than once after a worker stopped mid-run), and why it failed.
+    task_id = models.CharField(max_length=64, blank=True)
+    stored_name = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=10, choices=Failure.choices, blank=True)
+    error = models.TextField(blank=True)  # the detail of the failure, as the reader or the error gave it
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
 
     def __str__(self):
         return f"{self.kind} import {self.pk} ({self.state})"
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        """How much of the file was read, in whole per cent (100 once done)."""
+        if self.state == self.State.DONE:
+            return 100
+        return min(self.bytes_read * 100 // self.bytes_total, 100) if self.bytes_total else 0
 
 
 class IatiCode(models.Model):

@@ -6,7 +6,7 @@ the exchange reads the domain apps, never the reverse.
 
 from django.urls import path, re_path
 
-from minga.exchange import hxl_views, views
+from minga.exchange import hxl_views, import_views, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     re_path(r"^(?P<code>PQ-[A-Z]{3}-\d{4}-\d{4,})/export\.(?P<format>xlsx|iati)$", views.project_download,
             name="project_download"),
     path("import/hxl/", hxl_views.hxl_import, name="hxl_import"),  # the secretariat's HXL import (preview, confirm)
+    # The secretariat's IATI uploads, imported by a background job, and each run's progress.
+    path("import/iati/", import_views.iati_import, name="iati_import"),
+    path("import/iati/<int:pk>/", import_views.iati_import_run, name="iati_import_run"),
 ]

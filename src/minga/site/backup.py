@@ -35,7 +35,7 @@ FORMAT = "minga-backup/1"
 # Rows that migrate recreates, or that belong to a running server rather than to the platform's record.
 # Sessions belong to a running server, not to the platform's record. Content types and permissions are
 # kept with their own keys: a restore needs the same migration state, so they are the same set.
-LEFT_OUT = ("sessions.Session",)
+LEFT_OUT = ("sessions.Session", "site.TaskWorker")  # sessions; the job workers' heartbeats (of processes, not data)
 MAX_MEMBER_BYTES = 4 * 1024**3  # a single file larger than this is not one of ours
 
 

@@ -1,7 +1,10 @@
 """The health endpoint a load balancer or an orchestrator probes: is this web process able to serve?
 
-Each check answers "ok" or a short reason; any failure gives 503 so the proxy takes the process out of
-rotation. It reads nothing private and is never cached.
+Each check answers "ok", "degraded: <why>" or "failed: <error>". A failure gives 503 ("failing") so the
+proxy takes the process out of rotation; a degraded part (the background jobs' queue: jobs waiting with no
+worker running, waiting too long, or left running by a worker that stopped) gives 200 with the status
+"degraded": this process still serves pages, but someone should look. It reads nothing private and is
+never cached.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from minga.site import queue
 
 
 def _database() -> str:
@@ -27,7 +32,11 @@ def _cache() -> str:
     return "ok" if cache.get("minga:health") == "1" else "the cache did not keep a value"
 
 
-CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache}
+def _queue() -> str:
+    return queue.state()
+
+
+CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "queue": _queue}
 
 
 def run_checks() -> dict[str, str]:
@@ -44,5 +53,7 @@ def run_checks() -> dict[str, str]:
 @require_GET
 def health(request):
     results = run_checks()
-    healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503)
+    if any(value != "ok" and not value.startswith("degraded") for value in results.values()):
+        return JsonResponse({"status": "failing", "checks": results}, status=503)
+    degraded = any(value != "ok" for value in results.values())
+    return JsonResponse({"status": "degraded" if degraded else "ok", "checks": results}, status=200)

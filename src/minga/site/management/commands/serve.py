@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
 
 from minga.config import env_int
+from minga.gunicorn_hooks import TASK_WORKER_VARIABLE
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("MINGA_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=None,
                             help="gunicorn workers (default: MINGA_WORKERS or 2)")
+        parser.add_argument("--no-task-worker", action="store_true",
+                            help="start no background-job worker beside the web server (run 'minga worker' "
+                                 "elsewhere); none is started either when MINGA_TASK_BACKEND is immediate")
 
     def handle(self, *args, **options):
         try:
@@ -29,6 +33,11 @@ class Command(BaseCommand):
             raise CommandError("gunicorn is not installed in this environment.")
         host, _, port = options["bind"].rpartition(":")
         self.stdout.write(f"Minga is served on http://{host}:{port}/ (stop with Ctrl+C)")
+        # gunicorn's master starts `minga worker` once it is up and stops it when it exits (gunicorn_hooks).
+        with_worker = settings.MINGA_TASK_BACKEND == "database" and not options["no_task_worker"]
+        os.environ[TASK_WORKER_VARIABLE] = "1" if with_worker else "0"
+        if with_worker:
+            self.stdout.write("A background-job worker runs beside it ('minga worker').")
         self.stdout.flush()
         os.execv(gunicorn, [  # noqa: S606 -- gunicorn from this environment, with fixed arguments
             gunicorn, "minga.wsgi:application", "--config", "python:minga.gunicorn_hooks", "--bind", options["bind"],
