@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MINGA := $(BIN)/minga
 
-.PHONY: run setup demo test lint test-sqlite test-postgres install install-test bench clean
+.PHONY: run setup demo test lint test-sqlite test-postgres install install-test bench fuzz-api clean
 
 $(VENV)/.base-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ bench: install-test
 	$(BIN)/python bench/portfolio_search.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/pages.py --projects 20000
+
+# The long form of the API's fuzzing (tests/api/test_schemathesis.py runs 4 cases per operation and identity in
+# `make test`): 100 per operation and identity, on SQLite then PostgreSQL.
+fuzz-api: install-test
+	$(MINGA) build_catalogues
+	MINGA_FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	MINGA_FUZZ_EXAMPLES=100 scripts/with-postgres.sh $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var
