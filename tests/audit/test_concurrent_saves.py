@@ -12,6 +12,7 @@ so the demo is loaded first, as the browser tests do). SQLite has one writer at 
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections, transaction
@@ -97,7 +98,7 @@ def _service_write(name):
 RECORDS = {
     "project": (lambda: Project.objects.get(code=DRAFT), lambda p: p.title_es,
                 _project_write("Primero"), _project_write("Segundo"), "Primero", "Segundo"),
-    "pledge": (_pledge, lambda p: p.amount, _pledge_write(111), _pledge_write(222), 111, 222),
+    "pledge": (_pledge, lambda p: p.amount, _pledge_write(Decimal(111)), _pledge_write(Decimal(222)), 111, 222),
     "service": (_service, lambda s: s.name_es, _service_write("Primero"), _service_write("Segundo"),
                 "Primero", "Segundo"),
 }

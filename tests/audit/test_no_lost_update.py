@@ -244,3 +244,17 @@ def _admin_form(response) -> dict:
     for name, value in form.form_values():
         data.setdefault(name, []).append(value)
     return data
+
+
+def test_a_period_locked_meanwhile_is_not_opened_again_by_a_page_read_before(users):
+    period = ReportingPeriod.objects.get(load_key=f"results-period:{CUCUTA}:2026-Q2")
+    version, history_before = period.version, period.history.count()
+    url = f"/results/periods/{period.pk}/lock/"
+    first, second = signed_in(users["secretariat"]), signed_in(users["secretariat"])
+    assert first.post(url, {"locked": "1", "version": str(version)}).status_code == 302
+    response = second.post(url, {"locked": "0", "version": str(version)}, follow=True)
+    assert response.status_code == 200
+    assert (f"This record was changed by someone else (you edited version {version}, it is now at version "
+            f"{version + 1}). Nothing was saved: reload it and apply your changes again.") in response.content.decode()
+    stored = ReportingPeriod.objects.get(pk=period.pk)
+    assert (stored.is_locked, stored.version, stored.history.count()) == (True, version + 1, history_before + 1)
