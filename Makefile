@@ -51,11 +51,12 @@ bench: install-test
 	$(BIN)/python bench/pages.py --projects 20000
 
 # The long form of the API's fuzzing (tests/api/test_schemathesis.py runs 4 cases per operation and identity in
-# `make test`): 100 per operation and identity, on SQLite then PostgreSQL.
+# `make test`, anonymous, the secretariat and a focal point): 100 per operation and identity, every scoped role
+# too, on SQLite then PostgreSQL.
 fuzz-api: install-test
 	$(MINGA) build_catalogues
-	MINGA_FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
-	MINGA_FUZZ_EXAMPLES=100 scripts/with-postgres.sh $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	MINGA_FUZZ_EXAMPLES=100 MINGA_FUZZ_ALL_ROLES=1 $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	MINGA_FUZZ_EXAMPLES=100 MINGA_FUZZ_ALL_ROLES=1 scripts/with-postgres.sh $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var
