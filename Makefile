@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MINGA := $(BIN)/minga
 
-.PHONY: run setup demo test lint test-sqlite test-postgres install install-test bench clean
+.PHONY: run setup demo test lint test-sqlite test-postgres install install-test bench fuzz-api clean
 
 $(VENV)/.base-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench: install-test $(VENV)/.bench-installed
 	$(BIN)/python bench/portfolio_search.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/pages.py --projects 20000
+
+# The long form of the API's fuzzing (tests/api/test_schemathesis.py runs 4 cases per operation and identity in
+# `make test`, anonymous, the secretariat and a focal point): 100 per operation and identity, every scoped role
+# too, on SQLite then PostgreSQL.
+fuzz-api: install-test
+	$(MINGA) build_catalogues
+	MINGA_FUZZ_EXAMPLES=100 MINGA_FUZZ_ALL_ROLES=1 $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	MINGA_FUZZ_EXAMPLES=100 MINGA_FUZZ_ALL_ROLES=1 scripts/with-postgres.sh $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var

@@ -109,3 +109,43 @@ def history_of(instance) -> list[HistoryEntry]:
             changes=changes,
         ))
     return entries
+
+
+@dataclass
+class Conflict:
+    """What a form says when a save is refused as stale: the record as it is now, the version the person had
+    read, and what the others changed since (field by field, from the version read to the one stored now)."""
+
+    record: object
+    read_version: int
+    changes: list[FieldChange]
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    def get_absolute_url(self) -> str:
+        url = getattr(self.record, "get_absolute_url", None)
+        return url() if url else ""
+
+
+def changes_since(instance, version: int) -> list[FieldChange]:
+    """Each field changed after ``version`` once, from its value at ``version`` to its value now (oldest first)."""
+    entries = [entry for entry in reversed(history_of(instance)) if entry.version and entry.version > version]
+    merged: dict[str, FieldChange] = {}
+    for entry in entries:
+        for change in entry.changes:
+            key = f"{change.name}:{change.label}" if change.sentence else change.name
+            earlier = merged.get(key)
+            if earlier is None or change.sentence:
+                merged[key] = FieldChange(name=change.name, label=change.label, old=change.old, new=change.new,
+                                          sentence=change.sentence)
+            else:
+                earlier.new = change.new
+    return [change for change in merged.values() if change.sentence or change.old != change.new]
+
+
+def conflict_of(error) -> Conflict:
+    """The conflict box's content for an ``audit.services.EditConflict``."""
+    return Conflict(record=error.instance, read_version=error.expected_version,
+                    changes=changes_since(error.instance, error.expected_version))

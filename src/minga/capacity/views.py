@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.accounts import permissions
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.capacity import selectors, services
 from minga.capacity.forms import DeliveryForm, initial_of
@@ -54,7 +55,7 @@ def delivery_detail(request, pk):
 
 
 def _save(request, form, delivery=None):
-    version = request.POST.get("version", "")
+    version, conflict = request.POST.get("version", ""), None  # shown again for a mistake: the version read
     if form.is_valid():
         try:
             if delivery is None:
@@ -66,13 +67,17 @@ def _save(request, form, delivery=None):
             form.show_errors(error.message_dict)
         except PermissionDenied as error:
             form.add_error("municipality", str(error))
-        except (EditConflict, ParameterInvalid) as error:
+        except EditConflict as error:
+            form.add_error(None, str(error))
+            conflict, version = conflict_of(error), error.instance.version  # saving again applies to it
+        except ParameterInvalid as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Training recorded."))
             return redirect(delivery.get_absolute_url())
     return render(request, "capacity/delivery_form.html",
-                  {"form": form, "delivery": delivery, "version": version, "roles": ROLES, "sexes": SEXES},
+                  {"form": form, "delivery": delivery, "version": version, "roles": ROLES, "sexes": SEXES,
+                   "conflict": conflict},
                   status=400)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.versions import parse_version
 from minga.finance import services
@@ -24,6 +25,7 @@ def _may_record(user, model):
 
 
 def _save(request, form, write, done: str, template: str, context: dict):
+    status = 200
     if form.is_valid():
         try:
             record = write(form.to_input())
@@ -31,10 +33,13 @@ def _save(request, form, write, done: str, template: str, context: dict):
             show_errors(form, error.errors)
         except EditConflict as error:
             form.add_error(None, str(error))
+            # The box says what the other person changed; saving again applies this form to the version now stored.
+            context = {**context, "conflict": conflict_of(error), "version": error.instance.version}
+            status = 409
         else:
             messages.success(request, done)
             return record
-    return render(request, template, {**context, "form": form})
+    return render(request, template, {**context, "form": form}, status=status)
 
 
 @login_required
@@ -52,12 +57,13 @@ def pledge_new(request):
 @login_required
 def pledge_edit(request, pk):
     pledge = access_pledge(request.user, pk, "change")
-    context = {"heading": _("Correct a pledge"), "record": pledge}
+    context = {"heading": _("Correct a pledge"), "record": pledge, "version": pledge.version}
     if request.method != "POST":
         form = PledgeForm(initial=PledgeForm.initial_of(pledge), user=request.user)
         return render(request, "finance/pledge_form.html", {**context, "form": form})
     form = PledgeForm(request.POST, user=request.user)
     version = parse_version(request.POST.get("version"), field="version")
+    context["version"] = version  # shown again for a mistake, the form keeps the version read
     saved = _save(request, form, lambda data: services.pledge_update(
         pledge=pledge, user=request.user, data=data, expected_version=version),
         _("Saved."), "finance/pledge_form.html", context)
@@ -81,12 +87,13 @@ def flow_new(request):
 @login_required
 def flow_edit(request, pk):
     flow = access_flow(request.user, pk, "change")
-    context = {"heading": _("Correct a flow"), "record": flow}
+    context = {"heading": _("Correct a flow"), "record": flow, "version": flow.version}
     if request.method != "POST":
         form = FlowForm(initial=FlowForm.initial_of(flow), user=request.user)
         return render(request, "finance/flow_form.html", {**context, "form": form})
     form = FlowForm(request.POST, user=request.user)
     version = parse_version(request.POST.get("version"), field="version")
+    context["version"] = version  # shown again for a mistake, the form keeps the version read
     saved = _save(request, form, lambda data: services.flow_update(
         flow=flow, user=request.user, data=data, expected_version=version),
         _("Saved."), "finance/flow_form.html", context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
@@ -64,14 +65,14 @@ def need_create(request, pk):
 def need_edit(request, pk):
     statement = selectors.access_needs_statement(request.user, pk, Action.CHANGE)
     form = NeedsStatementForm.of(statement, request.POST or None)
-    status = 200
+    status, conflict, version = 200, None, statement.version
     if request.method == "POST":
         try:
             version = parse_version(request.POST.get("version"))
         except ValidationError as error:
             form.is_valid()
             form.add_error(None, error)
-            status = 400
+            status, version = 400, request.POST.get("version", "")
         else:
             if form.is_valid():
                 try:
@@ -79,10 +80,13 @@ def need_edit(request, pk):
                                                     expected_version=version, reason=request.POST.get("reason", ""))
                 except EditConflict as error:
                     form.add_error(None, str(error))
+                    conflict, version, status = conflict_of(error), error.instance.version, 409
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
                     messages.success(request, _("Changes saved."))
                     return redirect(statement)
+    # Shown again for a mistake, the form keeps the version read (``version`` from the request).
     return render(request, "localgov/need_form.html", {"form": form, "organisation": statement.organisation,
+                                                      "conflict": conflict, "version": version,
                                                       "statement": statement}, status=status)

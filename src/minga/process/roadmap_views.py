@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.accounts import permissions
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.languages import LANGUAGES
@@ -124,7 +125,7 @@ def roadmap_progress(request, code):
                                      "progress": action.progress or 0})
         return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": action.version})
     form = ProgressForm(request.POST)
-    version = request.POST.get("version", "")
+    version, conflict = request.POST.get("version", ""), None  # shown again for a mistake: the version read
     if form.is_valid():
         try:
             services.record_progress(user=request.user, action=action, data=form.to_input(),
@@ -133,10 +134,12 @@ def roadmap_progress(request, code):
             form.show_errors(error.message_dict)
         except EditConflict as error:
             form.add_error(None, str(error))
+            conflict, version = conflict_of(error), error.instance.version  # saving again applies to it
         else:
             messages.success(request, _("Progress recorded."))
             return redirect(action.get_absolute_url())
-    return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": version}, status=400)
+    return render(request, "process/roadmap_progress.html", {**context, "form": form, "version": version,
+                                                            "conflict": conflict}, status=400)
 
 
 @require_GET

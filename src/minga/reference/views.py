@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.page_cache import public_page
 from minga.common.text import TextInvalid
@@ -110,7 +111,7 @@ def _edit(request, *, instance, form_class, save, template: str, context: dict):
                     save(form.changes(), version, request.POST.get("reason", ""))
                 except EditConflict as error:
                     form.add_error(None, str(error))
-                    context = {**context, "conflict": error.instance}
+                    context = {**context, "conflict": conflict_of(error)}
                     # Saving again applies the changes to the version now stored, as the conflict box says.
                     form.data = form.data.copy()
                     form.data["version"] = error.instance.version

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common import charts, formatting
 from minga.common.page_cache import public_page
@@ -100,7 +101,7 @@ def report_entry(request, code):
         return render(request, "results/report_form.html", {**context, "form": form,
                                                             "version": report.version if report else ""})
     form = ReportForm(request.POST, indicators=indicators, periods=periods, territories=territories)
-    version = request.POST.get("version", "")
+    version, conflict = request.POST.get("version", ""), None  # shown again for a mistake: the version read
     if form.is_valid():
         indicator = Indicator.objects.get(pk=form.cleaned_data["indicator"])
         period = ReportingPeriod.objects.get(pk=form.cleaned_data["period"])
@@ -112,10 +113,12 @@ def report_entry(request, code):
             form.show_errors(error.message_dict)
         except EditConflict as error:
             form.add_error(None, str(error))
+            conflict, version = conflict_of(error), error.instance.version  # saving again applies to it
         else:
             messages.success(request, _("Result recorded."))
             return redirect("results:project", code=project.code)
-    return render(request, "results/report_form.html", {**context, "form": form, "version": version}, status=400)
+    return render(request, "results/report_form.html", {**context, "form": form, "version": version,
+                                                        "conflict": conflict}, status=400)
 
 
 def _existing(project, source) -> ResultReport | None:

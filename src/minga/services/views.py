@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.accounts import permissions
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
 from minga.common.page_cache import public_page
@@ -91,7 +92,7 @@ def mine(request):
 
 
 def _save(request, form, service=None):
-    version = request.POST.get("version", "")
+    version, conflict = request.POST.get("version", ""), None  # shown again for a mistake: the version read
     if form.is_valid():
         try:
             if service is None:
@@ -103,13 +104,15 @@ def _save(request, form, service=None):
             form.show_errors(error.message_dict)
         except EditConflict as error:
             form.add_error(None, str(error))
+            conflict, version = conflict_of(error), error.instance.version  # saving again applies to it
         except PermissionDenied as error:
             return render(request, "services/form.html", {"form": form, "service": service, "version": version,
                                                           "refused": str(error)}, status=403)
         else:
             messages.success(request, _("Service saved."))
             return redirect(saved.get_absolute_url())
-    return render(request, "services/form.html", {"form": form, "service": service, "version": version}, status=400)
+    return render(request, "services/form.html", {"form": form, "service": service, "version": version,
+                                                  "conflict": conflict}, status=400)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.audit import reasons
+from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.versions import parse_version
 from minga.portfolio import selectors, services, validation
@@ -109,7 +110,7 @@ def project_edit(request, code):
     if number == LAST_STEP:
         return _documents_step(request, project)
     step = STEPS[number](user=request.user, project=project, data=request.POST if request.method == "POST" else None)
-    errors, conflict, status = None, None, 200
+    errors, conflict, status, version = None, None, 200, None
     if request.method == "POST":
         try:
             version = parse_version(request.POST.get("version"))
@@ -124,7 +125,7 @@ def project_edit(request, code):
                                         expected_version=version,
                                         reason=reasons.code("step", str(step.number)))
             except EditConflict as error:
-                conflict, status = error.instance, 409
+                conflict, status = conflict_of(error), 409
             except validation.ProjectInvalid as error:
                 errors = error.errors
             except PermissionDenied as error:
@@ -135,7 +136,9 @@ def project_edit(request, code):
                 return redirect(edit_url(project, following))
         else:
             errors = _check(step, project)
-    return _render_step(request, step, project=project, errors=errors, conflict=conflict, status=status)
+    # Shown again for a mistake, the form keeps the version read: a save after the fix is checked against it.
+    return _render_step(request, step, project=project, errors=errors, conflict=conflict, status=status,
+                        version=version)
 
 
 def _validate(request, step, project):
