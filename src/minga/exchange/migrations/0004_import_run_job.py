@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0002_iati_activities_and_import_runs'),
+        ('exchange', '0003_iati_transaction_pledge'),
     ]
 
     operations = [
