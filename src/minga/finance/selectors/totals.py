@@ -14,6 +14,7 @@ from django.db.models import F, Min, Sum
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
+from minga.common.aggregates import ExactSum
 from minga.finance.models import Conference
 from minga.finance.selectors.funding import NONE, REGIONAL, FundingFilters, Row, _organisation_key, _requirements
 from minga.finance.totals import BIT, MICRO, ensure_fresh
@@ -65,7 +66,7 @@ def funding_rows_kept(view: str, by: str, filters: FundingFilters) -> list[Row]:
     ensure_fresh()
     column = BY[by]
     sums = (_cells(view, filters).values(column, "currency").order_by()
-            .annotate(**{f"sum_{name}": Sum(name) for name in SUMS}))
+            .annotate(**{f"sum_{name}": (Sum if name == "records" else ExactSum)(name) for name in SUMS}))
     found: dict = defaultdict(dict)
     for cell in sums:
         found[cell[column]][cell["currency"]] = cell
