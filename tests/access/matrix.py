@@ -109,6 +109,9 @@ def send(client: Client, method: str, request: Request, authorization: str | Non
                                        headers=headers)
     if method == "get":
         return client.get(request.url, headers=headers)
+    for value in (request.data or {}).values():
+        if hasattr(value, "seek"):  # an uploaded file: each role sends it whole, not what the last one left
+            value.seek(0)
     return getattr(client, method)(request.url, request.data or {}, headers=headers)
 
 
