@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from minga.common.text import starts_formula, xml_safe
+from minga.common.text import append_data_row
 from minga.exchange import projects as flat
 from minga.reference.models import ExchangeRate, Vocabulary
 
@@ -38,21 +38,7 @@ def _value(column: flat.Column, value):
     return None if value in (None, "") else value
 
 
-def _append(sheet, values) -> None:
-    """One row of ``values``; text stays text.
-
-    openpyxl raises on characters XML cannot hold (a stored control character would make the export
-    fail for every reader), so they are dropped; and it writes text starting with "=" as a formula,
-    so text that starts like a formula is made a string cell, marked with Excel's quote prefix so
-    that editing it keeps it text.
-    """
-    values = [xml_safe(value) if isinstance(value, str) else value for value in values]
-    sheet.append(values)
-    for column, value in enumerate(values, start=1):
-        if starts_formula(value):  # the row just appended is the last one
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.data_type = "s"
-            cell.quotePrefix = True
+_append = append_data_row  # one row of values; text stays text (minga.common.text says how)
 
 
 def audience_of(user) -> str:
