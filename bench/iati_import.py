@@ -17,6 +17,7 @@ import resource
 import shutil
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from scratch import ROOT, scratch_database
@@ -63,15 +64,16 @@ def iatikit_total(files) -> str:
     total = 0
     for path in files:
         dataset = iatikit.Dataset(str(path))
-        for activity in dataset.activities:
-            for transaction in activity.transactions:
-                total += transaction.value or 0
+        for activity in dataset.activities:  # iatikit's Activity gives the element; transactions are read from it
+            for value in activity.etree.xpath("transaction/value/text()"):
+                total += float(value)
     return f"{time.perf_counter() - started:.1f} s (total {total:,.0f})"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=200)
+    parser.add_argument("--no-import", action="store_true", help="only the floor and iatikit (a quick look)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="minga-iati-corpus-"))
     try:
@@ -80,7 +82,10 @@ def main():
         print(f"corpus: {len(files)} files, {size:.0f} MB")
         floor = bare_iterparse(files)
         print(f"bare lxml iterparse: {floor:.1f} s")
-        with scratch_database() as connection:
+        with (nullcontext() if args.no_import else scratch_database()) as connection:
+            if args.no_import:
+                print(f"iatikit read and total: {iatikit_total(files)}")
+                return
             from minga.exchange.iati import importer
 
             report = importer.Report()
