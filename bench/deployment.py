@@ -30,7 +30,7 @@ def deployment(folder: Path) -> dict:
         name = f"minga_scratch_{os.getpid()}_{secrets.token_hex(4)}"
         import psycopg
 
-        with psycopg.connect(url, autocommit=True) as connection:
+        with psycopg.connect(maintenance(url), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')  # a scratch database in the same cluster
         environment["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
     else:
@@ -38,12 +38,18 @@ def deployment(folder: Path) -> dict:
     return environment
 
 
+def maintenance(url: str) -> str:
+    """The cluster's ``postgres`` database: the one DATABASE_URL names may not exist (the test runner makes
+    its own ``test_…`` database beside it)."""
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
 def drop_database(environment: dict) -> None:
     scratch = environment.get("DATABASE_URL", "")
     if scratch.startswith("postgres"):
         import psycopg
 
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        with psycopg.connect(maintenance(os.environ["DATABASE_URL"]), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(scratch).path.lstrip("/")}" WITH (FORCE)')
 
 

@@ -4,7 +4,8 @@ The pages are those of the access matrix (tests/access/table.py): every page row
 with its second factor) gets with 200, and every one the public gets with 200. Each is opened in Chromium;
 a CSP violation (the hook of tests/browser/conftest.py turns each into a console error and fails the test),
 any other console error or an uncaught script error fails the test, naming the page. Answers that are not
-HTML (CSV, XLSX, PDF, images, feeds) are fetched with the same cookies but not rendered.
+HTML (CSV, XLSX, PDF, images, feeds), and htmx fragments that are not documents, are fetched with the same
+cookies but not rendered.
 """
 
 import pytest
@@ -51,6 +52,8 @@ def visit_all(page, paths: list[str]) -> list[str]:
             continue
         if not fetched.headers.get("content-type", "").startswith("text/html"):
             continue
+        if "<html" not in fetched.text()[:1000].lower():
+            continue  # an htmx fragment (a form's <option>s): inserted into a page, never opened as one
         response = page.goto(path)
         if response.status != 200:
             problems.append(f"{path}: {response.status} in the browser")

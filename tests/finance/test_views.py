@@ -87,6 +87,6 @@ def test_an_edit_of_an_older_version_is_refused_on_the_form(officer):
     pledge = TrackedPledge.objects.get(amount=1000, currency="CAD")
     assert officer.post(f"/pledges/{pledge.pk}/edit/", pledge_post(amount="2000", version="1")).status_code == 302
     response = officer.post(f"/pledges/{pledge.pk}/edit/", pledge_post(amount="3000", version="1"))
-    assert response.status_code == 200
+    assert response.status_code == 409  # the conflict: the form back with the input kept (tests/audit/test_no_lost_update.py)
     assert "This record was changed by someone else" in response.content.decode()
     assert TrackedPledge.objects.get(pk=pledge.pk).amount == 2000
