@@ -20,6 +20,16 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minga.settings")
 
 
+# Columns that hold another row's id as a plain integer (the kept totals' cells, written in bulk), read like
+# foreign keys: PostgreSQL's sequences do not go back when a killed import's transaction is, so a re-run gives
+# the same organisations other ids than one clean run did.
+BARE_REFERENCES = {"finance.FundingTotal": {"donor_id": "reference.Organisation", "theme_id": "reference.Term",
+                                            "conference_id": "finance.Conference"},
+                    "finance.PledgeFirstDisbursement": {"pledge_id": "finance.TrackedPledge",
+                                                        "donor_id": "reference.Organisation",
+                                                        "theme_id": "reference.Term"}}
+
+
 def canonical_dump() -> dict[str, list[str]]:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
@@ -55,7 +65,10 @@ def canonical_dump() -> dict[str, list[str]]:
             if not kept(field):
                 continue
             value = row[field.attname]
-            if field.is_relation and value is not None:
+            bare = BARE_REFERENCES.get(model._meta.label, {}).get(field.attname)
+            if bare and value:
+                value = canonical(apps.get_model(bare), value, trail)
+            elif field.is_relation and value is not None:
                 target = field.related_model
                 value = canonical(target, value, trail) if isinstance(target._meta.pk, models.AutoField) else value
             elif original is not None and field.name == original._meta.pk.name and auto_pk:
