@@ -69,6 +69,7 @@ class Lookups:
         self.members = {code for code, country in self.countries.items() if country.is_member_state}
         self.sectors = {term.code: term for term in Term.objects.filter(vocabulary__code=DAC_VOCABULARY)}
         self.organisations: dict[str, Organisation] = {}
+        self._keys: dict[tuple[str, str], tuple] = {}  # (ref, name) as given → ``organisation_key``
         self.rates: dict = {}
         self._source: Source | None = None
         self._created: list[str] = []  # cache keys of the organisations created since the last ``keep_created``
@@ -111,8 +112,10 @@ class Lookups:
                 self.organisations[key] = found
 
     def organisation(self, ref: str, name: str, kind: str) -> Organisation | None:
-        found_key = organisation_key(ref, name)
-        if found_key is None:
+        found_key = self._keys.get((ref, name))
+        if found_key is None:  # the same few organisations are named by every transaction
+            found_key = self._keys[(ref, name)] = organisation_key(ref, name) or ()
+        if not found_key:
             return None
         key, valid_ref, shown = found_key
         if key in self.organisations:
