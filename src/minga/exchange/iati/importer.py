@@ -263,9 +263,12 @@ class _Batch:
             try:
                 written = store_batch(records, self.lookups)
                 self.lookups.keep_created()
-            except Exception:  # which activity failed is found by storing them one by one
+            except Exception as error:  # which activity failed is found by storing them one by one
                 self.lookups.forget_created()
-                written = self._one_by_one(records, failures)
+                if len(records) == 1:
+                    failures[records[0].identifier] = error
+                else:
+                    written = self._one_by_one(records, failures)
         report = self.report
         for record, problems in entries:
             if problems is not None:
