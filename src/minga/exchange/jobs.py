@@ -29,7 +29,7 @@ PROGRESS_SHARE = 0.05
 
 
 class Progress:
-    """Called by the importer after each activity; writes to the run only when enough has changed."""
+    """Called by the importer after each batch of activities; writes to the run only when enough has changed."""
 
     def __init__(self, run: ImportRun, handle, report: importer.Report):
         self.run, self.handle, self.report = run, handle, report
