@@ -187,7 +187,7 @@ def test_a_fixed_number_of_queries_whatever_the_numbers(board, english):
         make(n, ["COL", "PER"], theme=a, markers=[("territorial", 2), ("gender", 1)], gap=str(n))
     ProjectFunding.objects.create(project=make(40, ["ECU"], theme=a), funder=board["can"], amount=1, currency="USD",
                                   value_date=date(2026, 1, 1), amount_usd=1)
-    assert (count(), before) == (before, 16)
+    assert (count(), before) == (before, 11)
 
 
 def _listed(html: str) -> list[tuple[str, str]]:

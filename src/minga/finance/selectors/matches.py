@@ -46,23 +46,21 @@ def donor_matches(user, donors: Iterable[int], *, limit: int = MATCHES_SHOWN) ->
                                                              .values("project_id")))
     funded_keys = funded.values("pk")
 
-    countries = set(PledgeCountry.objects.filter(pledge__in=pledges).values_list("country_id", flat=True))
-    countries |= set(FlowShare.objects.filter(flow__in=flows.values("pk")).values_list("country_id", flat=True))
-    themes = set(TrackedPledge.earmarks.through.objects.filter(trackedpledge__in=pledges)
-                 .values_list("term_id", flat=True))
-    for country, theme in flows.values_list("country_id", "theme_id"):
-        countries.add(country)
-        themes.add(theme)
-    countries |= set(ProjectLocation.objects.filter(project__in=funded_keys).values_list("country_id", flat=True))
-    themes |= set(ProjectTheme.objects.filter(project__in=funded_keys).values_list("term_id", flat=True))
-    markers = set(ProjectMarker.objects.filter(project__in=funded_keys, significance__in=PURSUED)
-                  .values_list("marker_id", flat=True))
+    # One query per kind of reason (a UNION of its sources), whatever the numbers of records.
+    flow_keys = flows.values("pk")
+    countries = _union(PledgeCountry.objects.filter(pledge__in=pledges).values_list("country_id"),
+                       FlowShare.objects.filter(flow__in=flow_keys).values_list("country_id"),
+                       flows.filter(country__isnull=False).values_list("country_id"),
+                       ProjectLocation.objects.filter(project__in=funded_keys).values_list("country_id"))
+    themes = _union(TrackedPledge.earmarks.through.objects.filter(trackedpledge__in=pledges).values_list("term_id"),
+                    flows.filter(theme__isnull=False).values_list("theme_id"),
+                    ProjectTheme.objects.filter(project__in=funded_keys).values_list("term_id"))
     # The IATI activity a flow was imported from (exchange keeps it, pointing at the flow): its gender marker.
     imported = flows.filter(iati_transaction__activity__gender_marker__in=PURSUED)
-    markers |= set(Marker.objects.filter(iati_policy_marker=IATI_GENDER_MARKER).filter(Exists(imported))
-                   .values_list("code", flat=True))
-    countries.discard(None)
-    themes.discard(None)
+    markers = _union(ProjectMarker.objects.filter(project__in=funded_keys, significance__in=PURSUED)
+                     .values_list("marker_id"),
+                     Marker.objects.filter(iati_policy_marker=IATI_GENDER_MARKER).filter(Exists(imported))
+                     .values_list("code"))
 
     seeking = published_projects().filter(gap_usd__gt=0).exclude(pk__in=funded_keys).values("pk")
     found: dict[int, tuple[set, set, set]] = {}
@@ -89,6 +87,11 @@ def donor_matches(user, donors: Iterable[int], *, limit: int = MATCHES_SHOWN) ->
                        gap_usd=gaps[key]) for key in shown_keys],
         total=len(found), countries=sorted(names.values()), themes=sorted(labels.values()),
         markers=sorted(marker_labels.values()))
+
+
+def _union(*querysets) -> set:
+    first, *others = (queryset.order_by() for queryset in querysets)
+    return {value for (value,) in first.union(*others)}
 
 
 def reasons_for(matched: tuple[set, set, set], names: dict, labels: dict, marker_labels: dict) -> list[str]:
