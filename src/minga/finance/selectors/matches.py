@@ -78,7 +78,8 @@ def donor_matches(user, donors: Iterable[int], *, limit: int = MATCHES_SHOWN) ->
                                                 codes[key]))[:limit]
 
     names = {country.iso3: country.name for country in Country.objects.filter(iso3__in=countries)}
-    labels = {term.pk: term.label for term in Term.objects.filter(pk__in=themes)}
+    # all_objects: a term retired (soft-deleted) since a record named it still has a name to give.
+    labels = {term.pk: term.label or term.code for term in Term.all_objects.filter(pk__in=themes)}
     marker_labels = {marker.code: marker.label for marker in Marker.objects.filter(code__in=markers)}
     shown = Project.objects.select_related("proposing_organisation").defer(*LONG_TEXTS).in_bulk(shown_keys)
     return FundingMatches(
