@@ -10,7 +10,8 @@ printed). Then, as an anonymous visitor, ``finance.selectors.dashboard.dashboard
 humanitarian, integration; median and p95 over all of them. Beside it, in the same run, a plain
 ``GROUP BY`` of the same flows (the reference), with the ratios. Last, freshness: a new flow is
 recorded and validated through the services as the secretariat, and the time until the public
-dashboard shows it is measured ``--writes`` times.
+dashboard shows it is measured ``--writes`` times. Also ``minga report funding --by …`` (``report_rows``) once
+per dimension, with its ratio to the plain ``GROUP BY``.
 
     .venv/bin/python bench/dashboard.py [--flows 1000000] [--projects 20000] [--donors 200]
     scripts/with-postgres.sh .venv/bin/python bench/dashboard.py
@@ -123,6 +124,26 @@ def generate(args, rng):
     return donors, themes
 
 
+REPORT_SLOW_MS = 1000.0  # the report per dimension, one run: over a second is worth reading kept totals
+
+
+def report_funding(plain):
+    """``minga report funding --by …`` for the public, once per dimension: by country and donor it reads the kept
+    totals, by subdivision, conference, theme and year the flows (finance/selectors/report.py)."""
+    from minga.finance.selectors.funding import DIMENSIONS
+    from minga.finance.selectors.report import report_rows
+
+    timings = {}
+    for by in DIMENSIONS:
+        started = time.perf_counter()
+        rows = report_rows(None, by=by)
+        timings[by] = ((time.perf_counter() - started) * 1000, len(rows))
+    print("report funding per dimension (report_rows, public, one run), ms, ratio to the plain GROUP BY, rows: "
+          + "; ".join(f"{by} {ms:.0f} ({ms / plain:.1f}x, {count})" for by, (ms, count) in timings.items()))
+    slow = [by for by, (ms, _count) in timings.items() if ms > REPORT_SLOW_MS]
+    print(f"report funding over {REPORT_SLOW_MS / 1000:.0f} s: {', '.join(slow) or 'none'}")
+
+
 def run(args, connection):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
@@ -199,6 +220,7 @@ def run(args, connection):
           + ", ".join(f"{name} {ms:.1f}" for name, ms in per_filter.items()))
     print(f"dashboard over {len(samples)} requests: median {median:.1f} ms, p95 {p95:.1f} ms; "
           f"plain GROUP BY of the flows {plain:.1f} ms; ratios to it: median {median / plain:.3f}, p95 {p95 / plain:.3f}")
+    report_funding(plain)
 
     secretariat = get_user_model().objects.get(username="secretaria")
     source = Source.objects.get(load_key="source:illustrative")

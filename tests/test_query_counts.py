@@ -618,7 +618,7 @@ CASES = [
     Case("finance:conference_report", "GET", "anonymous",
          get("/funding/conferences/brussels-2023/report.xlsx?language=en"), 200, 44),
     Case("finance:donor_funding", "GET", "anonymous",
-         get(lambda: f"/funding/donors/{organisation_loaded('gov-can').pk}/"), 200, 40),
+         get(lambda: f"/funding/donors/{organisation_loaded('gov-can').pk}/"), 200, 51),  # + question 6's list: 11
     # + the subdivisions' population figures in force (per person by subdivision)
     Case("finance:country_funding", "GET", "anonymous", get("/funding/countries/COL/"), 200, 34),
     Case("finance:funding_records", "GET", "anonymous",
@@ -713,7 +713,7 @@ CASES = [
     # (tests/test_query_constancy.py checks one draft against four).
     Case("portfolio:my_projects", "GET", "focal_col", get("/projects/mine/"), 200, 14),
     # A donor officer's: what their organisation funds and the published projects that match (issue 9).
-    Case("portfolio:my_projects", "GET", "donor_can", get("/projects/mine/"), 200, 13, label="donor"),
+    Case("portfolio:my_projects", "GET", "donor_can", get("/projects/mine/"), 200, 16, label="donor"),  # question 6: 11 (was 7)
     Case("portfolio:project_create", "GET", "focal_col", get("/projects/new/"), 200, 6),
     Case("portfolio:project_create", "POST", "focal_col", basics_save, 302, 24,
          done=lambda: Project.objects.filter(title_es="Nuevo proyecto").exists()),

@@ -22,3 +22,7 @@ def test_the_dashboard_benchmark_runs_with_a_few_flows():
     # the new flow was found on the public dashboard, to the cent (the benchmark asserts it)
     assert lines[3].startswith("a new flow, recorded and validated through the services, shows on the public dashboard")
     assert lines[4].startswith("target p95 < 150 ms and fresh < 1000 ms: ")
+    report = [line for line in done.stdout.splitlines() if line.startswith("report funding per dimension")]
+    assert len(report) == 1
+    assert [part.split(" ")[0] for part in report[0].split(": ", 1)[1].split("; ")] == [
+        "country", "subdivision", "donor", "conference", "theme", "year"]

@@ -14,13 +14,13 @@ import pytest
 from minga.finance.selectors.answers import (
     follow_pledge,
     fulfilment,
-    matches_for_donor,
     per_capita,
     pledges_behind,
     portfolio_coverage,
     shares,
 )
 from minga.finance.selectors.funding import FundingFilters, funding_rows
+from minga.finance.selectors.matches import donor_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -128,14 +128,21 @@ def test_portfolio_coverage_counts_the_projects_funding(ledger):
 
 
 def test_projects_matching_a_donor_ranked_by_fit_then_gap_with_why(ledger, english):
-    # GAC pledged and funded in Colombia and Peru and earmarked child protection (the ledger's theme).
+    # GAC pledged and funded in Colombia and Peru and earmarked child protection (the ledger's theme); F2 funds
+    # the demo's Colombian project, which is therefore no candidate, and whose places, themes and markers count.
     assert ledger.theme.code == "child-protection"
-    assert [(match.project.code, match.score, match.gap_usd, match.why) for match in
-            matches_for_donor(None, ledger.gac.pk)] == [
-        ("PQ-PER-2026-0001", 2, Decimal(600_000), [
+    found = donor_matches(None, [ledger.gac.pk])
+    assert sorted(project.code for project in found.funded) == ["PQ-COL-2026-0001", "PQ-ECU-2026-0001"]
+    # The Peruvian project: Peru (P1's share, F3's), the earmark, and the four approaches the Colombian project
+    # pursues (significance 1 or 2); its gap is the portfolio's (requested 600,000, nothing secured).
+    assert [(match.project.code, match.fit, match.gap_usd, match.reasons) for match in found.matches] == [
+        ("PQ-PER-2026-0001", 6, Decimal(600_000), [
             "works in Peru, where the donor has pledged or funded",
-            "its theme Protection of children and adolescents was earmarked or funded by the donor"]),
-        ("PQ-COL-2026-0001", 1, Decimal(800_000), ["works in Colombia, where the donor has pledged or funded"])]
+            "its theme Protection of children and adolescents was earmarked or funded by the donor",
+            "its cross-cutting approach Best interests of the child is one the donor's funded work pursues",
+            "its cross-cutting approach Gender approach is one the donor's funded work pursues",
+            "its cross-cutting approach Human rights-based approach is one the donor's funded work pursues",
+            "its cross-cutting approach Territorial approach is one the donor's funded work pursues"])]
 
 
 def test_by_theme_splits_pledges_over_their_earmarks(ledger):

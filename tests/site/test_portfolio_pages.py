@@ -43,6 +43,7 @@ from minga.reference.boundaries import admin1_url
 from minga.reference.models import Term
 from minga.reference.selectors import organisation_loaded
 from tests.codes import YEAR
+from tests.finance.conftest import forget_the_demos_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +251,9 @@ def test_organisation_page_shows_what_it_funds_and_its_pledges_with_sources(port
 # --- A donor officer's "my projects" -----------------------------------------------------------------------
 
 def test_donor_officer_sees_what_their_organisation_funds_and_matching_projects_ranked(portfolio, client_as, users):
+    # Only the portfolio speaks here: the demo's pledges and flows of Canada are set aside (their reasons are
+    # tests/finance/test_matches.py's).
+    forget_the_demos_funding()
     a, _b, c, _d = (term.label_in("en")[0] for term in portfolio["themes"])
     response = client_as(users["donor_can"]).get("/projects/mine/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -258,14 +262,17 @@ def test_donor_officer_sees_what_their_organisation_funds_and_matching_projects_
     assert matching.countries == ["Colombia", "Peru"]
     assert matching.themes == sorted([a, c])
     # Most matches first, then the largest gap; P3 (no gap known), P9 (no gap), P10 (the draft's theme) are out.
-    assert [(m.project.code, m.reasons) for m in matching.matches] == [
-        (code(8, "PER"), ["funds Peru", f"funds theme {a}"]),
-        (code(7, "ECU"), [f"funds theme {a}"]),
-        (code(2), ["funds Colombia"]),
+    assert [(m.project.code, m.reasons, m.gap_usd) for m in matching.matches] == [
+        (code(8, "PER"), ["works in Peru, where the donor has pledged or funded",
+                          f"its theme {a} was earmarked or funded by the donor"], Decimal(10)),
+        (code(7, "ECU"), [f"its theme {a} was earmarked or funded by the donor"], Decimal(5000)),
+        (code(2), ["works in Colombia, where the donor has pledged or funded"], Decimal("2000.10")),
     ]
     assert matching.total == 3
     html = response.content.decode()
-    assert 'data-code="{}"'.format(code(8, "PER")) in html and f"funds Peru; funds theme {a}" in html
+    assert 'data-code="{}"'.format(code(8, "PER")) in html
+    assert f"works in Peru, where the donor has pledged or funded; its theme {a} was earmarked or funded by the donor" \
+        in html
     assert "No projects in your remit yet." not in html
 
 

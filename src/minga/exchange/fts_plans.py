@@ -8,16 +8,29 @@
 
 Each figure cites a source: the plan's FTS page. Keyed by plan id (and year, and group): reading the same
 overview again changes nothing; a changed figure is updated in place.
+
+The RMRP among the plans (``is_rmrp``: its FTS id in ``data/fts_rmrp_plans.json``, or its name) is stored as
+the RMRP of its start year, "RMRP 2020 (FTS <code>)", so that finance counts it (``funding.COUNTED_PLAN``) as it
+counts the built-in RMRP figures: for a year and place the RMRP cell entered last is the one counted
+(``funding.counted_requirements``), so an import supersedes the built-in figure and is never added to it. Its
+other usage years (a two-year plan's second year) keep the FTS code, on record but not counted: the RMRP asks
+per year, and a year's own RMRP (the 2024 update) is its figure. Every other plan keeps its FTS code.
 """
 
+import functools
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from importlib import resources
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minga.common.text import normalise_name
 from minga.finance import services as finance
+from minga.finance.selectors.funding import COUNTED_PLAN
 from minga.reference import services as reference
 from minga.reference.loaders import create_missing
 from minga.reference.models import Country, DatePrecision, PopulationFigure, PopulationGroup, Source
@@ -42,6 +55,35 @@ class PlanReport:
             f"  {problem}" for problem in self.problems]
 
 
+# "Regional Refugee and Migrant Response Plan for Refugees and Migrants from Venezuela (RMRP) 2020", "Venezuela
+# Regional Refugee and Migrant Response Plan 2023-2024": the phrase with Venezuela, or the acronym as a word.
+# Not "Venezuela Humanitarian Response Plan" (the HRP inside Venezuela) nor another region's migrant plan.
+_RMRP_PHRASE = "refugee and migrant response plan"
+_RMRP_ACRONYM = re.compile(r"\brmrp\b")
+
+
+@functools.cache
+def rmrp_plan_ids() -> frozenset[int]:
+    spec = json.loads(resources.files("minga.exchange").joinpath("data", "fts_rmrp_plans.json").read_text("utf-8"))
+    return frozenset(plan["id"] for plan in spec["plans"])
+
+
+def is_rmrp(plan: dict, known: frozenset[int] = frozenset()) -> bool:
+    """Whether an FTS plan is the RMRP: its id is among the reviewed ones, or its name says so."""
+    if plan.get("id") in known:
+        return True
+    name = normalise_name(plan.get("name") or "")
+    return bool(_RMRP_ACRONYM.search(name)) or (_RMRP_PHRASE in name and "venezuela" in name)
+
+
+def plan_name(plan: dict, year: int, known: frozenset[int] = frozenset()) -> str:
+    """What the requirement cell is named: "RMRP <year> (FTS <code>)" for the RMRP's start year, else the code."""
+    code = str(plan.get("code") or plan["id"])
+    if is_rmrp(plan, known) and year == _start_year(plan):
+        return f"{COUNTED_PLAN} {year} (FTS {code})"[:60]
+    return code[:60]
+
+
 def _plan_source(plan: dict) -> Source:
     source, _created = create_missing(Source, f"source:fts-plan-{plan['id']}", {
         "publisher": "OCHA Financial Tracking Service (FTS)",
@@ -56,6 +98,11 @@ def _years(plan: dict) -> list[int]:
     return years or [date.fromisoformat(plan["startDate"][:10]).year]
 
 
+def _start_year(plan: dict) -> int:
+    start = plan.get("startDate")
+    return date.fromisoformat(start[:10]).year if start else _years(plan)[0]
+
+
 def _countries(plan: dict) -> list[Country]:
     codes = [c.get("iso3") for c in plan.get("countries") or [] if c.get("iso3")]
     return list(Country.objects.filter(pk__in=codes))
@@ -67,7 +114,7 @@ def _money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _requirement(plan: dict, year: int, country, source, user, report: PlanReport) -> None:
+def _requirement(plan: dict, year: int, country, source, user, report: PlanReport, known: frozenset[int]) -> None:
     requirements = plan.get("requirements") or {}
     amount = _money(requirements.get("revisedRequirements")) or _money(requirements.get("origRequirements"))
     if amount is None:
@@ -77,9 +124,9 @@ def _requirement(plan: dict, year: int, country, source, user, report: PlanRepor
     # another language would "change" every requirement).
     note = (f"FTS when read: funded US${funding.get('totalFunding')} ({funding.get('progress')} %)"
             if funding.get("totalFunding") is not None else "")[:300]
-    state = finance.requirement_import(user=user, load_key=f"fts-plan-{plan['id']}-{year}", plan=str(
-        plan.get("code") or plan["id"])[:60], year=year, amount=amount, currency="USD", source=source,
-        country=country, note=note)
+    state = finance.requirement_import(user=user, load_key=f"fts-plan-{plan['id']}-{year}",
+                                       plan=plan_name(plan, year, known), year=year, amount=amount, currency="USD",
+                                       source=source, country=country, note=note)
     report.requirements[state] += 1
 
 
@@ -107,6 +154,7 @@ def _figures(plan: dict, country, source, user, report: PlanReport) -> None:
 
 def import_plan_overview(document: dict, *, user, report: PlanReport | None = None) -> PlanReport:
     report = report or PlanReport()
+    known = rmrp_plan_ids()
     for plan in document["data"]["plans"]:
         try:
             with transaction.atomic():
@@ -114,7 +162,7 @@ def import_plan_overview(document: dict, *, user, report: PlanReport | None = No
                 countries = _countries(plan)
                 country = countries[0] if len(countries) == 1 and len(plan.get("countries") or []) == 1 else None
                 for year in _years(plan):
-                    _requirement(plan, year, country, source, user, report)
+                    _requirement(plan, year, country, source, user, report, known)
                 if country is not None:
                     _figures(plan, country, source, user, report)
             report.plans += 1

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minga.exchange import fts
+from minga.exchange import fts, fts_plans
 from minga.exchange.fts_read import FtsFlowData, Side
 from minga.finance import services as finance
 from minga.portfolio.bulk.safety import UploadRefused, refuse_unsafe_archive
@@ -165,8 +165,13 @@ def _requirement(get) -> dict:
     key = (f"fts-plan-{plan_id}-{year}" if plan_id else f"hxl-plan-{plan}-{year}-{country.pk if country else 'all'}")
     if sector is not None:
         key += f"-cluster-{get('#sector+cluster+code') or sector.code}"
-    return {"load_key": key[:120], "plan": plan[:60], "year": year, "amount": amount, "country": country,
-            "sector": sector}
+    # The RMRP is named as the plan overview names it (the same cell, keyed alike): "RMRP <year> (FTS <code>)".
+    found = {"id": int(plan_id) if str(plan_id).strip().isdigit() else None, "code": plan,
+             "name": get("#activity+appeal+name") or "", "usageYears": [{"year": str(year)}]}
+    start = _year(str(get("#date+start"))[:4]) if get("#date+start") else None
+    return {"load_key": key[:120], "plan": fts_plans.plan_name({**found, "startDate": f"{start or year}-01-01"}, year,
+                                                               fts_plans.rmrp_plan_ids()),
+            "year": year, "amount": amount, "country": country, "sector": sector}
 
 
 def _flow(get) -> FtsFlowData:

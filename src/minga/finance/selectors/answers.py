@@ -1,4 +1,5 @@
-"""The issue's questions 1, 3–7, built on ``funding`` (question 2 and the report are ``funding_rows``)."""
+"""The issue's questions 1, 3–5 and 7, built on ``funding`` (question 2 and the report are ``funding_rows``;
+question 6 is ``matches.donor_matches``)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,8 +24,7 @@ from minga.finance.selectors.funding import (
     visible_pledges,
 )
 from minga.finance.tracking import FundingFlow, PledgeInstrument, Stage, TrackedPledge
-from minga.portfolio.selectors import projects_matching, projects_visible
-from minga.portfolio.selectors.filters import ProjectFilters
+from minga.portfolio.selectors import projects_visible
 from minga.reference.models import PopulationFigure, PopulationGroup
 
 
@@ -202,47 +202,6 @@ def portfolio_coverage(user) -> PortfolioCoverage:
         answer.counts[status] += 1
         answer.total_gap_usd += coverage.gap_usd or Decimal(0)
     return answer
-
-
-@dataclass
-class Match:
-    project: object
-    score: int
-    gap_usd: Decimal
-    why: list[str]
-
-
-def matches_for_donor(user, donor_pk: int, *, limit: int = 20) -> list[Match]:
-    """Question 6: published projects with an open gap in the countries and themes the donor pledged or funded."""
-    from django.utils.translation import gettext as _
-
-    filters = FundingFilters(donor=donor_pk)
-    countries: set[str] = set()
-    themes: set[int] = set()
-    for pledge in visible_pledges(user, filters):
-        countries |= {share.country_id for share in pledge.countries.all()}
-        themes |= {term.pk for term in pledge.earmarks.all()}
-    for flow in visible_flows(user, filters):
-        countries |= {share.country_id for share in flow.shares.all()}
-        if flow.theme_id:
-            themes.add(flow.theme_id)
-    funded = project_funding(user)
-    found = []
-    candidates = projects_matching(None, ProjectFilters()).filter(is_public=True).prefetch_related(
-        "locations__country", "themes__term")
-    for project in candidates:
-        gap = (project.requested_usd or Decimal(0)) - funded.get(project.pk, Decimal(0))
-        if gap <= 0:
-            continue
-        why = [_("works in %(country)s, where the donor has pledged or funded") % {"country": location.country.name}
-               for location in {loc.country_id: loc for loc in project.locations.all()}.values()
-               if location.country_id in countries]
-        why += [_("its theme %(theme)s was earmarked or funded by the donor") % {"theme": theme.term.label}
-                for theme in project.themes.all() if theme.term_id in themes]
-        if why:
-            found.append(Match(project, len(why), gap.quantize(CENT), why))
-    found.sort(key=lambda match: (-match.score, -match.gap_usd, match.project.code))
-    return found[:limit]
 
 
 @dataclass

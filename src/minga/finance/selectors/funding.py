@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
@@ -27,10 +27,13 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 REGIONAL = "regional"
 NONE = "none"
-# The plan whose requirements are counted: the RMRP (its cells are named "RMRP 2019", "RMRP 2023-2024", …).
-# Other plans' cells (FTS imports of other appeals, a country's HRP) stay on record but are not summed:
-# adding two plans' asks for the same year and place counts the same needs twice.
+# The plan whose requirements are counted: the RMRP (its cells are named "RMRP", "RMRP 2019", "RMRP 2023-2024",
+# and, imported from FTS, "RMRP 2020 (FTS <code>)": exchange.fts_plans.plan_name). The word, not a prefix: an FTS
+# code that happens to begin with those letters is another plan. Other plans' cells (FTS imports of other
+# appeals, a country's HRP) stay on record but are not summed: adding two plans' asks for the same year and
+# place counts the same needs twice.
 COUNTED_PLAN = "RMRP"
+IS_COUNTED_PLAN = Q(plan__iexact=COUNTED_PLAN) | Q(plan__istartswith=f"{COUNTED_PLAN} ")
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def counted_requirements(cells, *, country: bool, sector: bool):
     """The requirement cells counted, one per year and place: of the RMRP's cells for the same year, country
     (or the region) and sector (or all), the one entered last (a revision of the plan supersedes its cell),
     never another plan's. ``country``/``sector``: whether the cells asked about name one."""
-    same = Requirement.objects.filter(year=OuterRef("year"), plan__istartswith=COUNTED_PLAN, project__isnull=True,
+    same = Requirement.objects.filter(IS_COUNTED_PLAN, year=OuterRef("year"), project__isnull=True,
                                       amount_usd__isnull=False)
     same = same.filter(country=OuterRef("country")) if country else same.filter(country__isnull=True)
     same = same.filter(sector=OuterRef("sector")) if sector else same.filter(sector__isnull=True)

@@ -34,7 +34,9 @@ from minga.finance.selectors.funding import (
     visible_flows,
     visible_pledges,
 )
+from minga.finance.selectors.matches import donor_matches
 from minga.finance.tracking import Stage
+from minga.portfolio.selectors.matching import FundingMatches
 from minga.reference.models import Country, Organisation, Subdivision
 
 MEASURES = ("pledged", "committed", "disbursed")
@@ -51,6 +53,7 @@ class FinancePage:
     subdivisions: list[Row] = field(default_factory=list)  # a country's, per subdivision
     subdivisions_per_capita: list[PerCapita] = field(default_factory=list)  # the same rows, per person where a figure is
     units: list = field(default_factory=list)  # a country's subdivisions drawn on its map (Subdivision)
+    matches: FundingMatches | None = None  # a donor's: the projects it might fund (question 6)
 
 
 def _in_country(parts, country: str | None) -> bool:
@@ -93,6 +96,7 @@ def donor_page(user, pk: int, *, on: date) -> tuple[Organisation, FinancePage]:
     if not page.found.donors:
         raise Http404
     page.conferences = fulfilment(user, "conference", filters)
+    page.matches = donor_matches(user, [pk])  # the same list as its donor officers' "my projects"
     return donor, page
 
 

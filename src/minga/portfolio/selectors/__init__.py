@@ -8,7 +8,8 @@
 - ``access``: one project with its permission (``access_project``), "my projects", the review queue;
 - ``overview``: the portfolio as other pages show it (published totals, latest, per subdivision, an
   organisation's projects);
-- ``matching``: the published projects a donor's organisation might fund (``funding_matches``).
+- ``matching``: the published projects a donor's organisation might fund (``funding_matches``; the list itself
+  is finance's ``donor_matches``, registered at start-up).
 """
 
 from minga.portfolio.selectors.access import access_project, my_projects, review_queue

@@ -1,33 +1,23 @@
-"""Which published projects a donor's organisation might fund: those seeking funding where it already funds.
+"""Which published projects a donor might fund: issue 10's answer 6, as the donor officer's "my projects" shows it.
 
-A donor officer's organisation (and the units under it) "funds" a country or a theme when a project it
-funds names it: as the funder of secured money, or as a participant in the Funding role (IATI 1). Only the
-projects the officer may see count (a hidden draft tells nothing). The candidates are the published
-projects with an open gap that it does not fund yet, each with why it matches ("funds Colombia", "funds
-theme Education"), ranked by the number of matches, then by the gap, largest first.
-
-A later financing issue extends the reasons with pledges and flows: ``reasons_for`` is where they join.
-Pledges today name a conference and an amount, not a country or a theme, so they give no reason yet.
+The answer is ONE list, computed by ``minga.finance.selectors.matches.donor_matches`` (reasons from the donor's
+pledges and flows, the projects it funds and their markers; the project's gap as the portfolio keeps it; fit,
+then gap, then code) and shown the same on the donor's funding page and here (docs/finance.md, "Projects for a
+donor"). The pledges and flows live in ``finance``, which imports the portfolio: the portfolio must not import
+it back (a cycle). So finance registers its selector here when the apps are ready (``FinanceConfig.ready``),
+the way the workflows register themselves with ``accounts.workflows``; this module keeps the shapes both share.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.accounts.models import Role
-from minga.portfolio.models import (
-    ParticipantRole,
-    Project,
-    ProjectFunding,
-    ProjectLocation,
-    ProjectParticipant,
-    ProjectTheme,
-)
-from minga.portfolio.selectors.catalogue_view import reader_language
-from minga.portfolio.selectors.overview import LONG_TEXTS, NEWEST, published_projects
-from minga.reference.models import Country, Term
+from minga.portfolio.models import ParticipantRole, Project, ProjectFunding, ProjectParticipant
+from minga.portfolio.selectors.overview import LONG_TEXTS, NEWEST
 
 MATCHES_SHOWN = 25
 
@@ -35,16 +25,32 @@ MATCHES_SHOWN = 25
 @dataclass
 class Match:
     project: Project
-    reasons: list[str]  # in the reader's language, countries first
+    reasons: list[str]  # in the reader's language: countries, then themes, then markers
+    gap_usd: Decimal  # the project's open gap as the portfolio keeps it (``Project.gap_usd``)
+
+    @property
+    def fit(self) -> int:
+        """How many distinct reasons: the first key of the ranking."""
+        return len(self.reasons)
 
 
 @dataclass
 class FundingMatches:
-    funded: list[Project]  # the visible projects the organisation funds (its own, for a donor)
-    matches: list[Match]  # the best MATCHES_SHOWN
-    total: int  # how many match in all
-    countries: list[str]  # names of the countries it funds
-    themes: list[str]  # labels of the themes it funds
+    funded: list[Project] = field(default_factory=list)  # the visible projects the donor funds, newest first
+    matches: list[Match] = field(default_factory=list)  # the best MATCHES_SHOWN
+    total: int = 0  # how many match in all
+    countries: list[str] = field(default_factory=list)  # names of the countries it pledged to or funded
+    themes: list[str] = field(default_factory=list)  # labels of the themes it earmarked or funded
+    markers: list[str] = field(default_factory=list)  # labels of the cross-cutting markers of what it funded
+
+
+# (user, donor organisation ids, limit) -> FundingMatches; set by finance at start-up.
+_RANKER: list[Callable] = []
+
+
+def register_ranker(ranker: Callable) -> None:
+    """Finance's ``donor_matches`` computes the list; registered once, at start-up."""
+    _RANKER[:] = [ranker]
 
 
 def donor_organisations(user) -> frozenset:
@@ -62,44 +68,12 @@ def funded_by(user, organisations) -> QuerySet:
 
 
 def funding_matches(user, *, limit: int = MATCHES_SHOWN) -> FundingMatches | None:
-    """For a donor officer, the published projects that seek funding where their organisation funds; else None.
-
-    Seven queries whatever the numbers: the funded projects, their countries and themes, the candidates'
-    matching countries and themes (with their gaps), the names, and the shown projects.
-    """
+    """For a donor officer, the list for their organisations (and the units under them); else None."""
     organisations = donor_organisations(user)
     if not organisations:
         return None
-    funded = funded_by(user, organisations)
-    funded_keys = funded.values("pk")
-    funded_list = list(funded.select_related("proposing_organisation").defer(*LONG_TEXTS)
-                       .order_by(NEWEST, "-pk"))
-    countries = set(ProjectLocation.objects.filter(project__in=funded_keys).values_list("country_id", flat=True))
-    terms = set(ProjectTheme.objects.filter(project__in=funded_keys).values_list("term_id", flat=True))
-
-    seeking = published_projects().filter(gap_usd__gt=0).exclude(pk__in=funded_keys).values("pk")
-    found: dict[int, tuple[set, set]] = {}
-    gaps = {}
-    for key, iso3, gap in (ProjectLocation.objects.filter(project__in=seeking, country_id__in=countries)
-                           .values_list("project_id", "country_id", "project__gap_usd")):
-        found.setdefault(key, (set(), set()))[0].add(iso3)
-        gaps[key] = gap
-    for key, term, gap in (ProjectTheme.objects.filter(project__in=seeking, term_id__in=terms)
-                           .values_list("project_id", "term_id", "project__gap_usd")):
-        found.setdefault(key, (set(), set()))[1].add(term)
-        gaps[key] = gap
-    ranked = sorted(found, key=lambda key: (-(len(found[key][0]) + len(found[key][1])), -gaps[key], key))[:limit]
-
-    names = {country.iso3: country.name for country in Country.objects.filter(iso3__in=countries)}
-    reader = reader_language()
-    labels = {term.pk: term.label_in(reader)[0] for term in Term.objects.filter(pk__in=terms)}
-    shown = Project.objects.select_related("proposing_organisation").defer(*LONG_TEXTS).in_bulk(ranked)
-    matches = [Match(project=shown[key], reasons=reasons_for(found[key], names, labels)) for key in ranked]
-    return FundingMatches(funded=funded_list, matches=matches, total=len(found),
-                          countries=sorted(names.values()), themes=sorted(labels.values()))
-
-
-def reasons_for(matched: tuple[set, set], names: dict, labels: dict) -> list[str]:
-    countries, terms = matched
-    return ([_("funds %(country)s") % {"country": names[iso3]} for iso3 in sorted(countries, key=names.get)]
-            + [_("funds theme %(theme)s") % {"theme": labels[term]} for term in sorted(terms, key=labels.get)])
+    if _RANKER:
+        return _RANKER[0](user, organisations, limit=limit)
+    # No finance app to rank with: what the organisation funds, and no list.
+    return FundingMatches(funded=list(funded_by(user, organisations).select_related("proposing_organisation")
+                                      .defer(*LONG_TEXTS).order_by(NEWEST, "-pk")))
