@@ -11,6 +11,7 @@ by its id and version), so nothing is written twice.
 
 import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -133,42 +134,49 @@ def _run(run_id: int, kind: str, import_file) -> str:
     return run.state
 
 
+@contextmanager
+def _kept_when_stopped(partial: tuple, parts):
+    """What the importer had done when it stopped (``parts()``: counts, problems) goes into ``partial``, for
+    the failed run's report."""
+    try:
+        yield
+    except BaseException:
+        counts, problems = parts()
+        partial[0].update(counts)
+        partial[1].extend(problems)
+        raise
+
+
 def _iati_counts(report: importer.Report) -> tuple[dict, list]:
     return {**report.counts, "transactions": report.transactions, "flows": report.flows}, report.problems
 
 
 def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
     report = importer.Report()
-    try:
-        importer.import_source(handle, name=name, user=run.started_by, report=report,
-                               progress=Progress(run, handle, report))
-    except BaseException as error:
-        partial[0].update(_iati_counts(report)[0])
-        partial[1].extend(report.problems)
-        if isinstance(error, importer.ImportRefused):
+    with _kept_when_stopped(partial, lambda: _iati_counts(report)):
+        try:
+            importer.import_source(handle, name=name, user=run.started_by, report=report,
+                                   progress=Progress(run, handle, report))
+        except importer.ImportRefused:
             raise Refused(report.problems[-1]["message"] if report.problems else "") from None
-        raise
     return _iati_counts(report)
 
 
-def _fts_problems(report: fts.FtsReport, name: str) -> list:
-    problems = [*report.problems, *(report.plans.problems if report.plans is not None else [])]
+def _fts_problems(report: fts.FtsReport, name: str, refusal: list) -> list:
+    problems = [*report.problems, *(report.plans.problems if report.plans is not None else []), *refusal]
     return [{"source": name, "identifier": "", "line": 0, "message": message} for message in problems]
 
 
 def _import_fts(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
-    report = fts.FtsReport()
-    try:
-        fts.import_fts_file(handle, label=name, user=run.started_by, report=report,
-                            progress=FtsProgress(run, None, report))
-    except BaseException as error:
-        partial[0].update(fts_counts(report))
-        partial[1].extend(_fts_problems(report, name))
-        if isinstance(error, FtsInvalid):
-            partial[1].append({"source": name, "identifier": "", "line": 0, "message": str(error)})
+    report, refusal = fts.FtsReport(), []  # the refusal is the file's, not a flow's: not counted as one refused
+    with _kept_when_stopped(partial, lambda: (fts_counts(report), _fts_problems(report, name, refusal))):
+        try:
+            fts.import_fts_file(handle, label=name, user=run.started_by, report=report,
+                                progress=FtsProgress(run, None, report))
+        except FtsInvalid as error:
+            refusal.append(str(error))
             raise Refused(str(error)) from None
-        raise
-    return fts_counts(report), _fts_problems(report, name)
+    return fts_counts(report), _fts_problems(report, name, refusal)
 
 
 @task()
