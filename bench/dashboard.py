@@ -14,6 +14,7 @@ dashboard shows it is measured ``--writes`` times.
 
     .venv/bin/python bench/dashboard.py [--flows 1000000] [--projects 20000] [--donors 200]
     scripts/with-postgres.sh .venv/bin/python bench/dashboard.py
+    .venv/bin/python bench/dashboard.py --wait-for /tmp/go   # fill now; measure after `touch /tmp/go`
 """
 
 import argparse
@@ -23,6 +24,7 @@ import statistics
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from scratch import scratch_database
 
@@ -38,6 +40,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--writes", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--wait-for", type=Path, default=None,
+                        help="after filling the database, wait until this file exists before measuring (fill on a "
+                             "busy machine, measure when it is quiet)")
     args = parser.parse_args(argv)
     with scratch_database() as connection:
         return run(args, connection)
@@ -148,6 +153,11 @@ def run(args, connection):
     print(f"{connection.vendor}: {flows} flows from {args.donors} donors over {args.projects} projects "
           f"(written in {generated:.0f} s); totals rebuilt in {rebuilt:.1f} s: {cells} cells, "
           f"{FundingTotal.objects.count()} rows")
+    if args.wait_for:
+        print(f"filled; measuring once {args.wait_for} exists", flush=True)
+        while not args.wait_for.exists():
+            time.sleep(5)
+        print(f"load average when measuring starts: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
     donor = donors[0].pk
     combinations = [("none", FundingFilters()), ("conference", FundingFilters(conference="brussels-2023")),

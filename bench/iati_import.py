@@ -8,11 +8,13 @@ DATABASE_URL, e.g. under scripts/with-postgres.sh), iatikit's time to read the c
 transactions (when the optional ``bench`` extra is installed; else "not installed"), and the import's
 peak memory (ru_maxrss of this process, which did nothing bigger before).
 
-    .venv/bin/python bench/iati_import.py [--megabytes 200]
+    .venv/bin/python bench/iati_import.py [--megabytes 200] [--profile FILE]
     scripts/with-postgres.sh .venv/bin/python bench/iati_import.py
 """
 
 import argparse
+import cProfile
+import pstats
 import resource
 import shutil
 import tempfile
@@ -74,6 +76,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--no-import", action="store_true", help="only the floor and iatikit (a quick look)")
+    parser.add_argument("--profile", metavar="FILE", help="profile the import (cProfile stats to FILE) and print "
+                        "its top 25 functions by cumulative time")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="minga-iati-corpus-"))
     try:
@@ -89,10 +93,18 @@ def main():
             from minga.exchange.iati import importer
 
             report = importer.Report()
+            profiler = cProfile.Profile() if args.profile else None
             started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             for path in files:
                 importer.import_source(path, name=path.name, report=report)
+            if profiler is not None:
+                profiler.disable()
             took = time.perf_counter() - started
+            if profiler is not None:
+                profiler.dump_stats(args.profile)
+                pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
             print(f"Minga import ({connection.vendor}): {took:.1f} s, {took / floor:.1f}× the floor; "
                   f"{report.counts['created']} activities, {report.transactions} transactions, {report.flows} flows")
         print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

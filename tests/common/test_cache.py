@@ -116,6 +116,48 @@ def test_every_write_service_drops_what_is_cached(module_name):
     assert [name for name in writers if not getattr(getattr(module, name), "invalidates", None)] == []
 
 
+def test_invalidates_with_a_public_test_bumps_only_for_what_the_public_sees():
+    @cache.invalidates(cache.FINANCE, public=lambda arguments, result: result == "published")
+    def write(outcome: str):
+        return outcome
+
+    before = cache.generation(cache.FINANCE)
+    write("draft")
+    assert cache.generation(cache.FINANCE) == before
+    write("published")
+    assert cache.generation(cache.FINANCE) != before
+
+
+def test_a_drafts_life_keeps_the_public_pages_and_its_publication_drops_them(users):
+    """An officer's drafts are invisible to the public: creating, editing, submitting them and adding a document
+    leave every kept public page in place (under load, ten writers would otherwise empty the cache for all)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minga.reference.models import Organisation
+
+    before = cache.generation(cache.PORTFOLIO)
+    focal, secretariat = users["focal_col"], users["secretariat"]
+    draft = portfolio_services.project_create(user=focal, data={
+        "title_es": "Borrador de prueba", "proposing_organisation": Organisation.objects.get(load_key="organisation:gov-col")})
+    draft = portfolio_services.project_update(project=draft, user=focal, data={"title_en": "Test draft"},
+                                              expected_version=draft.version)
+    document = portfolio_services.project_document_add(
+        project=draft, user=focal, kind="annex",
+        uploaded_file=SimpleUploadedFile("nota.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    portfolio_services.project_document_remove(document=document, user=focal)
+    assert cache.generation(cache.PORTFOLIO) == before
+
+    published = Project.objects.filter(is_public=True).first()
+    portfolio_services.project_update(project=published, user=secretariat, data={"title_en": "Renamed"},
+                                      expected_version=published.version)
+    assert cache.generation(cache.PORTFOLIO) != before
+    after_edit = cache.generation(cache.PORTFOLIO)
+    roraima = Project.objects.get(code=RORAIMA)  # under review: hidden, then published
+    portfolio_services.project_transition(project=roraima, user=secretariat, to_status="published",
+                                          expected_version=roraima.version, comment="Approved")
+    assert cache.generation(cache.PORTFOLIO) != after_edit
+
+
 def test_loading_reference_or_demo_data_drops_everything_cached():
     assert load_reference.invalidates == load_demo.invalidates == cache.DOMAINS
 

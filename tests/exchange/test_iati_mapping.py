@@ -89,7 +89,7 @@ def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatc
     real = importer.write_flows
 
     def failing(flows, shares, **kwargs):
-        if flows and flows[0].reference.startswith("XM-MAP-2#"):
+        if any(flow.reference.startswith("XM-MAP-2#") for flow in flows):
             raise RuntimeError("disk full")
         return real(flows, shares, **kwargs)
 

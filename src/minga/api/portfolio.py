@@ -9,6 +9,7 @@ Writes need a bearer token and carry the version they edited (stale: 409, nothin
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from minga.accounts.permissions import Action
@@ -24,6 +25,7 @@ from minga.api.portfolio_schemas import (
     TransitionIn,
 )
 from minga.api.schemas import ErrorOut
+from minga.common.page_cache import public_page
 from minga.common.versions import parse_version
 from minga.portfolio import selectors, services
 from minga.portfolio.inputs import Lookups, project_input
@@ -68,6 +70,7 @@ def _as(request: HttpRequest, user):
                         "completed ones; focal points and local-government officers also their own drafts), filtered "
                         "and sorted as in the catalogue at /projects/ (same query string), paginated with limit and "
                         "offset. 422 names a parameter that cannot be used (e.g. an amount beyond 16 digits).")
+@decorate_view(public_page("api:project_list"))  # the public's answer, kept until a write it can see
 @paginate(Paged)
 def project_list(request, filters: Query[ProjectQuery]):
     user = _as(request, caller(request))

@@ -67,13 +67,22 @@ def bump(*names: str) -> None:
         transaction.on_commit(lambda: [cache.set(_generation_key(name), uuid.uuid4().hex, None) for name in names])
 
 
-def invalidates(*names: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorate a service that writes data of these domains: each successful call bumps them."""
+def invalidates(*names: str, public: Callable[[dict, object], bool] | None = None
+                ) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorate a service that writes data of these domains: each successful call bumps them.
+
+    ``public(arguments, result)``, when given, says whether the write touched what the anonymous public sees
+    (the record before the call, from the keyword ``arguments``, or the one it returns): a call that did not
+    (a draft created or edited) bumps nothing. Only the public's pages are kept (``page_cache``,
+    ``cached_for_public``), so a hidden record's writes need not drop them; without this, every officer's
+    draft saved would empty every public page's entry at once.
+    """
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             result = function(*args, **kwargs)
-            bump(*names)
+            if public is None or public(kwargs, result):
+                bump(*names)
             return result
         wrapper.invalidates = names
         return wrapper

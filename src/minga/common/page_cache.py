@@ -1,6 +1,6 @@
 """Public pages as the anonymous public sees them, rendered once per change of the data.
 
-``@public_page`` on a view keeps the whole page it renders for an anonymous visitor (per host, address,
+``@public_page`` on a view (or, through ninja's ``decorate_view``, an API operation) keeps the whole page it renders for an anonymous visitor (per host, address,
 language and htmx target) until a write bumps one of the domains it depends on (``minga.common.cache``).
 A signed-in user, who may see unpublished records, always gets a fresh page; so does a visitor with a
 message waiting (it is shown once) and every request other than GET/HEAD or answered other than 200.
@@ -28,8 +28,9 @@ _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Cache-Control",
 
 
 def _cacheable_request(request) -> bool:
+    # An API caller with a token is anonymous to the session but may see its own drafts: never the public's copy.
     return (request.method in ("GET", "HEAD") and not request.user.is_authenticated
-            and not len(get_messages(request)))
+            and "Authorization" not in request.headers and not len(get_messages(request)))
 
 
 def _key(request, name: str, depends: tuple[str, ...]) -> str:

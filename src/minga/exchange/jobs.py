@@ -38,7 +38,7 @@ class Refused(Exception):
 
 
 class Progress:
-    """Called by the IATI importer after each activity; writes to the run only when enough has changed."""
+    """Called by the IATI importer after each batch of activities; writes to the run only when enough has changed."""
 
     def __init__(self, run: ImportRun, handle, report):
         self.run, self.handle, self.report = run, handle, report

@@ -201,7 +201,15 @@ def _store_parts(project: Project, parts: dict, funding: list[dict]) -> Project:
     return project
 
 
-@invalidates(PORTFOLIO)
+def _seen_by_public(arguments: dict, result) -> bool:
+    """Whether a write touched a project the public sees, before or after it: a draft's life (created, edited,
+    submitted, reviewed, its documents) changes no public page, so it leaves their kept copies in place."""
+    before = arguments.get("project") or getattr(arguments.get("document"), "project", None)
+    after = result if isinstance(result, Project) else getattr(result, "project", None)
+    return any(project is not None and project.is_public for project in (before, after))
+
+
+@invalidates(PORTFOLIO, public=_seen_by_public)
 @transaction.atomic
 def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> Project:
     """A new draft from ``data`` (a mapping of the same names is accepted: ``ProjectInput.coerce``)."""
@@ -220,7 +228,7 @@ def project_create(*, user, data: ProjectInput, illustrative: bool = False) -> P
     return _store_parts(project, parts, funding)
 
 
-@invalidates(PORTFOLIO)
+@invalidates(PORTFOLIO, public=_seen_by_public)
 @transaction.atomic
 def project_update(*, project: Project, user, data: ProjectInput, expected_version: int, reason: str = "") -> Project:
     """Changes the fields ``data`` gives (``ProjectInput.given``), checked with the rest of the saved project."""
@@ -244,7 +252,7 @@ def project_update(*, project: Project, user, data: ProjectInput, expected_versi
 
 
 
-@invalidates(PORTFOLIO)
+@invalidates(PORTFOLIO, public=_seen_by_public)
 @transaction.atomic
 def project_transition(*, project: Project, user, to_status: str, expected_version: int, comment: str = "",
                        fields: Sequence[str] = ()) -> Project:
@@ -275,7 +283,7 @@ def project_transition(*, project: Project, user, to_status: str, expected_versi
     return updated
 
 
-@invalidates(PORTFOLIO)
+@invalidates(PORTFOLIO, public=_seen_by_public)
 @transaction.atomic
 def project_document_add(*, project: Project, user, uploaded_file, kind: str) -> ProjectDocument:
     require(user, Action.CHANGE, project)
@@ -288,7 +296,7 @@ def project_document_add(*, project: Project, user, uploaded_file, kind: str) ->
     return document
 
 
-@invalidates(PORTFOLIO)
+@invalidates(PORTFOLIO, public=_seen_by_public)
 @transaction.atomic
 def project_document_remove(*, document: ProjectDocument, user) -> None:
     require(user, Action.CHANGE, document.project)

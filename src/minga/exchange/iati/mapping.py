@@ -1,0 +1,271 @@
+"""From an IATI activity as read (``reader.ActivityRecord``) to Minga's records: which transactions become
+flows and outgoing pledges, their parties, places and themes (docs/finance.md, "Stages"; docs/exchange.md,
+"Importing IATI activities"); and ``Lookups``, what one run looks up again and again, read in batches.
+Nothing here writes, except an organisation or the IATI source met for the first time (``Lookups``)."""
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pycountry
+from django.utils.translation import gettext as _
+
+from minga.exchange.iati import reader
+from minga.finance.tracking import (
+    FollowUp,
+    FundingFlow,
+    PledgeInstrument,
+    Purpose,
+    SourceKind,
+    Stage,
+    TrackedPledge,
+)
+from minga.reference.currencies import is_active_currency
+from minga.reference.geometry import place_point
+from minga.reference.loaders import create_missing
+from minga.reference.models import Country, DatePrecision, Organisation, OrganisationType, Source, Term
+from minga.reference.money import to_usd
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+# IATI TransactionType → Minga's stage (docs/finance.md): the others are kept on the activity, not as flows.
+STAGES = {"1": Stage.INCOMING, "2": Stage.COMMITMENT, "3": Stage.DISBURSEMENT, "4": Stage.EXPENDITURE,
+          "7": Stage.DISBURSEMENT, "11": Stage.INCOMING}
+INCOMING_TYPES = {"1", "11", "13"}
+# 12 Outgoing Pledge: the provider's promise, a ``TrackedPledge`` (pledged, never funding). 13 Incoming Pledge is
+# the receiver's account of that same promise: kept on the activity only, or the pledge would count twice.
+OUTGOING_PLEDGE = "12"
+FUNDING_ROLE, IMPLEMENTING_ROLE = "1", "4"
+DAC_VOCABULARY = "dac-5"
+VENEZUELA = "VE"
+IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$")
+
+
+def organisation_key(ref: str, name: str) -> tuple[str, str, str] | None:
+    """(cache key, valid IATI ref or "", cleaned name) of an organisation as a file names it; None if unnamed."""
+    ref, name = ref.strip(), " ".join(name.split())
+    if not ref and not name:
+        return None
+    valid_ref = ref if ref and len(ref) <= 100 and IDENTIFIER.match(ref) else ""
+    key = f"ref:{valid_ref}" if valid_ref else f"name:{(name or ref).casefold()}"
+    return key, valid_ref, name or ref
+
+
+def _load_key(key: str) -> str:
+    return f"iati-{key}"[:120]
+
+
+class Lookups:
+    """What one run looks up again and again: countries, sectors and rates read once, organisations in batches.
+
+    Organisations created while storing a batch are forgotten (``forget_created``) when the batch is rolled
+    back: the cache must never hand out a row the database no longer holds.
+    """
+
+    def __init__(self, user, source_name: str):
+        self.user = user
+        self.source_name = source_name
+        self.countries = {country.iso2: country for country in Country.objects.all()}
+        self.members = {code for code, country in self.countries.items() if country.is_member_state}
+        self.sectors = {term.code: term for term in Term.objects.filter(vocabulary__code=DAC_VOCABULARY)}
+        self.organisations: dict[str, Organisation] = {}
+        self._keys: dict[tuple[str, str], tuple] = {}  # (ref, name) as given → ``organisation_key``
+        self.rates: dict = {}
+        self._source: Source | None = None
+        self._created: list[str] = []  # cache keys of the organisations created since the last ``keep_created``
+        self._source_created = False
+
+    def source(self) -> Source:
+        """What an imported pledge cites (a pledge needs a source document): the IATI activity files."""
+        if self._source is None:
+            self._source, self._source_created = create_missing(Source, "source:iati-activities", {
+                "publisher": "IATI publishers (each activity's reporting organisation)",
+                "title": "IATI activity files (IATI Standard 2.0x)", "url": "https://iatistandard.org/",
+                "published_on": None, "date_precision": DatePrecision.UNDATED}, reason="IATI import")
+        return self._source
+
+    def usd(self, amount: Decimal, currency: str, value_date: date):
+        if currency == "USD":
+            return amount.quantize(CENT, ROUND_HALF_UP), ""
+        key = (currency, value_date)
+        if key not in self.rates:
+            conversion = to_usd(Decimal(1), currency, value_date)
+            self.rates[key] = (conversion.rate, conversion.problem)
+        rate, problem = self.rates[key]
+        return ((amount / rate).quantize(CENT, ROUND_HALF_UP), "") if rate else (None, problem)
+
+    def prefetch(self, records) -> None:
+        """Read the organisations these activities name that the cache lacks: two queries for the batch."""
+        wanted = {}
+        for record in records:
+            for ref, name in _named_organisations(record):
+                found = organisation_key(ref, name)
+                if found is not None and found[0] not in self.organisations:
+                    wanted[found[0]] = found[1]
+        refs = {ref for ref in wanted.values() if ref}
+        load_keys = {_load_key(key) for key, ref in wanted.items() if not ref}
+        by_ref = {org.iati_identifier: org for org in Organisation.all_objects.filter(iati_identifier__in=refs)}
+        by_load_key = {org.load_key: org for org in Organisation.all_objects.filter(load_key__in=load_keys)}
+        for key, ref in wanted.items():
+            found = by_ref.get(ref) if ref else by_load_key.get(_load_key(key))
+            if found is not None:
+                self.organisations[key] = found
+
+    def organisation(self, ref: str, name: str, kind: str) -> Organisation | None:
+        found_key = self._keys.get((ref, name))
+        if found_key is None:  # the same few organisations are named by every transaction
+            found_key = self._keys[(ref, name)] = organisation_key(ref, name) or ()
+        if not found_key:
+            return None
+        key, valid_ref, shown = found_key
+        if key in self.organisations:
+            return self.organisations[key]
+        if valid_ref:
+            found = Organisation.all_objects.filter(iati_identifier=valid_ref).first()
+        else:
+            found = Organisation.all_objects.filter(load_key=_load_key(key)).first()
+        if found is None:
+            found = Organisation(name=shown[:300], iati_identifier=valid_ref or None,
+                                 load_key=None if valid_ref else _load_key(key),
+                                 organisation_type=kind if kind in OrganisationType.values else OrganisationType.OTHER)
+            found._history_user = self.user
+            found._change_reason = _("from the IATI file %(file)s") % {"file": self.source_name}
+            found.save()
+            self._created.append(key)
+        self.organisations[key] = found
+        return found
+
+    def keep_created(self) -> None:
+        """The batch that created them was committed (or is part of a transaction that decides for them)."""
+        self._created.clear()
+        self._source_created = False
+
+    def forget_created(self) -> None:
+        """The batch that created them was rolled back: they are gone from the database, so from the cache."""
+        for key in self._created:
+            self.organisations.pop(key, None)
+        self._created.clear()
+        if self._source_created:
+            self._source, self._source_created = None, False
+
+
+def _named_organisations(record: reader.ActivityRecord):
+    org = record.reporting_org
+    yield org.get("ref", ""), org.get("name", "")
+    for org in record.participating_orgs:
+        yield org.get("ref", ""), org.get("name", "")
+    for item in record.transactions:
+        yield item.provider_ref, item.provider_name
+        yield item.receiver_ref, item.receiver_name
+
+
+def touches_region(record: reader.ActivityRecord, members: set[str]) -> bool:
+    """Whether the activity names a member state, Venezuela or the regional codes (489, 498)."""
+    countries = {code for code, _share in record.countries} | {t.country for t in record.transactions}
+    regions = {code for code, _vocabulary, _share in record.regions} | {t.region for t in record.transactions}
+    return bool(countries & (members | {VENEZUELA}) or regions & reader.REGIONAL_CODES)
+
+
+def _shares(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
+    """The flow's receiving country and its shares, from the transaction or else the activity."""
+    if item.country:
+        country = lookups.countries.get(item.country)
+        return (country, []) if country else (None, [])
+    if record.regions or not record.countries:
+        return None, []
+    if len(record.countries) == 1:
+        return lookups.countries.get(record.countries[0][0]), []
+    shares = [(lookups.countries.get(code), Decimal(share) if share is not None else None)
+              for code, share in record.countries]
+    if any(country is None or share is None for country, share in shares) or sum(s for _c, s in shares) != HUNDRED:
+        return None, []  # shares that do not add up are kept on the activity, the flow stays regional
+    return None, [(country, None, share) for country, share in shares]
+
+
+def _theme(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
+    if item.sector and item.sector_vocabulary == "1":
+        return lookups.sectors.get(item.sector)
+    dac = [code for vocabulary, code, _share in record.sectors if vocabulary == "1"]
+    return lookups.sectors.get(dac[0]) if len(dac) == 1 else None
+
+
+def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
+    """Provider and receiver: as the transaction names them, else from the activity's organisations."""
+    roles = {}
+    for org in record.participating_orgs:
+        roles.setdefault(org["role"], org)
+    reporting = lookups.organisation(record.reporting_org.get("ref", ""), record.reporting_org.get("name", ""),
+                                     record.reporting_org.get("type", ""))
+    provider = lookups.organisation(item.provider_ref, item.provider_name, item.provider_type)
+    receiver = lookups.organisation(item.receiver_ref, item.receiver_name, item.receiver_type)
+    if item.type in INCOMING_TYPES:
+        funder = roles.get(FUNDING_ROLE, {})
+        provider = provider or lookups.organisation(funder.get("ref", ""), funder.get("name", ""), funder.get("type", ""))
+        receiver = receiver or reporting
+    else:
+        implementer = roles.get(IMPLEMENTING_ROLE, {})
+        provider = provider or reporting
+        receiver = receiver or lookups.organisation(implementer.get("ref", ""), implementer.get("name", ""),
+                                                    implementer.get("type", "")) or reporting
+    return provider, receiver
+
+
+def flow_of(record, item, position, lookups) -> tuple[FundingFlow | None, list]:
+    stage = STAGES.get(item.type)
+    if stage is None or item.value <= 0 or not is_active_currency(item.currency):
+        return None, []  # kept as published on the activity; not money for the response (docs/finance.md)
+    provider, receiver = parties(record, item, lookups)
+    if provider is None or receiver is None:
+        return None, []
+    amount = item.value.quantize(CENT, ROUND_HALF_UP)
+    value_date = date.fromisoformat(item.value_date)
+    usd, problem = lookups.usd(amount, item.currency, value_date)
+    country, shares = _shares(record, item, lookups)
+    flow = FundingFlow(
+        stage=stage, iati_transaction_type=item.type, provider=provider, receiver=receiver, value_date=value_date,
+        amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
+        is_humanitarian=record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian,
+        country=country, theme=_theme(record, item, lookups), source_kind=SourceKind.IATI,
+        reference=f"{record.identifier}#{position}"[:120], status=FollowUp.REPORTED)
+    if country is not None:
+        shares = [(country, None, HUNDRED)]
+    return flow, shares
+
+
+def pledge_of(record, item, lookups) -> tuple[TrackedPledge | None, list]:
+    """An outgoing pledge (type 12): a ``TrackedPledge`` of its provider, *reported* like the flows, with the
+    flow's places as its countries (a regional activity's pledge is regional) and its DAC sector as earmark."""
+    if item.type != OUTGOING_PLEDGE or item.value <= 0 or not is_active_currency(item.currency):
+        return None, []
+    donor, _receiver = parties(record, item, lookups)
+    if donor is None:
+        return None, []
+    amount = item.value.quantize(CENT, ROUND_HALF_UP)
+    pledged_on = date.fromisoformat(item.value_date)
+    usd, problem = lookups.usd(amount, item.currency, pledged_on)
+    country, shares = _shares(record, item, lookups)
+    countries = [(country, HUNDRED)] if country is not None else [(place, share) for place, _sub, share in shares]
+    humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
+    pledge = TrackedPledge(
+        donor=donor, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
+        pledged_on=pledged_on, instrument=PledgeInstrument.GRANT,
+        purpose=Purpose.HUMANITARIAN if humanitarian else Purpose.DEVELOPMENT,
+        humanitarian_percent=HUNDRED if humanitarian else Decimal(0), is_regional=not countries,
+        source=lookups.source(), status=FollowUp.REPORTED)
+    theme = _theme(record, item, lookups)
+    return pledge, [countries, [theme] if theme is not None else []]
+
+
+def place_locations(record: reader.ActivityRecord) -> None:
+    """Give each location with a point the subdivision holding it (``"subdivision"``: ISO 3166-2, or None
+    outside the member states and Venezuela), trying the activity's own countries first. Done before the
+    fingerprint is taken, so that the same file still compares unchanged."""
+    countries = tuple(alpha3 for alpha3 in (_alpha3(code) for code, _share in record.countries) if alpha3)
+    for location in record.locations:
+        point = location.get("point")
+        location["subdivision"] = place_point(point[0], point[1], countries=countries) if point else None
+
+
+def _alpha3(alpha2: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=alpha2) if len(alpha2) == 2 else None
+    return country.alpha_3 if country else None
