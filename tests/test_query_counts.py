@@ -200,6 +200,15 @@ def import_run_url() -> str:
     return f"/projects/import/iati/{run.pk}/"
 
 
+def fts_import_run_url() -> str:
+    run = ImportRun.objects.create(kind="fts", sources=["a.json"], state="done", bytes_total=10, bytes_read=10,
+                                   counts={"pages": 1, "read": 2, "created": 2, "refused": 1,
+                                           "outcomes": {"counted": 1, "passed_on": 1}, "totals": [["a.json", 10]]},
+                                   problems=[{"source": "a.json", "identifier": "", "line": 0,
+                                              "message": "a.json, flow 3 (id 9): amountUSD is not a number"}])
+    return f"/projects/import/fts/{run.pk}/"
+
+
 def organisation_url(key: str, suffix: str = "") -> Callable[[], str]:
     """The address of a demo organisation's page (the primary key differs from one database to the next)."""
     return lambda: f"/organisations/{organisation_loaded(key).pk}/{suffix}"
@@ -751,6 +760,13 @@ CASES = [
     Case("exchange:iati_import_run", "GET", "secretariat", lambda s: Request(import_run_url()), 200, 5),
     Case("exchange:iati_import_run", "GET", "secretariat", lambda s: Request(
         import_run_url(), headers={"HX-Request": "true"}), 200, 5, label="progress polled by htmx"),
+    Case("exchange:fts_import", "GET", "secretariat", get("/projects/import/fts/"), 200, 5),
+    Case("exchange:fts_import", "POST", "secretariat", lambda s: Request(
+        "/projects/import/fts/", {"file": SimpleUploadedFile("a.json", b'{"data": {"flows": []}}')}), 302, 10,
+         done=lambda: ImportRun.objects.filter(kind="fts", state="queued").exists()),
+    Case("exchange:fts_import_run", "GET", "secretariat", lambda s: Request(fts_import_run_url()), 200, 5),
+    Case("exchange:fts_import_run", "GET", "secretariat", lambda s: Request(
+        fts_import_run_url(), headers={"HX-Request": "true"}), 200, 5, label="progress polled by htmx"),
     # --- The API: its documentation, then every operation -------------------------------------------------------
     Case("api:api-root", "GET", "anonymous", get("/api/v1/"), 404, 0),  # django-ninja's root: always 404
     Case("api:openapi-json", "GET", "anonymous", get("/api/v1/openapi.json"), 200, 0),

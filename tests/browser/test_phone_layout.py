@@ -160,6 +160,30 @@ def test_no_submission_step_scrolls_sideways_on_a_phone(open_page):
     assert problems == [], "\n".join(problems)
 
 
+def test_the_secretariats_import_pages_do_not_scroll_sideways_on_a_phone(open_page):
+    """The three upload pages and an ended run of each kind, with their reports (issue 11)."""
+    from minga.exchange.models import ImportRun
+
+    long_name = "custom-search-locationid-171-year-2020-page-3-with-a-long-name.json"
+    fts = ImportRun.objects.create(
+        kind="fts", sources=[long_name], state="done", bytes_total=47705, bytes_read=47705,
+        counts={"pages": 1, "read": 24, "created": 23, "updated": 0, "unchanged": 0, "refused": 1,
+                "outcomes": {"counted": 20, "passed_on": 3}, "totals": [[long_name, 381508179]]},
+        problems=[{"source": long_name, "identifier": "", "line": 0,
+                   "message": f"{long_name}, flow 2 (id 204307): status 'promised' is not one of pledge, commitment, paid"}])
+    iati = ImportRun.objects.create(
+        kind="iati", sources=["usaid-cl.xml"], state="failed", failure="refused", bytes_total=10,
+        error="not well-formed XML (line 1): Start tag expected, '<' not found, line 1, column 1",
+        problems=[{"source": "usaid-cl.xml", "identifier": "US-GOV-1-72052719CA00001", "line": 1204,
+                   "message": "transaction 3: value 'abc' is not a number"}])
+    page = open_page("secretaria", "/projects/import/iati/")
+    page.set_viewport_size(PHONE)
+    paths = ["/projects/import/iati/", "/projects/import/fts/", "/projects/import/hxl/",
+             f"/projects/import/fts/{fts.pk}/", f"/projects/import/iati/{iati.pk}/"]
+    problems = [problem for path in paths if (problem := measure(page, path))]
+    assert problems == [], "\n".join(problems)
+
+
 def test_a_donors_projects_and_matches_do_not_scroll_sideways_on_a_phone(open_page):
     page = open_page("donante.can", "/projects/mine/")
     page.set_viewport_size(PHONE)

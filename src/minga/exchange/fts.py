@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from minga.accounts.permissions import Action, require
 from minga.exchange.fts_models import FtsFlow, FtsOutcome
 from minga.exchange.fts_plans import PlanReport, import_plan_overview
-from minga.exchange.fts_read import FtsFlowData, FtsInvalid, read_pages
+from minga.exchange.fts_read import MAX_PAGE_BYTES, FtsFlowData, FtsInvalid, read_document, read_pages
 from minga.finance import services as finance
 from minga.finance.inputs import FinanceInvalid, FlowInput, PledgeInput
 from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, SourceKind, Stage
@@ -291,6 +291,23 @@ def import_flow(flow: FtsFlowData, *, user, resolver: _Resolver, source: Source,
         report.updated += 1
 
 
+def _import_page(page, *, user, resolver: _Resolver, source: Source, report: FtsReport, progress=None) -> None:
+    """One page read (a flow search page, or a v2 plan overview as its JSON document) into ``report``;
+    ``progress(done, total)`` after each flow."""
+    report.pages += 1
+    if isinstance(page, dict):  # a v2 plan overview
+        report.plans = import_plan_overview(page, user=user, report=report.plans)
+        return
+    report.problems.extend(page.problems)
+    incoming = page.totals.get("incoming")
+    if isinstance(incoming, dict) and "fundingTotal" in incoming:
+        report.totals.append((page.label, incoming["fundingTotal"]))
+    for done, flow in enumerate(page.flows, start=1):
+        import_flow(flow, user=user, resolver=resolver, source=source, report=report)
+        if progress is not None:
+            progress(done, len(page.flows))
+
+
 def import_fts(names: list[str], *, user) -> FtsReport:
     """Every page of every file or address in ``names``; a page that cannot be read is refused whole."""
     # Only who may publish flows imports them (the secretariat): asked once, before anything is read.
@@ -301,16 +318,19 @@ def import_fts(names: list[str], *, user) -> FtsReport:
     for name in names:
         try:
             for page in read_pages(name):
-                report.pages += 1
-                if isinstance(page, dict):  # a v2 plan overview
-                    report.plans = import_plan_overview(page, user=user, report=report.plans)
-                    continue
-                report.problems.extend(page.problems)
-                incoming = page.totals.get("incoming")
-                if isinstance(incoming, dict) and "fundingTotal" in incoming:
-                    report.totals.append((page.label, incoming["fundingTotal"]))
-                for flow in page.flows:
-                    import_flow(flow, user=user, resolver=resolver, source=source, report=report)
+                _import_page(page, user=user, resolver=resolver, source=source, report=report)
         except FtsInvalid as error:
             report.problems.append(str(error))
+    return report
+
+
+def import_fts_file(handle, *, label: str, user, report: FtsReport | None = None, progress=None) -> FtsReport:
+    """One uploaded file (an open binary file named ``label``): a v1 flow search page or a v2 plan overview.
+
+    Raises ``FtsInvalid`` when it is neither (not JSON, another shape, too large): then nothing was written.
+    Its ``nextLink`` is not followed (an upload is the file as given)."""
+    require(user, Action.PUBLISH, FundingFlow(stage=Stage.COMMITMENT))
+    report = report if report is not None else FtsReport()
+    page = read_document(handle.read(MAX_PAGE_BYTES + 1), label)
+    _import_page(page, user=user, resolver=_Resolver(user), source=fts_source(), report=report, progress=progress)
     return report

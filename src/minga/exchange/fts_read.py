@@ -169,6 +169,14 @@ def page_of(document, label: str) -> FtsPage:
     return page
 
 
+def read_document(body: bytes, label: str):
+    """One file's bytes as read_pages yields it: a v2 plan overview's JSON document, or a flow search page."""
+    if len(body) > MAX_PAGE_BYTES:
+        raise FtsInvalid(_("%(label)s: larger than %(limit)s MB.") % {"label": label, "limit": MAX_PAGE_BYTES >> 20})
+    document = load_json(body, label)
+    return document if is_plan_overview(document) else page_of(document, label)
+
+
 def _fetch(address: str) -> bytes:
     try:
         with open_address(address, timeout=FETCH_SECONDS, headers={"Accept": "application/json"}) as answer:

@@ -1,14 +1,17 @@
-"""The exchange's background jobs: an uploaded IATI file imported by a worker (docs/jobs.md).
+"""The exchange's background jobs: an uploaded IATI file, or an uploaded FTS file, imported by a worker
+(docs/jobs.md).
 
-The job moves its ``ImportRun`` from queued to running to done or failed, and writes its progress (bytes
-read, counts so far) as it goes: at most once a second or every 5 % of the file, not after every activity,
-so that a large file is not slowed by its own progress. A job started again (its worker stopped mid-run,
-``minga.site.queue``) starts the file from the beginning: the activities written by the first attempt
-compare unchanged, so nothing is written twice.
+Both jobs run the same way (``_run``): the job moves its ``ImportRun`` from queued to running to done or
+failed, and writes its progress (how much of the file is done, counts so far) as it goes: at most once a
+second or every 5 % of the file, not after every record, so that a large file is not slowed by its own
+progress. A job started again (its worker stopped mid-run, ``minga.site.queue``) starts the file from the
+beginning: what the first attempt wrote compares unchanged (an IATI activity by its fingerprint, an FTS flow
+by its id and version), so nothing is written twice.
 """
 
 import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +22,8 @@ from django.utils.translation import override
 from django_tasks import TaskResultStatus, task
 from django_tasks.signals import task_finished
 
+from minga.exchange import fts
+from minga.exchange.fts_read import FtsInvalid
 from minga.exchange.iati import importer
 from minga.exchange.models import ImportRun
 
@@ -28,32 +33,63 @@ PROGRESS_SECONDS = 1.0
 PROGRESS_SHARE = 0.05
 
 
-class Progress:
-    """Called by the importer after each batch of activities; writes to the run only when enough has changed."""
+class Refused(Exception):
+    """The file was refused whole and nothing of it was written; the message says why."""
 
-    def __init__(self, run: ImportRun, handle, report: importer.Report):
+
+class Progress:
+    """Called by the IATI importer after each batch of activities; writes to the run only when enough has changed."""
+
+    def __init__(self, run: ImportRun, handle, report):
         self.run, self.handle, self.report = run, handle, report
         self.written_at, self.written_bytes, self.writes = time.monotonic(), 0, 0
         self.step = max(int(run.bytes_total * PROGRESS_SHARE), 1)
 
+    def counts(self) -> dict:
+        return dict(self.report.counts)
+
     def __call__(self) -> None:
-        read = self.handle.tell()
+        self.write(self.handle.tell())
+
+    def write(self, read: int) -> None:
         if read - self.written_bytes < self.step and time.monotonic() - self.written_at < PROGRESS_SECONDS:
             return
-        ImportRun.objects.filter(pk=self.run.pk).update(bytes_read=read, counts=dict(self.report.counts))
+        ImportRun.objects.filter(pk=self.run.pk).update(bytes_read=read, counts=self.counts())
         self.written_at, self.written_bytes = time.monotonic(), read
         self.writes += 1
+
+
+class FtsProgress(Progress):
+    """Called by the FTS importer after each flow with the flows done and the flows of the page. The whole file
+    is read before the first flow is written (it is one JSON document), so the part of the file done is the
+    part of its flows done, given in bytes so that both kinds of run show one bar."""
+
+    def counts(self) -> dict:
+        return fts_counts(self.report)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.write(self.run.bytes_total * done // total if total else self.run.bytes_total)
+
+
+def fts_counts(report: fts.FtsReport) -> dict:
+    counts = {"pages": report.pages, "read": report.read, "created": report.created, "updated": report.updated,
+              "unchanged": report.unchanged, "refused": len(report.problems), "outcomes": dict(report.outcomes),
+              "totals": [[label, total] for label, total in report.totals]}
+    if report.plans is not None:
+        counts.update(plans=report.plans.plans, requirements=dict(report.plans.requirements),
+                      figures=dict(report.plans.figures))
+    return counts
 
 
 def stored_path(run: ImportRun):
     return settings.MINGA_IMPORT_DIR / run.stored_name
 
 
-def _finish(run: ImportRun, state: str, report: importer.Report | None, failure: str = "", error: str = "") -> None:
+def _finish(run: ImportRun, state: str, counts: dict | None = None, problems: list | None = None,
+            failure: str = "", error: str = "") -> None:
     run.state, run.failure, run.error, run.finished_at = state, failure, error, timezone.now()
-    if report is not None:
-        run.counts = {**report.counts, "transactions": report.transactions, "flows": report.flows}
-        run.problems = report.problems
+    if counts is not None:
+        run.counts, run.problems = counts, problems or []
     if state == ImportRun.State.DONE:
         run.bytes_read = run.bytes_total
     run.save(update_fields=["state", "failure", "error", "finished_at", "counts", "problems", "bytes_read"])
@@ -61,49 +97,110 @@ def _finish(run: ImportRun, state: str, report: importer.Report | None, failure:
         stored_path(run).unlink(missing_ok=True)
 
 
-@task()
-def import_iati_upload(run_id: int) -> str:
-    """Import the file of ``ImportRun`` ``run_id``; answers the run's final state."""
-    run = ImportRun.objects.filter(pk=run_id).first()
+def _run(run_id: int, kind: str, import_file) -> str:
+    """The state machine both jobs share. ``import_file(run, handle, name)`` imports the open file and answers
+    (counts, problems), or raises ``Refused(reason)`` carrying its own (counts, problems) in ``args[1:]``."""
+    run = ImportRun.objects.filter(pk=run_id, kind=kind).first()
     if run is None or run.state in (ImportRun.State.DONE, ImportRun.State.FAILED):
         return run.state if run else "missing"  # delivered again after it ended: nothing to do
     run.state, run.attempts, run.started_at = ImportRun.State.RUNNING, run.attempts + 1, timezone.now()
     run.counts, run.problems, run.bytes_read, run.error = {}, [], 0, ""
     run.save(update_fields=["state", "attempts", "started_at", "counts", "problems", "bytes_read", "error"])
     name = run.sources[0] if run.sources else run.stored_name
-    report = importer.Report()
     # What the importer writes (the history's reasons) is in the site's language, whatever the worker's.
     with override(settings.LANGUAGE_CODE):
         path = stored_path(run)
         if not run.stored_name or not path.is_file():
-            _finish(run, ImportRun.State.FAILED, None, ImportRun.Failure.MISSING)
+            _finish(run, ImportRun.State.FAILED, failure=ImportRun.Failure.MISSING)
             return run.state
+        partial = ({}, [])  # what the importer had done when it stopped, for the report
         try:
             with path.open("rb") as handle:
-                importer.import_source(handle, name=name, user=run.started_by, report=report,
-                                       progress=Progress(run, handle, report))
-        except importer.ImportRefused:
-            reason = report.problems[-1]["message"] if report.problems else ""
-            _finish(run, ImportRun.State.FAILED, report, ImportRun.Failure.REFUSED, reason)
+                counts, problems = import_file(run, handle, name, partial)
+        except Refused as error:
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.REFUSED, error=str(error))
         except PermissionDenied as error:
-            _finish(run, ImportRun.State.FAILED, report, ImportRun.Failure.DENIED, str(error))
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.DENIED, error=str(error))
         except (SystemExit, KeyboardInterrupt):
             # The worker is being stopped: the run waits for the next one (minga.site.queue takes the job back).
             ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.QUEUED)
             raise
         except Exception as error:  # the run says what stopped it; the worker goes on with the next job
-            logger.exception("IATI import run %s stopped", run.pk)
-            _finish(run, ImportRun.State.FAILED, report, ImportRun.Failure.STOPPED, f"{type(error).__name__}: {error}")
+            logger.exception("%s import run %s stopped", kind.upper(), run.pk)
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.STOPPED,
+                    error=f"{type(error).__name__}: {error}")
         else:
-            _finish(run, ImportRun.State.DONE, report)
+            _finish(run, ImportRun.State.DONE, counts, problems)
     return run.state
+
+
+@contextmanager
+def _kept_when_stopped(partial: tuple, parts):
+    """What the importer had done when it stopped (``parts()``: counts, problems) goes into ``partial``, for
+    the failed run's report."""
+    try:
+        yield
+    except BaseException:
+        counts, problems = parts()
+        partial[0].update(counts)
+        partial[1].extend(problems)
+        raise
+
+
+def _iati_counts(report: importer.Report) -> tuple[dict, list]:
+    return {**report.counts, "transactions": report.transactions, "flows": report.flows}, report.problems
+
+
+def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
+    report = importer.Report()
+    with _kept_when_stopped(partial, lambda: _iati_counts(report)):
+        try:
+            importer.import_source(handle, name=name, user=run.started_by, report=report,
+                                   progress=Progress(run, handle, report))
+        except importer.ImportRefused:
+            raise Refused(report.problems[-1]["message"] if report.problems else "") from None
+    return _iati_counts(report)
+
+
+def _fts_problems(report: fts.FtsReport, name: str, refusal: list) -> list:
+    problems = [*report.problems, *(report.plans.problems if report.plans is not None else []), *refusal]
+    return [{"source": name, "identifier": "", "line": 0, "message": message} for message in problems]
+
+
+def _import_fts(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
+    report, refusal = fts.FtsReport(), []  # the refusal is the file's, not a flow's: not counted as one refused
+    with _kept_when_stopped(partial, lambda: (fts_counts(report), _fts_problems(report, name, refusal))):
+        try:
+            fts.import_fts_file(handle, label=name, user=run.started_by, report=report,
+                                progress=FtsProgress(run, None, report))
+        except FtsInvalid as error:
+            refusal.append(str(error))
+            raise Refused(str(error)) from None
+    return fts_counts(report), _fts_problems(report, name, refusal)
+
+
+@task()
+def import_iati_upload(run_id: int) -> str:
+    """Import the file of ``ImportRun`` ``run_id``; answers the run's final state."""
+    return _run(run_id, "iati", _import_iati)
+
+
+@task()
+def import_fts_upload(run_id: int) -> str:
+    """Import the FTS file (a v1 flow search page, or a v2 plan overview) of ``ImportRun`` ``run_id``; answers
+    the run's final state."""
+    return _run(run_id, "fts", _import_fts)
+
+
+JOBS = {"iati": import_iati_upload, "fts": import_fts_upload}
 
 
 @receiver(task_finished, dispatch_uid="minga.exchange.jobs.run_given_up")
 def run_given_up(sender, task_result, **kwargs) -> None:
     """A job that failed outside the import's own handling (given up after its workers stopped under it
     again and again): its run says so rather than staying "running" for ever."""
-    if task_result.status != TaskResultStatus.FAILED or task_result.task.func is not import_iati_upload.func:
+    if task_result.status != TaskResultStatus.FAILED or not any(
+            task_result.task.func is job.func for job in JOBS.values()):
         return
     errors = [error.exception_class_path for error in task_result.errors]
     if any(path in ("builtins.SystemExit", "builtins.KeyboardInterrupt") for path in errors):
@@ -112,5 +209,6 @@ def run_given_up(sender, task_result, **kwargs) -> None:
     with override(settings.LANGUAGE_CODE), transaction.atomic():
         run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
         if run is not None and run.state in (ImportRun.State.QUEUED, ImportRun.State.RUNNING):
-            _finish(run, ImportRun.State.FAILED, None, ImportRun.Failure.GIVEN_UP,
-                    ", ".join(task_result.errors[-1].traceback.strip().splitlines()[-1:]) if task_result.errors else "")
+            _finish(run, ImportRun.State.FAILED, failure=ImportRun.Failure.GIVEN_UP,
+                    error=", ".join(task_result.errors[-1].traceback.strip().splitlines()[-1:])
+                    if task_result.errors else "")

@@ -72,7 +72,8 @@ class IatiTransaction(models.Model):
 class ImportRun(models.Model):
     """One import of one or more files: its counts and problems (the report), and its progress for the web.
 
-    An upload makes one in state ``queued`` and puts a job on the queue (``exchange.jobs``); the job moves it
+    ``kind`` is "iati" (an IATI activity file) or "fts" (an OCHA FTS flow search page or plan overview). An upload
+    makes one in state ``queued`` and puts a job on the queue (``exchange.jobs``); the job moves it
     to ``running`` and then ``done`` or ``failed``. Seen by the secretariat only (its policy is private).
     """
 
@@ -85,14 +86,17 @@ class ImportRun(models.Model):
     class Failure(models.TextChoices):
         REFUSED = "refused", _("The file was refused and nothing of it was imported.")
         MISSING = "missing", _("The uploaded file is no longer kept: upload it again.")
-        DENIED = "denied", _("The account that uploaded the file may no longer import IATI files.")
+        DENIED = "denied", _("The account that uploaded the file may no longer import such files.")
         STOPPED = "stopped", _("The import stopped on an unexpected error.")
         GIVEN_UP = "given-up", _("The import was given up: its worker stopped under it again and again.")
 
     kind = models.CharField(max_length=8, default="iati")
     sources = models.JSONField(default=list)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    counts = models.JSONField(default=dict)  # read, created, updated, unchanged, skipped, invalid
+    # iati: read, created, updated, unchanged, skipped, invalid, transactions, flows; fts: pages, read, created,
+    # updated, unchanged, refused, outcomes {outcome: flows}, totals [[page, FTS's incoming funding total]], and
+    # for a plan overview plans, requirements and figures {created, updated, unchanged}.
+    counts = models.JSONField(default=dict)
     problems = models.JSONField(default=list)  # [{"source", "identifier", "line", "message"}]
     bytes_total = models.BigIntegerField(default=0)
     bytes_read = models.BigIntegerField(default=0)

@@ -18,4 +18,7 @@ urlpatterns = [
     # The secretariat's IATI uploads, imported by a background job, and each run's progress.
     path("import/iati/", import_views.iati_import, name="iati_import"),
     path("import/iati/<int:pk>/", import_views.iati_import_run, name="iati_import_run"),
+    # The same for OCHA FTS files (a flow search page, a plan overview).
+    path("import/fts/", import_views.fts_import, name="fts_import"),
+    path("import/fts/<int:pk>/", import_views.fts_import_run, name="fts_import_run"),
 ]

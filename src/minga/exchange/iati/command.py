@@ -96,12 +96,16 @@ def run(command, options: dict) -> None:
     for source in options["sources"]:
         with opened(source) as handle:
             bar = Bar(sys.stderr, source, handle, show_bar)
+            written = _written(report)
             try:
                 importer.import_source(handle, name=source, user=user, strict=options["strict"],
                                        only_region=options["only_member_states"], schema=schema, report=report,
                                        progress=bar)
             except importer.ImportRefused as error:
                 refused.append(str(error))
+                # A refused file wrote nothing (its transaction was rolled back): the report must not say that
+                # the activities stored before the problem was found were created or updated.
+                _unwrite(report, written)
             finally:
                 bar.close()
     if options["format"] == "json":
@@ -113,6 +117,20 @@ def run(command, options: dict) -> None:
         command.stdout.write(text_report(report, refused))
     if refused:
         raise CommandError("; ".join(refused), returncode=1)
+
+
+WRITTEN = ("created", "updated")
+
+
+def _written(report: importer.Report) -> dict:
+    return {**{key: report.counts[key] for key in WRITTEN}, "transactions": report.transactions,
+            "flows": report.flows, "pledges": report.pledges}
+
+
+def _unwrite(report: importer.Report, before: dict) -> None:
+    for key in WRITTEN:
+        report.counts[key] = before[key]
+    report.transactions, report.flows, report.pledges = before["transactions"], before["flows"], before["pledges"]
 
 
 def text_report(report: importer.Report, refused: list[str]) -> str:
