@@ -116,8 +116,9 @@ def plant(fields: dict[str, list[str]]) -> dict[str, int]:
     for label, names in fields.items():
         model = apps.get_model(label)
         manager = getattr(model, "all_objects", model.objects)
-        # The payload and the row's id: fields unique together (a source's publisher and title) stay so.
-        value = Concat(Value(PAYLOAD + " "), Cast("pk", models.CharField()), output_field=models.TextField())
+        value = PAYLOAD
+        if model._meta.unique_together or model._meta.constraints:  # a source's publisher and title: the row's id keeps them unique
+            value = Concat(Value(PAYLOAD + " "), Cast("pk", models.CharField()), output_field=models.TextField())
         changed[label] = manager.update(**dict.fromkeys(names, value))
     bump(*DOMAINS)
     cache.clear()
