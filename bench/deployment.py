@@ -67,10 +67,11 @@ def set_up_with_demo(environment: dict) -> None:
 
 
 class Serving:
-    """gunicorn as ``minga serve`` starts it, on a free loopback port, until the block ends."""
+    """gunicorn as ``minga serve`` starts it, on a free loopback port, until the block ends; ``arguments`` are
+    more options of ``minga serve`` (``--no-task-worker``)."""
 
-    def __init__(self, environment: dict, workers: int):
-        self.environment, self.workers = environment, workers
+    def __init__(self, environment: dict, workers: int, *arguments: str):
+        self.environment, self.workers, self.arguments = environment, workers, arguments
 
     def __enter__(self) -> str:
         with socket.socket() as probe:
@@ -78,7 +79,8 @@ class Serving:
             port = probe.getsockname()[1]
         self.log = open(Path(self.environment["MINGA_VAR_DIR"]) / f"server-{port}.log", "w")
         self.process = subprocess.Popen(  # noqa: S603 -- this environment's minga, fixed arguments
-            [str(BIN / "minga"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(self.workers)],
+            [str(BIN / "minga"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(self.workers),
+             *self.arguments],
             env=self.environment, stdout=subprocess.DEVNULL, stderr=self.log)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120

@@ -4,32 +4,93 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from time import monotonic
 
 # Set by ``minga serve``: "1" when the master is to run a background-job worker (``minga worker``) beside
-# the web workers, started when the server is ready and stopped when it exits.
+# the web workers, started when the server is ready, started again when it dies, stopped when the server exits.
 TASK_WORKER_VARIABLE = "MINGA_SERVE_TASK_WORKER"
-_task_worker: list[subprocess.Popen] = []
+# Back-off between restarts of a job worker that died: the first wait, doubled after each worker that lived
+# less than STABLE_SECONDS (one that cannot start — a database gone — is not restarted in a tight loop), up to
+# the last; a worker that lived longer starts the count again. ``MINGA_TASK_WORKER_BACKOFF`` sets the first.
+BACKOFF_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 60.0
+STABLE_SECONDS = 60.0
+_keeper: list["TaskWorkerKeeper"] = []
+
+
+def restart_wait(failures: int, first: float = BACKOFF_SECONDS) -> float:
+    """Seconds before the next worker starts, after ``failures`` workers in a row that died young."""
+    return min(first * 2 ** max(failures - 1, 0), BACKOFF_MAX_SECONDS)
+
+
+class TaskWorkerKeeper(threading.Thread):
+    """Runs ``minga worker`` and starts a new one whenever it dies (a ``kill -9``, an out-of-memory kill, a
+    crash), with a back-off, until ``stop``. A thread of gunicorn's master: the master has no periodic hook,
+    and it reaps every child itself (``waitpid(-1)``), so ``wait`` returns when the worker is gone either way."""
+
+    def __init__(self, log, first_wait: float = BACKOFF_SECONDS):
+        super().__init__(name="minga-task-worker-keeper", daemon=True)
+        self.log, self.first_wait = log, first_wait
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    def start_worker(self) -> subprocess.Popen | None:
+        with self.lock:  # never a new worker once ``stop`` was asked
+            if self.stopping.is_set():
+                return None
+            # Its own session: a Ctrl+C in the terminal reaches gunicorn only, and ``stop`` asks the worker once.
+            self.process = subprocess.Popen([sys.executable, "-m", "minga.cli", "worker"],
+                                            start_new_session=True)
+            return self.process
+
+    def run(self) -> None:
+        failures = 0
+        while True:
+            started = monotonic()
+            process = self.start_worker()
+            if process is None:
+                return
+            self.log.info("Background-job worker started (pid %s).", process.pid)
+            code = process.wait()
+            if self.stopping.is_set():
+                return
+            failures = 0 if monotonic() - started >= STABLE_SECONDS else failures + 1
+            wait = restart_wait(failures, self.first_wait)
+            self.log.warning("Background-job worker (pid %s) stopped (exit code %s): a new one starts in %.0f s.",
+                             process.pid, code, wait)
+            self.restarts += 1
+            if self.stopping.wait(wait):
+                return
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            self.log.info("Background-job worker (pid %s) asked to stop after its job in hand.", process.pid)
 
 
 def when_ready(server):
-    """Start ``minga worker`` beside the web server. It is a process of its own: a job it runs goes on while
-    gunicorn reloads its web workers, and a job left by either stopping is taken back by the next worker."""
-    if os.environ.get(TASK_WORKER_VARIABLE) != "1" or _task_worker:
+    """Start ``minga worker`` beside the web server, and keep one running. It is a process of its own: a job it
+    runs goes on while gunicorn reloads its web workers, and a job left by either stopping is taken back by the
+    next worker."""
+    if os.environ.get(TASK_WORKER_VARIABLE) != "1" or _keeper:
         return
-    # Its own session: a Ctrl+C in the terminal reaches gunicorn only, and on_exit asks the worker once.
-    _task_worker.append(subprocess.Popen([sys.executable, "-m", "minga.cli", "worker"],
-                                         start_new_session=True))
-    server.log.info("Background-job worker started (pid %s).", _task_worker[0].pid)
+    first_wait = float(os.environ.get("MINGA_TASK_WORKER_BACKOFF", BACKOFF_SECONDS))
+    _keeper.append(TaskWorkerKeeper(server.log, first_wait))
+    _keeper[0].start()
 
 
 def on_exit(server):
     """Ask the job worker to stop: it finishes the job in hand, then exits (``kill`` it again to stop it at
-    once: its job is then queued again and runs from the start at the next start)."""
-    for process in _task_worker:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            server.log.info("Background-job worker (pid %s) asked to stop after its job in hand.", process.pid)
-    _task_worker.clear()
+    once: its job is then queued again and runs from the start at the next start). No new one is started."""
+    for keeper in _keeper:
+        keeper.stop()
+    _keeper.clear()
 
 
 def post_worker_init(worker):

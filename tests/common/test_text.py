@@ -43,3 +43,25 @@ def test_formula_starts_and_csv_text():
     assert [text for text in ("=1+1", "+57", "-x", "@SUM(A1)", "\t=1", "\r=1") if not starts_formula(text)] == []
     assert [text for text in ("Rutas", " =1", "'=1", "", None, -5, 3.2) if starts_formula(text)] == []
     assert (csv_text("=1+1"), csv_text("-2"), csv_text("Rutas")) == ("'=1+1", "'-2", "Rutas")
+
+
+def test_the_safe_cell_writer_keeps_text_that_starts_like_a_formula_as_text_in_a_saved_workbook():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from minga.common.text import append_data_row, put_data_cell
+
+    book = Workbook()
+    sheet = book.active
+    for column, value in enumerate(["=1+1", "+57 300", "-x", "@SUM(A1)", "plain", 12, "a\x00b"], start=1):
+        put_data_cell(sheet, 1, column, value)
+    append_data_row(sheet, ["=HYPERLINK(\"x\")", "<script>alert(1)</script>"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert [(cell.value, cell.data_type, bool(cell.quotePrefix)) for cell in read[1]] == [
+        ("=1+1", "s", True), ("+57 300", "s", True), ("-x", "s", True), ("@SUM(A1)", "s", True),
+        ("plain", "s", False), (12, "n", False), ("ab", "s", False)]
+    assert [(cell.value, cell.data_type, bool(cell.quotePrefix)) for cell in read[2]][:2] == [
+        ("=HYPERLINK(\"x\")", "s", True), ("<script>alert(1)</script>", "s", False)]

@@ -3,6 +3,7 @@ officer and the secretariat; every other role refused), stale edits refused, and
 
 from decimal import Decimal
 
+import lxml.html
 import pytest
 
 from minga.results.models import Indicator, ReportingPeriod
@@ -153,3 +154,32 @@ def test_the_owners_see_the_links_and_the_public_only_the_export(client_as, user
     public = client_as(None).get(f"/results/projects/{CUCUTA}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="/results/projects/{CUCUTA}/results.xlsx"' in public
     assert "/indicators/new/" not in public and "/upload/" not in public and "/edit/" not in public
+
+
+def test_a_stale_edit_shows_what_changed_since_and_saving_again_applies_it(client_as, users, english):
+    indicator = children()
+    url = f"/results/indicators/{indicator.pk}/edit/"
+    data = {**{name: getattr(indicator, name) for name in ("name_es", "name_pt", "name_en", "unit_es", "unit_pt",
+                                                          "unit_en", "kind", "aggregation")},
+            "baseline": "", "target": "3,500", "line": indicator.line_id, "version": indicator.version}
+    assert client_as(users["local_cucuta"]).post(url, data, HTTP_ACCEPT_LANGUAGE="en").status_code == 302
+    # Another editor read the same version and asks for 9,999: the conflict box says what changed since.
+    client = client_as(users["focal_col"])
+    response = client.post(url, {**data, "target": "9,999"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    page = lxml.html.fromstring(response.content.decode())
+    [box] = page.xpath("//*[@data-testid='edit-conflict']")
+    assert box.xpath("string(h2)") == "Someone else changed this record"
+    assert [[" ".join(cell.text_content().split()) for cell in row.xpath("th|td")]
+            for row in box.xpath(".//table[@data-testid='conflict-changes']/tbody/tr")] == CONFLICT_ROWS
+    assert page.xpath("//form[@data-testid='indicator-form']//input[@name='version']/@value") == [str(indicator.version + 1)]
+    assert page.xpath("//input[@name='target']/@value") == ["9,999"]  # the editor's changes are still in the form
+    assert Indicator.objects.get(pk=indicator.pk).target == Decimal(3500)
+    # Saving again (the form now carries the version it was compared with) applies the editor's change.
+    response = client.post(url, {**data, "target": "9,999", "version": indicator.version + 1}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    changed = Indicator.objects.get(pk=indicator.pk)
+    assert (changed.target, changed.version) == (Decimal(9999), indicator.version + 2)
+
+
+CONFLICT_ROWS = [["Target", "3000.00", "3500.00"]]

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from io import BytesIO
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
@@ -218,7 +219,8 @@ def test_a_zip_bomb_is_refused_before_it_is_read(client_as, users, english, monk
     before = snapshot()
     response = upload(client_as(users["local_cucuta"]), workbook)
     assert response.status_code == 422
-    assert "The workbook is too large to read" in response.content.decode()
+    assert "The workbook is too large to read; upload at most 2000 rows of results per file." in response.content.decode()
+    assert "projects per file" not in response.content.decode()
     assert snapshot() == before
 
 
@@ -247,3 +249,16 @@ def test_the_export_has_every_report_and_the_about_sheet(client_as, users, engli
     assert (about["Project"], about["Reports"], about["Locked periods"]) == (CUCUTA, 11, "2026 Q1")
     assert client_as(None).get("/results/projects/PQ-BRA-2026-0001/results.xlsx").status_code == 404
 
+
+
+def test_the_results_and_projects_upload_pages_share_one_upload_form(client_as, users, english):
+    client = client_as(users["focal_col"])
+    forms = []
+    for address in (f"/results/projects/{CUCUTA}/upload/", "/projects/bulk/"):
+        response = client.get(address, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert [t.name for t in response.templates].count("includes/upload_form.html") == 1
+        [form] = lxml.html.fromstring(response.content.decode()).xpath("//form[@enctype='multipart/form-data']")
+        forms.append((form.get("method"), [i.get("type") for i in form.xpath(".//input[@type!='hidden']")],
+                      form.xpath("string(.//button[@type='submit'])")))
+    assert forms == [("post", ["file"], "Upload and check")] * 2

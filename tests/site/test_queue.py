@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,34 +154,109 @@ class Server:
 
 
 class Started:
+    """A fake ``minga worker`` process: ``wait`` returns once it is signalled or ``die`` is called."""
+
     def __init__(self, args, **options):
-        self.args, self.options, self.pid, self.signals = args, options, 4242, []
+        self.args, self.options, self.pid, self.signals = args, options, 4242 + len(STARTED), []
+        self.ended = threading.Event()
+        STARTED.append(self)
 
     def poll(self):
-        return None
+        return 0 if self.ended.is_set() else None
+
+    def wait(self):
+        self.ended.wait(30)
+        return 0
 
     def send_signal(self, number):
         self.signals.append(number)
+        self.ended.set()
+
+    def die(self):  # a kill -9 from outside
+        self.ended.set()
 
 
-def test_gunicorn_starts_the_job_worker_when_ready_and_asks_it_to_stop_on_exit(monkeypatch):
+STARTED: list[Started] = []
+
+
+@pytest.fixture
+def fake_workers(monkeypatch):
+    STARTED.clear()
     monkeypatch.setenv(gunicorn_hooks.TASK_WORKER_VARIABLE, "1")
+    monkeypatch.setenv("MINGA_TASK_WORKER_BACKOFF", "0.01")
     monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Started)
+    yield STARTED
+    gunicorn_hooks.on_exit(Server())
+
+
+def started(count: int) -> list[Started]:
+    """The fake workers once ``count`` were started (the keeper is a thread of its own)."""
+    for _ in range(3000):
+        if len(STARTED) >= count:
+            return list(STARTED)
+        time.sleep(0.01)
+    raise AssertionError(f"{len(STARTED)} workers started, not {count}")
+
+
+def test_gunicorn_starts_the_job_worker_when_ready_and_asks_it_to_stop_on_exit(fake_workers):
     gunicorn_hooks.when_ready(Server())
     gunicorn_hooks.when_ready(Server())  # once
-    [started] = gunicorn_hooks._task_worker
-    assert started.args == [sys.executable, "-m", "minga.cli", "worker"]
-    assert started.options == {"start_new_session": True}
+    [keeper] = gunicorn_hooks._keeper
+    [worker] = started(1)
+    assert worker.args == [sys.executable, "-m", "minga.cli", "worker"]
+    assert worker.options == {"start_new_session": True}
     gunicorn_hooks.on_exit(Server())
-    assert started.signals == [signal.SIGTERM]
-    assert gunicorn_hooks._task_worker == []
+    keeper.join(30)
+    assert not keeper.is_alive()
+    assert worker.signals == [signal.SIGTERM]
+    assert gunicorn_hooks._keeper == []
+    assert len(fake_workers) == 1  # none started after the server's exit
+    assert keeper.restarts == 0
+
+
+def test_gunicorn_starts_a_new_job_worker_when_its_worker_dies(fake_workers):
+    gunicorn_hooks.when_ready(Server())
+    [keeper] = gunicorn_hooks._keeper
+    [first] = started(1)
+    first.die()
+    first_again, second = started(2)
+    assert first_again is first and second.pid == first.pid + 1 and second.poll() is None
+    assert second.args == [sys.executable, "-m", "minga.cli", "worker"]
+    assert keeper.restarts == 1
+    gunicorn_hooks.on_exit(Server())
+    keeper.join(30)
+    assert (first.signals, second.signals, len(fake_workers)) == ([], [signal.SIGTERM], 2)
+
+
+def test_a_job_worker_that_keeps_dying_young_is_restarted_with_a_growing_wait(monkeypatch):
+    assert [gunicorn_hooks.restart_wait(failures, 1.0) for failures in range(9)] == [1, 1, 2, 4, 8, 16, 32, 60, 60]
+    # Five workers: three die at once, the fourth after two minutes (the count starts again), the fifth at once.
+    lifetimes, clock, waits = [0, 0, 0, 120, 0], [0.0], []
+    keeper = gunicorn_hooks.TaskWorkerKeeper(Server.log, first_wait=1.0)
+
+    class Dying:
+        def __init__(self, args, **options):
+            self.pid = 1
+
+        def wait(self):
+            clock[0] += lifetimes.pop(0)
+            if not lifetimes:
+                keeper.stopping.set()  # the server exits while the fifth is down
+            return -9
+
+    monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Dying)
+    monkeypatch.setattr(gunicorn_hooks, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(keeper.stopping, "wait", lambda seconds: waits.append(seconds) or False)
+    keeper.run()  # in this thread: returns once stopped
+    assert waits == [1, 2, 4, 1]
+    assert keeper.restarts == 4
 
 
 def test_gunicorn_starts_no_job_worker_when_serve_said_not_to(monkeypatch):
     monkeypatch.setenv(gunicorn_hooks.TASK_WORKER_VARIABLE, "0")
     monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Started)
     gunicorn_hooks.when_ready(Server())
-    assert gunicorn_hooks._task_worker == []
+    assert gunicorn_hooks._keeper == []
 
 
 @pytest.mark.parametrize(("arguments", "backend", "expected"), [

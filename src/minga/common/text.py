@@ -116,6 +116,18 @@ def append_data_row(sheet, values) -> None:
     sheet.append(values)
     for column, value in enumerate(values, start=1):
         if starts_formula(value):  # the row just appended is the last one
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.data_type = "s"
-            cell.quotePrefix = True
+            _as_text(sheet.cell(row=sheet.max_row, column=column))
+
+
+def put_data_cell(sheet, row: int, column: int, value):
+    """Write ``value`` into one cell of an openpyxl ``sheet`` as ``append_data_row`` writes a row: text that
+    starts like a formula stays text, a character XML cannot hold is dropped. Answers the cell (to style it)."""
+    cell = sheet.cell(row=row, column=column, value=xml_safe(value) if isinstance(value, str) else value)
+    if starts_formula(value):
+        _as_text(cell)
+    return cell
+
+
+def _as_text(cell) -> None:
+    cell.data_type = "s"
+    cell.quotePrefix = True

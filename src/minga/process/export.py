@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from minga.common.hxl import header_rows
-from minga.common.text import csv_text, starts_formula, xml_safe
+from minga.common.text import append_data_row, csv_text
 from minga.process.roadmap import ActionRow
 
 
@@ -55,13 +55,7 @@ def as_xlsx(rows: list[ActionRow]) -> bytes:
     sheet = book.active
     sheet.title = _("Roadmap")[:31]
     for line in [header(), *(values(row) for row in rows)]:
-        line = [xml_safe(value) if isinstance(value, str) else value for value in line]
-        sheet.append(line)
-        for column, value in enumerate(line, start=1):
-            if starts_formula(value):  # a string cell, kept text when edited
-                cell = sheet.cell(row=sheet.max_row, column=column)
-                cell.data_type = "s"
-                cell.quotePrefix = True
+        append_data_row(sheet, line)  # text stays text, never a formula (minga.common.text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -89,7 +89,8 @@ def _names(project):
 
 def _read_rows(uploaded_file, project) -> list[_Row]:
     """The filled rows of the template (blank rows skipped), with the problems found in their cells."""
-    workbook = open_workbook(uploaded_file)
+    workbook = open_workbook(uploaded_file, _("The workbook is too large to read; upload at most %(rows)s rows of "
+                                              "results per file.") % {"rows": MAX_ROWS})
     try:
         wanted = sheet_names(SHEET_RESULTS)
         names = [name for name in workbook.sheetnames if normalise_name(name) in wanted]

@@ -147,14 +147,14 @@ def period_lock(request, pk):
     return redirect("results:project", code=period.project.code)
 
 
-def _indicator_page(request, project, form, indicator, version, status=200):
+def _indicator_page(request, project, form, indicator, version, status=200, conflict=None):
     return render(request, "results/indicator_form.html", {"project": project, "form": form, "indicator": indicator,
-                                                           "version": version}, status=status)
+                                                           "version": version, "conflict": conflict}, status=status)
 
 
 def _save_indicator(request, project, indicator=None):
     form = IndicatorForm(request.POST)
-    version = request.POST.get("version", "")
+    version, conflict = request.POST.get("version", ""), None  # shown again for a mistake: the version read
     if form.is_valid():
         try:
             if indicator is None:
@@ -166,10 +166,11 @@ def _save_indicator(request, project, indicator=None):
             form.show_errors(error.message_dict)
         except EditConflict as error:
             form.add_error(None, str(error))
+            conflict, version = conflict_of(error), error.instance.version  # saving again applies to it
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("results:project", code=project.code)
-    return _indicator_page(request, project, form, indicator, version, status=400)
+    return _indicator_page(request, project, form, indicator, version, status=400, conflict=conflict)
 
 
 @login_required

@@ -4,7 +4,7 @@ export of what was reported, in the same columns.
 The "Results" sheet names indicators, periods and territories as the pages do, chosen from drop-down lists (a
 hidden "Lists" sheet); a report already stored fills its row, so that uploading the template unchanged changes
 nothing. An "Instructions" sheet, in the reader's language, says what each column takes. Headers and sheet names
-are recognised in any of the three languages (``header_keys``). Text is data, never a formula (``_put``).
+are recognised in any of the three languages (``header_keys``). Text is data, never a formula (``_put``: ``minga.common.text.put_data_cell``).
 """
 
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from minga.common.text import normalise_name, starts_formula, xml_safe
+from minga.common.text import normalise_name, put_data_cell
 from minga.results import selectors
 from minga.results.dimensions import DIMENSIONS, field_name
 from minga.results.models import IndicatorKind
@@ -79,14 +79,7 @@ def sheet_names(name) -> set[str]:
     return names
 
 
-def _put(sheet, row: int, column: int, value):
-    """Write a value as data: text that starts like a formula stays text (``minga.common.text.FORMULA_STARTS``,
-    marked with Excel's quote prefix), and a character XML cannot hold is dropped."""
-    cell = sheet.cell(row=row, column=column, value=xml_safe(value) if isinstance(value, str) else value)
-    if starts_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+_put = put_data_cell  # text stays text, never a formula (minga.common.text)
 
 
 def _row_of(indicator_name, period, territory, report) -> dict:

@@ -23,7 +23,9 @@ class UploadRefused(Exception):
     """The file as a whole cannot be read as a filled-in template; the message says why."""
 
 
-def refuse_unless_xlsx(uploaded_file) -> None:
+def refuse_unless_xlsx(uploaded_file, too_large: str = "") -> None:
+    """``too_large``: what to say of a workbook too large to read (the projects' upload says at most how many
+    projects; another upload names what it holds)."""
     if uploaded_file.size == 0:
         raise UploadRefused(_("The file is empty."))
     if uploaded_file.size > MAX_UPLOAD_BYTES:
@@ -36,10 +38,10 @@ def refuse_unless_xlsx(uploaded_file) -> None:
     if kind != documents.XLSX:
         raise UploadRefused(_("This file is not an Excel workbook (XLSX), whatever its name says. Download the "
                               "template, fill it in and upload it as .xlsx."))
-    too_large = UploadRefused(_("The workbook is too large to read; upload at most %(rows)s projects per file.")
-                              % {"rows": MAX_ROWS})
+    refused = UploadRefused(too_large or _("The workbook is too large to read; upload at most %(rows)s projects "
+                                           "per file.") % {"rows": MAX_ROWS})
     refuse_unsafe_archive(uploaded_file, max_unpacked=MAX_UNPACKED_BYTES, max_elements=MAX_XML_ELEMENTS,
-                          too_large=too_large)
+                          too_large=refused)
     uploaded_file.seek(0)
 
 
@@ -97,9 +99,9 @@ def _xml_elements(archive: zipfile.ZipFile, limit: int = MAX_XML_ELEMENTS) -> in
     return count
 
 
-def open_workbook(uploaded_file):
+def open_workbook(uploaded_file, too_large: str = ""):
     """The workbook (read-only, cached values rather than formulas) of a file that passed the checks."""
-    refuse_unless_xlsx(uploaded_file)
+    refuse_unless_xlsx(uploaded_file, too_large)
     try:
         return load_workbook(uploaded_file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

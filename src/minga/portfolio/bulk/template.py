@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from minga.common.text import normalise_name, starts_formula, xml_safe
+from minga.common.text import normalise_name, put_data_cell
 from minga.portfolio.bulk.safety import MAX_ROWS
 from minga.portfolio.inputs import DISPLAY_SEPARATOR, FIELD_OF_NAME, Kind, Lookups, currencies
 from minga.portfolio.models import PopulationGroup, Project, ProjectPeople, SexAge
@@ -62,14 +62,7 @@ PEOPLE_EXAMPLES = {"refugees_migrants": "700", "host_community": "300", "women":
 SECTION_COLOURS = {"what": "1F4E79", "where": "2E7D32", "themes": "6A1B9A", "people": "AD1457", "money": "E65100"}
 
 
-def _put(sheet, row: int, column: int, value):
-    """Write a value as data: text that starts like a formula stays text, and a character XML cannot hold
-    is dropped (names come from people; the exports write cells the same way, ``minga.common.text``)."""
-    cell = sheet.cell(row=row, column=column, value=xml_safe(value) if isinstance(value, str) else value)
-    if starts_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+_put = put_data_cell  # text stays text, never a formula (minga.common.text)
 
 
 def _fixed(text):
@@ -371,7 +364,7 @@ def _fill_instructions(sheet, cols, lists, examples):
     sheet.column_dimensions["C"].width = 40
     wrap = Alignment(wrap_text=True, vertical="top")
     row = 1
-    sheet.cell(row=row, column=1, value=_("Portfolio of Cooperation Projects: several projects in one file")).font = \
+    _put(sheet, row, 1, _("Portfolio of Cooperation Projects: several projects in one file")).font = \
         Font(bold=True, size=14)
     row += 2
     paragraphs = [
@@ -395,13 +388,13 @@ def _fill_instructions(sheet, cols, lists, examples):
         % {"rows": MAX_ROWS},
     ]
     for paragraph in paragraphs:
-        sheet.cell(row=row, column=1, value=paragraph).alignment = wrap
+        _put(sheet, row, 1, paragraph).alignment = wrap
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         sheet.row_dimensions[row].height = 15 * (len(paragraph) // 140 + 1)
         row += 1
     row += 1
     for index, heading in enumerate((_("Column"), _("What to write"), _("Example")), start=1):
-        sheet.cell(row=row, column=index, value=heading).font = Font(bold=True)
+        _put(sheet, row, index, heading).font = Font(bold=True)
     sheet.freeze_panes = None
     row += 1
     for column in cols:
@@ -411,7 +404,7 @@ def _fill_instructions(sheet, cols, lists, examples):
         row += 1
     for name in (QUITO_AXES, LINES_OF_WORK, "significance"):
         row += 1
-        sheet.cell(row=row, column=1, value=str(LIST_HEADERS[name])).font = Font(bold=True)
+        _put(sheet, row, 1, str(LIST_HEADERS[name])).font = Font(bold=True)
         row += 1
         for entry in lists[name]:
             code, _separator, label = entry.partition(DISPLAY_SEPARATOR)
@@ -419,6 +412,6 @@ def _fill_instructions(sheet, cols, lists, examples):
             _put(sheet, row, 2, label)
             row += 1
     row += 1
-    sheet.cell(row=row, column=1, value=_("The drop-down lists of the Countries, Subdivisions and Municipalities "
-                                          "columns show every code with its name.")).alignment = wrap
+    _put(sheet, row, 1, _("The drop-down lists of the Countries, Subdivisions and Municipalities "
+                          "columns show every code with its name.")).alignment = wrap
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
