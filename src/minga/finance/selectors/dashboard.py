@@ -72,7 +72,10 @@ def options(user) -> Options:
     countries = Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
     themed_flows = permissions.visible(user, FundingFlow.objects.filter(theme=OuterRef("pk")))
     earmarked = permissions.visible(user, TrackedPledge.objects.filter(earmarks=OuterRef("pk")))
-    themes = Term.objects.filter(Exists(themed_flows) | Exists(earmarked)).select_related("vocabulary")
+    # Two queries, not one with "Exists(…) | Exists(…)": under OR, PostgreSQL runs the flows' test as a
+    # sub-plan per term that scans the flows (8 s per page at a million flows), not an index semi-join (4 ms).
+    themes = {term.pk: term for query in (Exists(themed_flows), Exists(earmarked))
+              for term in Term.objects.filter(query).select_related("vocabulary")}.values()
     return Options(conferences=list(Conference.objects.order_by("starts_on")),
                    donors=sorted(donors, key=lambda o: o.name.casefold()),
                    countries=sorted(countries, key=lambda c: c.name.casefold()),
