@@ -1,9 +1,10 @@
 """Public pages as the anonymous public sees them, rendered once per change of the data.
 
-``@public_page`` on a view (or, through ninja's ``decorate_view``, an API operation) keeps the whole page it renders for an anonymous visitor (per host, address,
-language and htmx target) until a write bumps one of the domains it depends on (``minga.common.cache``).
-A signed-in user, who may see unpublished records, always gets a fresh page; so does a visitor with a
-message waiting (it is shown once) and every request other than GET/HEAD or answered other than 200.
+``@public_page`` on a view (or, through ninja's ``decorate_view``, an API operation) keeps the whole page it
+renders for an anonymous visitor (per host, address, language and htmx target) until a write bumps one of
+the domains it depends on (``minga.common.cache``). A signed-in user, who may see unpublished records,
+always gets a fresh page; so does a visitor with a message waiting (it is shown once) and every request
+other than GET/HEAD or answered other than 200.
 
 The one per-visitor part of a public page is the CSRF token (the language form, htmx's header): the
 entry holds a placeholder where the render had its token, and each visitor gets their own token in its
