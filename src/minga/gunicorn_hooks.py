@@ -1,8 +1,8 @@
 """gunicorn's server hooks for ``minga serve`` (loaded with ``-c python:minga.gunicorn_hooks``)."""
 
+import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 from time import monotonic
@@ -24,6 +24,41 @@ def restart_wait(failures: int, first: float = BACKOFF_SECONDS) -> float:
     return min(first * 2 ** max(failures - 1, 0), BACKOFF_MAX_SECONDS)
 
 
+WORKER_COMMAND = [sys.executable, "-m", "minga.cli", "worker"]
+
+
+class WorkerProcess:
+    """A ``minga worker`` process in a session of its own (a Ctrl+C in the terminal reaches gunicorn only, and
+    ``stop`` asks the worker once).
+
+    Started with ``posix_spawn``, not ``subprocess.Popen``: Popen forks, then waits on a pipe until the child
+    has exec'd. A web worker that gunicorn's master forks at that moment (it forks without exec) inherits
+    the pipe's end and keeps it open for its whole life, and Popen waits with it: the keeper hung until the
+    server stopped, and no job worker came back (seen in CI). ``posix_spawn`` opens no descriptor."""
+
+    def __init__(self, command: list[str]):
+        self.pid = os.posix_spawn(command[0], command, os.environ, setsid=True)
+        self.returncode: int | None = None
+
+    def wait(self) -> int:
+        """Its exit code (negative: the signal that ended it) once it has ended; -1 when unknown, as when
+        gunicorn's master reaped it first (its SIGCHLD handler waits on any child)."""
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            self.returncode = -1
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def send_signal(self, number: int) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, number)
+
+
 class TaskWorkerKeeper(threading.Thread):
     """Runs ``minga worker`` and starts a new one whenever it dies (a ``kill -9``, an out-of-memory kill, a
     crash), with a back-off, until ``stop``. A thread of gunicorn's master: the master has no periodic hook,
@@ -34,16 +69,14 @@ class TaskWorkerKeeper(threading.Thread):
         self.log, self.first_wait = log, first_wait
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.process: subprocess.Popen | None = None
+        self.process: WorkerProcess | None = None
         self.restarts = 0
 
-    def start_worker(self) -> subprocess.Popen | None:
+    def start_worker(self) -> WorkerProcess | None:
         with self.lock:  # never a new worker once ``stop`` was asked
             if self.stopping.is_set():
                 return None
-            # Its own session: a Ctrl+C in the terminal reaches gunicorn only, and ``stop`` asks the worker once.
-            self.process = subprocess.Popen([sys.executable, "-m", "minga.cli", "worker"],
-                                            start_new_session=True)
+            self.process = WorkerProcess(WORKER_COMMAND)
             return self.process
 
     def run(self) -> None:

@@ -156,8 +156,8 @@ class Server:
 class Started:
     """A fake ``minga worker`` process: ``wait`` returns once it is signalled or ``die`` is called."""
 
-    def __init__(self, args, **options):
-        self.args, self.options, self.pid, self.signals = args, options, 4242 + len(STARTED), []
+    def __init__(self, args):
+        self.args, self.pid, self.signals = args, 4242 + len(STARTED), []
         self.ended = threading.Event()
         STARTED.append(self)
 
@@ -184,7 +184,7 @@ def fake_workers(monkeypatch):
     STARTED.clear()
     monkeypatch.setenv(gunicorn_hooks.TASK_WORKER_VARIABLE, "1")
     monkeypatch.setenv("MINGA_TASK_WORKER_BACKOFF", "0.01")
-    monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Started)
+    monkeypatch.setattr(gunicorn_hooks, "WorkerProcess", Started)
     yield STARTED
     gunicorn_hooks.on_exit(Server())
 
@@ -204,7 +204,6 @@ def test_gunicorn_starts_the_job_worker_when_ready_and_asks_it_to_stop_on_exit(f
     [keeper] = gunicorn_hooks._keeper
     [worker] = started(1)
     assert worker.args == [sys.executable, "-m", "minga.cli", "worker"]
-    assert worker.options == {"start_new_session": True}
     gunicorn_hooks.on_exit(Server())
     keeper.join(30)
     assert not keeper.is_alive()
@@ -235,7 +234,7 @@ def test_a_job_worker_that_keeps_dying_young_is_restarted_with_a_growing_wait(mo
     keeper = gunicorn_hooks.TaskWorkerKeeper(Server.log, first_wait=1.0)
 
     class Dying:
-        def __init__(self, args, **options):
+        def __init__(self, args):
             self.pid = 1
 
         def wait(self):
@@ -244,7 +243,7 @@ def test_a_job_worker_that_keeps_dying_young_is_restarted_with_a_growing_wait(mo
                 keeper.stopping.set()  # the server exits while the fifth is down
             return -9
 
-    monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Dying)
+    monkeypatch.setattr(gunicorn_hooks, "WorkerProcess", Dying)
     monkeypatch.setattr(gunicorn_hooks, "monotonic", lambda: clock[0])
     monkeypatch.setattr(keeper.stopping, "wait", lambda seconds: waits.append(seconds) or False)
     keeper.run()  # in this thread: returns once stopped
@@ -254,7 +253,7 @@ def test_a_job_worker_that_keeps_dying_young_is_restarted_with_a_growing_wait(mo
 
 def test_gunicorn_starts_no_job_worker_when_serve_said_not_to(monkeypatch):
     monkeypatch.setenv(gunicorn_hooks.TASK_WORKER_VARIABLE, "0")
-    monkeypatch.setattr(gunicorn_hooks.subprocess, "Popen", Started)
+    monkeypatch.setattr(gunicorn_hooks, "WorkerProcess", Started)
     gunicorn_hooks.when_ready(Server())
     assert gunicorn_hooks._keeper == []
 
@@ -269,3 +268,48 @@ def test_minga_serve_tells_gunicorn_whether_to_start_a_job_worker(monkeypatch, s
     call_command("serve", *arguments, stdout=io.StringIO())
     assert os.environ[gunicorn_hooks.TASK_WORKER_VARIABLE] == expected
     assert executed[0][1:5] == ["minga.wsgi:application", "--config", "python:minga.gunicorn_hooks", "--bind"]
+
+
+def test_the_job_worker_runs_in_a_session_of_its_own_and_stops_when_asked():
+    worker = gunicorn_hooks.WorkerProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert os.getsid(worker.pid) == worker.pid
+    assert worker.poll() is None
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait() == -signal.SIGTERM
+    assert worker.poll() == -signal.SIGTERM
+    worker.send_signal(signal.SIGTERM)  # gone: nothing is sent (its pid may be another process's by now)
+
+
+def test_starting_a_job_worker_does_not_wait_for_a_process_forked_meanwhile():
+    """gunicorn's master forks web workers (without exec) while its keeper thread starts ``minga worker``.
+    ``subprocess.Popen`` then waited for as long as such a fork lived (it held Popen's pipe open): in CI, the
+    keeper hung and no job worker came back after a kill. Here the main thread forks children that live 30 s
+    while a thread starts 20 workers: each start must return at once."""
+    starts: list[float] = []
+
+    def start_workers():
+        for _ in range(20):
+            began = time.monotonic()
+            worker = gunicorn_hooks.WorkerProcess(["/bin/true"])
+            starts.append(time.monotonic() - began)
+            worker.wait()
+
+    thread = threading.Thread(target=start_workers, daemon=True)
+    children = []
+    try:
+        thread.start()
+        deadline = time.monotonic() + 20
+        while thread.is_alive() and time.monotonic() < deadline:
+            child = os.fork()
+            if child == 0:  # a gunicorn web worker: it never execs
+                time.sleep(30)
+                os._exit(0)
+            children.append(child)
+            time.sleep(0.002)
+        thread.join(1)
+    finally:
+        for child in children:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    assert len(starts) == 20
+    assert max(starts) < 5
