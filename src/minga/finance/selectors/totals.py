@@ -14,7 +14,7 @@ from django.db.models import F, Min, Sum
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
-from minga.common.aggregates import ExactSum
+from minga.common.aggregates import GroupKey, summed_exactly
 from minga.finance.models import Conference
 from minga.finance.selectors.funding import NONE, REGIONAL, FundingFilters, Row, _organisation_key, _requirements
 from minga.finance.totals import BIT, MICRO, ensure_fresh
@@ -65,11 +65,12 @@ def funding_rows_kept(view: str, by: str, filters: FundingFilters) -> list[Row]:
     """``funding_rows(user, by, filters)`` for ``by`` country or donor, from the cells."""
     ensure_fresh()
     column = BY[by]
-    sums = (_cells(view, filters).values(column, "currency").order_by()
-            .annotate(**{f"sum_{name}": (Sum if name == "records" else ExactSum)(name) for name in SUMS}))
+    cells = _cells(view, filters).values("currency", key=GroupKey(column)).order_by()
+    sums = summed_exactly(lambda add: list(cells.annotate(**{f"sum_{name}": (Sum if name == "records" else add)(name)
+                                                                       for name in SUMS})))
     found: dict = defaultdict(dict)
     for cell in sums:
-        found[cell[column]][cell["currency"]] = cell
+        found[cell["key"]][cell["currency"]] = cell
     labels = _labels(by, [key for key, currencies in found.items() if (currencies.get("") or {}).get("sum_records")])
     rows: dict[str, Row] = {}
     for key, (row_key, label) in labels.items():
