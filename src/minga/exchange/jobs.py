@@ -148,7 +148,11 @@ def _kept_when_stopped(partial: tuple, parts):
 
 
 def _iati_counts(report: importer.Report) -> tuple[dict, list]:
-    return {**report.counts, "transactions": report.transactions, "flows": report.flows}, report.problems
+    counts = {**report.counts, "transactions": report.transactions, "flows": report.flows}
+    unmatched = report.unmatched_plans()
+    if unmatched:  # [[plan code, activities naming it, the first of them]]: shown as lines by the run's page
+        counts["unmatched_plans"] = unmatched
+    return counts, report.problems
 
 
 def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
