@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 
 from minga.accounts import permissions
 from minga.exchange import import_runs
-from minga.exchange.iati import plans
 from minga.exchange.fts_models import FtsOutcome
+from minga.exchange.iati import plans
 from minga.exchange.models import ImportRun
 
 
