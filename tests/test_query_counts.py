@@ -572,6 +572,8 @@ CASES = [
          done=lambda: TrainingDelivery.objects.filter(note="Counted training.", police=3).exists()),
     Case("capacity:coverage", "GET", "anonymous", get("/capacity/coverage/"), 200, 11),
     Case("capacity:coverage_csv", "GET", "anonymous", get("/capacity/coverage.csv"), 200, 2),
+    Case("capacity:library_csv", "GET", "anonymous", get("/capacity/library.csv?language=es"), 200, 2),
+    Case("capacity:deliveries_csv", "GET", "anonymous", get("/capacity/deliveries.csv"), 200, 2),
     Case("services:search", "GET", "anonymous", get("/services/"), 200, 9, label="form"),
     Case("services:search", "GET", "anonymous", get("/services/?lat=0.8117&lon=-77.7173&radius=50&type=shelter"
                                                     "&population=women&free=1"), 200, 10),

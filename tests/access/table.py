@@ -137,6 +137,8 @@ ROWS = [
     counted("POST capacity:delivery_create", "training in Cúcuta", LOGIN, 403, 302, 403, 403, 302),
     counted("GET capacity:coverage", "no object", 200, 200, 200, 200, 200, 200),
     counted("GET capacity:coverage_csv", "no object", 200, 200, 200, 200, 200, 200),
+    counted("GET capacity:library_csv", "no object", 200, 200, 200, 200, 200, 200),
+    counted("GET capacity:deliveries_csv", "no object", 200, 200, 200, 200, 200, 200),
     counted("GET services:search form", "no object", 200, 200, 200, 200, 200, 200),
     counted("GET services:search", "no object", 200, 200, 200, 200, 200, 200),
     counted("GET services:detail", "Tulcán shelter (public)", 200, 200, 200, 200, 200, 200),
