@@ -33,7 +33,7 @@ PENDING = {
     ("process:roadmap_action", "coverage-table"),
     ("capacity:priorities", "priorities"), ("capacity:delivery", "delivery-counts"),
     ("capacity:coverage", "#2"), ("capacity:coverage", "#3"),
-    ("results:territory", "#1"), ("results:territory", "territory-table"),
+    ("results:territory", "#1"),
     ("results:project", "#1"), ("results:project", "#2"), ("results:project", "#3"),
     *{("narrative:guide_print", f"#{number}") for number in range(1, 6)},
     ("finance:my_funding", "my-pledges"), ("finance:my_funding", "my-flows"),

@@ -148,6 +148,7 @@ ROWS = [
     counted("POST services:create", "service in Cúcuta by its Alcaldía", LOGIN, 403, 302, 403, 403, 302),
     counted("GET services:edit", "service of Cúcuta's Alcaldía", LOGIN, 403, 200, 403, 403, 200),
     counted("GET results:territory", "no object", 200, 200, 200, 200, 200, 200),
+    counted("GET results:territory_csv", "no object", 200, 200, 200, 200, 200, 200),
     counted("GET results:project", "published Cúcuta project", 200, 200, 200, 200, 200, 200),
     counted("GET results:report", "published Cúcuta project (COL)", LOGIN, 200, 200, 403, 403, 200),
     counted("POST results:report", "published Cúcuta project (COL)", LOGIN, 302, 302, 403, 403, 302),
