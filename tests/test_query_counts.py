@@ -572,6 +572,8 @@ CASES = [
          done=lambda: TrainingDelivery.objects.filter(note="Counted training.", police=3).exists()),
     Case("capacity:coverage", "GET", "anonymous", get("/capacity/coverage/"), 200, 11),
     Case("capacity:coverage_csv", "GET", "anonymous", get("/capacity/coverage.csv"), 200, 2),
+    Case("capacity:library_csv", "GET", "anonymous", get("/capacity/library.csv?language=es"), 200, 8),
+    Case("capacity:deliveries_csv", "GET", "anonymous", get("/capacity/deliveries.csv"), 200, 8),
     Case("services:search", "GET", "anonymous", get("/services/"), 200, 9, label="form"),
     Case("services:search", "GET", "anonymous", get("/services/?lat=0.8117&lon=-77.7173&radius=50&type=shelter"
                                                     "&population=women&free=1"), 200, 10),
@@ -589,6 +591,7 @@ CASES = [
     # written row goes through the report service) and the export.
     Case("results:territory", "GET", "anonymous", get("/results/?country=COL"), 200, 12),
     Case("results:territory", "GET", "anonymous", get("/results/?country=COL"), 200, 2, warm=True, label="warm"),
+    Case("results:territory_csv", "GET", "anonymous", get("/results/territory.csv?country=COL"), 200, 12),
     Case("results:project", "GET", "anonymous", get(f"/results/projects/{CUCUTA}/"), 200, 12),
     Case("results:report", "GET", "local_cucuta", get(f"/results/projects/{CUCUTA}/report/"), 200, 10),
     Case("results:report", "POST", "local_cucuta", results_report_post, 302, 35, done=results_reported),

@@ -551,7 +551,7 @@ def test_matrix_has_an_allowed_and_a_refused_case_per_role_and_model():
         "results.indicator", "results.reportingperiod", "results.resultreport",
         # Imported IATI activities: every role's cases in tests/exchange/test_iati_access.py.
         "exchange.iatiactivity",
-        # The secretariat's import runs (private): every role's cases in tests/exchange/test_iati_upload.py.
+        # The secretariat's import runs (private): every role's cases in tests/exchange/test_uploads.py.
         "exchange.importrun"}
 
 

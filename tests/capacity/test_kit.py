@@ -195,7 +195,11 @@ def test_the_coverage_csv_has_one_row_per_priority_municipality(client):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:7] == ["Country", "Subdivision", "Municipality", "Official code (p-code)", "Trainings",
                            "Last training", "Participants"]
-    assert [row[2:] for row in rows[1:]] == [
+    assert rows[1] == ["#country+name", "#adm1+name", "#adm2+name", "#adm2+code", "#output+trainings+num", "#date+last",
+                       "#reached+total", "#reached+women", "#reached+men", "#reached+sex_other",
+                       "#reached+social_services", "#reached+child_protection", "#reached+police", "#reached+health",
+                       "#reached+education", "#reached+migration_authority", "#reached+other_role"]
+    assert [row[2:] for row in rows[2:]] == [
         ["San José de Cúcuta", "CO54001", "1", "2025-10-20", "24", "14", "9", "1", "6", "5", "4", "3", "4", "2", "0"],
         ["Tulcán", "EC0401", "0", "", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]]
 

@@ -1,11 +1,8 @@
 """Coverage of the priority municipalities: a table, one map per country (officials trained per first-level
 subdivision, over the priority municipalities), and the same table as CSV."""
 
-import csv
-import io
 from dataclasses import replace
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,7 +11,6 @@ from minga.capacity import selectors
 from minga.capacity.models import ROLES, SEXES
 from minga.common import charts, formatting
 from minga.common.page_cache import public_page
-from minga.common.text import csv_text
 from minga.reference.boundaries import admin1_url
 from minga.reference.models import Country, Subdivision
 
@@ -44,25 +40,3 @@ def coverage(request):
     return render(request, "capacity/coverage.html", {
         "coverage": found, "roles": [label for _name, label in ROLES], "sexes": [label for _name, label in SEXES],
         "maps": coverage_maps(found.rows)})
-
-
-def header() -> list[str]:
-    return [_("Country"), _("Subdivision"), _("Municipality"), _("Official code (p-code)"), _("Trainings"),
-            _("Last training"), _("Participants"), *[str(label) for _name, label in SEXES],
-            *[str(label) for _name, label in ROLES]]
-
-
-@require_GET
-def coverage_csv(request):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header())
-    for row in selectors.coverage().rows:
-        municipality = row.municipality
-        writer.writerow([csv_text(str(value)) for value in (
-            municipality.subdivision.country.name, municipality.subdivision.name, municipality.name,
-            municipality.pcode, row.deliveries, row.last_on.isoformat() if row.last_on else "", row.participants,
-            *row.by_sex, *row.by_role)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="minga-kit-coverage.csv"'
-    return response

@@ -10,6 +10,8 @@ import csv
 import io
 import re
 
+from minga.common.text import csv_text
+
 HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
 
 
@@ -41,3 +43,14 @@ def with_hashtag_row(text: str, hashtags: dict[str, str] | list[str], *, lineter
     out = io.StringIO()
     csv.writer(out, lineterminator=lineterminator).writerow(hashtags_for(headers, hashtags))
     return f"{head}{lineterminator}{out.getvalue()}{rest}"
+
+
+def table_csv(headers: list[str], hashtags: dict[str, str] | list[str], rows, *, lineterminator: str = "\r\n") -> str:
+    """A table as an HXL CSV: its headers, their hashtags, then ``rows``; a text cell a spreadsheet would read as
+    a formula ("=1+1") is written as text ("'=1+1"), as every CSV writer of Minga does."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerows(header_rows(headers, hashtags))
+    writer.writerows([csv_text(value) if isinstance(value, str) else ("" if value is None else value)
+                      for value in row] for row in rows)
+    return out.getvalue()

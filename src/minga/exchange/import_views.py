@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from minga.accounts import permissions
 from minga.exchange import import_runs
 from minga.exchange.fts_models import FtsOutcome
+from minga.exchange.iati import plans
 from minga.exchange.models import ImportRun
 
 
@@ -115,7 +116,10 @@ def _rows(run: ImportRun, kind: Kind) -> dict:
     rows = [(key, label, counts.get(key, 0)) for key, label in kind.counts]
     if run.state == ImportRun.State.DONE:
         rows += [(key, label, counts.get(key, 0)) for key, label in kind.counts_done]
-    report = {"rows": rows, "parts": [], "outcomes": [], "totals": []}
+    report = {"rows": rows, "parts": [], "outcomes": [], "totals": [], "unmatched_plans": []}
+    if kind.code == "iati" and not run.is_ongoing:
+        report["unmatched_plans"] = [plans.unmatched_plan_line(code, count, first)
+                                     for code, count, first in counts.get("unmatched_plans", [])]
     if kind.code == "fts" and run.state == ImportRun.State.DONE:
         report["parts"] = [(key, label, [(state, name, counts.get(key, {}).get(state, 0)) for state, name in STATES])
                            for key, label in PLAN_COUNTS if key in counts]

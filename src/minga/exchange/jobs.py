@@ -147,8 +147,14 @@ def _kept_when_stopped(partial: tuple, parts):
         raise
 
 
-def _iati_counts(report: importer.Report) -> tuple[dict, list]:
-    return {**report.counts, "transactions": report.transactions, "flows": report.flows}, report.problems
+def _iati_counts(report: importer.Report, *, plans: bool = False) -> tuple[dict, list]:
+    """The run's counts and problems; with ``plans`` (a run that ended: one query), the plans named that no
+    requirement holds. A stopped run's report does not ask the database, which may be what stopped it."""
+    counts = {**report.counts, "transactions": report.transactions, "flows": report.flows}
+    unmatched = report.unmatched_plans() if plans else []
+    if unmatched:  # [[plan code, activities naming it, the first of them]]: shown as lines by the run's page
+        counts["unmatched_plans"] = unmatched
+    return counts, report.problems
 
 
 def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
@@ -159,7 +165,7 @@ def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dic
                                    progress=Progress(run, handle, report))
         except importer.ImportRefused:
             raise Refused(report.problems[-1]["message"] if report.problems else "") from None
-    return _iati_counts(report)
+    return _iati_counts(report, plans=True)
 
 
 def _fts_problems(report: fts.FtsReport, name: str, refusal: list) -> list:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from minga.results import views, workbook_views
+from minga.results import csv_views, views, workbook_views
 
 app_name = "results"
 urlpatterns = [
     path("", views.territory_results, name="territory"),
+    path("territory.csv", csv_views.territory_csv, name="territory_csv"),
     path("projects/<str:code>/", views.project_results, name="project"),
     path("projects/<str:code>/report/", views.report_entry, name="report"),
     path("projects/<str:code>/indicators/new/", views.indicator_create, name="indicator_create"),

@@ -5,6 +5,7 @@ report (read / created / updated / unchanged / skipped / invalid, then each prob
 activity identifier and line) and a progress bar on a terminal. Exit 1 when a file was refused whole.
 """
 
+import copy
 import json
 import shutil
 import sys
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
 from minga.exchange.fetch import is_address, is_other_scheme, open_address
-from minga.exchange.iati import importer, reader
+from minga.exchange.iati import importer, plans, reader
 
 MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
 FETCH_SECONDS = 60  # per read of the answer, not for the whole download
@@ -108,13 +109,16 @@ def run(command, options: dict) -> None:
                 _unwrite(report, written)
             finally:
                 bar.close()
+    unmatched = report.unmatched_plans()
     if options["format"] == "json":
         command.stdout.write(json.dumps({"counts": report.counts, "transactions": report.transactions,
                                          "flows": report.flows, "pledges": report.pledges,
-                                         "problems": report.problems, "refused": refused},
+                                         "problems": report.problems, "refused": refused,
+                                         "unmatched_plans": [{"plan": code, "activities": count, "first": first}
+                                                             for code, count, first in unmatched]},
                                         indent=2))
     else:
-        command.stdout.write(text_report(report, refused))
+        command.stdout.write(text_report(report, refused, unmatched))
     if refused:
         raise CommandError("; ".join(refused), returncode=1)
 
@@ -124,16 +128,17 @@ WRITTEN = ("created", "updated")
 
 def _written(report: importer.Report) -> dict:
     return {**{key: report.counts[key] for key in WRITTEN}, "transactions": report.transactions,
-            "flows": report.flows, "pledges": report.pledges}
+            "flows": report.flows, "pledges": report.pledges, "plan_scopes": copy.deepcopy(report.plan_scopes)}
 
 
 def _unwrite(report: importer.Report, before: dict) -> None:
     for key in WRITTEN:
         report.counts[key] = before[key]
     report.transactions, report.flows, report.pledges = before["transactions"], before["flows"], before["pledges"]
+    report.plan_scopes = before["plan_scopes"]
 
 
-def text_report(report: importer.Report, refused: list[str]) -> str:
+def text_report(report: importer.Report, refused: list[str], unmatched: list | None = None) -> str:
     counts = ", ".join(f"{name} {value}" for name, value in report.counts.items())
     lines = [f"activities: {counts}",
              f"transactions: {report.transactions}, of which flows: {report.flows}, pledges: {report.pledges}"]
@@ -143,4 +148,7 @@ def text_report(report: importer.Report, refused: list[str]) -> str:
         identifier = f" {problem['identifier']}" if problem["identifier"] else ""
         lines.append(f"{where}{identifier}: {problem['message']}"[:max(width, 200)])
     lines.extend(f"refused: {message}" for message in refused)
+    if unmatched:
+        lines.append(plans.unmatched_plans_heading())
+        lines.extend(plans.unmatched_plan_line(code, count, first) for code, count, first in unmatched)
     return "\n".join(lines)

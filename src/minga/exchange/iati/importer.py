@@ -29,7 +29,7 @@ from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.common.text import control_characters, control_characters_message
-from minga.exchange.iati import reader
+from minga.exchange.iati import plans, reader
 from minga.exchange.iati.mapping import Lookups, flow_of, place_locations, pledge_of, touches_region
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
@@ -54,9 +54,25 @@ class Report:
     flows: int = 0
     pledges: int = 0
     transactions: int = 0
+    # The plan codes the stored activities' humanitarian scopes name: plan key → [code, activities, first ones].
+    plan_scopes: dict = field(default_factory=dict)
 
     def problem(self, source: str, message: str, identifier: str = "", line: int = 0) -> None:
         self.problems.append({"source": source, "identifier": identifier, "line": line, "message": message})
+
+    def named_plans(self, record: reader.ActivityRecord) -> None:
+        for code in plans.plan_codes({"humanitarian_scopes": record.humanitarian_scopes}):
+            named = self.plan_scopes.setdefault(plans.plan_key(code), [code, 0, []])
+            named[1] += 1
+            if len(named[2]) < plans.SHOWN_IDENTIFIERS:
+                named[2].append(record.identifier)
+
+    def unmatched_plans(self) -> list[list]:
+        """[code, activities, first identifiers] of each plan named that no requirement holds, by code; one
+        query for the whole run (kept as given on the activities, and linked once its requirement is stored)."""
+        held = plans.held_plans(self.plan_scopes)
+        return sorted((list(named) for key, named in self.plan_scopes.items() if key not in held),
+                      key=lambda named: plans.plan_key(named[0]))
 
 
 def write_pledges(pledges: list[TrackedPledge], parts: list[list], *, user, reason: str) -> list[TrackedPledge]:
@@ -281,6 +297,7 @@ class _Batch:
                                record.identifier, record.line)
             else:
                 report.counts[written.counts[record.identifier]] += 1
+                report.named_plans(record)
         report.transactions += written.transactions
         report.flows += written.flows
         report.pledges += written.pledges

@@ -14,11 +14,13 @@ emergency) or naming a plan Minga holds no requirement for is kept as given, and
 from dataclasses import dataclass
 
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, ngettext
 
 from minga.accounts import permissions
 from minga.finance.tracking import Requirement
 
 PLAN_VOCABULARY = "2-1"
+SHOWN_IDENTIFIERS = 3  # an import's report names the first few activities naming an unmatched plan
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,38 @@ def plan_key(code: str) -> str:
 def _scopes(activity) -> list[tuple[str, str, str]]:
     scopes = (activity.data or {}).get("humanitarian_scopes") or []
     return [tuple((list(scope) + ["", "", ""])[:3]) for scope in scopes if isinstance(scope, list | tuple)]
+
+
+def plan_codes(data: dict) -> list[str]:
+    """The plan codes an activity's scopes name (its ``data`` as read), once each, in the order published."""
+    codes = {}
+    for scope in (data or {}).get("humanitarian_scopes") or []:
+        if isinstance(scope, list | tuple):
+            _type, vocabulary, code = tuple((list(scope) + ["", "", ""])[:3])
+            if vocabulary == PLAN_VOCABULARY and code.strip():
+                codes.setdefault(plan_key(code), code)
+    return list(codes.values())
+
+
+def held_plans(keys) -> set[str]:
+    """Which of these plan keys (``plan_key``) name a requirement Minga holds, whoever may see it; one query."""
+    keys = set(keys)
+    if not keys:
+        return set()
+    return {plan_key(plan) for plan in Requirement.objects.annotate(key=Lower("plan")).filter(key__in=keys)
+            .values_list("plan", flat=True).distinct()}
+
+
+def unmatched_plan_line(code: str, count: int, identifiers) -> str:
+    """One line of an import's report: a plan code that names no requirement, and the activities naming it."""
+    shown = ", ".join(list(identifiers)[:SHOWN_IDENTIFIERS]) + (", …" if count > SHOWN_IDENTIFIERS else "")
+    return ngettext("Plan %(code)s names no requirement held here (kept as given): %(count)s activity (%(shown)s)",
+                    "Plan %(code)s names no requirement held here (kept as given): %(count)s activities (%(shown)s)",
+                    count) % {"code": code, "count": count, "shown": shown}
+
+
+def unmatched_plans_heading() -> str:
+    return gettext("Plans named by the activities that no requirement holds")
 
 
 def scope_links(activities, *, user=None) -> dict[int, list[ScopeLink]]:
