@@ -11,7 +11,8 @@ humanitarian, integration; median and p95 over all of them. Beside it, in the sa
 ``GROUP BY`` of the same flows (the reference), with the ratios. Last, freshness: a new flow is
 recorded and validated through the services as the secretariat, and the time until the public
 dashboard shows it is measured ``--writes`` times. Also ``minga report funding --by …`` (``report_rows``) once
-per dimension, with its ratio to the plain ``GROUP BY``.
+per dimension, with its ratio to the plain ``GROUP BY`` (``--report-reference``: beside ``funding_rows``, the
+Python path it replaced, with a check that both give the same rows).
 
     .venv/bin/python bench/dashboard.py [--flows 1000000] [--projects 20000] [--donors 200]
     scripts/with-postgres.sh .venv/bin/python bench/dashboard.py
@@ -47,6 +48,9 @@ def main(argv=None):
     parser.add_argument("--existing", action="store_true",
                         help="measure the database DATABASE_URL names, filled by an earlier run (kept alive by its "
                              "--wait-for), without filling it again: a change to the reads measured on the same data")
+    parser.add_argument("--report-reference", action="store_true",
+                        help="also time funding_rows (every flow read into Python, the report's path before the "
+                             "aggregate query) by subdivision, conference, theme and year, and check the same rows")
     args = parser.parse_args(argv)
     if args.existing:
         os.environ["DJANGO_SETTINGS_MODULE"] = "minga.settings"
@@ -137,19 +141,32 @@ def generate(args, rng):
 REPORT_SLOW_MS = 1000.0  # the report per dimension, one run: over a second is worth reading kept totals
 
 
-def report_funding(plain):
+def report_funding(plain, reference: bool = False):
     """``minga report funding --by …`` for the public, once per dimension: by country and donor it reads the kept
-    totals, by subdivision, conference, theme and year the flows (finance/selectors/report.py)."""
-    from minga.finance.selectors.funding import DIMENSIONS
-    from minga.finance.selectors.report import report_rows
+    totals, by subdivision, conference, theme and year one aggregate query over the flows
+    (finance/selectors/report.py, funding_sql.py). With ``reference``, also ``funding_rows`` (every flow read into
+    Python: what the report did before) per dimension, and the check that both give the same rows."""
+    from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, funding_rows
+    from minga.finance.selectors.report import KEYS, report_rows
+    from minga.finance.selectors.totals import BY
 
     timings = {}
     for by in DIMENSIONS:
         started = time.perf_counter()
         rows = report_rows(None, by=by)
         timings[by] = ((time.perf_counter() - started) * 1000, len(rows))
+        reads = "kept totals" if by in BY else "aggregate query"
+        print(f"report_rows by {by} ({reads}): {timings[by][0]:.0f} ms, {timings[by][0] / plain:.2f}x the plain "
+              f"GROUP BY, {len(rows)} rows", flush=True)
+        if reference and by not in BY:
+            started = time.perf_counter()
+            expected = [{key: row[key] for key in KEYS}
+                        for row in (r.as_dict() for r in funding_rows(None, by, FundingFilters()))]
+            ms = (time.perf_counter() - started) * 1000
+            print(f"  reference funding_rows by {by} (every flow in Python, the report before): {ms:.0f} ms, "
+                  f"{ms / plain:.2f}x the plain GROUP BY; same rows: {'yes' if expected == rows else 'NO'}", flush=True)
     print("report funding per dimension (report_rows, public, one run), ms, ratio to the plain GROUP BY, rows: "
-          + "; ".join(f"{by} {ms:.0f} ({ms / plain:.1f}x, {count})" for by, (ms, count) in timings.items()))
+          + "; ".join(f"{by} {ms:.0f} ({ms / plain:.2f}x, {count})" for by, (ms, count) in timings.items()))
     slow = [by for by, (ms, _count) in timings.items() if ms > REPORT_SLOW_MS]
     print(f"report funding over {REPORT_SLOW_MS / 1000:.0f} s: {', '.join(slow) or 'none'}")
 
@@ -238,7 +255,7 @@ def run(args, connection):
           + ", ".join(f"{name} {ms:.1f}" for name, ms in per_filter.items()))
     print(f"dashboard over {len(samples)} requests: median {median:.1f} ms, p95 {p95:.1f} ms; "
           f"plain GROUP BY of the flows {plain:.1f} ms; ratios to it: median {median / plain:.3f}, p95 {p95 / plain:.3f}")
-    report_funding(plain)
+    report_funding(plain, reference=args.report_reference)
 
     secretariat = get_user_model().objects.get(username="secretaria")
     source = Source.objects.get(load_key="source:illustrative")

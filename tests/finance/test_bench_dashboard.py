@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_dashboard_benchmark_runs_with_a_few_flows():
     done = subprocess.run(
         [sys.executable, "bench/dashboard.py", "--flows", "400", "--projects", "0", "--donors", "5", "--repeat", "1",
-         "--writes", "1"], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+         "--writes", "1", "--report-reference"], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith(("sqlite:", "postgresql:", "dashboard",
                                                                              "a new flow", "target"))]
@@ -26,3 +26,7 @@ def test_the_dashboard_benchmark_runs_with_a_few_flows():
     assert len(report) == 1
     assert [part.split(" ")[0] for part in report[0].split(": ", 1)[1].split("; ")] == [
         "country", "subdivision", "donor", "conference", "theme", "year"]
+    # the four dimensions the aggregate query answers, beside the Python path they replaced: the same rows
+    reference = [line for line in done.stdout.splitlines() if line.startswith("  reference funding_rows by ")]
+    assert [line.split()[3] for line in reference] == ["subdivision", "conference", "theme", "year"]
+    assert all(line.endswith("same rows: yes") for line in reference), reference

@@ -9,6 +9,7 @@ class FinanceConfig(AppConfig):
     def ready(self):
         from minga.accounts import workflows
         from minga.finance import totals_signals
+        from minga.finance.selectors.follow_up import flows_for_project
         from minga.finance.selectors.matches import donor_matches
         from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
         from minga.portfolio.selectors import matching
@@ -18,3 +19,4 @@ class FinanceConfig(AppConfig):
         totals_signals.connect()  # writes made around the services keep the dashboard's totals exact
         # Question 6's one list, for the donor officer's "my projects" (the portfolio must not import finance).
         matching.register_ranker(donor_matches)
+        matching.register_flows_reader(flows_for_project)  # the flows on a project's page

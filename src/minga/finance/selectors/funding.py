@@ -88,13 +88,11 @@ def _organisation_key(organisation) -> str:
     return organisation.iati_identifier or f"minga-organisation-{organisation.pk}"
 
 
-def visible_flows(user, filters: FundingFilters = ALL):
-    """The counted flows (commitments and disbursements, not passed on) the user may see, with what they need."""
+def counted_flows(user, filters: FundingFilters = ALL):
+    """The queryset of the counted flows (commitments and disbursements, not passed on) the user may see under
+    ``filters`` (all but ``country``, which splits flows by their shares rather than selecting them)."""
     flows = (permissions.visible(user, FundingFlow.objects.all())
-             .filter(stage__in=(Stage.COMMITMENT, Stage.DISBURSEMENT), parent__isnull=True)
-             .select_related("provider", "theme", "pledge__conference", "commitment")
-             .prefetch_related(Prefetch("shares", queryset=FlowShare.objects.select_related("country", "subdivision")
-                                        .order_by("pk"))))
+             .filter(stage__in=(Stage.COMMITMENT, Stage.DISBURSEMENT), parent__isnull=True))
     if filters.year:
         flows = flows.filter(value_date__year=filters.year)
     if filters.donor:
@@ -105,6 +103,15 @@ def visible_flows(user, filters: FundingFilters = ALL):
         flows = flows.filter(theme_id=filters.theme)
     if filters.humanitarian is not None:
         flows = flows.filter(is_humanitarian=filters.humanitarian)
+    return flows
+
+
+def visible_flows(user, filters: FundingFilters = ALL):
+    """The counted flows the user may see, with what they need."""
+    flows = (counted_flows(user, filters)
+             .select_related("provider", "theme", "pledge__conference", "commitment")
+             .prefetch_related(Prefetch("shares", queryset=FlowShare.objects.select_related("country", "subdivision")
+                                        .order_by("pk"))))
     return list(flows.order_by("pk"))
 
 
@@ -292,6 +299,18 @@ def funding_rows(user, by: str, filters: FundingFilters = ALL) -> list[Row]:
                     target.unconverted[flow.currency] += own * share
             else:
                 setattr(target, measure, getattr(target, measure) + usd * share)
+    return pledged_and_required(rows, user, by, filters, in_country)
+
+
+def pledged_and_required(rows: dict[str, Row], user, by: str, filters: FundingFilters, in_country) -> list[Row]:
+    """Add the visible pledges and the requirements to ``rows`` (key → Row, the flows' part): the sorted rows.
+
+    Shared by ``funding_rows`` and ``funding_sql.funding_rows_sql`` (which sums the flows in the database)."""
+    def row(key, label) -> Row:
+        if key not in rows:
+            rows[key] = Row(key=key, label=label)
+        return rows[key]
+
     for pledge in visible_pledges(user, filters):
         within = _country_fraction(_pledge_parts(pledge, "country"), filters.country)
         for key, label, fraction in _pledge_parts(pledge, by):

@@ -2,8 +2,10 @@
 
 By country and by donor, for the public and the secretariat, the rows are read from the totals the writes
 keep (``selectors.totals``: a few queries whatever the number of flows), as the dashboard reads them;
-by subdivision, conference, theme or year (no kept cells answer those exactly) and for an officer who also
-sees their own drafts, from the flows (``funding_rows``). Both give the same rows (tests/finance/test_report.py).
+by subdivision, conference, theme or year (no kept cells answer those exactly: the cells keep no subdivision,
+split no pledge over its earmarks, and keep no two of the year, conference and theme together) and for an officer
+who also sees their own drafts, from one aggregate query over the flows (``funding_sql.funding_rows_sql``). All
+give exactly ``funding_rows``' rows (tests/finance/test_report.py, tests/finance/test_funding_sql.py).
 """
 
 import csv
@@ -16,7 +18,8 @@ from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.common.text import csv_text
 from minga.finance.selectors import totals
-from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, Row, funding_rows
+from minga.finance.selectors.funding import DIMENSIONS, FundingFilters, Row
+from minga.finance.selectors.funding_sql import funding_rows_sql
 
 FORMATS = ("table", "json", "csv")
 # The issue's keys, in its order; then what the rows also say (what was committed, pledges not converted).
@@ -52,7 +55,7 @@ def report_funding_rows(user, by: str, filters: FundingFilters) -> list[Row]:
     view = totals.view_of(user)
     if view is not None and by in totals.BY:
         return totals.funding_rows_kept(view, by, filters)
-    return funding_rows(user, by, filters)
+    return funding_rows_sql(user, by, filters)
 
 
 def report_rows(user, *, by: str, year=None) -> list[dict]:

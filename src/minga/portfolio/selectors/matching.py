@@ -6,6 +6,7 @@ then gap, then code) and shown the same on the donor's funding page and here (do
 donor"). The pledges and flows live in ``finance``, which imports the portfolio: the portfolio must not import
 it back (a cycle). So finance registers its selector here when the apps are ready (``FinanceConfig.ready``),
 the way the workflows register themselves with ``accounts.workflows``; this module keeps the shapes both share.
+The same holds for the flows a project's page lists (``project_flows``: finance's ``flows_for_project``).
 """
 
 from collections.abc import Callable
@@ -51,6 +52,21 @@ _RANKER: list[Callable] = []
 def register_ranker(ranker: Callable) -> None:
     """Finance's ``donor_matches`` computes the list; registered once, at start-up."""
     _RANKER[:] = [ranker]
+
+
+# (user, project) -> the funding flows the user may see that fund it; set by finance at start-up.
+_FLOWS_READER: list[Callable] = []
+
+
+def register_flows_reader(reader: Callable) -> None:
+    """Finance's ``flows_for_project`` lists a project's flows; registered once, at start-up."""
+    _FLOWS_READER[:] = [reader]
+
+
+def project_flows(user, project) -> list:
+    """The follow-up of the money on a project's page: the flows ``user`` may see that fund it (none without
+    finance)."""
+    return _FLOWS_READER[0](user, project) if _FLOWS_READER else []
 
 
 def donor_organisations(user) -> frozenset:

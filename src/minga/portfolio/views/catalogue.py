@@ -16,9 +16,9 @@ from minga.common import charts
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
 from minga.common.page_cache import public_page
-from minga.finance.selectors.follow_up import flows_for_project
 from minga.portfolio import selectors
 from minga.portfolio.models import ProjectDocument
+from minga.portfolio.selectors.matching import project_flows
 from minga.reference import boundaries
 
 MAX_PAGE = 1_000_000  # 25 million projects: a page number beyond is refused before it becomes an offset
@@ -85,8 +85,8 @@ def project_detail(request, code):
         "project": project, "page": page, "map_chart": map_chart,
         "reader_language": selectors.reader_language(),
         "can_view_history": page.details,
-        # The follow-up of the money (finance): the flows the reader may see that fund this project.
-        "funding_flows": flows_for_project(request.user, project),
+        # The follow-up of the money (finance, registered at start-up): the flows the reader may see that fund it.
+        "funding_flows": project_flows(request.user, project),
     })
 
 
