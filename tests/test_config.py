@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from minga.config import cache_from_url, database_from_url, env_bool, env_int
 
@@ -23,6 +24,21 @@ def test_postgres_url_is_parsed(tmp_path):
                                default_sqlite_path=tmp_path / "x.sqlite3")
     assert (config["ENGINE"], config["NAME"], config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
         "django.db.backends.postgresql", "minga_prod", "minga", "s3cret", "db.example.org", 5433)
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_a_postgres_url_s_own_connection_options_are_kept(tmp_path):
+    config = database_from_url("postgres://minga@db.example.org/minga?options=-c%20statement_timeout%3D5000",
+                               default_sqlite_path=tmp_path / "x.sqlite3")
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=5000"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+@pytest.mark.django_db
+def test_minga_s_postgres_connections_run_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 @pytest.mark.parametrize("url, message", [
