@@ -94,7 +94,7 @@ class ActivityRecord:
 
 
 _DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems"))
-_TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
+TRANSACTION_FIELDS = _TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _AS_IS = (str, int, float, bool, type(None))
 
 
