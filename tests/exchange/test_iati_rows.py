@@ -30,7 +30,8 @@ def stored(model, pk, *, column="id", leave=()) -> dict:
     """The row as the database holds it (no field converters), less its id, moments and ``leave``."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table} WHERE {connection.ops.quote_name(column)} = %s", [pk])
+        quoted = connection.ops.quote_name(column)
+        cursor.execute(f"SELECT * FROM {table} WHERE {quoted} = %s", [pk])  # noqa: S608 -- names from the model
         names = [description[0] for description in cursor.description]
         found = cursor.fetchall()
     assert len(found) == 1

@@ -37,7 +37,7 @@ class Table:
         self.attnames = list(attnames)
         fields = [by_attname[name] for name in self.attnames]
         quote = connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- names from the model only
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields),
             ", ".join(["%s"] * len(fields)))
         self._prepared = [(index, field, field.get_internal_type()) for index, field in enumerate(fields)
@@ -98,7 +98,7 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
         # AUTOINCREMENT never gives an id again, even one deleted since: start past its counter (and past any id
         # written explicitly, which SQLite also counts). Inserting the rows moves the counter past them.
         quoted = connection.ops.quote_name(name)
-        cursor.execute(f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+        cursor.execute(f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
                        f"COALESCE((SELECT MAX({connection.ops.quote_name(column)}) FROM {quoted}), 0))", [name])
         start = cursor.fetchone()[0]
         return list(range(start + 1, start + count + 1))
@@ -112,7 +112,7 @@ def create_with_history(objects: list[Model], model: type[Model], *, user, reaso
     if not objects:
         return objects
     now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for instance in objects:
