@@ -58,7 +58,7 @@ class Report:
         self.problems.append({"source": source, "identifier": identifier, "line": line, "message": message})
 
 
-def write_pledges(pledges: list[TrackedPledge], parts: list[list], *, user, reason: str) -> list[TrackedPledge]:
+def write_pledges(pledges: list[rows.New], parts: list[list], *, user, reason: str) -> list[rows.New]:
     """The outgoing pledges of a batch of activities, in bulk with their history, countries and earmarks."""
     if not pledges:
         return []
@@ -73,7 +73,7 @@ def write_pledges(pledges: list[TrackedPledge], parts: list[list], *, user, reas
     return created
 
 
-def write_flows(flows: list[FundingFlow], shares: list[list], *, user, reason: str) -> list[FundingFlow]:
+def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str) -> list[rows.New]:
     """The one place where the import writes flows: in bulk, with their history and shares.
 
     The finance module's per-flow services check a person's edit; an import writes the flows of a whole
