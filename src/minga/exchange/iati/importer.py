@@ -23,13 +23,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.common.text import control_characters, control_characters_message
-from minga.exchange.iati import plans, reader
+from minga.exchange.iati import plans, reader, rows
 from minga.exchange.iati.mapping import Lookups, flow_of, place_locations, pledge_of, touches_region
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
@@ -75,22 +74,22 @@ class Report:
                       key=lambda named: plans.plan_key(named[0]))
 
 
-def write_pledges(pledges: list[TrackedPledge], parts: list[list], *, user, reason: str) -> list[TrackedPledge]:
+def write_pledges(pledges: list[rows.New], parts: list[list], *, user, reason: str) -> list[rows.New]:
     """The outgoing pledges of a batch of activities, in bulk with their history, countries and earmarks."""
     if not pledges:
         return []
-    created = bulk_create_with_history(pledges, TrackedPledge, default_user=user, default_change_reason=reason)
-    PledgeCountry.objects.bulk_create(PledgeCountry(pledge=pledge, country=country, percentage=share)
-                                      for pledge, (countries, _earmarks) in zip(created, parts, strict=True)
-                                      for country, share in countries)
-    TrackedPledge.earmarks.through.objects.bulk_create(
-        TrackedPledge.earmarks.through(trackedpledge=pledge, term=term)
-        for pledge, (_countries, earmarks) in zip(created, parts, strict=True) for term in earmarks)
+    created = rows.create_with_history(pledges, TrackedPledge, user=user, reason=reason)
+    rows.table(PledgeCountry, ("pledge_id", "country_id", "percentage")).insert(
+        (pledge.pk, country.pk, share) for pledge, (countries, _earmarks) in zip(created, parts, strict=True)
+        for country, share in countries)
+    rows.table(TrackedPledge.earmarks.through, ("trackedpledge_id", "term_id")).insert(
+        (pledge.pk, term.pk) for pledge, (_countries, earmarks) in zip(created, parts, strict=True)
+        for term in earmarks)
     totals.refresh_totals_for(pledge_ids=[pledge.pk for pledge in created])
     return created
 
 
-def write_flows(flows: list[FundingFlow], shares: list[list], *, user, reason: str) -> list[FundingFlow]:
+def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str) -> list[rows.New]:
     """The one place where the import writes flows: in bulk, with their history and shares.
 
     The finance module's per-flow services check a person's edit; an import writes the flows of a whole
@@ -99,10 +98,10 @@ def write_flows(flows: list[FundingFlow], shares: list[list], *, user, reason: s
     """
     if not flows:
         return []
-    created = bulk_create_with_history(flows, FundingFlow, default_user=user, default_change_reason=reason)
-    FlowShare.objects.bulk_create(FlowShare(flow=flow, country=country, subdivision=subdivision, percentage=share)
-                                  for flow, parts in zip(created, shares, strict=True)
-                                  for country, subdivision, share in parts)
+    created = rows.create_with_history(flows, FundingFlow, user=user, reason=reason)
+    rows.table(FlowShare, ("flow_id", "country_id", "subdivision_id", "percentage")).insert(
+        (flow.pk, country.pk, subdivision.pk if subdivision is not None else None, share)
+        for flow, parts in zip(created, shares, strict=True) for country, subdivision, share in parts)
     totals.refresh_totals_for(flow_ids=[flow.pk for flow in created])
     return created
 
@@ -121,40 +120,48 @@ def _reason(record: reader.ActivityRecord) -> str:
     return _("from IATI activity %(identifier)s") % {"identifier": record.identifier}
 
 
+_TRANSACTION_COLUMNS = ("activity_id", "position", "transaction_type", "value", "currency", "value_date",
+                        "amount_usd", "flow_id", "pledge_id", "data")
+# What a transaction's ``data`` keeps: all it was read with but its own columns, when given.
+_TRANSACTION_DATA = tuple(name for name in reader.TRANSACTION_FIELDS
+                          if name not in ("type", "value", "currency", "value_date"))
+
+
 def _write_transactions(pairs, lookups: Lookups, written: _Written) -> None:
     """The transactions of these (activity, record) pairs, their flows and pledges, in bulk."""
-    flows, shares, rows, pledges, pledge_parts = [], [], [], [], []
+    flows, shares, rows_read, pledges, pledge_parts = [], [], [], [], []
     flow_reasons, pledge_reasons = [], []
     for activity, record in pairs:
+        reason = _reason(record)  # the history names each flow's own activity
         for position, item in enumerate(record.transactions, start=1):
             flow, parts = flow_of(record, item, position, lookups)
             pledge, pledge_part = pledge_of(record, item, lookups)
             usd, _problem = lookups.usd(item.value, item.currency, date.fromisoformat(item.value_date))
-            rows.append((IatiTransaction(
-                activity=activity, position=position, transaction_type=item.type, value=item.value,
-                currency=item.currency, value_date=item.value_date, amount_usd=usd,
-                data={key: value for key, value in vars(item).items()
-                      if key not in ("type", "value", "currency", "value_date") and value not in ("", None)}),
-                flow, pledge))
+            data = {}
+            for key in _TRANSACTION_DATA:
+                value = getattr(item, key)
+                if value != "" and value is not None:
+                    data[key] = value
+            rows_read.append(([activity.pk, position, item.type, item.value, item.currency, item.value_date, usd,
+                               None, None, data], flow, pledge))
             if flow is not None:
-                flow._change_reason = _reason(record)  # the history names each flow's own activity
+                flow._change_reason = reason
                 flows.append(flow)
                 shares.append(parts)
-                flow_reasons.append(flow._change_reason)
+                flow_reasons.append(reason)
             if pledge is not None:
-                pledge._change_reason = _reason(record)
+                pledge._change_reason = reason
                 pledges.append(pledge)
                 pledge_parts.append(pledge_part)
-                pledge_reasons.append(pledge._change_reason)
-    reason = flow_reasons[0] if flow_reasons else ""
-    created = iter(write_flows(flows, shares, user=lookups.user, reason=reason))
+                pledge_reasons.append(reason)
+    created = iter(write_flows(flows, shares, user=lookups.user, reason=flow_reasons[0] if flow_reasons else ""))
     promised = iter(write_pledges(pledges, pledge_parts, user=lookups.user,
                                   reason=pledge_reasons[0] if pledge_reasons else ""))
-    for row, flow, pledge in rows:
-        row.flow = next(created) if flow is not None else None
-        row.pledge = next(promised) if pledge is not None else None
-    IatiTransaction.objects.bulk_create(row for row, _flow, _pledge in rows)
-    written.transactions += len(rows)
+    for row, flow, pledge in rows_read:
+        row[7] = next(created).pk if flow is not None else None
+        row[8] = next(promised).pk if pledge is not None else None
+    rows.table(IatiTransaction, _TRANSACTION_COLUMNS).insert(row for row, _flow, _pledge in rows_read)
+    written.transactions += len(rows_read)
     written.flows += len(flows)
     written.pledges += len(pledges)
 
@@ -233,8 +240,8 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
             found = control_characters(reason)  # as ``audit.services`` checks every reason it records
             if found:
                 raise ValidationError({"reason": [control_characters_message(found)]})
-            bulk_create_with_history([activity for activity, _record in created], IatiActivity,
-                                     default_user=lookups.user, default_change_reason=reason)
+            rows.create_with_history([activity for activity, _record in created], IatiActivity, user=lookups.user,
+                                     reason=reason)
         _remove_transactions([activity for activity, _record in updated])
         _write_transactions(created + updated, lookups, written)
         written.counts.update({record.identifier: "created" for _activity, record in created})

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pycountry
 from django.utils.translation import gettext as _
 
-from minga.exchange.iati import reader
+from minga.exchange.iati import reader, rows
 from minga.finance.tracking import (
     FollowUp,
     FundingFlow,
@@ -210,7 +210,7 @@ def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lo
     return provider, receiver
 
 
-def flow_of(record, item, position, lookups) -> tuple[FundingFlow | None, list]:
+def flow_of(record, item, position, lookups) -> tuple[rows.New | None, list]:
     stage = STAGES.get(item.type)
     if stage is None or item.value <= 0 or not is_active_currency(item.currency):
         return None, []  # kept as published on the activity; not money for the response (docs/finance.md)
@@ -221,18 +221,19 @@ def flow_of(record, item, position, lookups) -> tuple[FundingFlow | None, list]:
     value_date = date.fromisoformat(item.value_date)
     usd, problem = lookups.usd(amount, item.currency, value_date)
     country, shares = _shares(record, item, lookups)
-    flow = FundingFlow(
-        stage=stage, iati_transaction_type=item.type, provider=provider, receiver=receiver, value_date=value_date,
-        amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
+    theme = _theme(record, item, lookups)
+    flow = rows.new(  # a ``FundingFlow``'s values, written by ``importer.write_flows``
+        FundingFlow, stage=stage, iati_transaction_type=item.type, provider_id=provider.pk, receiver_id=receiver.pk,
+        value_date=value_date, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
         is_humanitarian=record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian,
-        country=country, theme=_theme(record, item, lookups), source_kind=SourceKind.IATI,
-        reference=f"{record.identifier}#{position}"[:120], status=FollowUp.REPORTED)
+        country_id=country.pk if country is not None else None, theme_id=theme.pk if theme is not None else None,
+        source_kind=SourceKind.IATI, reference=f"{record.identifier}#{position}"[:120], status=FollowUp.REPORTED)
     if country is not None:
         shares = [(country, None, HUNDRED)]
     return flow, shares
 
 
-def pledge_of(record, item, lookups) -> tuple[TrackedPledge | None, list]:
+def pledge_of(record, item, lookups) -> tuple[rows.New | None, list]:
     """An outgoing pledge (type 12): a ``TrackedPledge`` of its provider, *reported* like the flows, with the
     flow's places as its countries (a regional activity's pledge is regional) and its DAC sector as earmark."""
     if item.type != OUTGOING_PLEDGE or item.value <= 0 or not is_active_currency(item.currency):
@@ -246,12 +247,12 @@ def pledge_of(record, item, lookups) -> tuple[TrackedPledge | None, list]:
     country, shares = _shares(record, item, lookups)
     countries = [(country, HUNDRED)] if country is not None else [(place, share) for place, _sub, share in shares]
     humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
-    pledge = TrackedPledge(
-        donor=donor, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
+    pledge = rows.new(  # a ``TrackedPledge``'s values, written by ``importer.write_pledges``
+        TrackedPledge, donor_id=donor.pk, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
         pledged_on=pledged_on, instrument=PledgeInstrument.GRANT,
         purpose=Purpose.HUMANITARIAN if humanitarian else Purpose.DEVELOPMENT,
         humanitarian_percent=HUNDRED if humanitarian else Decimal(0), is_regional=not countries,
-        source=lookups.source(), status=FollowUp.REPORTED)
+        source_id=lookups.source().pk, status=FollowUp.REPORTED)
     theme = _theme(record, item, lookups)
     return pledge, [countries, [theme] if theme is not None else []]
 

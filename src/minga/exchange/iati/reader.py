@@ -94,7 +94,7 @@ class ActivityRecord:
 
 
 _DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems"))
-_TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
+TRANSACTION_FIELDS = _TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _AS_IS = (str, int, float, bool, type(None))
 
 
@@ -170,10 +170,22 @@ def _org(element, default_language: str) -> dict:
             "name": _first_text(element, default_language)}
 
 
+def _children(element) -> dict:
+    """Each tag's first child, as ``element.find(tag)`` gives it, in one pass over the children (a transaction
+    is read from a dozen of them: one ``find`` each walked the children again and again)."""
+    children = {}
+    for child in element:
+        tag = child.tag
+        if tag not in children and isinstance(tag, str):  # not a comment or processing instruction
+            children[tag] = child
+    return children
+
+
 def _transaction(element, record: ActivityRecord) -> Transaction | None:
-    code = (element.find("transaction-type").get("code", "") if element.find("transaction-type") is not None
-            else "").strip()
-    value_element = element.find("value")
+    children = _children(element)
+    kind = children.get("transaction-type")
+    code = (kind.get("code", "") if kind is not None else "").strip()
+    value_element = children.get("value")
     where = f"transaction at line {element.sourceline}"
     if value_element is None or not (value_element.text or "").strip():
         record.problems.append(f"{where}: no value")
@@ -187,18 +199,18 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
         record.problems.append(f"{where}: value {value_element.text.strip()!r} has more digits than Minga keeps")
         return None
     currency = (value_element.get("currency") or record.default_currency).strip().upper()
-    transaction_date = _iso_date(element.find("transaction-date").get("iso-date")
-                                 if element.find("transaction-date") is not None else "")
+    dated = children.get("transaction-date")
+    transaction_date = _iso_date(dated.get("iso-date") if dated is not None else "")
     value_date = _iso_date(value_element.get("value-date")) or transaction_date
     if not code or not currency or not value_date:
         record.problems.append(f"{where}: " + ", ".join(name for name, given in (
             ("no transaction type", code), ("no currency", currency), ("no value date", value_date)) if not given))
         return None
-    provider = _org(element.find("provider-org"), record.default_language)
-    receiver = _org(element.find("receiver-org"), record.default_language)
-    sector = element.find("sector")
-    country = element.find("recipient-country")
-    region = element.find("recipient-region")
+    provider = _org(children.get("provider-org"), record.default_language)
+    receiver = _org(children.get("receiver-org"), record.default_language)
+    sector = children.get("sector")
+    country = children.get("recipient-country")
+    region = children.get("recipient-region")
     humanitarian = element.get("humanitarian")
     return Transaction(
         type=code, value=value, currency=currency, value_date=value_date, transaction_date=transaction_date,
