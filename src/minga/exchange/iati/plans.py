@@ -46,18 +46,21 @@ def plan_key(code: str) -> str:
 
 
 def _scopes(activity) -> list[tuple[str, str, str]]:
-    scopes = (activity.data or {}).get("humanitarian_scopes") or []
+    return _scope_triples(activity.data)
+
+
+def _scope_triples(data: dict | None) -> list[tuple[str, str, str]]:
+    """(type, vocabulary, code) of each humanitarian scope an activity's ``data`` keeps, padded to three."""
+    scopes = (data or {}).get("humanitarian_scopes") or []
     return [tuple((list(scope) + ["", "", ""])[:3]) for scope in scopes if isinstance(scope, list | tuple)]
 
 
 def plan_codes(data: dict) -> list[str]:
     """The plan codes an activity's scopes name (its ``data`` as read), once each, in the order published."""
     codes = {}
-    for scope in (data or {}).get("humanitarian_scopes") or []:
-        if isinstance(scope, list | tuple):
-            _type, vocabulary, code = tuple((list(scope) + ["", "", ""])[:3])
-            if vocabulary == PLAN_VOCABULARY and code.strip():
-                codes.setdefault(plan_key(code), code)
+    for _type, vocabulary, code in _scope_triples(data):
+        if vocabulary == PLAN_VOCABULARY and code.strip():
+            codes.setdefault(plan_key(code), code)
     return list(codes.values())
 
 

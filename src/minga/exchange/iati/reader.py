@@ -94,7 +94,7 @@ class ActivityRecord:
 
 
 _DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems"))
-TRANSACTION_FIELDS = _TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
+TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _AS_IS = (str, int, float, bool, type(None))
 
 
@@ -107,7 +107,7 @@ def _plain(value):
     if isinstance(value, dict):
         return {_key(key): _plain(item) for key, item in value.items()}
     if isinstance(value, Transaction):
-        return {name: _plain(getattr(value, name)) for name in _TRANSACTION_FIELDS}
+        return {name: _plain(getattr(value, name)) for name in TRANSACTION_FIELDS}
     return str(value)  # Decimal, date: ``default=str``
 
 

@@ -13,13 +13,14 @@ Counting rules (docs/finance.md, "Counting once"):
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.finance.tracking import FlowShare, FundingFlow, PledgeCountry, Requirement, Stage, TrackedPledge
-from minga.reference.models import Country
+from minga.reference.models import Country, Organisation
 
 DIMENSIONS = ("country", "subdivision", "donor", "conference", "theme", "year")
 CENT = Decimal("0.01")
@@ -86,6 +87,14 @@ class Row:
 
 def _organisation_key(organisation) -> str:
     return organisation.iati_identifier or f"minga-organisation-{organisation.pk}"
+
+
+def donor_labels(pks) -> dict[int, tuple[str, str]]:
+    """Organisation pk → (row key, label) of each donor row read from sums (kept or summed by the database),
+    deleted organisations included, named as ``_flow_parts`` names them."""
+    organisations = Organisation.all_objects.filter(pk__in=pks).values_list("pk", "name", "iati_identifier")
+    return {pk: (_organisation_key(SimpleNamespace(pk=pk, iati_identifier=identifier)), name)
+            for pk, name, identifier in organisations}
 
 
 def counted_flows(user, filters: FundingFilters = ALL):

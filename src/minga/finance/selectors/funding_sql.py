@@ -5,7 +5,7 @@ flows on PostgreSQL); the kept totals (``selectors.totals``) answer by country a
 public and the secretariat. This module gives exactly ``funding_rows``' rows for every dimension, every filter
 and every reader, with the counting rules of ``funding.stage_amounts`` written as SQL:
 
-- amounts are summed as integers (cents; ``ExactSum``), grouped by the row's key, the share's percentage and
+- amounts are summed as integers (cents; ``summed_exactly``: exact), grouped by the row's key, the share's percentage and
   the currency, and multiplied by the share in Python: exact on SQLite as on PostgreSQL, as the Decimal sums are;
 - a commitment's funding is what is not disbursed against it among the flows counted under the same filters
   (a correlated sub-query on ``commitment_id`` over the same visible flows), never below nil, per commitment;
@@ -18,13 +18,12 @@ Pledges (far fewer than flows) and requirements are added by the same code as ``
 """
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Round
 from django.utils.translation import gettext as _
 
-from minga.common.aggregates import ExactSum
+from minga.common.aggregates import summed_exactly
 from minga.finance.models import Conference
 from minga.finance.selectors.funding import (
     DIMENSIONS,
@@ -33,14 +32,14 @@ from minga.finance.selectors.funding import (
     ONE,
     FundingFilters,
     Row,
-    _organisation_key,
     _regional,
     _subdivision_prefix,
     counted_flows,
+    donor_labels,
     pledged_and_required,
 )
 from minga.finance.tracking import Stage
-from minga.reference.models import Country, Organisation, Subdivision, Term
+from minga.reference.models import Country, Subdivision, Term
 
 INTEGER = BigIntegerField()
 SHARES = ("country", "subdivision")  # the dimensions a flow's shares split
@@ -75,16 +74,19 @@ def _sums(user, by: str, filters: FundingFilters) -> list[dict]:
     rest_usd = Greatest(usd - _paid(base, usd=True), Value(0), output_field=INTEGER)
     rest_own = Greatest(own - _paid(base, usd=False), Value(0), output_field=INTEGER)
 
-    def total(*whens):
-        return ExactSum(Case(*whens, default=None, output_field=INTEGER))
+    def sums(add):  # ``add``: SQLite's own SUM, or ExactSum past its limit (``summed_exactly``)
+        def total(*whens):
+            return add(Case(*whens, default=None, output_field=INTEGER))
 
-    return list(flows.order_by().values(*KEYS[by], *percentage, "currency").annotate(
-        records=Count("pk"),
-        disbursed=total(When(disbursement & converted, then=usd)),
-        committed=total(When(commitment & converted, then=usd)),
-        rest=total(When(commitment & converted, then=rest_usd)),
-        unconverted_paid=total(When(disbursement & unconverted, then=own)),
-        unconverted_rest=total(When(commitment & unconverted, then=rest_own))))
+        return list(flows.order_by().values(*KEYS[by], *percentage, "currency").annotate(
+            records=Count("pk"),
+            disbursed=total(When(disbursement & converted, then=usd)),
+            committed=total(When(commitment & converted, then=usd)),
+            rest=total(When(commitment & converted, then=rest_usd)),
+            unconverted_paid=total(When(disbursement & unconverted, then=own)),
+            unconverted_rest=total(When(commitment & unconverted, then=rest_own))))
+
+    return summed_exactly(sums)
 
 
 def _money(cents, fraction: Decimal) -> Decimal:
@@ -142,9 +144,7 @@ def _labels(by: str, groups: list[dict]) -> dict:
         return found
     values = {k[0] for k in keys if k[0] is not None}
     if by == "donor":
-        for pk, name, identifier in Organisation._base_manager.filter(pk__in=values).values_list(
-                "pk", "name", "iati_identifier"):
-            found[(pk,)] = (_organisation_key(SimpleNamespace(pk=pk, iati_identifier=identifier)), name)
+        found = {(pk,): label for pk, label in donor_labels(values).items()}
     elif by == "conference":
         found = {(c.pk,): (c.code, c.label) for c in Conference._base_manager.filter(pk__in=values)}
         found[(None,)] = (NONE, _("No conference"))

@@ -8,7 +8,6 @@ reads the flows themselves: ``view_of`` answers None.
 
 from collections import defaultdict
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db.models import F, Min, Sum
 from django.utils.translation import gettext as _
@@ -16,10 +15,10 @@ from django.utils.translation import gettext as _
 from minga.accounts import permissions
 from minga.common.aggregates import GroupKey, summed_exactly
 from minga.finance.models import Conference
-from minga.finance.selectors.funding import NONE, REGIONAL, FundingFilters, Row, _organisation_key, _requirements
+from minga.finance.selectors.funding import NONE, REGIONAL, FundingFilters, Row, _requirements, donor_labels
 from minga.finance.totals import BIT, MICRO, ensure_fresh
 from minga.finance.tracking import FundingTotal, PledgeFirstDisbursement
-from minga.reference.models import Country, Organisation
+from minga.reference.models import Country
 
 BY = {"country": "country", "donor": "donor_id"}
 SUMS = ("records", "pledged", "committed", "disbursed", "funding", "unconverted", "unconverted_pledged")
@@ -98,9 +97,7 @@ def _labels(by: str, keys: list) -> dict:
     if by == "country":
         names = {country.pk: country.name for country in Country.objects.filter(pk__in=[k for k in keys if k])}
         return {key: (key, names[key]) if key else (REGIONAL, _("Regional (no country named)")) for key in keys}
-    organisations = Organisation.all_objects.filter(pk__in=keys).values_list("pk", "name", "iati_identifier")
-    return {pk: (_organisation_key(SimpleNamespace(pk=pk, iati_identifier=identifier)), name)
-            for pk, name, identifier in organisations}
+    return donor_labels(keys)
 
 
 def first_disbursements_kept(view: str, filters: FundingFilters, pledge_ids) -> dict[int, object]:
