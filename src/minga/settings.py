@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "minga.accounts.middleware.SessionRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the user, the language and htmx: the CSV of a table is read from the page this reader would get.
+    "minga.site.middleware.TableCsvMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",

@@ -28,7 +28,7 @@ def coverage_maps(rows: list[selectors.CoverageRow]) -> list[charts.Chart]:
                       "as_of": ""} for unit in units if unit.country_id == iso3 and unit.has_geometry]
         chart = charts.subdivisions_choropleth_chart(
             topojson_url=admin1_url(iso3), iso3=iso3, rows=unit_rows, measure=_("Officials trained"),
-            country_name=countries[iso3].name)
+            country_name=countries[iso3].name, measure_hashtag="#reached+trained")
         maps.append(replace(chart, key=f"coverage-map-{iso3.lower()}"))
     return maps
 

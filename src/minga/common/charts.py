@@ -32,6 +32,12 @@ class Chart:
     spec: dict
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)  # HXL, one per column: the data table's CSV
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """Each column with its hashtag ("" where none is given)."""
+        return list(zip(self.columns, [*self.hashtags, *[""] * (len(self.columns) - len(self.hashtags))], strict=True))
 
     @property
     def caption(self) -> str:
@@ -91,7 +97,8 @@ def process_map_chart(*, topojson_url: str, rows: list[dict]) -> Chart:
     spec = process_map_spec(topojson_url=topojson_url, rows=rows)
     return Chart(key="map", spec=spec, columns=[_("Country"), pgettext("map legend", "Role"),
                                                 _("Refugees and migrants from Venezuela")],
-                 rows=[[row["name"], row["status_label"], row["people"]] for row in rows])
+                 rows=[[row["name"], row["status_label"], row["people"]] for row in rows],
+                 hashtags=["#country+name", "#country+type", "#affected+refugees+migrants"])
 
 
 def people_bar_spec(*, rows: list[dict]) -> dict:
@@ -203,7 +210,7 @@ def project_territories_map_spec(*, topojson_urls: dict[str, str], names: dict[s
 
 
 def subdivisions_choropleth_chart(*, topojson_url: str, iso3: str, rows: list[dict], measure: str,
-                                  country_name: str = "") -> Chart:
+                                  country_name: str = "", measure_hashtag: str = "#indicator+num") -> Chart:
     """The choropleth with its caption and, as its table, the subdivisions that have a value."""
     spec = subdivisions_choropleth_spec(topojson_url=topojson_url, iso3=iso3, rows=rows, measure=measure,
                                         country_name=country_name)
@@ -211,7 +218,8 @@ def subdivisions_choropleth_chart(*, topojson_url: str, iso3: str, rows: list[di
     with_dates = any(row["as_of"] for row in valued)
     return Chart(key="subdivisions-map", spec=spec,
                  columns=[_("Subdivision"), measure, *([_("As of")] if with_dates else [])],
-                 rows=[[row["name"], row["label"], *([row["as_of"]] if with_dates else [])] for row in valued])
+                 rows=[[row["name"], row["label"], *([row["as_of"]] if with_dates else [])] for row in valued],
+                 hashtags=["#adm1+name", measure_hashtag, *(["#date+reported"] if with_dates else [])])
 
 
 def subdivisions_choropleth_spec(*, topojson_url: str, iso3: str, rows: list[dict], measure: str,
@@ -270,4 +278,4 @@ def project_territories_map_chart(*, topojson_urls: dict[str, str], names: dict[
     spec = project_territories_map_spec(topojson_urls=topojson_urls, names=names, highlighted=highlighted,
                                         country_names=country_names)
     return Chart(key="project-map", spec=spec, columns=[_("Subdivision"), _("Code"), _("Project territory")],
-                 rows=_admin1_rows(names, highlighted))
+                 rows=_admin1_rows(names, highlighted), hashtags=["#adm1+name", "#adm1+code", "#meta+project"])

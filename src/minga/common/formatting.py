@@ -4,6 +4,8 @@ One module so that every page, export and report formats alike.
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +18,32 @@ from django.utils.translation import get_language
 BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "en": "en"}
 
 
+# On while a page is rendered for its tables' CSV (``machine_values``): every number, amount and date is then
+# written as a spreadsheet or HXL tool reads it (1234.5, 2026-11-28), whatever the reader's language.
+_MACHINE_VALUES = ContextVar("minga_machine_values", default=False)
+
+
+@contextmanager
+def machine_values():
+    token = _MACHINE_VALUES.set(True)
+    try:
+        yield
+    finally:
+        _MACHINE_VALUES.reset(token)
+
+
+def _plain(value, digits: int | None = None) -> str:
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)  # 0.1, not 0.1000000000000000055…
+    if digits is not None:
+        number = round(number, digits)
+    return format(number, "f")
+
+
+def _plain_money(amount, currency: str) -> str:
+    text = _plain(amount)
+    return text if currency == "USD" else f"{text} {currency}"  # a column of US dollars stays a column of numbers
+
+
 def current_locale() -> str:
     return BABEL_LOCALES.get((get_language() or "es")[:2], "es")
 
@@ -23,6 +51,8 @@ def current_locale() -> str:
 def format_number(value, *, digits: int | None = None, locale: str | None = None) -> str:
     if value is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain(value, digits)
     pattern = None
     if digits is not None:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -32,6 +62,8 @@ def format_number(value, *, digits: int | None = None, locale: str | None = None
 def format_money(amount, currency: str, *, locale: str | None = None) -> str:
     if amount is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain_money(amount, currency)
     return babel_numbers.format_currency(Decimal(amount), currency, locale=locale or current_locale())
 
 
@@ -39,6 +71,8 @@ def format_compact_money(amount, currency: str, *, locale: str | None = None) ->
     """US$ 2,79 mil M / US$2.79B: short form for headline figures."""
     if amount is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain_money(amount, currency)
     return babel_numbers.format_compact_currency(
         Decimal(amount), currency, locale=locale or current_locale(), fraction_digits=2)
 
@@ -46,12 +80,16 @@ def format_compact_money(amount, currency: str, *, locale: str | None = None) ->
 def format_date(value: date | None, *, form: str = "long", locale: str | None = None) -> str:
     if value is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return value.isoformat()
     return babel_dates.format_date(value, format=form, locale=locale or current_locale())
 
 
 def format_month(value: date | None, *, locale: str | None = None) -> str:
     if value is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return f"{value.year:04d}-{value.month:02d}"
     return babel_dates.format_skeleton("yMMMM", value, locale=locale or current_locale())
 
 
@@ -74,6 +112,8 @@ def language_name(code: str, *, locale: str | None = None) -> str:
 def format_percent(value, *, locale: str | None = None) -> str:
     if value is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain(Decimal(value) * 100, 1)
     return babel_numbers.format_percent(value, format="#,##0.0%", locale=locale or current_locale())
 
 
@@ -94,6 +134,8 @@ def format_approximate_number(value, *, locale: str | None = None) -> str:
     """
     if value is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain(value)
     locale = locale or current_locale()
     return babel_numbers.format_compact_decimal(Decimal(value), format_type="long", locale=locale,
                                                 fraction_digits=3)
@@ -104,6 +146,8 @@ def format_approximate_money(amount, currency: str, *, locale: str | None = None
     "US$110 million" (never "110.000.000,00 US$" for a total announced as "more than 110 million")."""
     if amount is None:
         return ""
+    if _MACHINE_VALUES.get():
+        return _plain_money(amount, currency)
     locale = locale or current_locale()
     number = format_approximate_number(amount, locale=locale)
     symbol = _symbol(currency, locale)

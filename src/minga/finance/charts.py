@@ -104,7 +104,8 @@ def gap_map_chart(*, topojson_url: str, countries) -> Chart:
     return Chart(key="gap-map", spec=spec, columns=[_("Country"), _("Gap"), _("Coverage")],
                  rows=[[answer.row.label, _usd(answer.row.gap),
                         f"{format_number(answer.row.coverage, digits=1)} %" if answer.row.coverage is not None else "—"]
-                       for answer in countries if answer.row.gap is not None])
+                       for answer in countries if answer.row.gap is not None],
+                 hashtags=["#country+name", "#value+funding+gap+usd", "#value+funding+pct"])
 
 
 def shares_chart(rows) -> Chart:
@@ -147,7 +148,9 @@ def shares_chart(rows) -> Chart:
     }
     return Chart(key="shares", spec=spec,
                  columns=[_("Year"), _("Humanitarian"), _("Development and integration"), _("Grant"), _("Loan")],
-                 rows=[[row.label, *(_usd(getattr(row, name)) for _series, _part, name in parts)] for row in rows])
+                 rows=[[row.label, *(_usd(getattr(row, name)) for _series, _part, name in parts)] for row in rows],
+                 hashtags=["#date+year", "#value+funding+humanitarian+usd", "#value+funding+development+usd",
+                           "#value+funding+grant+usd", "#value+funding+loan+usd"])
 
 
 def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
@@ -171,7 +174,8 @@ def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
                              empty_label=_("no figure"), tooltip_title=_("Disbursed per person"),
                              legend_title=_("Disbursed per person"), scheme="blues")
     return Chart(key="per-capita-map", spec=spec, columns=[_("Country"), _("Disbursed per person")],
-                 rows=[[row["name"], row["label"]] for row in rows])
+                 rows=[[row["name"], row["label"]] for row in rows],
+                 hashtags=["#country+name", "#value+funding+per_capita+usd"])
 
 
 def subdivision_funding_chart(*, topojson_url: str, country, subdivisions, rows) -> Chart:
@@ -184,4 +188,5 @@ def subdivision_funding_chart(*, topojson_url: str, country, subdivisions, rows)
                else None, "label": _usd(funding[unit.code]) if unit.code in funding else _("no figure"), "as_of": ""}
               for unit in subdivisions]
     return subdivisions_choropleth_chart(topojson_url=topojson_url, iso3=country.iso3, rows=values,
-                                         measure=_("Funding"), country_name=country.name)
+                                         measure=_("Funding"), country_name=country.name,
+                                         measure_hashtag="#value+funding+total+usd")

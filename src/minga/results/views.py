@@ -59,7 +59,8 @@ def territory_results(request):
              else None, "label": formatting.format_number(figure.people) if figure.people is not None
              else _("no report"), "as_of": ""} for figure in figures]
     chart = charts.subdivisions_choropleth_chart(topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3,
-                                                 rows=rows, measure=measure, country_name=country.name)
+                                                 rows=rows, measure=measure, country_name=country.name,
+                                                 measure_hashtag="#reached+total")
     return render(request, "results/territory.html", {
         "country": country, "countries": sorted(countries, key=lambda item: item.name), "figures": figures,
         "tables": tables, "chart": chart,

@@ -1,16 +1,22 @@
 """Answers the site gives before or instead of a view: the Permissions-Policy header, a request body larger
-than any upload may be, and a SQLite database that stayed locked (settings.py lists them in MIDDLEWARE)."""
+than any upload may be, a SQLite database that stayed locked, and a page's table as CSV (settings.py lists them
+in MIDDLEWARE)."""
 
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from minga.common import formatting, html_tables, hxl
 
 # Browser features no page of Minga uses: a script that got in could not turn them on.
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
     "microphone", "midi", "payment", "usb"))
 RETRY_AFTER_SECONDS = 5
+TABLE_CSV_PARAMETER = "csv"  # ?csv=TABLE: the page's table of that data-testid, as CSV
 FORM_ALLOWANCE_BYTES = 64 * 1024  # the form fields and multipart boundaries sent around a file
 
 
@@ -82,3 +88,36 @@ class DatabaseBusyMiddleware:
                                       "few seconds."), 503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class TableCsvMiddleware:
+    """``?csv=TABLE`` on any page answers that page's table (its data-testid) as CSV with an HXL row: the view
+    renders the page as it would for this reader (same filters, same access), with numbers, amounts and dates
+    written for machines, and the table is read back from it (``minga.common.html_tables``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        testid = request.GET.get(TABLE_CSV_PARAMETER) if request.method in ("GET", "HEAD") else None
+        if not testid or request.path.startswith("/api/"):
+            return self.get_response(request)
+        with formatting.machine_values():
+            response = self.get_response(request)
+        if (response.status_code != 200 or response.streaming
+                or not response.get("Content-Type", "").startswith("text/html")):
+            return response
+        try:
+            table = html_tables.read_table(response.content, testid)
+        except html_tables.TableMissing:
+            return _answer(request, _("This page has no table “%(table)s”.") % {"table": testid}, 404)
+        answer = HttpResponse(hxl.table_csv(table.headers, table.hashtags, table.rows),
+                              content_type="text/csv; charset=utf-8")
+        answer["Content-Disposition"] = f'attachment; filename="{_filename(request, testid)}"'
+        patch_vary_headers(answer, ("Cookie", "Accept-Language"))
+        return answer
+
+
+def _filename(request, testid: str) -> str:
+    page = slugify(request.resolver_match.url_name if request.resolver_match else "") or "page"
+    return f"minga-{page}-{slugify(testid) or 'table'}.csv"

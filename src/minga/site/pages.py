@@ -35,10 +35,10 @@ def country_map(country, subdivisions, figures, per_subdivision: dict[str, int])
     """
     units = [unit for unit in subdivisions if unit.has_geometry]
     if per_subdivision:
-        measure = _("Published projects")
+        measure, measure_hashtag = _("Published projects"), "#output+projects+num"
         values = {unit.code: (per_subdivision.get(unit.code), "") for unit in units}
     else:
-        measure = _("People (newest figure)")
+        measure, measure_hashtag = _("People (newest figure)"), "#population"
         people = _latest_people_per_subdivision(figures)
         values = {unit.code: (people[unit.code].value, formatting.format_month(people[unit.code].as_of))
                   if unit.code in people else (None, "") for unit in units}
@@ -46,7 +46,8 @@ def country_map(country, subdivisions, figures, per_subdivision: dict[str, int])
              "label": formatting.format_number(values[unit.code][0]) if values[unit.code][0] is not None
              else _("no figure"), "as_of": values[unit.code][1]} for unit in units]
     return charts.subdivisions_choropleth_chart(topojson_url=boundaries.admin1_url(country.iso3), iso3=country.iso3,
-                                                rows=rows, measure=measure, country_name=country.name)
+                                                rows=rows, measure=measure, country_name=country.name,
+                                                measure_hashtag=measure_hashtag)
 
 
 @public_page("country")

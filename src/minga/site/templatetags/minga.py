@@ -1,10 +1,12 @@
 from django import template
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.common import formatting
+from minga.site.middleware import TABLE_CSV_PARAMETER
 
 register = template.Library()
 
@@ -105,6 +107,18 @@ def language_name(code):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def table_csv_link(context, testid):
+    """{% table_csv_link "donor-table" %}: the link to that table of this page as CSV with an HXL row, with the
+    page's own filters (``TableCsvMiddleware`` answers it)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[TABLE_CSV_PARAMETER] = testid
+    path = request.path if request is not None else ""
+    return format_html('<p class="table-csv"><a href="{}?{}" data-csv-for="{}" data-testid="{}-csv" download>{}</a></p>',
+                       path, query.urlencode(), testid, testid, _("Download this table (CSV)"))
 
 
 @register.simple_tag(takes_context=True)
