@@ -55,3 +55,25 @@ def test_a_note_writes_its_numbers_in_the_readers_format():
 ])
 def test_only_amount_and_number_placeholders_are_allowed_in_notes(text, valid):
     assert note_placeholders_valid(text) is valid
+
+
+def test_while_a_table_is_rendered_for_its_csv_values_are_written_for_machines():
+    from datetime import date
+    from decimal import Decimal
+
+    from minga.common import formatting
+
+    day = date(2026, 11, 28)
+    with formatting.machine_values():
+        assert [formatting.format_number(1234567.891, locale="es"), formatting.format_number(Decimal("7.25"), digits=1),
+                formatting.format_number(2860000), formatting.format_money(Decimal("1234.50"), "USD", locale="es"),
+                formatting.format_money(810000000, "EUR"), formatting.format_compact_money(2790000000, "USD"),
+                formatting.format_approximate_money(110000000, "USD"), formatting.format_approximate_number(7890000),
+                formatting.format_date(day), formatting.format_date(day, form="medium"), formatting.format_month(day),
+                formatting.format_date_as_precise_as(day, "month"), formatting.format_percent(Decimal("0.4567")),
+                formatting.format_number(None)] == [
+            "1234567.891", "7.2", "2860000", "1234.50", "810000000 EUR", "2790000000", "110000000", "7890000",
+            "2026-11-28", "2026-11-28", "2026-11", "2026-11", "45.7", ""]
+    # and only while it is rendered: the next page is written in its reader's format again
+    assert (formatting.format_number(1234567.891, locale="es"), formatting.format_date(day, locale="es")) == (
+        "1.234.567,891", "28 de noviembre de 2026")
