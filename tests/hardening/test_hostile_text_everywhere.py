@@ -200,6 +200,12 @@ def check(response, folder) -> tuple[list[str], bool]:
     return [], False
 
 
+def table_csv_links(response) -> list[str]:
+    if not response.get("Content-Type", "").startswith("text/html") or not response.content.strip():
+        return []
+    return lxml.html.fromstring(response.content).xpath("//a[@data-csv-for]/@href")
+
+
 READS = [case for case in CASES if case.method == "GET" and case.status == 200 and not case.warm]
 
 
@@ -225,6 +231,14 @@ def test_the_payload_in_every_text_field_is_never_markup_nor_a_formula_anywhere(
             problems[case.id] = found
         if showing:
             shown.add(case.name)
+        # and each of the page's tables as CSV (?csv=TABLE): a formula nowhere there either
+        for link in table_csv_links(response):
+            answer = client.get(link)
+            found, showing = check(answer, tmp_path) if answer.status_code == 200 else ([f"status {answer.status_code}"], False)
+            if found:
+                problems[f"{case.id} {link}"] = found
+            if showing:
+                shown.add(f"{case.name} csv")
     for text in (PAYLOAD, f"Una oleada {PAYLOAD} de venezolanos llegó."):
         response = client_as(None).post("/language/check/", {"text": text, "language": "es"})
         assert response.status_code == 200
