@@ -51,11 +51,11 @@ def test_a_conferences_totals_and_pledges(client):
 
 def test_the_country_pages_figures_and_subdivisions(client):
     figures = csv_rows(client, "/countries/COL/?csv=figure-table")
-    assert figures[0] == ["Population group", "Where", "People", "As of", "Source", "Status", "Code", "URL", "Note"]
+    assert figures[0] == ["Population group", "Where", "People", "As of", "Source", "Status", "Code", "URL"]
     assert figures[4][:4] + figures[4][5:] == [
-        "Regularization applications", "whole country", "2875743", "2023-08", "published", "",
-        "https://www.infobae.com/colombia/2023/11/12/cifra-de-migrantes-venezolanos-en-colombia-disminuyo-04-entre-"
-        "junio-y-agosto", "registered in the ETPV"]
+        "Regularization applications — registered in the ETPV", "whole country", "2875743", "2023-08", "published",
+        "", "https://www.infobae.com/colombia/2023/11/12/cifra-de-migrantes-venezolanos-en-colombia-disminuyo-04-"
+        "entre-junio-y-agosto"]
     subdivisions = csv_rows(client, "/countries/COL/?csv=subdivision-table")
     assert subdivisions[1] == ["#adm1+code", "#adm1+name", "#adm1+type", "#adm1+name+parent", "#meta+level"]
     assert ["CO-NSA", "Norte de Santander", "Department", "", "first administrative level"] in subdivisions
