@@ -99,7 +99,7 @@ def test_the_country_page_with_requirement_gap_and_subdivisions(public, ledger):
         key: value for key, value in headline(tree).items() if key not in ("fulfilment", "days")}
     colombia = tree_of(public, "/funding/countries/COL/")
     assert [row for row in table(colombia, "subdivision-table") if row[0] == "Norte de Santander"] == [
-        ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00", "—", "no figure"]]
+        ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00", "—", "no figure", "", "", "", "CO-NSA"]]
     tree_of(public, "/funding/countries/USA/", 404)
 
 
@@ -202,4 +202,44 @@ def test_the_country_page_gives_each_subdivision_per_person_with_its_figure_and_
     nsa = rows["Norte de Santander"]
     assert nsa[:6] == ["Norte de Santander", "$0.00", "$0.00", "$200,000.00", "$200,000.00", "$2.50"]
     assert nsa[6].startswith("80,000 (") and f"January 31, {today.year - 1}" in nsa[6]
-    assert rows["Colombia (no subdivision named)"][5:] == ["—", "no figure"]
+    # the CSV-only columns: the figure's date, its source and the subdivision's code (none for the country's row)
+    assert nsa[7] == f"January 31, {today.year - 1}" and nsa[8] == "illustrative Minga, undated" and nsa[10] == "CO-NSA"
+    assert rows["Colombia (no subdivision named)"][5:] == ["—", "no figure", "", "", "", ""]
+
+
+def csv_rows(client, url) -> list[list[str]]:
+    import csv
+    import io
+
+    response = client.get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8"), url
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_funding_pages_tables_as_csv_with_an_hxl_row_numbers_plain_dates_iso(public, ledger, source):
+    """Issue 11: each table of the conference and country pages as CSV, with the page's filters: amounts in US
+    dollars as plain numbers, a share as a number, a subdivision's figure apart from its source and its date."""
+    from django.utils import timezone
+
+    from minga.reference.models import PopulationFigure
+
+    assert csv_rows(public, "/funding/conferences/brussels-2023/?csv=donor-table") == [
+        ["Donor", "Pledged", "Committed", "Disbursed", "Disbursed of pledged"],
+        ["#org+name+funder", "#value+pledged+usd", "#value+funding+committed+usd", "#value+funding+disbursed+usd",
+         "#value+funding+fulfilment+pct"],
+        ["Global Affairs Canada", "1000000", "600000", "700000", "70.0"],
+        ["U.S. Agency for International Development", "500000", "1000", "0", "0.0"]]
+    as_of = timezone.localdate().replace(year=timezone.localdate().year - 1, month=1, day=31)
+    PopulationFigure.objects.create(country_id="COL", subdivision_id="CO-NSA", value=80_000, source=source,
+                                    as_of=as_of, is_published=True)
+    rows = csv_rows(public, "/funding/countries/COL/?csv=subdivision-table")
+    assert rows[:2] == [
+        ["Subdivision", "Pledged", "Committed", "Disbursed", "Funding", "Disbursed per person",
+         "Refugees and migrants (source, date)", "As of", "Source", "URL", "Code"],
+        ["#adm1+name", "#value+pledged+usd", "#value+funding+committed+usd", "#value+funding+disbursed+usd",
+         "#value+funding+total+usd", "#value+funding+disbursed+per_person+usd", "#affected+refugees+migrants",
+         "#date+population", "#meta+source", "#meta+source+url", "#adm1+code"]]
+    by_name = {row[0]: row for row in rows[2:]}
+    assert by_name["Norte de Santander"] == ["Norte de Santander", "0", "0", "200000.0000", "200000.0000", "2.50",
+                                             "80000", as_of.isoformat(), "illustrative Minga, undated", source.url, "CO-NSA"]
+    assert by_name["Colombia (no subdivision named)"][5:] == ["", "", "", "", "", ""]

@@ -42,13 +42,13 @@ def test_the_people_table_gives_source_and_date_and_hides_an_unpublished_figure(
     draft = PopulationFigure.all_objects.get(load_key="figure:CO-NSA:refugees_migrants:2024-06-30:illustrative")
     anonymous = client.get("/subdivisions/CO-NSA/", **EN)
     assert section(anonymous, "territory-figures") == (
-        "Population group People As of Source No published figure for this territory yet; the figures of "
+        "Population group People As of Source URL No published figure for this territory yet; the figures of "
         "Colombia are on its page.")
     PopulationFigure.all_objects.filter(pk=draft.pk).update(is_published=True)
     bump(REFERENCE)  # a write around the services: the kept page is dropped by hand (docs/architecture.md)
     published = client.get("/subdivisions/CO-NSA/", **EN)
     assert section(published, "territory-figures").startswith(
-        "Population group People As of Source Refugees and migrants from Venezuela")
+        "Population group People As of Source URL Refugees and migrants from Venezuela")
     assert "June 2024" in section(published, "territory-figures")
 
 
