@@ -36,19 +36,6 @@ PENDING = {
     ("exchange:iati_import_run", "iati-run-problems"), ("exchange:fts_import_run", "fts-run-outcomes"),
     ("exchange:fts_import_run", "fts-run-problems"),
     ("accounts:me", "#1"), ("audit:history", "#1"), ("audit:history", "#2"), ("audit:history", "#3"),
-    # portfolio, process, narrative, results, capacity
-    ("portfolio:catalogue", "project-table"),
-    ("portfolio:project_detail", "territory-table"), ("portfolio:project_detail", "marker-table"),
-    ("portfolio:project_detail", "people-groups"), ("portfolio:project_detail", "people-sex-age"),
-    ("portfolio:project_detail", "budget-years"), ("portfolio:project_detail", "flows-table"),
-    ("portfolio:my_projects", "my-projects"), ("portfolio:project_edit", "locations-table"),
-    ("portfolio:project_edit", "years-table"), ("portfolio:project_edit", "funding-table"),
-    ("portfolio:review_queue", "review-queue"),
-    ("process:overview", "#1"), ("process:overview", "#2"), ("process:overview", "#3"),
-    ("process:roadmap", "roadmap-children-adolescents-on-the-move"), ("process:roadmap_action", "coverage-table"),
-    *{("narrative:guide_print", f"#{number}") for number in range(1, 6)},
-    ("results:project", "#1"), ("results:project", "#2"), ("results:project", "#3"),
-    ("capacity:priorities", "priorities"), ("capacity:delivery", "delivery-counts"),
 }
 PAGES = [case for case in CASES if case.method == "GET" and case.status == 200 and not case.name.startswith("api:")
          and not case.caller.startswith(("token:", "pending:")) and not case.warm]
