@@ -320,8 +320,9 @@ def test_on_a_phone_the_catalogue_rows_are_cards_with_labelled_values(open_page)
     layout = table.evaluate(ROW_LAYOUT)
     assert layout["headings"] == "inset(50%)"  # the column headings: for screen readers only
     assert layout["row"] == "block"
-    assert layout["cells"] == ["block", "grid", "grid", "grid", "grid", "grid"]
-    assert layout["labels"] == ["none", *LABELS]
+    # Then the three cells of the CSV alone (code, proposing organisation, illustrative: hidden, html_tables).
+    assert layout["cells"] == ["block", "grid", "grid", "grid", "grid", "grid", "none", "none", "none"]
+    assert layout["labels"] == ["none", *LABELS, "none", "none", "none"]
     assert layout["rowWidth"] <= PHONE["width"] and not layout["tableScrolls"]
     first = table.locator("tbody tr").first
     expect(first.locator("td").nth(1)).to_have_attribute("data-label", "Ámbito")
@@ -335,6 +336,6 @@ def test_on_a_desktop_the_catalogue_is_still_a_table(open_page):
     layout = page.get_by_test_id("project-table").evaluate(ROW_LAYOUT)
     assert layout["headings"] == "none"
     assert layout["row"] == "table-row"
-    assert layout["cells"] == ["table-cell"] * 6
-    assert layout["labels"] == ["none"] * 6
+    assert layout["cells"] == ["table-cell"] * 6 + ["none"] * 3
+    assert layout["labels"] == ["none"] * 9
     expect(page.get_by_test_id("project-table").locator("thead th").first).to_be_visible()

@@ -18,6 +18,7 @@ PAGE = """<html><body>
     <tr><th scope="row"><a href="/o/1">Canada</a></th><td data-value="1234.5">US$ 1.234,50 <span class="note">(2024)</span></td>
         <td hidden>2024-06</td><td>first<br>second <span data-csv="omit">(edit)</span></td><td><button>Edit</button></td></tr>
     <tr><td>Spain</td><td colspan="2">no figure</td><td><input name="n" value="typed"> <select><option>a</option><option selected>b</option></select>
+        <select><option value="" selected>---------</option><option value="1">one</option></select>
         <textarea>long   text</textarea> <input type="checkbox" value="on"> <input type="hidden" value="secret"></td><td></td></tr>
     <tr data-empty><td colspan="5">No record matches these filters.</td></tr>
   </tbody>

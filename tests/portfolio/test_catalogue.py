@@ -152,7 +152,7 @@ def test_the_project_page_shows_the_whole_record(client):
                      html, re.S)
     assert '<div class="other-language" lang="pt"><p><span class="fallback">[pt]</span> Dois centros' in html
     territories = re.search(r'data-testid="territory-table">(.*?)</table>', html, re.S).group(1)
-    assert re.findall(r"<code>([^<]+)</code></td><td class=\"num\">([^<]+)</td>", territories) == [
+    assert re.findall(r"<code>([^<]+)</code></td><td class=\"num\" data-value=\"[^\"]*\">([^<]+)</td>", territories) == [
         ("COL", "100 %"), ("CO-ARA", "30 %"), ("CO-NSA", "70 %"), ("CO54001", "100 %")]
     markers = re.search(r'data-testid="marker-table">(.*?)</table>', html, re.S).group(1)
     assert re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+) <span', markers) == [
@@ -164,7 +164,7 @@ def test_the_project_page_shows_the_whole_record(client):
     assert "4,200 people served, of whom 150 persons with disabilities" in html
     assert re.search(r'data-testid="budget">COP\s?6,000,000,000(?:\.00)? .*?— \$1,500,000\.00', html, re.S)
     years = re.search(r'data-testid="budget-years">(.*?)</table>', html, re.S).group(1)
-    assert re.findall(r"<td>(\d{4})</td><td class=\"num\">[^<]+</td><td class=\"num\">([^<]+)</td>", years) == [
+    assert re.findall(r"<td>(\d{4})</td><td class=\"num\" data-value=\"[^\"]*\">[^<]+</td><td class=\"num\">([^<]+)</td>", years) == [
         ("2026", "$900,000.00"), ("2027", "$600,000.00")]
     note = re.search(r'<p class="note">Conversion to US dollars: ([^<]*)</p>', html).group(1)
     assert "COP" in note and "4000" in note and "2026-01-02" in note  # stored in the language it was written in

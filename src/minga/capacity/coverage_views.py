@@ -38,5 +38,5 @@ def coverage_maps(rows: list[selectors.CoverageRow]) -> list[charts.Chart]:
 def coverage(request):
     found = selectors.coverage()
     return render(request, "capacity/coverage.html", {
-        "coverage": found, "roles": [label for _name, label in ROLES], "sexes": [label for _name, label in SEXES],
+        "coverage": found, "roles": ROLES, "sexes": SEXES,
         "maps": coverage_maps(found.rows)})

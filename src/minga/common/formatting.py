@@ -6,7 +6,7 @@ One module so that every page, export and report formats alike.
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale
@@ -30,6 +30,11 @@ def machine_values():
         yield
     finally:
         _MACHINE_VALUES.reset(token)
+
+
+def for_machines() -> bool:
+    """True while a page renders for its tables' CSV (``machine_values``): a form's fields show plain values too."""
+    return _MACHINE_VALUES.get()
 
 
 def _plain(value, digits: int | None = None) -> str:
@@ -85,7 +90,8 @@ def format_date(value: date | None, *, form: str = "long", locale: str | None = 
     if value is None:
         return ""
     if _MACHINE_VALUES.get():
-        return value.isoformat()
+        # A date, as the page shows it: a timestamp's day (Babel writes that day too), not its time.
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
     return babel_dates.format_date(value, format=form, locale=locale or current_locale())
 
 

@@ -103,7 +103,9 @@ def _field_or_text(node):
         if kind not in _VALUELESS_INPUTS and (kind not in ("checkbox", "radio") or node.get("checked") is not None):
             yield f" {node.get('value', '')} "
     elif node.tag == "select":
-        yield from (f" {option.text_content()} " for option in node.iter("option") if option.get("selected") is not None)
+        # an empty value is the "choose one" placeholder: nothing chosen, an empty cell
+        yield from (f" {option.text_content()} " for option in node.iter("option")
+                    if option.get("selected") is not None and option.get("value") != "")
     elif node.tag == "textarea":
         yield f" {node.text_content()} "
     else:

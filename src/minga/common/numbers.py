@@ -18,7 +18,7 @@ from babel import numbers as babel_numbers
 from django.utils.translation import gettext as _
 
 from minga.common.errors import ParameterInvalid
-from minga.common.formatting import current_locale
+from minga.common.formatting import current_locale, for_machines
 
 AMOUNT_INTEGER_DIGITS = 16  # max_digits=18 − decimal_places=2
 AMOUNT_DECIMAL_PLACES = 2
@@ -128,6 +128,8 @@ def format_amount_input(value, locale: str | None = None) -> str:
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite():
         return str(value)
+    if for_machines():  # the page read back for its tables' CSV (minga.common.html_tables): 8000000000.50
+        return format(number, "f")
     # Cents as money shows them ("600.000.000,50"); none for a whole amount, however it was stored (600000000.00).
     places = 0 if number == number.to_integral_value() else max(2, -number.normalize().as_tuple().exponent)
     pattern = "#,##0" + ("." + "0" * places if places else "")

@@ -14,10 +14,10 @@ register = template.Library()
 KIT_ACTION = "capacity-development-kit"
 
 
-@register.inclusion_tag("capacity/_action_kit.html")
-def action_kit(action):
+@register.inclusion_tag("capacity/_action_kit.html", takes_context=True)
+def action_kit(context, action):
     deliveries = list(selectors.deliveries(None).filter(action=action))
     shown = bool(deliveries) or action.code == KIT_ACTION
     return {"shown": shown, "deliveries": deliveries,
             "coverage": selectors.coverage(action_id=action.pk) if shown else None,
-            "roles": [label for _name, label in ROLES], "sexes": [label for _name, label in SEXES]}
+            "roles": ROLES, "sexes": SEXES, "request": context.get("request")}
