@@ -72,7 +72,7 @@ def test_while_a_table_is_rendered_for_its_csv_values_are_written_for_machines()
                 formatting.format_date(day), formatting.format_date(day, form="medium"), formatting.format_month(day),
                 formatting.format_date_as_precise_as(day, "month"), formatting.format_percent(Decimal("0.4567")),
                 formatting.format_number(None)] == [
-            "1234567.891", "7.2", "2860000", "1234.5", "810000000 EUR", "2790000000", "110000000", "7890000",
+            "1234567.891", "7.2", "2860000", "1234.50", "810000000 EUR", "2790000000", "110000000", "7890000",
             "2026-11-28", "2026-11-28", "2026-11", "2026-11", "45.7", ""]
     # and only while it is rendered: the next page is written in its reader's format again
     assert (formatting.format_number(1234567.891, locale="es"), formatting.format_date(day, locale="es")) == (

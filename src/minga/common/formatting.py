@@ -41,11 +41,7 @@ def _plain(value, digits: int | None = None) -> str:
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)  # 0.1, not 0.1000000000000000055…
     if digits is not None:
         number = round(number, digits)
-    elif number == number.to_integral_value():
-        number = number.quantize(1)  # 200000.0000 as stored: 200000
-    else:
-        number = number.normalize()  # 1234.50: 1234.5
-    return format(number, "f")
+    return format(number, "f")  # as stored (1234.50), as a template's |unlocalize writes a cell's data-value
 
 
 def _plain_money(amount, currency: str) -> str:
