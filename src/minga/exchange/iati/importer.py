@@ -102,7 +102,8 @@ def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str)
     rows.table(FlowShare, ("flow_id", "country_id", "subdivision_id", "percentage")).insert(
         (flow.pk, country.pk, subdivision.pk if subdivision is not None else None, share)
         for flow, parts in zip(created, shares, strict=True) for country, subdivision, share in parts)
-    totals.refresh_totals_for(flow_ids=[flow.pk for flow in created])
+    totals.refresh_totals_for_new_flows(created, [[(country.pk, share) for country, _subdivision, share in parts]
+                                                  for parts in shares])
     return created
 
 
