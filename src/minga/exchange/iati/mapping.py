@@ -74,6 +74,10 @@ class Lookups:
         self._source: Source | None = None
         self._created: list[str] = []  # cache keys of the organisations created since the last ``keep_created``
         self._source_created = False
+        # The keys the last ``prefetch`` found in no row: met for the first time, created without a look-up.
+        self._absent: set[str] = set()
+        self._pending: list[Organisation] = []  # created, not yet inserted (``insert_created``)
+        self._ids: list[int] = []  # ids taken for them and not yet given
 
     def source(self) -> Source:
         """What an imported pledge cites (a pledge needs a source document): the IATI activity files."""
@@ -106,10 +110,13 @@ class Lookups:
         load_keys = {_load_key(key) for key, ref in wanted.items() if not ref}
         by_ref = {org.iati_identifier: org for org in Organisation.all_objects.filter(iati_identifier__in=refs)}
         by_load_key = {org.load_key: org for org in Organisation.all_objects.filter(load_key__in=load_keys)}
+        self._absent = set()
         for key, ref in wanted.items():
             found = by_ref.get(ref) if ref else by_load_key.get(_load_key(key))
             if found is not None:
                 self.organisations[key] = found
+            else:
+                self._absent.add(key)
 
     def organisation(self, ref: str, name: str, kind: str) -> Organisation | None:
         found_key = self._keys.get((ref, name))
@@ -120,23 +127,45 @@ class Lookups:
         key, valid_ref, shown = found_key
         if key in self.organisations:
             return self.organisations[key]
-        if valid_ref:
+        found = None
+        if key in self._absent:  # ``prefetch`` looked for it and found no row (or one created since, below)
+            self._absent.discard(key)
+            if not valid_ref:  # two long names may be cut to the same load key: the first one's row is theirs
+                found = next((org for org in self._pending if org.load_key == _load_key(key)), None)
+        elif valid_ref:
             found = Organisation.all_objects.filter(iati_identifier=valid_ref).first()
         else:
             found = Organisation.all_objects.filter(load_key=_load_key(key)).first()
         if found is None:
-            found = Organisation(name=shown[:300], iati_identifier=valid_ref or None,
+            # The values ``save()`` gave it, its id taken now (its flows name it), inserted with the batch's other
+            # new organisations in one INSERT (``insert_created``), before anything that refers to them.
+            found = Organisation(id=self._new_id(), name=shown[:300], iati_identifier=valid_ref or None,
                                  load_key=None if valid_ref else _load_key(key),
                                  organisation_type=kind if kind in OrganisationType.values else OrganisationType.OTHER)
             found._history_user = self.user
             found._change_reason = _("from the IATI file %(file)s") % {"file": self.source_name}
-            found.save()
+            self._pending.append(found)
             self._created.append(key)
         self.organisations[key] = found
         return found
 
+    def _new_id(self) -> int:
+        if not self._ids:  # enough for every organisation the batch may still create
+            self._ids = rows.allocate_ids(Organisation, len(self._absent) + 1)
+        return self._ids.pop(0)
+
+    def insert_created(self) -> None:
+        """Insert the organisations created since the last call, in one INSERT with their history (as ``save()``
+        would have written them one by one). Inside the batch's transaction."""
+        if self._pending:
+            rows.create_with_history(self._pending, Organisation, user=self.user, reason="")
+        # The ids not given are dropped: on SQLite the next ``allocate_ids`` gives them again.
+        self._pending, self._ids = [], []
+
     def keep_created(self) -> None:
         """The batch that created them was committed (or is part of a transaction that decides for them)."""
+        if self._pending:
+            raise RuntimeError("organisations created and never inserted")
         self._created.clear()
         self._source_created = False
 
@@ -145,6 +174,7 @@ class Lookups:
         for key in self._created:
             self.organisations.pop(key, None)
         self._created.clear()
+        self._pending, self._ids, self._absent = [], [], set()
         if self._source_created:
             self._source, self._source_created = None, False
 
