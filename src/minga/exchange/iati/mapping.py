@@ -100,11 +100,13 @@ class Lookups:
 
     def prefetch(self, records) -> None:
         """Read the organisations these activities name that the cache lacks: two queries for the batch."""
-        wanted = {}
+        wanted, keys = {}, self._keys
         for record in records:
-            for ref, name in _named_organisations(record):
-                found = organisation_key(ref, name)
-                if found is not None and found[0] not in self.organisations:
+            for named in _named_organisations(record):
+                found = keys.get(named)
+                if found is None:  # memoised as ``organisation`` memoises it
+                    found = keys[named] = organisation_key(*named) or ()
+                if found and found[0] not in self.organisations:
                     wanted[found[0]] = found[1]
         refs = {ref for ref in wanted.values() if ref}
         load_keys = {_load_key(key) for key, ref in wanted.items() if not ref}
