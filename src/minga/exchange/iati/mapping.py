@@ -78,6 +78,8 @@ class Lookups:
         self._absent: set[str] = set()
         self._pending: list[Organisation] = []  # created, not yet inserted (``insert_created``)
         self._ids: list[int] = []  # ids taken for them and not yet given
+        # Per activity being mapped (by ``id``, the record kept beside it): its roles and reporting organisation.
+        self.activity_parties: dict[int, tuple] = {}
 
     def source(self) -> Source:
         """What an imported pledge cites (a pledge needs a source document): the IATI activity files."""
@@ -169,6 +171,7 @@ class Lookups:
         if self._pending:
             raise RuntimeError("organisations created and never inserted")
         self._created.clear()
+        self.activity_parties.clear()
         self._source_created = False
 
     def forget_created(self) -> None:
@@ -177,6 +180,7 @@ class Lookups:
             self.organisations.pop(key, None)
         self._created.clear()
         self._pending, self._ids, self._absent = [], [], set()
+        self.activity_parties.clear()  # its organisations may be among those forgotten
         if self._source_created:
             self._source, self._source_created = None, False
 
@@ -223,11 +227,15 @@ def _theme(record: reader.ActivityRecord, item: reader.Transaction, lookups: Loo
 
 def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
     """Provider and receiver: as the transaction names them, else from the activity's organisations."""
-    roles = {}
-    for org in record.participating_orgs:
-        roles.setdefault(org["role"], org)
-    reporting = lookups.organisation(record.reporting_org.get("ref", ""), record.reporting_org.get("name", ""),
-                                     record.reporting_org.get("type", ""))
+    shared = lookups.activity_parties.get(id(record))
+    if shared is None or shared[0] is not record:  # what the activity's transactions share, once per activity
+        roles = {}
+        for org in record.participating_orgs:
+            roles.setdefault(org["role"], org)
+        reporting = lookups.organisation(record.reporting_org.get("ref", ""), record.reporting_org.get("name", ""),
+                                         record.reporting_org.get("type", ""))
+        shared = lookups.activity_parties[id(record)] = (record, roles, reporting)
+    _record, roles, reporting = shared
     provider = lookups.organisation(item.provider_ref, item.provider_name, item.provider_type)
     receiver = lookups.organisation(item.receiver_ref, item.receiver_name, item.receiver_type)
     if item.type in INCOMING_TYPES:
