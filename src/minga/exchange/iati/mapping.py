@@ -162,7 +162,7 @@ class Lookups:
         """Insert the organisations created since the last call, in one INSERT with their history (as ``save()``
         would have written them one by one). Inside the batch's transaction."""
         if self._pending:
-            rows.create_with_history(self._pending, Organisation, user=self.user, reason="")
+            rows.create_with_history(self._pending, Organisation, user=self.user, reason="", ids_taken=True)
         # The ids not given are dropped: on SQLite the next ``allocate_ids`` gives them again.
         self._pending, self._ids = [], []
 

@@ -158,11 +158,12 @@ def new(model: type[Model], **given) -> New:
     return New(model, values)
 
 
-def create_with_history(objects: list, model: type[Model], *, user, reason: str) -> list:
+def create_with_history(objects: list, model: type[Model], *, user, reason: str, ids_taken: bool = False) -> list:
     """Insert these new, unsaved instances (or ``New`` rows) with ids and their ``+`` history rows; as
     ``bulk_create_with_history`` would.
 
     Each instance keeps its own ``_change_reason`` in its history row when it has one, else ``reason``.
+    ``ids_taken``: each already holds an id from ``allocate_ids`` (others refer to it), kept as it is.
     """
     if not objects:
         return objects
@@ -173,7 +174,8 @@ def create_with_history(objects: list, model: type[Model], *, user, reason: str)
             for instance in objects:
                 setattr(instance, field.attname, now)
     pk_attname = model._meta.pk.attname
-    for instance, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
+    ids = [getattr(instance, pk_attname) for instance in objects] if ids_taken else allocate_ids(model, len(objects))
+    for instance, pk in zip(objects, ids, strict=True):
         setattr(instance, pk_attname, pk)
         if isinstance(instance, Model):
             instance._state.adding = False
