@@ -50,9 +50,9 @@ def document(*activities) -> bytes:
 
 def organisation_inserts(queries) -> int:
     table = connection.ops.quote_name(Organisation._meta.db_table)
-    # An ``executemany`` is captured as "N times: INSERT ..."; a ``save()`` as its INSERT alone.
+    # An ``executemany`` (a COPY on PostgreSQL) is captured as "N times: INSERT ..."; a ``save()`` as its INSERT.
     return sum(1 for query in queries.captured_queries
-               if query["sql"].split(" times: ", 1)[-1].startswith(f"INSERT INTO {table} "))
+               if query["sql"].split(" times: ", 1)[-1].startswith((f"INSERT INTO {table} ", f"COPY {table} ")))
 
 
 def new_from(name: str) -> int:

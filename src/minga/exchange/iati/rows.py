@@ -40,6 +40,8 @@ class Table:
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- names from the model only
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields),
             ", ".join(["%s"] * len(fields)))
+        self.copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields))
         self._prepared = [(index, field, field.get_internal_type()) for index, field in enumerate(fields)
                           if field.get_internal_type() not in _AS_GIVEN]
 
@@ -76,7 +78,16 @@ class Table:
             prepared.append(row)
         if prepared:
             with database.cursor() as cursor:
-                cursor.executemany(self.sql, prepared)
+                if database.vendor == "postgresql":
+                    # One COPY instead of a statement per row (each bound and sent on its own by executemany):
+                    # the same values, adapted by the same psycopg dumpers.
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in prepared:
+                            copy.write_row(row)
+                    if database.queries_logged:  # seen by the query counts, as an executemany is
+                        database.queries_log.append({"sql": f"{len(prepared)} times: {self.copy_sql}", "time": "0.000"})
+                else:
+                    cursor.executemany(self.sql, prepared)
         return len(prepared)
 
 
