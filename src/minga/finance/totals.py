@@ -389,6 +389,48 @@ def refresh_totals_for(*, flow_ids=(), pledge_ids=()) -> None:
         Change().apply(new_flows=flow_ids, new_pledges=pledge_ids)
 
 
+# What a value must be for the database to give it back equal (``_read_back_equal``): SQLite reads decimals through
+# a float of 15 significant digits; both databases keep a field's decimal places.
+_READ_BACK_DIGITS = 15
+_PLACES = {"amount": 2, "amount_usd": 2, "percentage": 2}
+
+
+def _read_back_equal(value, places: int) -> bool:
+    if value is None:
+        return True
+    _sign, digits, exponent = value.as_tuple()
+    return isinstance(exponent, int) and exponent >= -places and len(digits) <= _READ_BACK_DIGITS
+
+
+def refresh_totals_for_new_flows(flows: list, shares: list[list]) -> None:
+    """After inserting these brand-new flows (rows with a flow's attributes, as inserted) and their shares
+    (``[(country_id, percentage), ...]`` per flow, in insertion order): add what they give to the cells.
+
+    The same cells as ``refresh_totals_for(flow_ids=...)``, computed from the values just inserted instead of
+    reading the flows back (that re-read was a quarter of an IATI import's time). That holds for a new flow
+    that is its own group and pays out no pledge (no commitment, no parent, no pledge: nothing else can count
+    with it yet), whose amounts and shares the database gives back equal; any other is refreshed from the
+    database as ``refresh_totals_for`` does.
+    """
+    cells, others = Cells(), []
+    for flow, parts in zip(flows, shares, strict=True):
+        if flow.commitment_id or flow.parent_id or flow.pledge_id or flow.deleted_at is not None or not (
+                _read_back_equal(flow.amount, _PLACES["amount"])
+                and _read_back_equal(flow.amount_usd, _PLACES["amount_usd"])
+                and all(_read_back_equal(percentage, _PLACES["percentage"]) for _country, percentage in parts)):
+            others.append(flow.pk)
+            continue
+        if flow.stage not in COUNTED:
+            continue  # counted nowhere (as ``_flow_facts`` leaves it out)
+        add_group(cells, [fact_of((flow.pk, flow.stage, None, None, flow.value_date, flow.provider_id, None,
+                                   flow.theme_id, flow.is_humanitarian, flow.is_public, flow.amount, flow.currency,
+                                   flow.amount_usd), parts)])
+    with transaction.atomic():
+        _apply(cells)
+        if others:
+            Change().apply(new_flows=others)
+
+
 @transaction.atomic
 def rebuild_funding_totals(*, chunk: int = 50_000) -> int:
     """Recompute every cell from the flows and pledges (after a bulk change, or to check); the number of cells."""

@@ -102,7 +102,8 @@ def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str)
     rows.table(FlowShare, ("flow_id", "country_id", "subdivision_id", "percentage")).insert(
         (flow.pk, country.pk, subdivision.pk if subdivision is not None else None, share)
         for flow, parts in zip(created, shares, strict=True) for country, subdivision, share in parts)
-    totals.refresh_totals_for(flow_ids=[flow.pk for flow in created])
+    totals.refresh_totals_for_new_flows(created, [[(country.pk, share) for country, _subdivision, share in parts]
+                                                  for parts in shares])
     return created
 
 
@@ -154,6 +155,7 @@ def _write_transactions(pairs, lookups: Lookups, written: _Written) -> None:
                 pledges.append(pledge)
                 pledge_parts.append(pledge_part)
                 pledge_reasons.append(reason)
+    lookups.insert_created()  # the parties met for the first time, before their flows and pledges
     created = iter(write_flows(flows, shares, user=lookups.user, reason=flow_reasons[0] if flow_reasons else ""))
     promised = iter(write_pledges(pledges, pledge_parts, user=lookups.user,
                                   reason=pledge_reasons[0] if pledge_reasons else ""))
@@ -219,8 +221,10 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
             return written
         lookups.prefetch(record for record, _data, _fingerprint, _found in changed)
         created, updated = [], []
-        for record, data, fingerprint, found in changed:
-            fields = _fields(record, data, fingerprint, lookups)
+        changed = [(record, data, _fields(record, data, fingerprint, lookups), found)
+                   for record, data, fingerprint, found in changed]
+        lookups.insert_created()  # the reporting organisations met for the first time, before what names them
+        for record, data, fields, found in changed:
             if found is None:
                 activity = IatiActivity(**fields)
                 # As ``audit.record_create`` checks a record, less what is known already: the identifier was

@@ -74,6 +74,12 @@ class Lookups:
         self._source: Source | None = None
         self._created: list[str] = []  # cache keys of the organisations created since the last ``keep_created``
         self._source_created = False
+        # The keys the last ``prefetch`` found in no row: met for the first time, created without a look-up.
+        self._absent: set[str] = set()
+        self._pending: list[Organisation] = []  # created, not yet inserted (``insert_created``)
+        self._ids: list[int] = []  # ids taken for them and not yet given
+        # Per activity being mapped (by ``id``, the record kept beside it): its roles and reporting organisation.
+        self.activity_parties: dict[int, tuple] = {}
 
     def source(self) -> Source:
         """What an imported pledge cites (a pledge needs a source document): the IATI activity files."""
@@ -96,20 +102,25 @@ class Lookups:
 
     def prefetch(self, records) -> None:
         """Read the organisations these activities name that the cache lacks: two queries for the batch."""
-        wanted = {}
+        wanted, keys = {}, self._keys
         for record in records:
-            for ref, name in _named_organisations(record):
-                found = organisation_key(ref, name)
-                if found is not None and found[0] not in self.organisations:
+            for named in _named_organisations(record):
+                found = keys.get(named)
+                if found is None:  # memoised as ``organisation`` memoises it
+                    found = keys[named] = organisation_key(*named) or ()
+                if found and found[0] not in self.organisations:
                     wanted[found[0]] = found[1]
         refs = {ref for ref in wanted.values() if ref}
         load_keys = {_load_key(key) for key, ref in wanted.items() if not ref}
         by_ref = {org.iati_identifier: org for org in Organisation.all_objects.filter(iati_identifier__in=refs)}
         by_load_key = {org.load_key: org for org in Organisation.all_objects.filter(load_key__in=load_keys)}
+        self._absent = set()
         for key, ref in wanted.items():
             found = by_ref.get(ref) if ref else by_load_key.get(_load_key(key))
             if found is not None:
                 self.organisations[key] = found
+            else:
+                self._absent.add(key)
 
     def organisation(self, ref: str, name: str, kind: str) -> Organisation | None:
         found_key = self._keys.get((ref, name))
@@ -120,24 +131,47 @@ class Lookups:
         key, valid_ref, shown = found_key
         if key in self.organisations:
             return self.organisations[key]
-        if valid_ref:
+        found = None
+        if key in self._absent:  # ``prefetch`` looked for it and found no row (or one created since, below)
+            self._absent.discard(key)
+            if not valid_ref:  # two long names may be cut to the same load key: the first one's row is theirs
+                found = next((org for org in self._pending if org.load_key == _load_key(key)), None)
+        elif valid_ref:
             found = Organisation.all_objects.filter(iati_identifier=valid_ref).first()
         else:
             found = Organisation.all_objects.filter(load_key=_load_key(key)).first()
         if found is None:
-            found = Organisation(name=shown[:300], iati_identifier=valid_ref or None,
+            # The values ``save()`` gave it, its id taken now (its flows name it), inserted with the batch's other
+            # new organisations in one INSERT (``insert_created``), before anything that refers to them.
+            found = Organisation(id=self._new_id(), name=shown[:300], iati_identifier=valid_ref or None,
                                  load_key=None if valid_ref else _load_key(key),
                                  organisation_type=kind if kind in OrganisationType.values else OrganisationType.OTHER)
             found._history_user = self.user
             found._change_reason = _("from the IATI file %(file)s") % {"file": self.source_name}
-            found.save()
+            self._pending.append(found)
             self._created.append(key)
         self.organisations[key] = found
         return found
 
+    def _new_id(self) -> int:
+        if not self._ids:  # enough for every organisation the batch may still create
+            self._ids = rows.allocate_ids(Organisation, len(self._absent) + 1)
+        return self._ids.pop(0)
+
+    def insert_created(self) -> None:
+        """Insert the organisations created since the last call, in one INSERT with their history (as ``save()``
+        would have written them one by one). Inside the batch's transaction."""
+        if self._pending:
+            rows.create_with_history(self._pending, Organisation, user=self.user, reason="", ids_taken=True)
+        # The ids not given are dropped: on SQLite the next ``allocate_ids`` gives them again.
+        self._pending, self._ids = [], []
+
     def keep_created(self) -> None:
         """The batch that created them was committed (or is part of a transaction that decides for them)."""
+        if self._pending:
+            raise RuntimeError("organisations created and never inserted")
         self._created.clear()
+        self.activity_parties.clear()
         self._source_created = False
 
     def forget_created(self) -> None:
@@ -145,6 +179,8 @@ class Lookups:
         for key in self._created:
             self.organisations.pop(key, None)
         self._created.clear()
+        self._pending, self._ids, self._absent = [], [], set()
+        self.activity_parties.clear()  # its organisations may be among those forgotten
         if self._source_created:
             self._source, self._source_created = None, False
 
@@ -191,11 +227,15 @@ def _theme(record: reader.ActivityRecord, item: reader.Transaction, lookups: Loo
 
 def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
     """Provider and receiver: as the transaction names them, else from the activity's organisations."""
-    roles = {}
-    for org in record.participating_orgs:
-        roles.setdefault(org["role"], org)
-    reporting = lookups.organisation(record.reporting_org.get("ref", ""), record.reporting_org.get("name", ""),
-                                     record.reporting_org.get("type", ""))
+    shared = lookups.activity_parties.get(id(record))
+    if shared is None or shared[0] is not record:  # what the activity's transactions share, once per activity
+        roles = {}
+        for org in record.participating_orgs:
+            roles.setdefault(org["role"], org)
+        reporting = lookups.organisation(record.reporting_org.get("ref", ""), record.reporting_org.get("name", ""),
+                                         record.reporting_org.get("type", ""))
+        shared = lookups.activity_parties[id(record)] = (record, roles, reporting)
+    _record, roles, reporting = shared
     provider = lookups.organisation(item.provider_ref, item.provider_name, item.provider_type)
     receiver = lookups.organisation(item.receiver_ref, item.receiver_name, item.receiver_type)
     if item.type in INCOMING_TYPES:

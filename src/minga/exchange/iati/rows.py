@@ -40,11 +40,17 @@ class Table:
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- names from the model only
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields),
             ", ".join(["%s"] * len(fields)))
+        self.copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields))
         self._prepared = [(index, field, field.get_internal_type()) for index, field in enumerate(fields)
                           if field.get_internal_type() not in _AS_GIVEN]
 
-    def insert(self, rows) -> int:
-        """Insert ``rows`` (sequences of values in the table's column order); how many were written."""
+    def insert(self, rows, *, documents: dict | None = None) -> int:
+        """Insert ``rows`` (sequences of values in the table's column order); how many were written.
+
+        ``documents``: JSON values already prepared, by ``id`` of the value (a record and its history row hold the
+        same ``data``: serialised once for both); the caller keeps the values alive meanwhile.
+        """
         database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-thread proxy
         prepared, fields, memo = [], self._prepared, {}
         for row in rows:
@@ -62,12 +68,26 @@ class Table:
                         if found is None:
                             found = memo[key] = field.get_db_prep_save(value, database)
                         row[index] = found
+                    elif kind == "JSONField" and documents is not None and value is not None:
+                        found = documents.get(id(value))
+                        if found is None:
+                            found = documents[id(value)] = field.get_db_prep_save(value, database)
+                        row[index] = found
                     else:
                         row[index] = field.get_db_prep_save(value, database)
             prepared.append(row)
         if prepared:
             with database.cursor() as cursor:
-                cursor.executemany(self.sql, prepared)
+                if database.vendor == "postgresql":
+                    # One COPY instead of a statement per row (each bound and sent on its own by executemany):
+                    # the same values, adapted by the same psycopg dumpers.
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in prepared:
+                            copy.write_row(row)
+                    if database.queries_logged:  # seen by the query counts, as an executemany is
+                        database.queries_log.append({"sql": f"{len(prepared)} times: {self.copy_sql}", "time": "0.000"})
+                else:
+                    cursor.executemany(self.sql, prepared)
         return len(prepared)
 
 
@@ -117,25 +137,44 @@ class New:
         return getattr(self, self._pk_attname)
 
 
-_FIELDS: dict = {}
+_DEFAULTS: dict = {}
+
+
+def _defaults(model: type[Model]) -> tuple[dict, list, frozenset]:
+    """A model's constant defaults (taken once: ``get_default`` gives the same value every time), the fields whose
+    default is made anew for each row (a callable or the database's), and every attribute name."""
+    found = _DEFAULTS.get(model)
+    if found is None:
+        constant, made = {}, []
+        for field in model._meta.concrete_fields:
+            if (field.has_default() and callable(field.default)) or field.has_db_default():
+                made.append((field.attname, field))
+            else:
+                constant[field.attname] = field.get_default()
+        found = _DEFAULTS[model] = (constant, made, frozenset(field.attname for field in model._meta.concrete_fields))
+    return found
 
 
 def new(model: type[Model], **given) -> New:
     """``model(**given)``'s values (``given`` by attribute name: ``provider_id``, not ``provider``) as a ``New``."""
-    fields = _FIELDS.get(model)
-    if fields is None:
-        fields = _FIELDS[model] = [(field.attname, field) for field in model._meta.concrete_fields]
-    values = {attname: given.pop(attname) if attname in given else field.get_default() for attname, field in fields}
-    if given:
-        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(given))}")
+    constant, made, names = _defaults(model)
+    unknown = given.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    values = constant.copy()
+    for attname, field in made:
+        if attname not in given:
+            values[attname] = field.get_default()
+    values.update(given)
     return New(model, values)
 
 
-def create_with_history(objects: list, model: type[Model], *, user, reason: str) -> list:
+def create_with_history(objects: list, model: type[Model], *, user, reason: str, ids_taken: bool = False) -> list:
     """Insert these new, unsaved instances (or ``New`` rows) with ids and their ``+`` history rows; as
     ``bulk_create_with_history`` would.
 
     Each instance keeps its own ``_change_reason`` in its history row when it has one, else ``reason``.
+    ``ids_taken``: each already holds an id from ``allocate_ids`` (others refer to it), kept as it is.
     """
     if not objects:
         return objects
@@ -146,19 +185,22 @@ def create_with_history(objects: list, model: type[Model], *, user, reason: str)
             for instance in objects:
                 setattr(instance, field.attname, now)
     pk_attname = model._meta.pk.attname
-    for instance, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
+    ids = [getattr(instance, pk_attname) for instance in objects] if ids_taken else allocate_ids(model, len(objects))
+    for instance, pk in zip(objects, ids, strict=True):
         setattr(instance, pk_attname, pk)
         if isinstance(instance, Model):
             instance._state.adding = False
             instance._state.db = connection.alias
     attnames = [field.attname for field in fields]
-    table(model, attnames).insert([getattr(instance, name) for name in attnames] for instance in objects)
+    documents = {}  # the JSON values of the rows, serialised once for them and their history rows
+    table(model, attnames).insert(([getattr(instance, name) for name in attnames] for instance in objects),
+                                  documents=documents)
     history = model.history.model
     tracked = [field.attname for field in history.tracked_fields]
     history_user = user or history.get_default_history_user(objects[0])
     user_id = history_user.pk if history_user is not None else None
     columns = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]
     table(history, columns).insert(
-        [*(getattr(instance, name) for name in tracked), now, user_id,
-         getattr(instance, "_change_reason", None) or reason, "+"] for instance in objects)
+        ([*(getattr(instance, name) for name in tracked), now, user_id,
+          getattr(instance, "_change_reason", None) or reason, "+"] for instance in objects), documents=documents)
     return objects
