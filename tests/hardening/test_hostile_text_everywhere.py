@@ -253,4 +253,8 @@ SHOWN = {"portfolio:project_detail", "portfolio:catalogue", "services:detail", "
          "results:project", "process:roadmap_action", "capacity:library", "exchange:project_export",
          "process:roadmap_report", "process:roadmap_csv", "process:roadmap_xlsx", "portfolio:bulk_template",
          "results:template", "finance:funding_dashboard", "finance:flow_detail", "localgov:profile",
-         "process:meeting_detail", "narrative:guide_pdf", "programmes:feed_country", "site:home"}
+         "process:meeting_detail", "narrative:guide_pdf", "programmes:feed_country", "site:home",
+         # the pages' own tables as CSV (?csv=TABLE)
+         "capacity:library csv", "finance:funding_dashboard csv", "finance:funding_records csv",
+         "narrative:guide_print csv", "portfolio:catalogue csv", "portfolio:project_detail csv",
+         "process:roadmap csv", "reference:organisation_list csv", "site:home csv"}
