@@ -16,6 +16,7 @@ from minga.finance import services
 from minga.finance.tracking import FollowUp, FundingFlow, TrackedPledge
 from tests.finance.conftest import org
 from tests.finance.test_dashboard import headline, table, text
+from tests.tables import table_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -207,15 +208,6 @@ def test_the_country_page_gives_each_subdivision_per_person_with_its_figure_and_
     assert rows["Colombia (no subdivision named)"][5:] == ["—", "no figure", "", "", "", ""]
 
 
-def csv_rows(client, url) -> list[list[str]]:
-    import csv
-    import io
-
-    response = client.get(url)
-    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8"), url
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
 def test_the_funding_pages_tables_as_csv_with_an_hxl_row_numbers_plain_dates_iso(public, ledger, source):
     """Issue 11: each table of the conference and country pages as CSV, with the page's filters: amounts in US
     dollars as plain numbers, a share as a number, a subdivision's figure apart from its source and its date."""
@@ -223,7 +215,7 @@ def test_the_funding_pages_tables_as_csv_with_an_hxl_row_numbers_plain_dates_iso
 
     from minga.reference.models import PopulationFigure
 
-    assert csv_rows(public, "/funding/conferences/brussels-2023/?csv=donor-table") == [
+    assert table_csv(public, "/funding/conferences/brussels-2023/", "donor-table") == [
         ["Donor", "Pledged", "Committed", "Disbursed", "Disbursed of pledged"],
         ["#org+name+funder", "#value+pledged+usd", "#value+funding+committed+usd", "#value+funding+disbursed+usd",
          "#value+funding+fulfilment+pct"],
@@ -232,7 +224,7 @@ def test_the_funding_pages_tables_as_csv_with_an_hxl_row_numbers_plain_dates_iso
     as_of = timezone.localdate().replace(year=timezone.localdate().year - 1, month=1, day=31)
     PopulationFigure.objects.create(country_id="COL", subdivision_id="CO-NSA", value=80_000, source=source,
                                     as_of=as_of, is_published=True)
-    rows = csv_rows(public, "/funding/countries/COL/?csv=subdivision-table")
+    rows = table_csv(public, "/funding/countries/COL/", "subdivision-table")
     assert rows[:2] == [
         ["Subdivision", "Pledged", "Committed", "Disbursed", "Funding", "Disbursed per person",
          "Refugees and migrants (source, date)", "As of", "Source", "URL", "Code"],

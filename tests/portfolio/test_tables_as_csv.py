@@ -1,8 +1,6 @@
 """Issue 11: the portfolio's tables as CSV with an HXL row, read from the page as its reader sees it (numbers plain,
 dates ISO, no badge or note in a value, illustrative records said so, blank form rows left out)."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +10,7 @@ from django.core.cache import cache
 from minga.portfolio.models import Project, ProjectBudgetYear, ProjectFunding
 from minga.reference.models import Organisation
 from tests.codes import YEAR
+from tests.tables import table_csv
 
 pytestmark = [pytest.mark.django_db]
 
@@ -24,15 +23,6 @@ def fresh_labels():
     yield
     cache.clear()
 
-
-def table_csv(client, url: str, table: str) -> list[list[str]]:
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert page.status_code == 200
-    link = f'data-csv-for="{table}"'
-    assert link in page.content.decode()
-    answer = client.get(url + ("&" if "?" in url else "?") + f"csv={table}", HTTP_ACCEPT_LANGUAGE="en")
-    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
 
 
 def test_the_catalogue_table_as_csv_splits_the_project_cell_and_says_illustrative(client):

@@ -2,15 +2,13 @@
 each page as its reader sees it: dates ISO and as precise as their source, numbers plain, badges and notes left
 out of the values, a source's address and an illustrative record said in columns of the CSV alone."""
 
-import csv
-import io
-
 import pytest
 from django.core.cache import cache
 
 from minga.capacity.models import TrainingDelivery
 from minga.narrative import printing
 from minga.results.models import Indicator
+from tests.tables import table_csv
 
 pytestmark = [pytest.mark.django_db]
 
@@ -21,13 +19,6 @@ def fresh_pages():
     yield
     cache.clear()
 
-
-def table_csv(client, url: str, table: str) -> list[list[str]]:
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert page.status_code == 200 and f'data-csv-for="{table}"' in page.content.decode()
-    answer = client.get(url + ("&" if "?" in url else "?") + f"csv={table}", HTTP_ACCEPT_LANGUAGE="en")
-    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
 
 
 def test_the_overview_tables_give_periods_as_start_and_end_and_sources_with_their_address(client):

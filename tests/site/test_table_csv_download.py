@@ -1,19 +1,13 @@
 """``?csv=TABLE`` on a page: that table as CSV with an HXL row, read from the page this reader gets (same
 filters, same access, same language), with numbers and dates for machines, and the page itself untouched."""
 
-import csv
-import io
-
 import lxml.html
 import pytest
 
 from minga.common import html_tables
+from tests.tables import csv_rows, table_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_country_list_as_csv_has_its_hashtags_and_plain_numbers_in_the_readers_language(client):
@@ -21,7 +15,7 @@ def test_the_country_list_as_csv_has_its_hashtags_and_plain_numbers_in_the_reade
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="minga-country_list-country-table.csv"'
-    rows = rows_of(response)
+    rows = csv_rows(response)
     assert rows[:4] == [
         ["País", "ISO", "Función", "Subdivisiones de primer nivel", "Personas refugiadas y migrantes de Venezuela",
          "Fecha de corte"],
@@ -31,7 +25,7 @@ def test_the_country_list_as_csv_has_its_hashtags_and_plain_numbers_in_the_reade
         ["Brasil", "BRA", "Estado miembro", "27", "626885", "2024-12"],
     ]
     assert rows[-1] == ["Venezuela", "VEN", "País de origen", "25", "", ""]
-    english = rows_of(client.get("/countries/?csv=country-table", HTTP_ACCEPT_LANGUAGE="en"))
+    english = csv_rows(client.get("/countries/?csv=country-table", HTTP_ACCEPT_LANGUAGE="en"))
     assert english[0][0] == "Country" and english[2] == ["Argentina", "ARG", "Member state", "24", "164000", "2024-06"]
 
 
@@ -48,7 +42,7 @@ def test_a_chart_table_as_csv_has_the_rows_the_page_shows_for_the_same_filters(c
     page = client.get("/funding/?humanitarian=1", HTTP_ACCEPT_LANGUAGE="en")
     table = lxml.html.fromstring(page.content).xpath("//table[@data-testid='chart-table-gap-map']")[0]
     shown = [row.xpath("./th | ./td")[0].text_content().strip() for row in html_tables.body_rows(table)]
-    rows = rows_of(client.get("/funding/?humanitarian=1&csv=chart-table-gap-map", HTTP_ACCEPT_LANGUAGE="en"))
+    rows = table_csv(client, "/funding/?humanitarian=1", "chart-table-gap-map")
     assert rows[1] == ["#country+name", "#value+funding+gap+usd", "#value+funding+pct"]
     assert [row[0] for row in rows[2:]] == shown and shown
     assert all(row[1].replace(".", "", 1).isdigit() for row in rows[2:])  # 1234.56, not "US$1,234.56"

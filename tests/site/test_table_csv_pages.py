@@ -2,29 +2,22 @@
 page: figures as plain numbers apart from their date and source, amounts apart from their currency, codes in
 columns of the CSV alone, the "nothing matches" row left out and illustrative records still saying so."""
 
-import csv
-import io
-
 import pytest
 
+from tests.tables import table_csv
+
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
-
-def csv_rows(client, url) -> list[list[str]]:
-    response = client.get(url, **EN)
-    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8"), url
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_home_pages_people_and_conferences(client):
-    people = csv_rows(client, "/?csv=people-table")
+    people = table_csv(client, "/", "people-table")
     assert people[:2] == [["Country", "People", "As of", "Source", "URL", "ISO"],
                           ["#country+name", "#affected+refugees+migrants", "#date+reported", "#meta+source",
                            "#meta+source+url", "#country+code"]]
     assert ["Brazil", "626885", "2024-12", "R4V, 2024-12", "https://www.r4v.info/en/refugeeandmigrants", "BRA"] in people
     assert len(people) == 2 + 13  # a row per member state
-    conferences = csv_rows(client, "/?csv=conference-table")
+    conferences = table_csv(client, "/", "conference-table")
     assert conferences[1] == ["#event+name", "#date+start", "#value+pledged", "#currency", "#value+pledged+usd",
                               "#meta+qualifier", "#description+other"]
     assert conferences[2][1:6] == ["2019-10-28", "110000000.00", "USD", "110000000.00", "more than"]
@@ -32,7 +25,7 @@ def test_the_home_pages_people_and_conferences(client):
 
 
 def test_a_conferences_totals_and_pledges(client):
-    totals = csv_rows(client, "/conferences/?csv=totals-brussels-2023")
+    totals = table_csv(client, "/conferences/", "totals-brussels-2023")
     assert totals == [
         ["Figure", "USD (as reported)", "Source", "Amount", "Currency", "URL"],
         ["#description+figure", "#value+pledged+usd", "#meta+source", "#value+pledged", "#currency",
@@ -42,7 +35,7 @@ def test_a_conferences_totals_and_pledges(client):
          "Venezuelan Refugees and Migrants, 2023-03-17", "810000000.00", "EUR",
          "https://www.canada.ca/en/global-affairs/news/2023/03/canada-and-eu-conclude-the-2023-international-"
          "conference-in-solidarity-with-venezuelan-refugees-and-migrants.html"]]
-    pledges = csv_rows(client, "/conferences/?csv=pledges-brussels-2023")
+    pledges = table_csv(client, "/conferences/", "pledges-brussels-2023")
     assert [row[:3] + row[4:5] for row in pledges[2:]] == [
         ["Government of the United States", "171000000.00", "171000000.00", "USD"],
         ["European Union (EU)", "75000000.00", "80000000.00", "EUR"],
@@ -50,21 +43,21 @@ def test_a_conferences_totals_and_pledges(client):
 
 
 def test_the_country_pages_figures_and_subdivisions(client):
-    figures = csv_rows(client, "/countries/COL/?csv=figure-table")
+    figures = table_csv(client, "/countries/COL/", "figure-table")
     assert figures[0] == ["Population group", "Where", "People", "As of", "Source", "Status", "Code", "URL"]
     assert figures[4][:4] + figures[4][5:] == [
         "Regularization applications — registered in the ETPV", "whole country", "2875743", "2023-08", "published",
         "", "https://www.infobae.com/colombia/2023/11/12/cifra-de-migrantes-venezolanos-en-colombia-disminuyo-04-"
         "entre-junio-y-agosto"]
-    subdivisions = csv_rows(client, "/countries/COL/?csv=subdivision-table")
+    subdivisions = table_csv(client, "/countries/COL/", "subdivision-table")
     assert subdivisions[1] == ["#adm1+code", "#adm1+name", "#adm1+type", "#adm1+name+parent", "#meta+level"]
     assert ["CO-NSA", "Norte de Santander", "Department", "", "first administrative level"] in subdivisions
     assert len(subdivisions) == 2 + 33
 
 
 def test_the_organisation_list_marks_illustrative_records_and_leaves_out_the_empty_row(client):
-    rows = csv_rows(client, "/organisations/?csv=organisation-table")
+    rows = table_csv(client, "/organisations/", "organisation-table")
     assert ["Alcaldía de San José de Cúcuta illustrative", "Local government", "Colombia", ""] in rows
     assert ["European Union (EU)", "Multilateral", "", "Group of Friends (2020), Conference co-organiser (2023)"] in rows
-    assert csv_rows(client, "/organisations/?q=zzzz-no-such-name&csv=organisation-table") == [
+    assert table_csv(client, "/organisations/?q=zzzz-no-such-name", "organisation-table") == [
         ["Name", "Type (IATI)", "Country", "Roles in the process"], ["#org+name", "#org+type", "#country+name", "#org+role"]]
