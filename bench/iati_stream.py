@@ -1,7 +1,7 @@
 """Memory while reading a large IATI stream: ``python bench/iati_stream.py [--gigabytes 2]``.
 
 Generates the stream lazily (a file object that makes its bytes as they are read; nothing on disk) of small
-valid activities, reads it through ``minga.exchange.iati.reader.activities`` (the importer's reader, no database)
+valid activities, reads it through ``minga.exchange.iati.stream.activities`` (the importer's reader, no database)
 and prints the peak resident memory after each tenth of the stream: it stays flat, as each activity is cleared
 once read. Issue 15, item 4; the limits for an activity that never ends are tested in
 tests/hardening/test_hostile_xml.py.
@@ -12,7 +12,7 @@ import io
 import resource
 import time
 
-from minga.exchange.iati import reader
+from minga.exchange.iati import stream as iati_stream
 
 ACTIVITY = (b'<iati-activity default-currency="USD"><iati-identifier>XM-BENCH-%d</iati-identifier>'
             b'<reporting-org ref="XM-DAC-7" type="10"><narrative>Donor</narrative></reporting-org>'
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--gigabytes", type=float, default=2.0)
     size = int(parser.parse_args().gigabytes * 1024 ** 3)
     stream, started, mark = Stream(size), time.monotonic(), size // 10
-    for count, _record in enumerate(reader.activities(stream), start=1):
+    for count, _record in enumerate(iati_stream.activities(stream), start=1):
         if stream.served >= mark:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
             print(f"{stream.served / 1024 ** 2:8.0f} MB read, {count:>9,} activities, peak memory {peak} MB, "

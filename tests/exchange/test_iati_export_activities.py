@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 from lxml import etree
 
-from minga.exchange.iati import activity_export, importer, reader
+from minga.exchange.iati import activity_export, importer, stream
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.selectors.report import report_rows
 from minga.finance.tracking import FlowShare, FundingFlow, SourceKind
@@ -48,7 +48,7 @@ def empty_imports():
 
 @needs_shared
 def test_the_export_validates_and_reimported_gives_the_same_funding_answers(users, tmp_path):
-    schema = reader.load_schema(SHARED / "schema")
+    schema = stream.load_schema(SHARED / "schema")
     for name in FILES:
         importer.import_source(SHARED / "activities" / name, name=name, schema=schema)
     before, stored = answers(users["secretariat"]), transactions()

@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import translation
 from lxml import etree
 
-from minga.exchange.iati import importer, reader
+from minga.exchange.iati import importer, stream
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow, SourceKind
 from tests.finance.kept import assert_totals_kept_exactly
@@ -38,7 +38,7 @@ FLOW_TYPES = {"1", "2", "3", "4", "7", "11"}
 
 @pytest.fixture(scope="module")
 def schema():
-    return reader.load_schema(SHARED / "schema") if SHARED.is_dir() else None
+    return stream.load_schema(SHARED / "schema") if SHARED.is_dir() else None
 
 
 def xml_sums(path: Path, identifiers=None):

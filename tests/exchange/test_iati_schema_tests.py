@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from minga.exchange.iati import importer, reader
+from minga.exchange.iati import importer, stream
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
 
@@ -26,7 +26,7 @@ def files(kind: str) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def schema():
-    return reader.load_schema(TESTS.parent / "schema") if TESTS.is_dir() else None
+    return stream.load_schema(TESTS.parent / "schema") if TESTS.is_dir() else None
 
 
 def state() -> tuple[int, ...]:

@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 from lxml import etree
 
-from minga.exchange.iati import activity_export, importer, reader
+from minga.exchange.iati import activity_export, importer, stream
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.selectors.report import report_rows
 from minga.finance.tracking import FollowUp, FundingFlow, PledgeCountry, SourceKind, TrackedPledge
@@ -147,7 +147,7 @@ def test_the_export_keeps_the_pledges_and_reimported_gives_the_same_ones(users):
     before = pledges()
     mine = IatiActivity.objects.filter(identifier="XM-TYPES-1")
     exported = activity_export.build(mine).to_bytes()
-    assert reader.load_schema(SCHEMA).validate(etree.fromstring(exported))
+    assert stream.load_schema(SCHEMA).validate(etree.fromstring(exported))
     IatiTransaction.objects.filter(activity__in=mine).delete()
     imported_pledges().delete()
     FundingFlow.all_objects.filter(source_kind=SourceKind.IATI).delete()

@@ -1,9 +1,9 @@
 """Issue 15, item 4: a 2 GB IATI XML stream, generated lazily (never written to disk), stops the import with a
 clear error at a limit, having read only the first megabytes of it, and writes nothing of the refused activity.
 
-Many activities, each of ordinary size, are read at flat memory (``reader.activities`` clears each one once read;
+Many activities, each of ordinary size, are read at flat memory (``iati.stream.activities`` clears each one once read;
 ``bench/iati_stream.py`` measures it over 2 GB). What has no bound in the file's shape is held in limits: one
-activity of endless elements (``reader.MAX_ACTIVITY_ELEMENTS``), one endless text (lxml's 10 MB per text node
+activity of endless elements (``iati.stream.MAX_ACTIVITY_ELEMENTS``), one endless text (lxml's 10 MB per text node
 without ``huge_tree``) and endless nesting (lxml's depth limit of 256)."""
 
 import io
@@ -11,7 +11,8 @@ from itertools import repeat
 
 import pytest
 
-from minga.exchange.iati import importer, reader
+from minga.exchange.iati import importer
+from minga.exchange.iati.stream import MAX_ACTIVITY_ELEMENTS
 from minga.exchange.models import IatiActivity
 from minga.finance.tracking import FundingFlow
 
@@ -62,7 +63,7 @@ def test_an_activity_of_endless_elements_is_refused_at_the_limit():
     stream = Stream(HEAD + GOOD + b'<iati-activity><iati-identifier>XM-TEST-BIG</iati-identifier>',
                     b"<description><narrative>x</narrative></description>")
     assert refused(stream) == (
-        f"stream.xml: line 4: the activity holds more than {reader.MAX_ACTIVITY_ELEMENTS:,} elements (the "
+        f"stream.xml: line 4: the activity holds more than {MAX_ACTIVITY_ELEMENTS:,} elements (the "
         "largest real activity files hold a few thousand); nothing more of the file was read")
 
 

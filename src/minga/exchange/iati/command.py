@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
 from minga.exchange.fetch import is_address, is_other_scheme, open_address
-from minga.exchange.iati import importer, plans, reader
+from minga.exchange.iati import importer, plans, stream
 
 MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
 FETCH_SECONDS = 60  # per read of the answer, not for the whole download
@@ -90,7 +90,7 @@ def run(command, options: dict) -> None:
         user = get_user_model().objects.filter(username=options["as_user"], is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {options['as_user']!r}")
-    schema = reader.load_schema(options["schema"]) if options["schema"] else None
+    schema = stream.load_schema(options["schema"]) if options["schema"] else None
     report = importer.Report()
     refused = []
     show_bar = not options["no_progress"] and sys.stderr.isatty() and options["format"] == "text"

@@ -28,7 +28,7 @@ from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.common.text import control_characters, control_characters_message
-from minga.exchange.iati import plans, reader, rows
+from minga.exchange.iati import plans, reader, rows, stream
 from minga.exchange.iati.mapping import Lookups, flow_of, place_locations, pledge_of, touches_region
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
@@ -351,7 +351,7 @@ def import_source(source, *, name: str, user=None, strict: bool = False, only_re
         # import never holds the database for its whole length.
         with transaction.atomic() if strict else nullcontext():
             try:
-                for record in reader.activities(source, schema=schema, document_problems=document_problems):
+                for record in stream.activities(source, schema=schema, document_problems=document_problems):
                     report.counts["read"] += 1
                     if record.problems:
                         batch.invalid(record, record.problems)
@@ -364,7 +364,7 @@ def import_source(source, *, name: str, user=None, strict: bool = False, only_re
                     if strict and len(report.problems) > before:
                         continue  # refused below: no point writing what is rolled back
                     batch.add(record)
-            except reader.DocumentRefused:
+            except stream.DocumentRefused:
                 batch.flush()  # the activities read before the broken part were whole: they stay imported
                 raise
             batch.flush()
@@ -373,7 +373,7 @@ def import_source(source, *, name: str, user=None, strict: bool = False, only_re
             if strict and len(report.problems) > before:
                 raise ImportRefused(_("%(file)s: %(count)s problems; with --strict nothing of the file was imported")
                                     % {"file": name, "count": len(report.problems) - before})
-    except reader.DocumentRefused as error:
+    except stream.DocumentRefused as error:
         report.problem(name, str(error))
         raise ImportRefused(f"{name}: {error}") from None
     finally:

@@ -1,10 +1,6 @@
-"""Reading IATI activity files as a stream: one ``ActivityRecord`` at a time, at flat memory.
+"""Reading one IATI activity into plain Python values: an ``ActivityRecord``, checked (``problems``), with the
+fingerprint that tells an unchanged activity (``stream.py`` reads the file as a stream and calls it per activity).
 
-The parser never expands an entity, never reads a DTD, never goes to the network and keeps lxml's
-limits on huge text nodes (``huge_tree`` off). A document that declares a DOCTYPE is refused before
-its first activity is read: an activity file has no use for one, and entities are how XML bombs work.
-Each ``iati-activity`` is read into plain Python values, checked (``problems``; with a schema, also
-against the IATI XSD, one activity at a time) and cleared from memory before the next is read.
 Versions 2.01–2.03 read alike; 1.0x files are read where they share the 2.0x shape (values,
 transaction types by code). The mapping is in docs/exchange.md ("Importing IATI activities").
 """
@@ -14,22 +10,12 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-
-from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
 MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
-# Elements in one activity. The largest in the shared publishers' files holds 1,805; an activity is held whole in
-# memory until its end tag, so one that never ends (a 2 GB stream of elements) must stop somewhere.
-MAX_ACTIVITY_ELEMENTS = 100_000
-
-
-class DocumentRefused(Exception):
-    """The whole file is refused (not XML, a DTD or entities, an unexpected root): nothing was written."""
 
 
 @dataclass
@@ -120,10 +106,6 @@ def _key(key) -> str:
 def fingerprint_of(data: dict) -> str:
     """The activity's fingerprint: what a second import of the same activity compares (``data()``)."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def _parser_options() -> dict:
-    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
 
 def _texts(element, default_language: str) -> dict[str, str]:
@@ -310,161 +292,3 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
             record.transactions.append(found)
     _check(activity, record)
     return record
-
-
-@dataclass
-class Header:
-    version: str
-    attributes: dict
-    line: int = 0
-
-
-def _schema_problems(activity, header: Header, schema) -> list[str]:
-    wrapper = etree.Element("iati-activities", header.attributes)
-    wrapper.append(activity)  # moves it: the caller clears it afterwards anyway
-    if schema.validate(wrapper):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log][:20]
-
-
-def open_source(source):
-    """A path or an open binary file; a URL is fetched by the caller (``importer.fetch``)."""
-    return str(source) if isinstance(source, Path) else source
-
-
-# The file is read and parsed in pieces of this size. An element takes 4 bytes at the least (``<a/>``), so an
-# activity within n pieces holds at most n × CHUNK / 4 elements: only one that spans enough pieces to hold more
-# than ``MAX_ACTIVITY_ELEMENTS`` has its elements counted (at the end of each piece, and at its end), so the limit
-# holds without an event per element.
-CHUNK = 64 * 1024
-_LEAST_ELEMENT_BYTES = 4
-_COUNT_ELEMENTS = etree.XPath("count(.//*[not(self::iati-activity)])")  # as counted: nested activities apart
-
-
-def _chunks(source):
-    """The bytes of ``source`` (a path or an open binary file), piece by piece."""
-    opened = open(source, "rb") if isinstance(source, str) else None  # noqa: SIM115 -- closed below
-    stream = opened or source
-    try:
-        while True:
-            data = stream.read(CHUNK)
-            if not data:
-                return
-            yield data
-    finally:
-        if opened is not None:
-            opened.close()
-
-
-def _header(probe) -> Header | None:
-    """The document's root as it starts (read by ``probe``, a parser that stops at it), checked; None until then."""
-    for _event, element in probe.read_events():
-        docinfo = element.getroottree().docinfo
-        if docinfo.doctype or docinfo.internalDTD is not None:
-            raise DocumentRefused("the file declares a DOCTYPE (entities or a DTD): an IATI file has none, "
-                                  "and nothing was read")
-        if element.tag != "iati-activities":
-            raise DocumentRefused(f"the root element is <{element.tag}>, not <iati-activities>")
-        return Header(version=element.get("version", ""), attributes=dict(element.attrib), line=element.sourceline)
-    return None
-
-
-def activities(source, *, schema=None, document_problems: list | None = None):
-    """Yield ``ActivityRecord``s from ``source`` one by one; raise ``DocumentRefused`` for hostile or broken input.
-
-    A syntax error after some activities were read is raised as ``DocumentRefused`` too, with its line:
-    the activities before it were whole and stay imported. Problems of the document itself (no version,
-    no activity) are appended to ``document_problems`` as ``(line, message)``.
-
-    Speed (issue 11): the parser reports only the root's and the activities' start and end (lxml filters the
-    other elements' events in C); a second parser reads the document's start only, to check its root before
-    anything else is read. Each activity is read from its subtree once it ends.
-    """
-    document_problems = [] if document_problems is None else document_problems
-    count = 0
-    probe = etree.XMLPullParser(events=("start",), **_parser_options())
-    parser = etree.XMLPullParser(events=("start", "end"), tag=("iati-activities", "iati-activity"),
-                                 **_parser_options())
-    header = root = opened = None
-    depth = pieces = first = 0  # pieces read; the piece in which the open activity was seen to start
-
-    def may_be_too_large() -> bool:
-        # Its start may have been held back from the piece before (the parser keeps an unfinished tag).
-        return (pieces - first + 2) * CHUNK // _LEAST_ELEMENT_BYTES > MAX_ACTIVITY_ELEMENTS
-
-    try:
-        for data in _chunks(open_source(source)):
-            pieces += 1
-            if header is None:
-                broken = None
-                try:
-                    probe.feed(data)
-                except etree.XMLSyntaxError as error:  # after the root's start: the parser below meets it in turn
-                    broken = error
-                header = _header(probe)
-                if header is None and broken is not None:
-                    raise broken
-                if header is not None:
-                    probe = None
-                    if not header.version:
-                        document_problems.append((header.line, "<iati-activities> has no version attribute"))
-            failed = None
-            try:
-                parser.feed(data)
-            except etree.XMLSyntaxError as error:  # the activities that ended before it are read first
-                failed = error
-            for event, element in parser.read_events():
-                if element.tag != "iati-activity":
-                    if root is None and event == "start":
-                        root = element
-                    continue
-                depth += 1 if event == "start" else -1
-                if event == "start" and depth == 1:
-                    opened, first = element, pieces
-                if event == "start" or depth:
-                    continue  # an activity inside an activity is read with its parent
-                if may_be_too_large():
-                    _check_size(element, element.sourceline)
-                opened = None
-                record = read_activity(element)
-                if schema is not None:
-                    record.problems.extend(_schema_problems(element, header, schema))
-                count += 1
-                _forget(element, root)
-                yield record
-            if failed is not None:
-                raise failed
-            if opened is not None and may_be_too_large():
-                _check_size(opened, opened.sourceline)
-        if header is None:
-            probe.close()  # raises what the document's end makes of it (no root: not XML at all)
-        parser.close()
-    except etree.XMLSyntaxError as error:
-        raise DocumentRefused(f"not well-formed XML (line {error.lineno}): {error.msg}") from None
-    except OSError as error:
-        raise DocumentRefused(f"could not be read: {error}") from None
-    if header is None:
-        raise DocumentRefused("no XML document in the file")
-    if not count:
-        document_problems.append((0, "no iati-activity in the file"))
-
-
-def _check_size(activity, line: int) -> None:
-    if _COUNT_ELEMENTS(activity) > MAX_ACTIVITY_ELEMENTS:
-        raise DocumentRefused(
-            f"line {line}: the activity holds more than {MAX_ACTIVITY_ELEMENTS:,} elements "
-            "(the largest real activity files hold a few thousand); nothing more of the file was read")
-
-
-def _forget(activity, root) -> None:
-    """Drop what was read: memory stays flat whatever the file's size. Only elements that have ended are freed
-    (the parser may be building the next activity already: the root's last child is left to it)."""
-    activity.clear()
-    if root is not None:
-        while len(root) > 1:
-            del root[0]
-
-
-def load_schema(schema_dir) -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(Path(schema_dir) / "iati-activities-schema.xsd"), parser))
