@@ -187,3 +187,22 @@ def test_the_parts_summary_is_the_same_whatever_order_and_decimals_the_parts_com
                                {"year": 2027, "amount": Decimal("750000.00")}]}
     assert services.describe_parts(sent) == services.describe_parts(stored) == (
         "territories: COL 100%, CO-ARA 60%, CO-NSA 40%\nbudget years: 2026 1500000, 2027 750000")
+
+
+@pytest.mark.django_db
+def test_the_parts_summary_names_organisations_as_registered_whatever_language_the_saver_reads():
+    """A save by a reader of another language is no change of participants or funders (the conflict box and the
+    history said "participants" changed when a Spanish reader saved what an English one had written)."""
+    from django.utils import translation
+
+    from minga.reference.models import Organisation
+
+    canada = Organisation.objects.create(name="Global Affairs Canada", acronym="GAC", name_es="Asuntos Mundiales Canadá",
+                                         name_pt="Assuntos Globais Canadá")
+    parts = {"participants": [{"organisation": canada, "role": "funder"}],
+             "funding": [{"funder": canada, "amount": Decimal("1000.00"), "currency": "CAD"}]}
+    written = set()
+    for language in ("es", "en", "pt"):
+        with translation.override(language):
+            written.add(services.describe_parts(parts))
+    assert written == {"secured: Global Affairs Canada (GAC) 1000 CAD\nparticipants: Global Affairs Canada (GAC) (funder)"}

@@ -119,6 +119,12 @@ def _territory(row) -> str:
     return f"{code} {_share(row)}"
 
 
+def _organisation(organisation) -> str:
+    """An organisation as registered (its own name and acronym), not in the reader's language: the summary must
+    not read as changed because the one who saved spoke another language than the one before."""
+    return f"{organisation.name} ({organisation.acronym})" if organisation.acronym else organisation.name
+
+
 def _level(row) -> int:
     return 2 if row.get("municipality") else 1 if row.get("subdivision") else 0
 
@@ -131,8 +137,8 @@ PART_LINES = (
     ("markers", "markers", lambda r: f"{r['marker'].code} {r['significance']}", None),
     ("people", "people", lambda r: f"{r['category']} {r['people']}", None),
     ("budget_years", "budget years", lambda r: f"{r['year']} {_plain(r['amount'])}", None),
-    ("funding", "secured", lambda r: f"{r['funder']} {_plain(r['amount'])} {r['currency']}", None),
-    ("participants", "participants", lambda r: f"{r['organisation']} ({r['role']})", None),
+    ("funding", "secured", lambda r: f"{_organisation(r['funder'])} {_plain(r['amount'])} {r['currency']}", None),
+    ("participants", "participants", lambda r: f"{_organisation(r['organisation'])} ({r['role']})", None),
     ("contacts", "contacts", lambda r: r["name"], None),
 )
 
