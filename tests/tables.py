@@ -4,6 +4,8 @@ import csv
 import io
 
 import lxml.html
+import pytest
+from django.core.cache import cache
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -17,3 +19,11 @@ def table_csv(client, url: str, table: str, *, language: str = "en") -> list[lis
     links = lxml.html.fromstring(page.content).xpath("//a[@data-csv-for=$table]/@href", table=table)
     assert links, f"{url} links no CSV of {table}"
     return csv_rows(client.get(links[0], HTTP_ACCEPT_LANGUAGE=language))
+
+
+@pytest.fixture
+def fresh_pages():
+    """Pages and labels kept in the cache by earlier tests are not this test's."""
+    cache.clear()
+    yield
+    cache.clear()

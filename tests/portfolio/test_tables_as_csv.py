@@ -5,24 +5,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from minga.portfolio.models import Project, ProjectBudgetYear, ProjectFunding
 from minga.reference.models import Organisation
 from tests.codes import YEAR
-from tests.tables import table_csv
+from tests.tables import fresh_pages, table_csv  # noqa: F401 (fresh_pages: a fixture)
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_pages")]
 
 DRAFT = f"PQ-COL-{YEAR}-0002"  # the draft of focal_col
-
-
-@pytest.fixture(autouse=True)
-def fresh_labels():
-    cache.clear()
-    yield
-    cache.clear()
-
 
 
 def test_the_catalogue_table_as_csv_splits_the_project_cell_and_says_illustrative(client):

@@ -3,22 +3,13 @@ each page as its reader sees it: dates ISO and as precise as their source, numbe
 out of the values, a source's address and an illustrative record said in columns of the CSV alone."""
 
 import pytest
-from django.core.cache import cache
 
 from minga.capacity.models import TrainingDelivery
 from minga.narrative import printing
 from minga.results.models import Indicator
-from tests.tables import table_csv
+from tests.tables import fresh_pages, table_csv  # noqa: F401 (fresh_pages: a fixture)
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def fresh_pages():
-    cache.clear()
-    yield
-    cache.clear()
-
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_pages")]
 
 
 def test_the_overview_tables_give_periods_as_start_and_end_and_sources_with_their_address(client):
