@@ -19,7 +19,7 @@ BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "en": "en"}
 
 
 # On while a page is rendered for its tables' CSV (``machine_values``): every number, amount and date is then
-# written as a spreadsheet or HXL tool reads it (1234.5, 2026-11-28), whatever the reader's language.
+# written as a spreadsheet or HXL tool reads it (1234.50, 2026-11-28), whatever the reader's language.
 _MACHINE_VALUES = ContextVar("minga_machine_values", default=False)
 
 
