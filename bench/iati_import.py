@@ -6,7 +6,8 @@ Builds a corpus of at least ``--megabytes`` (default 200) from the shared activi
 it goes: the floor), Minga's import time into the scratch database (SQLite in a file; PostgreSQL with
 DATABASE_URL, e.g. under scripts/with-postgres.sh), iatikit's time to read the corpus and total its
 transactions (when the optional ``bench`` extra is installed; else "not installed"), and the import's
-peak memory (ru_maxrss of this process, which did nothing bigger before).
+peak memory (ru_maxrss of this process, which did nothing bigger before, and of the process that reads the files
+beside it).
 
     .venv/bin/python bench/iati_import.py [--megabytes 200] [--profile FILE]
     scripts/with-postgres.sh .venv/bin/python bench/iati_import.py
@@ -97,8 +98,10 @@ def main():
             started = time.perf_counter()
             if profiler is not None:
                 profiler.enable()
-            for path in files:
-                importer.import_source(path, name=path.name, report=report)
+            # As ``minga import iati FILE...`` imports them: one reading process for the files, read while written.
+            for _file, refused in importer.import_files([importer.File(path, path.name) for path in files],
+                                                        report=report):
+                assert refused is None, refused
             if profiler is not None:
                 profiler.disable()
             took = time.perf_counter() - started
@@ -107,7 +110,8 @@ def main():
                 pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
             print(f"Minga import ({connection.vendor}): {took:.1f} s, {took / floor:.1f}× the floor; "
                   f"{report.counts['created']} activities, {report.transactions} transactions, {report.flows} flows")
-        print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+              f"of the reading process: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
         print(f"iatikit read and total: {iatikit_total(files)}")
     finally:
         shutil.rmtree(folder)

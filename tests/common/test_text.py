@@ -2,6 +2,7 @@
 
 import pytest
 
+from minga.common import text
 from minga.common.text import (
     TextInvalid,
     control_characters,
@@ -22,6 +23,11 @@ def test_every_control_character_but_tab_and_line_breaks_is_refused_and_dropped_
     assert control_characters("a\tb\nc\r\nd \u202eé\u200b€") == []
     assert xml_safe("a\tb\nc\r\n\u202e") == "a\tb\nc\r\n\u202e"
     assert control_characters("\x0b\x00\x0b") == ["U+000B", "U+0000"]  # each once, in order
+
+
+def test_the_pattern_refuses_exactly_what_the_rule_by_unicode_category_refuses():
+    differ = [code for code in range(0x110000) if bool(text._REFUSED.match(chr(code))) != text._is_refused(chr(code))]
+    assert differ == []
 
 
 def test_refuse_control_characters_names_the_parameter(english):

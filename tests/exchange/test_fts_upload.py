@@ -101,7 +101,7 @@ def test_fts_progress_is_written_in_steps_of_the_flows_done(users, monkeypatch):
     run = ImportRun.objects.create(kind="fts", sources=["f.json"], bytes_total=1000)
     report = fts.FtsReport()
     monkeypatch.setattr(jobs.time, "monotonic", lambda: 0.0)  # no time passes: only the share done counts
-    progress = jobs.FtsProgress(run, None, report)
+    progress = jobs.FtsProgress(run, report)
     for done in range(1, 201):  # 200 flows
         report.read += 1
         progress(done, 200)

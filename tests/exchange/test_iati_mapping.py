@@ -77,7 +77,7 @@ def test_the_progress_bar_follows_the_bytes_read():
     bar.close()
     assert out.getvalue() == f"\r{'regional.xml':30} [{'#' * 30}] 100%\n"
     silent = io.StringIO()
-    command.Bar(silent, "x.xml", io.BytesIO(b"x"), enabled=False)()
+    command.Bar(silent, "x.xml", io.BytesIO(b"x"), enabled=False)(1)
     assert silent.getvalue() == ""
 
 

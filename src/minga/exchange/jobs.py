@@ -38,18 +38,19 @@ class Refused(Exception):
 
 
 class Progress:
-    """Called by the IATI importer after each batch of activities; writes to the run only when enough has changed."""
+    """Called by the IATI importer after each batch of activities with the bytes of the file read up to it; writes
+    to the run only when enough has changed."""
 
-    def __init__(self, run: ImportRun, handle, report):
-        self.run, self.handle, self.report = run, handle, report
+    def __init__(self, run: ImportRun, report):
+        self.run, self.report = run, report
         self.written_at, self.written_bytes, self.writes = time.monotonic(), 0, 0
         self.step = max(int(run.bytes_total * PROGRESS_SHARE), 1)
 
     def counts(self) -> dict:
         return dict(self.report.counts)
 
-    def __call__(self) -> None:
-        self.write(self.handle.tell())
+    def __call__(self, read: int) -> None:
+        self.write(read)
 
     def write(self, read: int) -> None:
         if read - self.written_bytes < self.step and time.monotonic() - self.written_at < PROGRESS_SECONDS:
@@ -162,7 +163,7 @@ def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dic
     with _kept_when_stopped(partial, lambda: _iati_counts(report)):
         try:
             importer.import_source(handle, name=name, user=run.started_by, report=report,
-                                   progress=Progress(run, handle, report))
+                                   progress=Progress(run, report))
         except importer.ImportRefused:
             raise Refused(report.problems[-1]["message"] if report.problems else "") from None
     return _iati_counts(report, plans=True)
@@ -178,7 +179,7 @@ def _import_fts(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict
     with _kept_when_stopped(partial, lambda: (fts_counts(report), _fts_problems(report, name, refusal))):
         try:
             fts.import_fts_file(handle, label=name, user=run.started_by, report=report,
-                                progress=FtsProgress(run, None, report))
+                                progress=FtsProgress(run, report))
         except FtsInvalid as error:
             refusal.append(str(error))
             raise Refused(str(error)) from None

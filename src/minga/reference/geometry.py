@@ -73,6 +73,7 @@ def subdivision_at(iso3: str, latitude: float, longitude: float) -> str | None:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _countries_with_boundaries() -> tuple[str, ...]:
     return tuple(sorted(path.name.split(".")[0] for path in ADMIN1.glob("*.topo.json")))
 
@@ -86,6 +87,13 @@ def _extent(iso3: str) -> tuple[float, float, float, float] | None:
             xs.extend(x for x, _y in polygon[0])
             ys.extend(y for _x, y in polygon[0])
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def load_boundaries() -> None:
+    """Read every country's boundaries now: a process about to fork processes that place points (the IATI
+    import's reader) reads them once for all of them, which inherit them."""
+    for iso3 in _countries_with_boundaries():
+        _extent(iso3)
 
 
 def place_point(latitude: float, longitude: float, *, countries: tuple[str, ...] = ()) -> str | None:

@@ -10,7 +10,7 @@ import json
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +22,9 @@ from minga.exchange.iati import importer, plans, stream
 
 MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
 FETCH_SECONDS = 60  # per read of the answer, not for the whole download
+# Files opened (and addresses fetched) at once, read one after the other by one reading process: the next file is
+# read while one is written, with far fewer open files than a folder of thousands would need.
+FILES_AT_ONCE = 64
 
 
 def add_arguments(parser) -> None:
@@ -72,9 +75,9 @@ class Bar:
         self.total = handle.tell() or 1
         handle.seek(0)
 
-    def __call__(self) -> None:
+    def __call__(self, read: int) -> None:
         if self.enabled:
-            done = min(self.handle.tell() / self.total, 1)
+            done = min(read / self.total, 1)
             filled = int(done * 30)
             self.stream.write(f"\r{self.name[-30:]:30} [{'#' * filled}{'.' * (30 - filled)}] {done:4.0%}")
             self.stream.flush()
@@ -94,21 +97,24 @@ def run(command, options: dict) -> None:
     report = importer.Report()
     refused = []
     show_bar = not options["no_progress"] and sys.stderr.isatty() and options["format"] == "text"
-    for source in options["sources"]:
-        with opened(source) as handle:
-            bar = Bar(sys.stderr, source, handle, show_bar)
+    sources = options["sources"]
+    for start in range(0, len(sources), FILES_AT_ONCE):
+        with ExitStack() as files_open:
+            files = []
+            for source in sources[start:start + FILES_AT_ONCE]:
+                handle = files_open.enter_context(opened(source))
+                files.append(importer.File(handle, source, Bar(sys.stderr, source, handle, show_bar)))
             written = _written(report)
-            try:
-                importer.import_source(handle, name=source, user=user, strict=options["strict"],
-                                       only_region=options["only_member_states"], schema=schema, report=report,
-                                       progress=bar)
-            except importer.ImportRefused as error:
-                refused.append(str(error))
-                # A refused file wrote nothing (its transaction was rolled back): the report must not say that
-                # the activities stored before the problem was found were created or updated.
-                _unwrite(report, written)
-            finally:
-                bar.close()
+            for file, refusal in importer.import_files(files, user=user, strict=options["strict"],
+                                                       only_region=options["only_member_states"], schema=schema,
+                                                       report=report):
+                file.progress.close()
+                if refusal is not None:
+                    refused.append(str(refusal))
+                    # A refused file wrote nothing (its transaction was rolled back): the report must not say that
+                    # the activities stored before the problem was found were created or updated.
+                    _unwrite(report, written)
+                written = _written(report)
     unmatched = report.unmatched_plans()
     if options["format"] == "json":
         command.stdout.write(json.dumps({"counts": report.counts, "transactions": report.transactions,

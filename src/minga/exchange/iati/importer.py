@@ -16,7 +16,8 @@ whole and its activities are stored again one by one, each in its own transactio
 that fails is reported (and the rest of the batch is kept).
 """
 
-from contextlib import nullcontext
+from collections.abc import Callable
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,7 @@ from minga.exchange.iati.mapping import Lookups, flow_of, place_locations, pledg
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
 from minga.finance.tracking import FlowShare, FundingFlow, PledgeCountry, TrackedPledge
+from minga.reference import geometry
 
 COUNTS = ("read", "created", "updated", "unchanged", "skipped", "invalid")
 # A batch is written when it holds this many activities or transactions: large enough that a batch's own
@@ -204,9 +206,9 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
     written = _Written()
     prepared = []
     for record in records:
-        place_locations(record)
-        data = record.data()
-        prepared.append((record, data, reader.fingerprint_of(data)))
+        if record.prepared is None:
+            _prepared(record)
+        prepared.append((record, *record.prepared))
     with transaction.atomic():
         existing = {activity.identifier: activity for activity in IatiActivity.all_objects.select_for_update()
                     .filter(identifier__in=[record.identifier for record in records])}
@@ -313,7 +315,7 @@ class _Batch:
         report.flows += written.flows
         report.pledges += written.pledges
         if self.progress is not None and records:
-            self.progress()
+            self.progress(entries[-1][0].read_to)
 
     def _one_by_one(self, records, failures: dict) -> _Written:
         """After a batch failed: each activity alone, in its own transaction; the failing ones noted."""
@@ -333,42 +335,94 @@ class _Batch:
         return total
 
 
+@dataclass
+class File:
+    """One file to import: a path or a binary file object, the name its problems are reported under, and what to
+    call after each batch of its activities is written."""
+
+    source: object
+    name: str
+    progress: Callable[[int], None] | None = None  # given the bytes of the file read up to the batch's end
+
+
 def import_source(source, *, name: str, user=None, strict: bool = False, only_region: bool = False,
                   schema=None, report: Report | None = None, progress=None) -> Report:
-    """Import one file (a path or a binary file object) into ``report``; ``progress()`` after each batch written.
+    """Import one file (a path or a binary file object) into ``report``; ``progress(bytes read)`` after each batch
+    written.
 
     Raises ``ImportRefused`` when the file is refused whole: then nothing of it was written.
     """
     report = report or Report()
+    for _file, refused in import_files([File(source, name, progress)], user=user, strict=strict,
+                                       only_region=only_region, schema=schema, report=report):
+        if refused is not None:
+            raise refused
+    return report
+
+
+def import_files(files: list[File], *, user=None, strict: bool = False, only_region: bool = False, schema=None,
+                 report: Report | None = None):
+    """Import ``files`` one after the other into ``report``, yielding each ``File`` once it is done with the
+    ``ImportRefused`` that refused it whole (nothing of it was written), or None.
+
+    Speed (issue 11): a second process reads the files (``stream.read_ahead_files``: parsing, checks, placing
+    locations, the data and fingerprint of each activity) while this one writes, so that reading the next
+    activities, and the next file, goes on while a batch is written.
+    """
+    report = report if report is not None else Report()
     if user is not None:
         require(user, Action.CREATE, IatiActivity())
+    geometry.load_boundaries()  # once, here, rather than in each reading process
+    items = stream.read_ahead_files([file.source for file in files], schema=schema, prepare=_prepared)
+    with closing(items):  # a caller that stops early stops the reading process
+        for file in files:
+            try:
+                _import_file(items, file, user=user, strict=strict, only_region=only_region, report=report)
+            except ImportRefused as error:
+                yield file, error
+            else:
+                yield file, None
+
+
+def _prepared(record: reader.ActivityRecord) -> reader.ActivityRecord:
+    """What ``store_batch`` needs of a valid record beside it, made in the reading process."""
+    if not record.problems:
+        place_locations(record)
+        data = record.data()
+        record.prepared = (data, reader.fingerprint_of(data))
+    return record
+
+
+def _import_file(items, file: File, *, user, strict: bool, only_region: bool, report: Report) -> None:
+    """Import one file's records, taken from ``items`` up to its ``stream.FileRead``."""
+    name = file.name
     lookups = Lookups(user, name)
     before = len(report.problems)
-    document_problems = []
-    batch = _Batch(lookups, report, name, progress)
+    batch = _Batch(lookups, report, name, file.progress)
     try:
         # Strict: the whole file in one transaction. Otherwise one per batch of activities, so that a long
         # import never holds the database for its whole length.
         with transaction.atomic() if strict else nullcontext():
-            try:
-                for record in stream.activities(source, schema=schema, document_problems=document_problems):
-                    report.counts["read"] += 1
-                    if record.problems:
-                        batch.invalid(record, record.problems)
-                        if strict:
-                            batch.flush()  # the file is refused: report the problem, write nothing more
-                        continue
-                    if only_region and not touches_region(record, lookups.members):
-                        report.counts["skipped"] += 1
-                        continue
-                    if strict and len(report.problems) > before:
-                        continue  # refused below: no point writing what is rolled back
-                    batch.add(record)
-            except stream.DocumentRefused:
-                batch.flush()  # the activities read before the broken part were whole: they stay imported
-                raise
-            batch.flush()
-            for line, message in document_problems:
+            for record in items:
+                if isinstance(record, stream.FileRead):
+                    end = record
+                    break
+                report.counts["read"] += 1
+                if record.problems:
+                    batch.invalid(record, record.problems)
+                    if strict:
+                        batch.flush()  # the file is refused: report the problem, write nothing more
+                    continue
+                if only_region and not touches_region(record, lookups.members):
+                    report.counts["skipped"] += 1
+                    continue
+                if strict and len(report.problems) > before:
+                    continue  # refused below: no point writing what is rolled back
+                batch.add(record)
+            batch.flush()  # before a refusal too: the activities read before the broken part were whole
+            if end.refused is not None:
+                raise end.refused
+            for line, message in end.problems:
                 report.problem(name, message, line=line)
             if strict and len(report.problems) > before:
                 raise ImportRefused(_("%(file)s: %(count)s problems; with --strict nothing of the file was imported")
@@ -378,4 +432,3 @@ def import_source(source, *, name: str, user=None, strict: bool = False, only_re
         raise ImportRefused(f"{name}: {error}") from None
     finally:
         bump(FINANCE, PORTFOLIO)
-    return report

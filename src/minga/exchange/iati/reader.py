@@ -62,6 +62,10 @@ class ActivityRecord:
     budgets: list = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # (data, fingerprint), once made (``importer``: by the reading process); not part of the data.
+    prepared: tuple | None = field(default=None, repr=False, compare=False)
+    # Bytes of the file read when the activity was read: how far a progress bar has come once it is written.
+    read_to: int = field(default=0, repr=False, compare=False)
 
     @property
     def is_regional(self) -> bool:
@@ -79,7 +83,7 @@ class ActivityRecord:
         return fingerprint_of(self.data())
 
 
-_DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems"))
+_DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems", "prepared", "read_to"))
 TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _AS_IS = (str, int, float, bool, type(None))
 

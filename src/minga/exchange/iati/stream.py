@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from minga.common.read_ahead import read_ahead
 from minga.exchange.iati.reader import read_activity
 
 # Elements in one activity. The largest in the shared publishers' files holds 1,805; an activity is held whole in
@@ -102,6 +103,7 @@ def activities(source, *, schema=None, document_problems: list | None = None):
                                  **_parser_options())
     header = root = opened = None
     depth = pieces = first = 0  # pieces read; the piece in which the open activity was seen to start
+    read_to = 0  # bytes read
 
     def may_be_too_large() -> bool:
         # Its start may have been held back from the piece before (the parser keeps an unfinished tag).
@@ -110,6 +112,7 @@ def activities(source, *, schema=None, document_problems: list | None = None):
     try:
         for data in _chunks(open_source(source)):
             pieces += 1
+            read_to += len(data)
             if header is None:
                 broken = None
                 try:
@@ -142,6 +145,7 @@ def activities(source, *, schema=None, document_problems: list | None = None):
                     _check_size(element, element.sourceline)
                 opened = None
                 record = read_activity(element)
+                record.read_to = read_to
                 if schema is not None:
                     record.problems.extend(_schema_problems(element, header, schema))
                 count += 1
@@ -183,3 +187,35 @@ def _forget(activity, root) -> None:
 def load_schema(schema_dir) -> etree.XMLSchema:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return etree.XMLSchema(etree.parse(str(Path(schema_dir) / "iati-activities-schema.xsd"), parser))
+
+
+
+@dataclass
+class FileRead:
+    """Where one file's records end, in ``read_ahead_files``: its document problems (``(line, message)``, as
+    ``activities`` gives them), and the ``DocumentRefused`` that stopped it, if any."""
+
+    problems: list
+    refused: DocumentRefused | None = None
+
+
+def read_ahead_files(sources, *, schema=None, prepare=None):
+    """The records of each of ``sources`` in turn (paths, or binary files opened before the call), each passed
+    through ``prepare`` first, then a ``FileRead``; read by a second process while the caller writes what it
+    yields (``minga.common.read_ahead``), one file ahead of it across files. A file refused whole ends with its
+    ``FileRead``; the next is read all the same.
+
+    ``prepare`` runs in the reading process: it may compute on the record, never touch the database.
+    """
+    def produce():
+        for source in sources:
+            problems = []
+            try:
+                for record in activities(source, schema=schema, document_problems=problems):
+                    yield record if prepare is None else prepare(record)
+            except DocumentRefused as error:
+                yield FileRead(problems, error)
+            else:
+                yield FileRead(problems)
+
+    return read_ahead(produce)
