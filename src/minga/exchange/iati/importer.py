@@ -16,6 +16,7 @@ whole and its activities are stored again one by one, each in its own transactio
 that fails is reported (and the rest of the batch is kept).
 """
 
+import json
 from collections.abc import Callable
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
@@ -136,15 +137,12 @@ def _write_transactions(pairs, lookups: Lookups, written: _Written) -> None:
     flow_reasons, pledge_reasons = [], []
     for activity, record in pairs:
         reason = _reason(record)  # the history names each flow's own activity
+        documents = record.prepared[2]
         for position, item in enumerate(record.transactions, start=1):
             flow, parts = flow_of(record, item, position, lookups)
             pledge, pledge_part = pledge_of(record, item, lookups)
             usd, _problem = lookups.usd(item.value, item.currency, date.fromisoformat(item.value_date))
-            data = {}
-            for key in _TRANSACTION_DATA:
-                value = getattr(item, key)
-                if value != "" and value is not None:
-                    data[key] = value
+            data = documents[position - 1]
             rows_read.append(([activity.pk, position, item.type, item.value, item.currency, item.value_date, usd,
                                None, None, data], flow, pledge))
             if flow is not None:
@@ -170,6 +168,10 @@ def _write_transactions(pairs, lookups: Lookups, written: _Written) -> None:
     written.pledges += len(pledges)
 
 
+def _transaction_data(item: reader.Transaction) -> dict:
+    return {key: value for key in _TRANSACTION_DATA if (value := getattr(item, key)) != "" and value is not None}
+
+
 def _remove_transactions(activities: list[IatiActivity]) -> None:
     """The transactions of these activities, with their flows and pledges (to be written again)."""
     if not activities:
@@ -189,7 +191,7 @@ def _changed(old: dict, new: dict) -> list[str]:
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
 
-def _fields(record: reader.ActivityRecord, data: dict, fingerprint: str, lookups: Lookups) -> dict:
+def _fields(record: reader.ActivityRecord, data, fingerprint: str, lookups: Lookups) -> dict:
     org = record.reporting_org
     return {"identifier": record.identifier, "titles": record.titles, "descriptions": record.descriptions,
             "status": record.status[:2], "is_regional": record.is_regional, "is_humanitarian": record.is_humanitarian,
@@ -208,7 +210,7 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
     for record in records:
         if record.prepared is None:
             _prepared(record)
-        prepared.append((record, *record.prepared))
+        prepared.append((record, *record.prepared[:2]))
     with transaction.atomic():
         existing = {activity.identifier: activity for activity in IatiActivity.all_objects.select_for_update()
                     .filter(identifier__in=[record.identifier for record in records])}
@@ -223,19 +225,21 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
             return written
         lookups.prefetch(record for record, _data, _fingerprint, _found in changed)
         created, updated = [], []
-        changed = [(record, data, _fields(record, data, fingerprint, lookups), found)
+        # ``data`` comes serialised (``rows.JsonText``): a new activity stores it as it is, an update compares it
+        # with what is stored and saves it through the ORM, as a dict.
+        changed = [(record, _fields(record, data if found is None else json.loads(data), fingerprint, lookups), found)
                    for record, data, fingerprint, found in changed]
         lookups.insert_created()  # the reporting organisations met for the first time, before what names them
-        for record, data, fields, found in changed:
+        for record, fields, found in changed:
             if found is None:
                 activity = IatiActivity(**fields)
                 # As ``audit.record_create`` checks a record, less what is known already: the identifier was
                 # looked up above (and is unique in the batch; the database keeps it unique), the reporting
-                # organisation was just read or created, and ``data`` was just serialised for its fingerprint.
+                # organisation was just read or created, and ``data`` was serialised with its fingerprint.
                 activity.full_clean(exclude=["reporting_org", "data"], validate_unique=False)
                 created.append((activity, record))
                 continue
-            parts = _changed(found.data, data)
+            parts = _changed(found.data, fields["data"])
             activity = audit.record_update(
                 instance=found, user=lookups.user, changes=fields, expected_version=found.version,
                 reason=_("imported from %(file)s; changed: %(parts)s") % {"file": lookups.source_name,
@@ -385,11 +389,13 @@ def import_files(files: list[File], *, user=None, strict: bool = False, only_reg
 
 
 def _prepared(record: reader.ActivityRecord) -> reader.ActivityRecord:
-    """What ``store_batch`` needs of a valid record beside it, made in the reading process."""
+    """What ``store_batch`` needs of a valid record beside it, made in the reading process: its locations placed,
+    its data as stored and its fingerprint, and each transaction's data as stored."""
     if not record.problems:
         place_locations(record)
         data = record.data()
-        record.prepared = (data, reader.fingerprint_of(data))
+        record.prepared = (rows.json_text(data), reader.fingerprint_of(data),
+                           [rows.json_text(_transaction_data(item)) for item in record.transactions])
     return record
 
 

@@ -13,6 +13,7 @@ Their history rows (django-simple-history's ``+`` rows) are written the same way
 ``bulk_history_create`` would have written them.
 """
 
+import json
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -26,6 +27,16 @@ _AS_GIVEN = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "Ch
 # Fields whose prepared value depends on the value alone and whose equal values prepare alike: prepared once
 # per distinct value in an insert (a batch's rows share a few dates and one "now").
 _MEMOISED = {"DateField", "DateTimeField"}
+
+
+class JsonText(str):
+    """A JSON field's value already serialised as the field would (``json_text``): stored as it is."""
+
+
+def json_text(value) -> JsonText:
+    """``value`` as a JSON field without an encoder serialises it (``json.dumps``), made ahead (the IATI import's
+    reading process makes its records' documents while the writing process stores those before)."""
+    return JsonText(json.dumps(value))
 
 
 class Table:
@@ -62,6 +73,9 @@ class Table:
                         continue  # NULL (a JSON field's None is the JSON ``null``, left to the field)
                     if kind == "DecimalField" and type(value) is Decimal and value.is_finite():
                         continue  # what ``DecimalField`` would give the driver: the same Decimal
+                    if type(value) is JsonText:
+                        row[index] = _stored_json(value, field, database)
+                        continue
                     if kind in _MEMOISED:
                         key = (index, value)
                         found = memo.get(key)
@@ -89,6 +103,18 @@ class Table:
                 else:
                     cursor.executemany(self.sql, prepared)
         return len(prepared)
+
+
+def _stored_json(text: JsonText, field, database):
+    """What the database driver takes for JSON already serialised: the text on SQLite (as ``adapt_json_value`` gives
+    it), on PostgreSQL the same ``Jsonb`` wrapper Django's backend makes, whose dump is the text itself."""
+    if field.encoder is not None:
+        raise TypeError(f"{field} has an encoder: its values are not serialised by json_text")
+    if database.vendor != "postgresql":
+        return text
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(text, dumps=str)
 
 
 _TABLES: dict[tuple, Table] = {}
