@@ -4,8 +4,8 @@ An import reads its file (parsing, checking, building records: pure computation 
 writes what it read (the database). Each waits for the other in one process; here the child reads while
 the parent writes. The child is forked, so it starts at once with everything the parent had loaded
 (settings, schemas, patched modules in tests) and never touches the database: it only computes and sends
-pickled items through a pipe, a chunk at a time. A send blocks until the parent has taken the chunk before,
-so the child is never more than a chunk or two ahead (memory stays flat whatever the file's size).
+pickled items through a pipe, a chunk at a time. A send blocks while the pipe is full, so the child is never
+further ahead than the pipe holds (``PIPE_BYTES``): memory stays flat whatever the file's size.
 
 An exception in the child is raised in the parent, where the parent's loop meets it, with the child's
 traceback as a note. A parent that stops early (an exception of its own, a closed generator) stops the
@@ -36,8 +36,9 @@ class ReadAheadFailed(Exception):
 
 
 def can_fork() -> bool:
+    """Whether ``read_ahead`` reads in a child: a second core, one thread, and a process allowed children."""
     return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+            and "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon)
 
 
 def read_ahead(produce, *, chunk: int = CHUNK):

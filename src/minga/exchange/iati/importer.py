@@ -357,10 +357,12 @@ def import_source(source, *, name: str, user=None, strict: bool = False, only_re
     Raises ``ImportRefused`` when the file is refused whole: then nothing of it was written.
     """
     report = report or Report()
-    for _file, refused in import_files([File(source, name, progress)], user=user, strict=strict,
-                                       only_region=only_region, schema=schema, report=report):
-        if refused is not None:
-            raise refused
+    # Run to the end (the reading process is then done with), and only then raise the refusal.
+    refusals = [refused for _file, refused in import_files([File(source, name, progress)], user=user, strict=strict,
+                                                             only_region=only_region, schema=schema, report=report)
+                if refused is not None]
+    if refusals:
+        raise refusals[0]
     return report
 
 
@@ -425,6 +427,8 @@ def _import_file(items, file: File, *, user, strict: bool, only_region: bool, re
                 if strict and len(report.problems) > before:
                     continue  # refused below: no point writing what is rolled back
                 batch.add(record)
+            else:  # the reading process sends each file's end, or raises why it could not
+                raise RuntimeError(f"{name}: the reading process ended before the file's end")
             batch.flush()  # before a refusal too: the activities read before the broken part were whole
             if end.refused is not None:
                 raise end.refused
