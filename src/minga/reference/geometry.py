@@ -73,7 +73,6 @@ def subdivision_at(iso3: str, latitude: float, longitude: float) -> str | None:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _countries_with_boundaries() -> tuple[str, ...]:
     return tuple(sorted(path.name.split(".")[0] for path in ADMIN1.glob("*.topo.json")))
 

@@ -62,7 +62,8 @@ class ActivityRecord:
     budgets: list = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    # (data, fingerprint), once made (``importer``: by the reading process); not part of the data.
+    # What the importer makes of the record before writing it (by the reading process): its data as stored, its
+    # fingerprint, each transaction's data as stored. Not part of the data, nor are the two below.
     prepared: tuple | None = field(default=None, repr=False, compare=False)
     # Bytes of the file read when the activity was read: how far a progress bar has come once it is written.
     read_to: int = field(default=0, repr=False, compare=False)
@@ -83,7 +84,8 @@ class ActivityRecord:
         return fingerprint_of(self.data())
 
 
-_DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord) if item.name not in ("line", "problems", "prepared", "read_to"))
+_DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord)
+                     if item.name not in ("line", "problems", "prepared", "read_to"))
 TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _AS_IS = (str, int, float, bool, type(None))
 

@@ -189,7 +189,6 @@ def load_schema(schema_dir) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(Path(schema_dir) / "iati-activities-schema.xsd"), parser))
 
 
-
 @dataclass
 class FileRead:
     """Where one file's records end, in ``read_ahead_files``: its document problems (``(line, message)``, as
