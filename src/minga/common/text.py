@@ -27,18 +27,9 @@ def normalise_name(text) -> str:
 # JSON can carry as "\ud800") cannot be encoded at all, and U+FFFE/U+FFFF are not characters.
 # Input refuses them (``control_characters``); exports drop any already stored (``xml_safe``).
 
-ALLOWED_CONTROLS = frozenset("\t\n\r")
-
-
-def _is_refused(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    return ((category == "Cc" and ch not in ALLOWED_CONTROLS) or category == "Cs"
-            or ch in ("\ufffe", "\uffff"))
-
-
-# The same characters as one pattern (category Cc is exactly U+0000–U+001F and U+007F–U+009F, Cs the
-# surrogates), searched in C: every imported text is checked (tests/common/test_text.py compares the two on every
-# code point).
+# As one pattern, searched in C (every imported text is checked): Unicode's category Cc is exactly
+# U+0000–U+001F and U+007F–U+009F, Cs the surrogates (tests/common/test_text.py compares the pattern with that
+# rule by category on every code point).
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 

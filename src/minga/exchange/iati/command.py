@@ -70,8 +70,8 @@ class Bar:
     """A one-line progress bar on the terminal, by bytes read."""
 
     def __init__(self, stream, name: str, handle, enabled: bool):
-        self.stream, self.name, self.handle, self.enabled = stream, name, handle, enabled
-        handle.seek(0, 2)
+        self.stream, self.name, self.enabled = stream, name, enabled
+        handle.seek(0, 2)  # its size; what is read is told to the bar (``__call__``)
         self.total = handle.tell() or 1
         handle.seek(0)
 
