@@ -3,7 +3,10 @@ items in the same order, its exception after the items before it, and a child th
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +105,55 @@ def test_a_process_with_another_thread_reads_in_itself():
     finally:
         stop.set()
         other.join()
+
+
+# In a process of its own: pytest's may hold threads of earlier tests (a live server's), which no one declared quiet.
+BESIDE_A_QUIET_THREAD = r"""
+import os, sys, threading, time
+from minga.common import read_ahead
+
+read_ahead.QUIET_WAIT = 0.3
+busy, stop, beats = threading.Lock(), threading.Event(), []
+always_busy = sys.argv[1] == "always-busy"
+
+def beating():
+    with read_ahead.quiet_at_fork(busy):
+        while not stop.wait(0.001):
+            with busy:
+                beats.append(time.monotonic())
+                if always_busy:
+                    stop.wait()
+
+thread = threading.Thread(target=beating)
+thread.start()
+while not beats:
+    time.sleep(0.001)
+forks = read_ahead.can_fork()
+started = time.monotonic()
+pids = set(read_ahead.read_ahead(lambda: (os.getpid() for _ in range(3))))
+took = time.monotonic() - started
+count = len(beats)
+time.sleep(0.1)
+beating_after = len(beats) > count
+stop.set()
+thread.join()
+print(forks, "child" if os.getpid() not in pids else "parent", beating_after, took >= read_ahead.QUIET_WAIT)
+"""
+
+
+def beside_a_quiet_thread(mode: str) -> str:
+    source = Path(module.__file__).parents[2]
+    done = subprocess.run([sys.executable, "-c", BESIDE_A_QUIET_THREAD, mode], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(source)}, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_thread_declared_quiet_is_caught_between_two_beats_and_the_child_reads():
+    # Forked (the items come from another process) without waiting, and the thread beats on afterwards: the
+    # lock taken for the fork was given back in the parent.
+    assert beside_a_quiet_thread("beating") == "True child True False"
+
+
+def test_a_quiet_thread_still_busy_after_the_wait_leaves_the_reading_in_the_parent():
+    assert beside_a_quiet_thread("always-busy") == "True parent False True"

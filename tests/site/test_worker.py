@@ -78,8 +78,11 @@ def assert_chile_imported(run: ImportRun, *, attempts: int) -> None:
 def test_a_job_queued_while_no_worker_ran_is_done_by_a_worker_started_later(shared):
     run = chile_upload()
     assert (run.state, DBTaskResult.objects.get(pk=run.task_id).status) == ("queued", "READY")
-    worker(shared)
+    result = worker({**shared, "MINGA_LOG_LEVEL": "DEBUG"})
     assert_chile_imported(run, attempts=1)
+    # The worker's heartbeat thread is a quiet one (minga.common.read_ahead): the job's import read the file in a
+    # second process, as ``minga import iati`` does.
+    assert "Reading ahead in process " in result.stderr and "Reading in this process" not in result.stderr
 
 
 def test_a_job_whose_worker_was_killed_mid_run_is_taken_back_and_done_by_the_next_worker(shared):

@@ -9,18 +9,24 @@ further ahead than the pipe holds (``PIPE_BYTES``): memory stays flat whatever t
 
 An exception in the child is raised in the parent, where the parent's loop meets it, with the child's
 traceback as a note. A parent that stops early (an exception of its own, a closed generator) stops the
-child. A process with more than one thread (a threaded server, the test server of the browser tests) is not
-forked (a fork copies the calling thread only, and a lock another thread held stays held in the child):
-there the generator runs in the parent, as it would without this module, and gives the same items.
+child.
+
+A fork copies the calling thread only, and a lock another thread held at that instant stays held in the
+child. So a process with another thread forks only when each other thread said how to catch it between two
+pieces of work (``quiet_at_fork``: it holds a lock of its own while it works, and no other lock outside it):
+the worker's heartbeat does, so a background job's import reads on the second core too. Any other thread (a
+threaded server, the live server of the browser tests), or a quiet thread still busy after ``QUIET_WAIT``
+seconds, and the generator runs in the parent, as it would without this module, and gives the same items.
 """
 
 import fcntl
+import logging
 import multiprocessing
 import os
 import pickle
 import threading
 import traceback
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 # Items per message: large enough that each send's cost (a pickle, a write, a wake-up) weighs little, small
 # enough that the parent starts writing soon and the child holds little beyond it.
@@ -29,29 +35,74 @@ CHUNK = 32
 # activities pickles to about 250 KB), the most an unprivileged process may ask by default (pipe-max-size).
 PIPE_BYTES = 1024 * 1024
 _ITEMS, _DONE, _ERROR = "items", "done", "error"
+log = logging.getLogger(__name__)
+# How long a fork waits for a quiet thread to finish what it is doing (a heartbeat's write waits at most for the
+# database's busy timeout): past it, reading in the parent costs less than waiting.
+QUIET_WAIT = 2.0
+# The threads that told how to fork beside them (``quiet_at_fork``): thread → the lock it holds while it works.
+_QUIET: dict[threading.Thread, threading.Lock] = {}
 
 
 class ReadAheadFailed(Exception):
     """The child process ended without saying why (killed, out of memory): nothing it read is missing unseen."""
 
 
+@contextmanager
+def quiet_at_fork(busy: threading.Lock):
+    """Within it, the calling thread may be forked beside: it holds ``busy`` while it works and, outside
+    ``busy``, holds no lock and is in no call that a child could need (it waits, sleeps or reads its own
+    queue). ``read_ahead`` takes ``busy`` for the instant of the fork."""
+    thread = threading.current_thread()
+    _QUIET[thread] = busy
+    try:
+        yield
+    finally:
+        _QUIET.pop(thread, None)
+
+
+def _other_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread is not threading.current_thread()]
+
+
 def can_fork() -> bool:
-    """Whether ``read_ahead`` reads in a child: a second core, one thread, and a process allowed children."""
-    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    """Whether ``read_ahead`` reads in a child: a second core, no thread but quiet ones (``quiet_at_fork``), and a
+    process allowed children."""
+    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and all(thread in _QUIET for thread in _other_threads())
             and "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon)
+
+
+def _quieted() -> list[threading.Lock] | None:
+    """Each other thread's ``busy`` lock, taken: every one of them is between two pieces of work. None (and
+    nothing taken) when a thread is not a quiet one, or is still busy after ``QUIET_WAIT`` seconds."""
+    taken = []
+    for thread in _other_threads():
+        busy = _QUIET.get(thread)
+        if busy is None or not busy.acquire(timeout=QUIET_WAIT):
+            for lock in taken:
+                lock.release()
+            return None
+        taken.append(busy)
+    return taken
 
 
 def read_ahead(produce, *, chunk: int = CHUNK):
     """Yield what ``produce()`` (a generator function taking no argument) yields, read in a child process
     when this process can fork, else in this one."""
-    if not can_fork():
+    quieted = _quieted() if can_fork() else None
+    if quieted is None:
+        log.debug("Reading in this process (threads: %s).", ", ".join(thread.name for thread in threading.enumerate()))
         yield from produce()
         return
     context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    _widen(sending)
-    child = context.Process(target=_produce, args=(produce, sending, chunk), daemon=True, name="minga-read-ahead")
-    child.start()
+    try:
+        receiving, sending = context.Pipe(duplex=False)
+        _widen(sending)
+        child = context.Process(target=_produce, args=(produce, sending, chunk), daemon=True, name="minga-read-ahead")
+        child.start()
+    finally:
+        for busy in quieted:  # the quiet threads go on, in the parent only
+            busy.release()
+    log.debug("Reading ahead in process %s.", child.pid)
     sending.close()  # the child's end: the parent reads EOF when the child is gone
     try:
         while True:

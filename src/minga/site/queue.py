@@ -25,6 +25,7 @@ from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
+from minga.common import read_ahead
 from minga.site.models import TaskWorker
 
 logger = logging.getLogger("minga.queue")
@@ -117,16 +118,22 @@ class Heartbeat(threading.Thread):
         super().__init__(name="minga-heartbeat", daemon=True)
         self.worker_id = worker_id
         self.stopped = threading.Event()
+        self.busy = threading.Lock()  # held while it beats: a job's import forks its reading process outside it
 
     def run(self) -> None:
-        while not self.stopped.wait(HEARTBEAT_SECONDS):
-            try:
-                close_old_connections()
-                beat(self.worker_id)
-                recover()
-            except Exception:  # a busy database now is no reason to stop beating later
-                logger.exception("The worker's heartbeat could not be written.")
+        with read_ahead.quiet_at_fork(self.busy):
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                with self.busy:
+                    self._beat()
         connection.close()
+
+    def _beat(self) -> None:
+        try:
+            close_old_connections()
+            beat(self.worker_id)
+            recover()
+        except Exception:  # a busy database now is no reason to stop beating later
+            logger.exception("The worker's heartbeat could not be written.")
 
     def stop(self) -> None:
         self.stopped.set()
