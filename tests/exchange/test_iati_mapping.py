@@ -1,8 +1,9 @@
 """The parts of the IATI mapping that the other tests leave out, exactly: a regional activity (498) and its
 flows, sectors of several vocabularies kept as given (1 DAC, 10 IASC clusters, 99 the publisher's own),
-descriptions in every language, dates, budgets, a transaction's own humanitarian flag, sector and region; and
-the terminal's progress bar."""
+descriptions in every language, dates, budgets, a transaction's own humanitarian flag, sector and region; each
+transaction's conversion to dollars; and the terminal's progress bar."""
 
+import gc
 import io
 from decimal import Decimal
 
@@ -103,3 +104,41 @@ def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatc
     assert list(IatiActivity.all_objects.values_list("identifier", flat=True)) == ["XM-MAP-1"]
     assert IatiActivity.history.filter(identifier="XM-MAP-2").count() == 0
     assert FundingFlow.all_objects.count() - flows_before == 2
+
+
+CURRENCIES = """<iati-activities version="2.03"><iati-activity default-currency="COP">
+  <iati-identifier>XM-MAP-2</iati-identifier>
+  <reporting-org ref="XM-DAC-7" type="10"><narrative>Donante</narrative></reporting-org>
+  <title><narrative>Integración en Cúcuta</narrative></title>
+  <participating-org role="4" ref="XM-NGO-9" type="21"><narrative>ONG</narrative></participating-org>
+  <activity-status code="2"/>
+  <recipient-country code="CO" percentage="100"/>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2026-03-01"/>
+    <value value-date="2026-03-01">6000000000.005</value></transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2020-01-01"/>
+    <value value-date="2020-01-01">1000</value></transaction>
+  <transaction><transaction-type code="2"/><transaction-date iso-date="2021-06-17"/>
+    <value currency="EUR" value-date="2021-06-17">1000000</value></transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2024-01-01"/>
+    <value currency="MNT" value-date="2024-01-01">5000</value></transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2024-01-01"/>
+    <value currency="XAU" value-date="2024-01-01">2</value></transaction>
+</iati-activity></iati-activities>"""
+
+
+def test_each_transaction_is_converted_as_the_rate_table_and_the_ecb_give_it_or_says_why_not():
+    # Converted in the reading process from the rate table read once (``mapping.Reference``): the same dollars and
+    # problems as ``money.to_usd``. The demo's illustrative COP rate is 4,000 per dollar from 2 January 2026.
+    report = importer.import_source(io.BytesIO(CURRENCIES.encode()), name="currencies.xml")
+    assert (report.counts["created"], report.transactions, report.flows, report.problems) == (1, 5, 4, [])
+    assert gc.get_freeze_count() == 0  # what the import kept out of the collector's passes is back in them
+    assert list(IatiTransaction.objects.filter(activity__identifier="XM-MAP-2").order_by("position").values_list(
+        "currency", "value", "amount_usd")) == [
+        ("COP", Decimal("6000000000.005"), Decimal("1500000.00")), ("COP", Decimal(1000), None),
+        ("EUR", Decimal(1000000), Decimal("1193700.00")), ("MNT", Decimal(5000), None), ("XAU", Decimal(2), None)]
+    assert list(FundingFlow.objects.filter(reference__startswith="XM-MAP-2#").order_by("reference").values_list(
+        "reference", "stage", "amount", "amount_usd", "usd_problem", "country_id")) == [
+        ("XM-MAP-2#1", "disbursement", Decimal("6000000000.01"), Decimal("1500000.00"), "", "COL"),
+        ("XM-MAP-2#2", "disbursement", Decimal("1000.00"), None, "no_rate_before_date", "COL"),
+        ("XM-MAP-2#3", "commitment", Decimal("1000000.00"), Decimal("1193700.00"), "", "COL"),
+        ("XM-MAP-2#4", "disbursement", Decimal("5000.00"), None, "no_rate", "COL")]

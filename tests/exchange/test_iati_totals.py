@@ -45,9 +45,9 @@ def test_new_flows_give_the_cells_a_rebuild_gives(parties):
              new_flow(parties, Stage.COMMITMENT, "999.99", "999.99"),  # shared out in thirds below
              new_flow(parties, Stage.INCOMING, "5000.00", "5000.00", country=per),  # counted nowhere
              new_flow(parties, Stage.EXPENDITURE, "70.00", "70.00")]
-    shares = [[(col, None, Decimal(100))], [], [], [],
-              [(col, None, Decimal("33.33")), (per, None, Decimal("33.33")), (ecu, None, Decimal("33.34"))],
-              [(per, None, Decimal(100))], []]
+    shares = [[(col.pk, None, Decimal(100))], [], [], [],
+              [(col.pk, None, Decimal("33.33")), (per.pk, None, Decimal("33.33")), (ecu.pk, None, Decimal("33.34"))],
+              [(per.pk, None, Decimal(100))], []]
     with CaptureQueriesContext(connection) as queries:
         importer.write_flows(flows, shares, user=None, reason="test")
     # The flows, their history and their shares inserted; the cells added to: nothing read back.
@@ -61,7 +61,7 @@ def test_values_the_database_does_not_give_back_equal_are_read_back(parties):
     col, per, ecu = (Country.objects.get(pk=code) for code in ("COL", "PER", "ECU"))
     flows = [new_flow(parties, Stage.COMMITMENT, "600.00", "600.00"),  # shares of more decimals than kept
              new_flow(parties, Stage.DISBURSEMENT, "10.00", "10.00", country=col)]
-    shares = [[(col, None, Decimal("33.333")), (per, None, Decimal("33.333")), (ecu, None, Decimal("33.334"))],
-              [(col, None, Decimal(100))]]
+    shares = [[(col.pk, None, Decimal("33.333")), (per.pk, None, Decimal("33.333")), (ecu.pk, None, Decimal("33.334"))],
+              [(col.pk, None, Decimal(100))]]
     importer.write_flows(flows, shares, user=None, reason="test")
     assert_totals_kept_exactly()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from minga.reference.models import ExchangeRate, Source
-from minga.reference.money import to_usd
+from minga.reference.money import RateTable, to_usd
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -46,3 +46,24 @@ def test_unknown_currency_is_not_converted_never_zero():
     conversion = to_usd(1000, "VES", date(2026, 1, 10))
     assert conversion.usd is None
     assert conversion.reason == "no rate for VES: the secretariat can add one to the rate table"
+
+
+def test_the_rate_table_read_once_gives_the_rate_each_conversion_takes():
+    # ``RateTable`` (the IATI import's reading process converts with it, away from the database) against ``to_usd``
+    # on every kind of case: the dollar, ECB currencies on a weekday, a weekend, before the ECB's first rate and
+    # after its last; the platform's own table before its first rate, on and between its dates; no rate at all.
+    source = Source.objects.get(load_key="source:illustrative")
+    ExchangeRate.objects.create(currency="COP", on_date=date(2026, 6, 1), units_per_usd=Decimal("5000"), source=source)
+    ExchangeRate.objects.create(currency="PEN", on_date=date(2025, 1, 15), units_per_usd=Decimal("3.7512"), source=source)
+    table = RateTable()
+    days = [date(1990, 1, 1), date(2020, 1, 1), date(2021, 6, 19), date(2025, 1, 14), date(2025, 1, 15),
+            date(2026, 1, 2), date(2026, 5, 31), date(2026, 6, 1), date(2031, 1, 1)]
+    seen = set()
+    for currency in ("USD", "EUR", "CAD", "BRL", "COP", "PEN", "ZZZ"):
+        for day in days:
+            conversion = to_usd(Decimal(1), currency, day)
+            rate, problem = table.rate(currency, day)
+            assert (rate, problem) == (conversion.rate if conversion.converted else None, conversion.problem), (
+                currency, day)
+            seen.add(problem or ("own" if conversion.source not in ("", "ecb") else conversion.source or "usd"))
+    assert seen == {"usd", "ecb", "own", "no_rate", "no_rate_before_date"}

@@ -1,9 +1,12 @@
 """From an IATI activity as read (``reader.ActivityRecord``) to Minga's records: which transactions become
 flows and outgoing pledges, their parties, places and themes (docs/finance.md, "Stages"; docs/exchange.md,
-"Importing IATI activities"); and ``Lookups``, what one run looks up again and again, read in batches.
-Nothing here writes, except an organisation or the IATI source met for the first time (``Lookups``)."""
+"Importing IATI activities"); ``Reference``, what mapping needs of the database, read once before the reading
+process starts (it maps all but the parties: ``transaction_draft``); and ``Lookups``, what one run looks up again
+and again, read in batches. Nothing here writes, except an organisation or the IATI source met for the first time
+(``Lookups``)."""
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,7 +27,7 @@ from minga.reference.currencies import is_active_currency
 from minga.reference.geometry import place_point
 from minga.reference.loaders import create_missing
 from minga.reference.models import Country, DatePrecision, Organisation, OrganisationType, Source, Term
-from minga.reference.money import to_usd
+from minga.reference.money import RateTable
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -55,22 +58,52 @@ def _load_key(key: str) -> str:
     return f"iati-{key}"[:120]
 
 
+@dataclass
+class Reference:
+    """What mapping a transaction needs of the database beside its parties, read once per import before the reading
+    process starts (which never touches the database): countries by ISO alpha-2 and DAC sectors by code (their ids),
+    and the rate table (a rate added during an import counts from the next one)."""
+
+    countries: dict[str, str]
+    members: frozenset[str]
+    sectors: dict[str, int]
+    rates: RateTable
+    _rates: dict = field(default_factory=dict)  # (currency, value date) → (units per US dollar or None, problem)
+
+    @classmethod
+    def read(cls) -> "Reference":
+        countries = dict(Country.objects.values_list("iso2", "pk"))
+        return cls(countries=countries,
+                   members=frozenset(Country.objects.filter(is_member_state=True).values_list("iso2", flat=True)),
+                   sectors=dict(Term.objects.filter(vocabulary__code=DAC_VOCABULARY).values_list("code", "pk")),
+                   rates=RateTable())
+
+    def usd(self, amount: Decimal, currency: str, value_date: date):
+        """(``amount`` in US dollars, "") at ``value_date``, as ``money.to_usd`` converts it, or (None, problem)."""
+        if currency == "USD":
+            return amount.quantize(CENT, ROUND_HALF_UP), ""
+        key = (currency, value_date)
+        found = self._rates.get(key)
+        if found is None:
+            found = self._rates[key] = self.rates.rate(currency, value_date)
+        rate, problem = found
+        return ((amount / rate).quantize(CENT, ROUND_HALF_UP), "") if rate else (None, problem)
+
+
 class Lookups:
-    """What one run looks up again and again: countries, sectors and rates read once, organisations in batches.
+    """What one run looks up again and again: the ``Reference`` read once, organisations in batches.
 
     Organisations created while storing a batch are forgotten (``forget_created``) when the batch is rolled
     back: the cache must never hand out a row the database no longer holds.
     """
 
-    def __init__(self, user, source_name: str):
+    def __init__(self, user, source_name: str, reference: Reference | None = None):
         self.user = user
         self.source_name = source_name
-        self.countries = {country.iso2: country for country in Country.objects.all()}
-        self.members = {code for code, country in self.countries.items() if country.is_member_state}
-        self.sectors = {term.code: term for term in Term.objects.filter(vocabulary__code=DAC_VOCABULARY)}
+        self.reference = reference if reference is not None else Reference.read()
+        self.members = self.reference.members
         self.organisations: dict[str, Organisation] = {}
         self._keys: dict[tuple[str, str], tuple] = {}  # (ref, name) as given → ``organisation_key``
-        self.rates: dict = {}
         self._source: Source | None = None
         self._created: list[str] = []  # cache keys of the organisations created since the last ``keep_created``
         self._source_created = False
@@ -89,16 +122,6 @@ class Lookups:
                 "title": "IATI activity files (IATI Standard 2.0x)", "url": "https://iatistandard.org/",
                 "published_on": None, "date_precision": DatePrecision.UNDATED}, reason="IATI import")
         return self._source
-
-    def usd(self, amount: Decimal, currency: str, value_date: date):
-        if currency == "USD":
-            return amount.quantize(CENT, ROUND_HALF_UP), ""
-        key = (currency, value_date)
-        if key not in self.rates:
-            conversion = to_usd(Decimal(1), currency, value_date)
-            self.rates[key] = (conversion.rate, conversion.problem)
-        rate, problem = self.rates[key]
-        return ((amount / rate).quantize(CENT, ROUND_HALF_UP), "") if rate else (None, problem)
 
     def prefetch(self, records) -> None:
         """Read the organisations these activities name that the cache lacks: two queries for the batch."""
@@ -202,27 +225,25 @@ def touches_region(record: reader.ActivityRecord, members: set[str]) -> bool:
     return bool(countries & (members | {VENEZUELA}) or regions & reader.REGIONAL_CODES)
 
 
-def _shares(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
-    """The flow's receiving country and its shares, from the transaction or else the activity."""
+def _shares(record: reader.ActivityRecord, item: reader.Transaction, countries: dict[str, str]):
+    """The flow's receiving country (its id) and its shares, from the transaction or else the activity."""
     if item.country:
-        country = lookups.countries.get(item.country)
-        return (country, []) if country else (None, [])
+        return countries.get(item.country), []
     if record.regions or not record.countries:
         return None, []
     if len(record.countries) == 1:
-        return lookups.countries.get(record.countries[0][0]), []
-    shares = [(lookups.countries.get(code), Decimal(share) if share is not None else None)
-              for code, share in record.countries]
+        return countries.get(record.countries[0][0]), []
+    shares = [(countries.get(code), Decimal(share) if share is not None else None) for code, share in record.countries]
     if any(country is None or share is None for country, share in shares) or sum(s for _c, s in shares) != HUNDRED:
         return None, []  # shares that do not add up are kept on the activity, the flow stays regional
     return None, [(country, None, share) for country, share in shares]
 
 
-def _theme(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
+def _theme(record: reader.ActivityRecord, item: reader.Transaction, sectors: dict[str, int]) -> int | None:
     if item.sector and item.sector_vocabulary == "1":
-        return lookups.sectors.get(item.sector)
+        return sectors.get(item.sector)
     dac = [code for vocabulary, code, _share in record.sectors if vocabulary == "1"]
-    return lookups.sectors.get(dac[0]) if len(dac) == 1 else None
+    return sectors.get(dac[0]) if len(dac) == 1 else None
 
 
 def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lookups):
@@ -250,27 +271,41 @@ def parties(record: reader.ActivityRecord, item: reader.Transaction, lookups: Lo
     return provider, receiver
 
 
-def flow_of(record, item, position, lookups) -> tuple[rows.New | None, list]:
+# A flow's values that ``transaction_draft`` gives, in this order (a tuple pickles smaller than a dict).
+_DRAFT_FIELDS = ("stage", "iati_transaction_type", "value_date", "amount", "currency", "amount_usd", "usd_problem",
+                 "is_humanitarian", "country_id", "theme_id", "reference")
+
+
+def transaction_draft(record, item, position, reference: Reference) -> tuple:
+    """(the transaction's value in US dollars, its flow's values but the parties with its shares, or None when it
+    gives no flow): all that mapping a transaction needs of the database but its parties, made in the reading
+    process (``importer._prepared``)."""
+    usd, _problem = reference.usd(item.value, item.currency, date.fromisoformat(item.value_date))
     stage = STAGES.get(item.type)
     if stage is None or item.value <= 0 or not is_active_currency(item.currency):
-        return None, []  # kept as published on the activity; not money for the response (docs/finance.md)
+        return usd, None  # kept as published on the activity; not money for the response (docs/finance.md)
+    amount = item.value.quantize(CENT, ROUND_HALF_UP)
+    value_date = date.fromisoformat(item.value_date)
+    amount_usd, problem = reference.usd(amount, item.currency, value_date)
+    country, shares = _shares(record, item, reference.countries)
+    humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
+    # The stage as its text: an enum member is rebuilt through its class when unpickled, ten times the cost.
+    values = (stage.value, item.type, value_date, amount, item.currency, amount_usd, problem, humanitarian, country,
+              _theme(record, item, reference.sectors), f"{record.identifier}#{position}"[:120])
+    return usd, (values, [(country, None, HUNDRED)] if country is not None else shares)
+
+
+def flow_of(record, item, draft, lookups) -> tuple[rows.New | None, list]:
+    """The flow of a transaction whose ``transaction_draft`` is ``draft`` (a ``FundingFlow``'s values, written by
+    ``importer.write_flows``), with its shares [(country id, subdivision id, percentage)]; (None, []) if none."""
+    if draft is None:
+        return None, []
     provider, receiver = parties(record, item, lookups)
     if provider is None or receiver is None:
         return None, []
-    amount = item.value.quantize(CENT, ROUND_HALF_UP)
-    value_date = date.fromisoformat(item.value_date)
-    usd, problem = lookups.usd(amount, item.currency, value_date)
-    country, shares = _shares(record, item, lookups)
-    theme = _theme(record, item, lookups)
-    flow = rows.new(  # a ``FundingFlow``'s values, written by ``importer.write_flows``
-        FundingFlow, stage=stage, iati_transaction_type=item.type, provider_id=provider.pk, receiver_id=receiver.pk,
-        value_date=value_date, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
-        is_humanitarian=record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian,
-        country_id=country.pk if country is not None else None, theme_id=theme.pk if theme is not None else None,
-        source_kind=SourceKind.IATI, reference=f"{record.identifier}#{position}"[:120], status=FollowUp.REPORTED)
-    if country is not None:
-        shares = [(country, None, HUNDRED)]
-    return flow, shares
+    values, shares = draft
+    return rows.new(FundingFlow, provider_id=provider.pk, receiver_id=receiver.pk, source_kind=SourceKind.IATI,
+                    status=FollowUp.REPORTED, **dict(zip(_DRAFT_FIELDS, values, strict=True))), shares
 
 
 def pledge_of(record, item, lookups) -> tuple[rows.New | None, list]:
@@ -281,10 +316,11 @@ def pledge_of(record, item, lookups) -> tuple[rows.New | None, list]:
     donor, _receiver = parties(record, item, lookups)
     if donor is None:
         return None, []
+    reference = lookups.reference
     amount = item.value.quantize(CENT, ROUND_HALF_UP)
     pledged_on = date.fromisoformat(item.value_date)
-    usd, problem = lookups.usd(amount, item.currency, pledged_on)
-    country, shares = _shares(record, item, lookups)
+    usd, problem = reference.usd(amount, item.currency, pledged_on)
+    country, shares = _shares(record, item, reference.countries)
     countries = [(country, HUNDRED)] if country is not None else [(place, share) for place, _sub, share in shares]
     humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
     pledge = rows.new(  # a ``TrackedPledge``'s values, written by ``importer.write_pledges``
@@ -293,7 +329,7 @@ def pledge_of(record, item, lookups) -> tuple[rows.New | None, list]:
         purpose=Purpose.HUMANITARIAN if humanitarian else Purpose.DEVELOPMENT,
         humanitarian_percent=HUNDRED if humanitarian else Decimal(0), is_regional=not countries,
         source_id=lookups.source().pk, status=FollowUp.REPORTED)
-    theme = _theme(record, item, lookups)
+    theme = _theme(record, item, reference.sectors)
     return pledge, [countries, [theme] if theme is not None else []]
 
 
