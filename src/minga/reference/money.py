@@ -108,6 +108,7 @@ class RateTable:
     that converts many amounts, in a process that never touches the database (the IATI import's reader)."""
 
     def __init__(self):
+        _ecb()  # loaded now, once: a process forked afterwards shares it rather than loading its own copy
         self._own: dict[str, tuple[list[date], list[Decimal]]] = {}
         for currency, on_date, units in (ExchangeRate.objects.order_by("currency", "on_date")
                                          .values_list("currency", "on_date", "units_per_usd")):
