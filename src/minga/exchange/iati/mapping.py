@@ -68,7 +68,8 @@ class Reference:
     members: frozenset[str]
     sectors: dict[str, int]
     rates: RateTable
-    _rates: dict = field(default_factory=dict)  # (currency, value date) → (units per US dollar or None, problem)
+    # (currency, value date) → (units per US dollar or None, problem), as met
+    _rates: dict = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def read(cls) -> "Reference":
@@ -280,12 +281,12 @@ def transaction_draft(record, item, position, reference: Reference) -> tuple:
     """(the transaction's value in US dollars, its flow's values but the parties with its shares, or None when it
     gives no flow): all that mapping a transaction needs of the database but its parties, made in the reading
     process (``importer._prepared``)."""
-    usd, _problem = reference.usd(item.value, item.currency, date.fromisoformat(item.value_date))
+    value_date = date.fromisoformat(item.value_date)
+    usd, _problem = reference.usd(item.value, item.currency, value_date)
     stage = STAGES.get(item.type)
     if stage is None or item.value <= 0 or not is_active_currency(item.currency):
         return usd, None  # kept as published on the activity; not money for the response (docs/finance.md)
     amount = item.value.quantize(CENT, ROUND_HALF_UP)
-    value_date = date.fromisoformat(item.value_date)
     amount_usd, problem = reference.usd(amount, item.currency, value_date)
     country, shares = _shares(record, item, reference.countries)
     humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
