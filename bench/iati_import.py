@@ -10,10 +10,11 @@ peak memory (ru_maxrss of this process, which did nothing bigger before, and of 
 beside it).
 
 It also prints two shares of the import, each alone: Minga's reading (parsing, checking, building and preparing
-the records, in one process, without the database), and the database's own share, a second floor: the time the database takes to insert the very rows the
-import stored (every table it added rows to, each row with its indexes, constraints and history), by ``INSERT INTO
-t SELECT`` from a copy, in one transaction, with no client, no Python and no JSON to parse. Parsing and storing
-cannot take less than the larger of the two floors (their sum, on one core).
+the records, in one process, without the database), and the database's own share, a second floor: the time the
+database takes to insert the very rows the import stored (every table it added rows to, each row with its
+indexes, constraints and history), by ``INSERT INTO t SELECT`` from a copy, in one transaction, with no client,
+no Python and no JSON to parse. Parsing and storing cannot take less than the larger of the two floors (their
+sum, on one core).
 
     .venv/bin/python bench/iati_import.py [--megabytes 200] [--profile FILE]
     scripts/with-postgres.sh .venv/bin/python bench/iati_import.py

@@ -54,7 +54,8 @@ def test_the_rate_table_read_once_gives_the_rate_each_conversion_takes():
     # after its last; the platform's own table before its first rate, on and between its dates; no rate at all.
     source = Source.objects.get(load_key="source:illustrative")
     ExchangeRate.objects.create(currency="COP", on_date=date(2026, 6, 1), units_per_usd=Decimal("5000"), source=source)
-    ExchangeRate.objects.create(currency="PEN", on_date=date(2025, 1, 15), units_per_usd=Decimal("3.7512"), source=source)
+    ExchangeRate.objects.create(currency="PEN", on_date=date(2025, 1, 15), units_per_usd=Decimal("3.7512"),
+                                source=source)
     table = RateTable()
     days = [date(1990, 1, 1), date(2020, 1, 1), date(2021, 6, 19), date(2025, 1, 14), date(2025, 1, 15),
             date(2026, 1, 2), date(2026, 5, 31), date(2026, 6, 1), date(2031, 1, 1)]

@@ -117,7 +117,7 @@ class RateTable:
             rates.append(units)
 
     def rate(self, currency: str, value_date: date) -> tuple[Decimal | None, str]:
-        """(units of ``currency`` per US dollar, "") as ``to_usd`` converts on ``value_date``, or (None, its problem)."""
+        """(units of ``currency`` per US dollar, "") as ``to_usd`` converts on ``value_date``; else (None, why)."""
         currency = currency.upper()
         if currency == "USD":
             return Decimal(1), ""
