@@ -290,7 +290,7 @@ def transaction_draft(record, item, position, reference: Reference) -> tuple:
     amount_usd, problem = reference.usd(amount, item.currency, value_date)
     country, shares = _shares(record, item, reference.countries)
     humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
-    # The stage as its text: an enum member is rebuilt through its class when unpickled, ten times the cost.
+    # The stage as its text: an enum member is rebuilt through its class when unpickled, five times the cost.
     values = (stage.value, item.type, value_date, amount, item.currency, amount_usd, problem, humanitarian, country,
               _theme(record, item, reference.sectors), f"{record.identifier}#{position}"[:120])
     return usd, (values, [(country, None, HUNDRED)] if country is not None else shares)
