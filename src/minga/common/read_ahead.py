@@ -72,12 +72,15 @@ def can_fork() -> bool:
 
 
 def _quieted() -> list[threading.Lock] | None:
-    """Each other thread's ``busy`` lock, taken: every one of them is between two pieces of work. None (and
-    nothing taken) when a thread is not a quiet one, or is still busy after ``QUIET_WAIT`` seconds."""
+    """The ``busy`` lock of each other quiet thread, taken: every one of them is between two pieces of work. None
+    (and nothing taken) when one is still busy after ``QUIET_WAIT`` seconds. (Whether threads that are not quiet
+    allow a fork is ``can_fork``'s to say.)"""
     taken = []
     for thread in _other_threads():
         busy = _QUIET.get(thread)
-        if busy is None or not busy.acquire(timeout=QUIET_WAIT):
+        if busy is None:
+            continue
+        if not busy.acquire(timeout=QUIET_WAIT):
             for lock in taken:
                 lock.release()
             return None
