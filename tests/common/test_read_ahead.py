@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,37 @@ def test_a_thread_declared_quiet_is_caught_between_two_beats_and_the_child_reads
 
 def test_a_quiet_thread_still_busy_after_the_wait_leaves_the_reading_in_the_parent():
     assert beside_a_quiet_thread("always-busy") == "True parent False True"
+
+
+# A parent killed (kill -9) while its child reads ahead of it, its child's pid printed first.
+KILLED_PARENT = r"""
+import os, signal, sys
+from minga.common import read_ahead
+
+read_ahead.can_fork = lambda: True
+items = read_ahead.read_ahead(lambda: iter(range(10 ** 9)), chunk=1)
+next(items)
+(child,) = [process for process in __import__("multiprocessing").active_children()]
+print(child.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # ended, waiting to be reaped by whoever adopted it
+
+
+def test_a_child_whose_parent_is_killed_ends_rather_than_wait_on_the_pipe_for_ever():
+    source = Path(module.__file__).parents[2]
+    done = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(source)}, check=False)
+    assert done.returncode == -9, done.stderr
+    pid = int(done.stdout)
+    deadline = time.monotonic() + 10
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(pid), f"the reading process {pid} outlived its killed parent"

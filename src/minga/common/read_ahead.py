@@ -100,7 +100,8 @@ def read_ahead(produce, *, chunk: int = CHUNK):
     try:
         receiving, sending = context.Pipe(duplex=False)
         _widen(sending)
-        child = context.Process(target=_produce, args=(produce, sending, chunk), daemon=True, name="minga-read-ahead")
+        child = context.Process(target=_produce, args=(produce, sending, receiving, chunk), daemon=True,
+                                name="minga-read-ahead")
         child.start()
     finally:
         for busy in quieted:  # the quiet threads go on, in the parent only
@@ -134,8 +135,13 @@ def _widen(pipe) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
-def _produce(produce, sending, chunk: int) -> None:
-    """The child: run ``produce``, send its items by chunks, then ``_DONE`` or the exception that stopped it."""
+def _produce(produce, sending, receiving, chunk: int) -> None:
+    """The child: run ``produce``, send its items by chunks, then ``_DONE`` or the exception that stopped it.
+
+    It closes its copy of the parent's end first: then the parent's end closes when the parent dies (a kill -9
+    gives it no time to stop the child), and the child's next send fails and ends it, rather than waiting on a
+    full pipe for ever."""
+    receiving.close()
     items = []
     try:
         try:
