@@ -142,10 +142,14 @@ print(forks, "child" if os.getpid() not in pids else "parent", beating_after, to
 """
 
 
-def beside_a_quiet_thread(mode: str) -> str:
+def in_a_process_of_its_own(script: str, *arguments: str) -> subprocess.CompletedProcess:
     source = Path(module.__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", BESIDE_A_QUIET_THREAD, mode], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "PYTHONPATH": str(source)}, check=False)
+    return subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(source)}, check=False)
+
+
+def beside_a_quiet_thread(mode: str) -> str:
+    done = in_a_process_of_its_own(BESIDE_A_QUIET_THREAD, mode)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -183,9 +187,7 @@ def gone(pid: int) -> bool:
 
 
 def test_a_child_whose_parent_is_killed_ends_rather_than_wait_on_the_pipe_for_ever():
-    source = Path(module.__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(source)}, check=False)
+    done = in_a_process_of_its_own(KILLED_PARENT)
     assert done.returncode == -9, done.stderr
     pid = int(done.stdout)
     deadline = time.monotonic() + 10

@@ -98,10 +98,10 @@ class Lookups:
     back: the cache must never hand out a row the database no longer holds.
     """
 
-    def __init__(self, user, source_name: str, reference: Reference | None = None):
+    def __init__(self, user, source_name: str, reference: Reference):
         self.user = user
         self.source_name = source_name
-        self.reference = reference if reference is not None else Reference.read()
+        self.reference = reference
         self.members = self.reference.members
         self.organisations: dict[str, Organisation] = {}
         self._keys: dict[tuple[str, str], tuple] = {}  # (ref, name) as given → ``organisation_key``
