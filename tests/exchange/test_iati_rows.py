@@ -102,3 +102,41 @@ def test_ids_are_never_given_again():
     report = importer.import_source(SHARED / "usaid-ec.xml", name="usaid-ec.xml")
     assert report.counts["created"] > 0
     assert IatiActivity.all_objects.filter(pk=last.pk).exists() is False
+
+
+def test_a_column_the_same_in_every_row_is_written_as_a_literal_and_stored_as_if_bound():
+    """On SQLite a column that is NULL, true or false in every row goes into the statement as that literal (its
+    driver binds None and booleans slowly); what is stored is what ``bulk_create`` stores from the same values."""
+    from django.test.utils import CaptureQueriesContext
+
+    given = [  # is_regional true in all, reporting_org NULL in all; is_humanitarian and gender_marker vary
+        {"is_humanitarian": True, "gender_marker": None},
+        {"is_humanitarian": False, "gender_marker": 2},
+        {"is_humanitarian": True, "gender_marker": None},
+    ]
+    new = [rows.new(IatiActivity, identifier=f"XM-LITERAL-{number}", titles={"en": "T"}, descriptions={},
+                    status="2", is_regional=True, data={"n": number}, fingerprint="f" * 64, source_name="a.xml",
+                    reporting_org_id=None, **values) for number, values in enumerate(given)]
+    with CaptureQueriesContext(connection) as queries:
+        rows.create_with_history(new, IatiActivity, user=None, reason="test")
+    inserts = [query["sql"] for query in queries.captured_queries if '"exchange_iatiactivity" (' in query["sql"]]
+    assert len(inserts) == 1
+    if connection.vendor == "sqlite":
+        literals = {"deleted_at": "NULL", "deleted_by_id": "NULL", "load_key": "NULL", "reporting_org_id": "NULL",
+                    "is_regional": "1"}
+        marks = ", ".join(literals.get(field.attname, "%s") for field in IatiActivity._meta.concrete_fields)
+        assert inserts[0].startswith('3 times: INSERT INTO "exchange_iatiactivity" (')
+        assert inserts[0].endswith(f") VALUES ({marks})")
+    for row in new:
+        copy = clone(IatiActivity.all_objects.get(pk=row.pk))
+        copy.identifier += "-copy"
+        bulk_create_with_history([copy], IatiActivity, default_change_reason="")
+        leave = {"identifier"}
+        assert stored(IatiActivity, row.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
+        history = IatiActivity.history.model
+        assert (stored(history, row.pk, leave=leave | {"history_change_reason"})
+                == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
+    assert [(row.is_regional, row.is_humanitarian, row.gender_marker, row.reporting_org_id)
+            for row in IatiActivity.all_objects.filter(identifier__startswith="XM-LITERAL-").exclude(
+                identifier__endswith="-copy").order_by("identifier")] == [
+        (True, True, None, None), (True, False, 2, None), (True, True, None, None)]

@@ -15,6 +15,7 @@ Their history rows (django-simple-history's ``+`` rows) are written the same way
 
 import json
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
@@ -55,6 +56,7 @@ class Table:
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields))
         self._prepared = [(index, field, field.get_internal_type()) for index, field in enumerate(fields)
                           if field.get_internal_type() not in _AS_GIVEN]
+        self._statements: dict[tuple, str] = {}  # by the literals written into it (``_bound``)
 
     def insert(self, rows, *, documents: dict | None = None) -> int:
         """Insert ``rows`` (sequences of values in the table's column order); how many were written.
@@ -101,8 +103,43 @@ class Table:
                     if database.queries_logged:  # seen by the query counts, as an executemany is
                         database.queries_log.append({"sql": f"{len(prepared)} times: {self.copy_sql}", "time": "0.000"})
                 else:
-                    cursor.executemany(self.sql, prepared)
+                    cursor.executemany(*self._bound(prepared))
         return len(prepared)
+
+    def _bound(self, prepared: list) -> tuple[str, list]:
+        """The INSERT for SQLite's ``executemany`` and the values it binds: a column that holds NULL, true or false
+        in every row is written into the statement as that literal, and left out of the values bound.
+
+        SQLite's driver binds an int, a float or a text directly, but looks an adapter up for any other value,
+        None and the booleans included: seven times the cost of an int (0.23 µs a value), and a flow and its
+        history row carry a dozen such columns that are the same in every row of a batch (no pledge, project or
+        parent, not deleted, not illustrative). The database stores the same: a NULL, or the integer 1 or 0.
+        """
+        first = prepared[0]
+        literal = [index for index, value in enumerate(first)
+                   if (value is None or value is True or value is False)
+                   and all(row[index] is value for row in prepared)]
+        if not literal:
+            return self.sql, prepared
+        key = tuple((index, _LITERALS[first[index]]) for index in literal)
+        sql = self._statements.get(key)
+        if sql is None:
+            marks = ["%s"] * len(first)
+            for index, text in key:
+                marks[index] = text
+            sql = self._statements[key] = "{} VALUES ({})".format(self.sql.partition(" VALUES (")[0],
+                                                                  ", ".join(marks))
+        literal = set(literal)
+        bound = [index for index in range(len(first)) if index not in literal]
+        if not bound:
+            return sql, [()] * len(prepared)
+        if len(bound) == 1:
+            return sql, [(row[bound[0]],) for row in prepared]
+        return sql, list(map(itemgetter(*bound), prepared))
+
+
+# What ``Table._bound`` writes for a value that is the same in every row (by identity: 1 and 0 are bound as given).
+_LITERALS = {None: "NULL", True: "1", False: "0"}
 
 
 def _stored_json(text: JsonText, field, database):
