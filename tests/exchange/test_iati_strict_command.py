@@ -97,3 +97,16 @@ def test_without_strict_the_valid_activities_are_imported_and_the_invalid_one_re
     assert sorted(IatiActivity.objects.filter(identifier__in=IDENTIFIERS).values_list("identifier", flat=True)) == [
         "XM-STRICT-1", "XM-STRICT-3"]
     assert IatiTransaction.objects.filter(activity__identifier__in=IDENTIFIERS).count() == 4
+
+
+def test_a_file_that_cannot_be_opened_is_refused_and_the_others_are_imported(three_activities, tmp_path):
+    path, _line = three_activities
+    missing = tmp_path / "missing.xml"
+    status, out, err = minga("import", "iati", str(missing), str(path), "ftp://127.0.0.1/a.xml", "--no-progress")
+    assert status == 1
+    reasons = [f"{missing}: no such file", "ftp://127.0.0.1/a.xml: only http and https addresses are read"]
+    assert err == f"CommandError: {'; '.join(reasons)}\n"
+    assert out.splitlines() == ["activities: read 3, created 3, updated 0, unchanged 0, skipped 0, invalid 0",
+                                "transactions: 6, of which flows: 6, pledges: 0",
+                                *(f"refused: {reason}" for reason in reasons)]
+    assert IatiActivity.objects.filter(identifier__in=IDENTIFIERS).count() == 3

@@ -2,7 +2,8 @@
 
 Streams each file (a path, or an http(s) address fetched to a temporary file first), prints the
 report (read / created / updated / unchanged / skipped / invalid, then each problem with its
-activity identifier and line) and a progress bar on a terminal. Exit 1 when a file was refused whole.
+activity identifier and line) and a progress bar on a terminal. Exit 1 when a file was refused whole, or could not
+be opened or fetched: the other files are imported all the same, and the report names each one refused.
 """
 
 import copy
@@ -102,7 +103,11 @@ def run(command, options: dict) -> None:
         with ExitStack() as files_open:
             files = []
             for source in sources[start:start + FILES_AT_ONCE]:
-                handle = files_open.enter_context(opened(source))
+                try:
+                    handle = files_open.enter_context(opened(source))
+                except CommandError as error:  # refused like a file refused whole: the others are imported
+                    refused.append(str(error))
+                    continue
                 files.append(importer.File(handle, source, Bar(sys.stderr, source, handle, show_bar)))
             written = _written(report)
             for file, refusal in importer.import_files(files, user=user, strict=options["strict"],
