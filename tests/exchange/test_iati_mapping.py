@@ -142,3 +142,31 @@ def test_each_transaction_is_converted_as_the_rate_table_and_the_ecb_give_it_or_
         ("XM-MAP-2#2", "disbursement", Decimal("1000.00"), None, "no_rate_before_date", "COL"),
         ("XM-MAP-2#3", "commitment", Decimal("1000000.00"), Decimal("1193700.00"), "", "COL"),
         ("XM-MAP-2#4", "disbursement", Decimal("5000.00"), None, "no_rate", "COL")]
+
+
+def test_an_activity_the_model_refuses_is_reported_with_the_models_reasons_and_the_others_are_stored():
+    """What ``full_clean`` checks of a new activity (its identifier's length and control characters), reported as it
+    reports them, and a gender marker's significance outside its codelist read as not given."""
+    def one(identifier, significance="1", title="Title"):
+        return (f'<iati-activity default-currency="USD"><iati-identifier>{identifier}</iati-identifier>'
+                '<reporting-org ref="XM-DAC-7" type="10"><narrative>Donor</narrative></reporting-org>'
+                f'<title><narrative>{title}</narrative></title>'
+                f'<policy-marker vocabulary="1" code="1" significance="{significance}"/>'
+                '<transaction><transaction-type code="3"/><transaction-date iso-date="2024-03-01"/>'
+                '<value value-date="2024-03-01">100</value></transaction></iati-activity>\n')
+
+    long_identifier = "XM-" + "L" * 198
+    content = ('<iati-activities version="2.03">\n' + one("XM-V-1") + one(long_identifier) + one("XM-V-&#x86;")
+               + one("XM-V-4", significance="40000") + one("XM-V-5", title="T&#x86;") + "</iati-activities>")
+    flows_before = FundingFlow.all_objects.count()
+    report = importer.import_source(io.BytesIO(content.encode()), name="checked.xml")
+    assert (report.counts["created"], report.counts["invalid"]) == (3, 2)
+    assert [(problem["identifier"], problem["line"], problem["message"]) for problem in report.problems] == [
+        (long_identifier, 3, "not stored: {'identifier': ['Ensure this value has at most 200 characters "
+                             "(it has 201).']}"),
+        ("XM-V-\x86", 4, "not stored: {'identifier': ['Remove the control characters from this text: U+0086.']}")]
+    # A significance outside the codelist (0–4) is read as not given; a title is JSON, which keeps any character.
+    assert list(IatiActivity.all_objects.order_by("identifier").values_list("identifier", "gender_marker")) == [
+        ("XM-V-1", 1), ("XM-V-4", None), ("XM-V-5", 1)]
+    assert IatiActivity.objects.get(identifier="XM-V-5").titles == {"en": "T\x86"}
+    assert FundingFlow.all_objects.count() - flows_before == 3

@@ -15,6 +15,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
+SIGNIFICANCES = {"0", "1", "2", "3", "4"}  # the PolicySignificance codelist; any other is read as not given
 MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
 
 
@@ -278,7 +279,7 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
     for marker in activity.iterfind("policy-marker"):
         if (marker.get("code") or "").strip() == GENDER_MARKER and (marker.get("vocabulary") or "1").strip() == "1":
             significance = (marker.get("significance") or "").strip()
-            record.gender_marker = int(significance) if significance.isdigit() else None
+            record.gender_marker = int(significance) if significance in SIGNIFICANCES else None
     record.humanitarian_scopes = [[(scope.get("type") or "").strip(), (scope.get("vocabulary") or "").strip(),
                                    (scope.get("code") or "").strip()] for scope in activity.iterfind("humanitarian-scope")]
     for budget in activity.iterfind("budget"):
