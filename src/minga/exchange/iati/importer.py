@@ -25,6 +25,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
@@ -198,13 +199,38 @@ def _changed(old: dict, new: dict) -> list[str]:
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
 
-def _fields(record: reader.ActivityRecord, data, fingerprint: str, lookups: Lookups) -> dict:
-    org = record.reporting_org
+def _own_fields(record: reader.ActivityRecord) -> dict:
+    """The activity's fields that come from its record alone."""
     return {"identifier": record.identifier, "titles": record.titles, "descriptions": record.descriptions,
             "status": record.status[:2], "is_regional": record.is_regional, "is_humanitarian": record.is_humanitarian,
-            "gender_marker": record.gender_marker, "data": data, "fingerprint": fingerprint,
-            "source_name": lookups.source_name[:300],
+            "gender_marker": record.gender_marker}
+
+
+def _fields(record: reader.ActivityRecord, data, fingerprint: str, lookups: Lookups) -> dict:
+    org = record.reporting_org
+    return {**_own_fields(record), "data": data, "fingerprint": fingerprint, "source_name": lookups.source_name[:300],
             "reporting_org": lookups.organisation(org.get("ref", ""), org.get("name", ""), org.get("type", ""))}
+
+
+# What ``audit.record_create`` checks of a record (``full_clean``), less what is known already of a new activity: the
+# reporting organisation is read or created by the writer, ``data`` is serialised with its fingerprint, and the
+# identifier's uniqueness is looked up by the batch (the database keeps it unique). The rest is checked by the reading
+# process (``_prepared``).
+_CHECKED_ELSEWHERE = ("reporting_org", "data", "source_name")  # the name: once per batch (``_name_errors``)
+
+
+def _errors(instance, exclude) -> dict:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _name_errors(source_name: str) -> dict:
+    """``full_clean``'s errors for the file's name as an activity stores it (the same for each activity of it)."""
+    others = [item.name for item in IatiActivity._meta.fields if item.name != "source_name"]
+    return _errors(IatiActivity(source_name=source_name[:300]), others)
 
 
 def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Written:
@@ -213,11 +239,7 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
     An exception rolls back the whole batch (``import_source`` then stores its activities one by one).
     """
     written = _Written()
-    prepared = []
-    for record in records:
-        if record.prepared is None:
-            _prepared(record, lookups.reference)
-        prepared.append((record, *record.prepared[:2]))
+    prepared = [(record, *record.prepared[:2]) for record in records]  # by the reading process (``_prepared``)
     with transaction.atomic():
         existing = {activity.identifier: activity for activity in IatiActivity.all_objects.select_for_update()
                     .filter(identifier__in=[record.identifier for record in records])}
@@ -237,14 +259,16 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
         changed = [(record, _fields(record, data if found is None else json.loads(data), fingerprint, lookups), found)
                    for record, data, fingerprint, found in changed]
         lookups.insert_created()  # the reporting organisations met for the first time, before what names them
+        name_errors = _name_errors(lookups.source_name)
         for record, fields, found in changed:
             if found is None:
-                activity = IatiActivity(**fields)
-                # As ``audit.record_create`` checks a record, less what is known already: the identifier was
-                # looked up above (and is unique in the batch; the database keeps it unique), the reporting
-                # organisation was just read or created, and ``data`` was serialised with its fingerprint.
-                activity.full_clean(exclude=["reporting_org", "data"], validate_unique=False)
-                created.append((activity, record))
+                errors = {**record.prepared[3], **name_errors}
+                if errors:
+                    raise ValidationError(errors)  # as ``full_clean`` raised it
+                organisation = fields.pop("reporting_org")
+                created.append((rows.new(IatiActivity, **fields,
+                                         reporting_org_id=organisation.pk if organisation is not None else None),
+                                record))
                 continue
             parts = _changed(found.data, fields["data"])
             activity = audit.record_update(
@@ -408,15 +432,18 @@ def import_files(files: list[File], *, user=None, strict: bool = False, only_reg
 
 def _prepared(record: reader.ActivityRecord, reference: Reference) -> reader.ActivityRecord:
     """What ``store_batch`` needs of a valid record beside it, made in the reading process: its locations placed,
-    its data as stored and its fingerprint, and for each transaction its data as stored, its value in US dollars and
-    its flow but the parties (``mapping.transaction_draft``)."""
+    its data as stored and its fingerprint, for each transaction its data as stored, its value in US dollars and
+    its flow but the parties (``mapping.transaction_draft``), and what ``full_clean`` finds wrong with it as a new
+    activity (``_CHECKED_ELSEWHERE`` aside)."""
     if not record.problems:
         place_locations(record)
         data = record.data()
-        record.prepared = (rows.json_text(data), reader.fingerprint_of(data),
+        fingerprint = reader.fingerprint_of(data)
+        record.prepared = (rows.json_text(data), fingerprint,
                            [(rows.json_text(_transaction_data(item)),
                              *transaction_draft(record, item, position, reference))
-                            for position, item in enumerate(record.transactions, start=1)])
+                            for position, item in enumerate(record.transactions, start=1)],
+                           _errors(IatiActivity(**_own_fields(record), fingerprint=fingerprint), _CHECKED_ELSEWHERE))
     return record
 
 
