@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
@@ -107,8 +108,6 @@ def test_ids_are_never_given_again():
 def test_a_column_the_same_in_every_row_is_written_as_a_literal_and_stored_as_if_bound():
     """On SQLite a column that is NULL, true or false in every row goes into the statement as that literal (its
     driver binds None and booleans slowly); what is stored is what ``bulk_create`` stores from the same values."""
-    from django.test.utils import CaptureQueriesContext
-
     given = [  # is_regional true in all, reporting_org NULL in all; is_humanitarian and gender_marker vary
         {"is_humanitarian": True, "gender_marker": None},
         {"is_humanitarian": False, "gender_marker": 2},

@@ -116,21 +116,17 @@ class Table:
         parent, not deleted, not illustrative). The database stores the same: a NULL, or the integer 1 or 0.
         """
         first = prepared[0]
-        literal = [index for index, value in enumerate(first)
-                   if (value is None or value is True or value is False)
-                   and all(row[index] is value for row in prepared)]
-        if not literal:
+        literals = {index: _LITERALS[value] for index, value in enumerate(first)
+                    if (value is None or value is True or value is False)
+                    and all(row[index] is value for row in prepared)}
+        if not literals:
             return self.sql, prepared
-        key = tuple((index, _LITERALS[first[index]]) for index in literal)
+        key = tuple(literals.items())
         sql = self._statements.get(key)
         if sql is None:
-            marks = ["%s"] * len(first)
-            for index, text in key:
-                marks[index] = text
-            sql = self._statements[key] = "{} VALUES ({})".format(self.sql.partition(" VALUES (")[0],
-                                                                  ", ".join(marks))
-        literal = set(literal)
-        bound = [index for index in range(len(first)) if index not in literal]
+            marks = ", ".join(literals.get(index, "%s") for index in range(len(first)))
+            sql = self._statements[key] = f"{self.sql.partition(' VALUES (')[0]} VALUES ({marks})"
+        bound = [index for index in range(len(first)) if index not in literals]
         if not bound:
             return sql, [()] * len(prepared)
         if len(bound) == 1:
