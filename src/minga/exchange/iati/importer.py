@@ -219,8 +219,11 @@ _CHECKED_ELSEWHERE = ("reporting_org", "data", "source_name")  # the name: once 
 
 
 def _errors(instance, exclude) -> dict:
+    # Neither uniqueness nor constraints: checking them reads the database, which the reading process must never
+    # touch (a forked process shares its parent's connection). The database enforces both; a batch that fails on
+    # one is stored again activity by activity, and the one refused is reported.
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         return error.message_dict
     return {}
