@@ -139,3 +139,39 @@ def test_a_column_the_same_in_every_row_is_written_as_a_literal_and_stored_as_if
             for row in IatiActivity.all_objects.filter(identifier__startswith="XM-LITERAL-").exclude(
                 identifier__endswith="-copy").order_by("identifier")] == [
         (True, True, None, None), (True, False, 2, None), (True, True, None, None)]
+
+
+
+def test_many_rows_go_in_one_insert_each_stored_as_if_inserted_alone(monkeypatch):
+    """On SQLite the rows go ``ROWS_PER_STATEMENT`` to an INSERT (two here), the rest one per INSERT; each row is
+    stored with its own id and values, as ``bulk_create`` stores them, on both databases."""
+    monkeypatch.setattr(rows, "ROWS_PER_STATEMENT", 2)
+    new = [rows.new(IatiActivity, identifier=f"XM-MANY-{number}", titles={"en": f"T{number}"}, descriptions={},
+                    status=str(number), is_regional=number % 2 == 0, data={"n": number}, fingerprint=f"{number}" * 64,
+                    source_name="a.xml", reporting_org_id=None, gender_marker=number if number < 3 else None,
+                    is_humanitarian=False) for number in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        rows.create_with_history(new, IatiActivity, user=None, reason="test")
+    inserts = [query["sql"] for query in queries.captured_queries if '"exchange_iatiactivity" (' in query["sql"]]
+    if connection.vendor == "sqlite":
+        literals = {"deleted_at": "NULL", "deleted_by_id": "NULL", "load_key": "NULL", "reporting_org_id": "NULL",
+                    "is_humanitarian": "0"}
+        marks = "({})".format(", ".join(literals.get(field.attname, "%s")
+                                        for field in IatiActivity._meta.concrete_fields))
+        assert [(sql.partition(": ")[0], sql.partition(" VALUES ")[2]) for sql in inserts] == [
+            ("2 times", f"{marks}, {marks}"), ("1 times", marks)]
+    else:
+        assert len(inserts) == 1  # one COPY
+    for number, row in enumerate(new):
+        held = IatiActivity.all_objects.get(pk=row.pk)
+        assert (held.identifier, held.titles, held.status, held.is_regional, held.gender_marker, held.data) == (
+            f"XM-MANY-{number}", {"en": f"T{number}"}, str(number), number % 2 == 0,
+            number if number < 3 else None, {"n": number})
+        copy = clone(held)
+        copy.identifier += "-copy"
+        bulk_create_with_history([copy], IatiActivity, default_change_reason="")
+        leave = {"identifier"}
+        assert stored(IatiActivity, row.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
+        history = IatiActivity.history.model
+        assert (stored(history, row.pk, leave=leave | {"history_change_reason"})
+                == stored(history, copy.pk, leave=leave | {"history_change_reason"}))

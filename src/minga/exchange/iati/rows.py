@@ -15,6 +15,7 @@ Their history rows (django-simple-history's ``+`` rows) are written the same way
 
 import json
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -103,8 +104,26 @@ class Table:
                     if database.queries_logged:  # seen by the query counts, as an executemany is
                         database.queries_log.append({"sql": f"{len(prepared)} times: {self.copy_sql}", "time": "0.000"})
                 else:
-                    cursor.executemany(*self._bound(prepared))
+                    self._insert_sqlite(cursor, *self._bound(prepared))
         return len(prepared)
+
+    def _insert_sqlite(self, cursor, sql: str, values: list) -> None:
+        """Insert ``values`` (the rows' bound values) by ``sql`` (one row's INSERT), many rows per statement.
+
+        Each execution of a statement has SQLite open the table and each of its indexes again; one INSERT of many
+        ``VALUES`` rows opens them once. The flows' history rows at 50 MB (a scratch script): 0.53 s one row per
+        statement, 0.35 s thirty (as many as Django's limit of 999 parameters lets through). The values are bound as before; the rows left over go one per statement.
+        """
+        width = len(values[0])
+        per = min(ROWS_PER_STATEMENT, cursor.db.features.max_query_params // width) if width else ROWS_PER_STATEMENT
+        whole = len(values) - len(values) % per if per > 1 else 0
+        if whole:
+            head, _, marks = sql.partition(" VALUES ")
+            many = f"{head} VALUES {', '.join([marks] * per)}"
+            cursor.executemany(many, [list(chain.from_iterable(values[start:start + per]))
+                                      for start in range(0, whole, per)])
+        if whole < len(values):
+            cursor.executemany(sql, values[whole:])
 
     def _bound(self, prepared: list) -> tuple[str, list]:
         """The INSERT for SQLite's ``executemany`` and the values it binds: a column that holds NULL, true or false
@@ -133,6 +152,9 @@ class Table:
             return sql, [(row[bound[0]],) for row in prepared]
         return sql, list(map(itemgetter(*bound), prepared))
 
+
+# The most rows one INSERT writes on SQLite (fewer when their values would pass the database's limit on parameters).
+ROWS_PER_STATEMENT = 100
 
 # What ``Table._bound`` writes for a value that is the same in every row (by identity: 1 and 0 are bound as given).
 _LITERALS = {None: "NULL", True: "1", False: "0"}
