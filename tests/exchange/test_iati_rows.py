@@ -127,19 +127,11 @@ def test_a_column_the_same_in_every_row_is_written_as_a_literal_and_stored_as_if
         assert inserts[0].startswith('3 times: INSERT INTO "exchange_iatiactivity" (')
         assert inserts[0].endswith(f") VALUES ({marks})")
     for row in new:
-        copy = clone(IatiActivity.all_objects.get(pk=row.pk))
-        copy.identifier += "-copy"
-        bulk_create_with_history([copy], IatiActivity, default_change_reason="")
-        leave = {"identifier"}
-        assert stored(IatiActivity, row.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
-        history = IatiActivity.history.model
-        assert (stored(history, row.pk, leave=leave | {"history_change_reason"})
-                == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
+        assert_stored_as_bulk_create_stores(IatiActivity.all_objects.get(pk=row.pk))
     assert [(row.is_regional, row.is_humanitarian, row.gender_marker, row.reporting_org_id)
             for row in IatiActivity.all_objects.filter(identifier__startswith="XM-LITERAL-").exclude(
                 identifier__endswith="-copy").order_by("identifier")] == [
         (True, True, None, None), (True, False, 2, None), (True, True, None, None)]
-
 
 
 def test_many_rows_go_in_one_insert_each_stored_as_if_inserted_alone(monkeypatch):
@@ -167,11 +159,16 @@ def test_many_rows_go_in_one_insert_each_stored_as_if_inserted_alone(monkeypatch
         assert (held.identifier, held.titles, held.status, held.is_regional, held.gender_marker, held.data) == (
             f"XM-MANY-{number}", {"en": f"T{number}"}, str(number), number % 2 == 0,
             number if number < 3 else None, {"n": number})
-        copy = clone(held)
-        copy.identifier += "-copy"
-        bulk_create_with_history([copy], IatiActivity, default_change_reason="")
-        leave = {"identifier"}
-        assert stored(IatiActivity, row.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
-        history = IatiActivity.history.model
-        assert (stored(history, row.pk, leave=leave | {"history_change_reason"})
-                == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
+        assert_stored_as_bulk_create_stores(held)
+
+
+def assert_stored_as_bulk_create_stores(activity: IatiActivity) -> None:
+    """The activity's row and history row hold what ``bulk_create_with_history`` stores from the same values."""
+    copy = clone(activity)
+    copy.identifier += "-copy"
+    bulk_create_with_history([copy], IatiActivity, default_change_reason="")
+    leave = {"identifier"}
+    assert stored(IatiActivity, activity.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
+    history = IatiActivity.history.model
+    assert (stored(history, activity.pk, leave=leave | {"history_change_reason"})
+            == stored(history, copy.pk, leave=leave | {"history_change_reason"}))

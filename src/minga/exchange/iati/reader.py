@@ -94,8 +94,6 @@ class ActivityRecord:
 _DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord)
                      if item.name not in ("line", "problems", "prepared", "read_to"))
 TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
-
-
 _transaction_values = attrgetter(*TRANSACTION_FIELDS)
 
 
