@@ -57,7 +57,9 @@ class Table:
             quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields))
         self._prepared = [(index, field, field.get_internal_type()) for index, field in enumerate(fields)
                           if field.get_internal_type() not in _AS_GIVEN]
-        self._statements: dict[tuple, str] = {}  # by the literals written into it (``_bound``)
+        # By the literals written into it (``_bound``), and by one row's statement and how many rows it repeats
+        # (``_insert_sqlite``): built once each.
+        self._statements: dict[tuple, str] = {}
 
     def insert(self, rows, *, documents: dict | None = None) -> int:
         """Insert ``rows`` (sequences of values in the table's column order); how many were written.
@@ -117,10 +119,12 @@ class Table:
         """
         width = len(values[0])
         per = min(ROWS_PER_STATEMENT, cursor.db.features.max_query_params // width) if width else ROWS_PER_STATEMENT
-        whole = len(values) - len(values) % per if per > 1 else 0
+        whole = len(values) - len(values) % per
         if whole:
-            head, _, marks = sql.partition(" VALUES ")
-            many = f"{head} VALUES {', '.join([marks] * per)}"
+            many = self._statements.get((sql, per))
+            if many is None:
+                head, _, marks = sql.partition(" VALUES ")
+                many = self._statements[(sql, per)] = f"{head} VALUES {', '.join([marks] * per)}"
             cursor.executemany(many, [list(chain.from_iterable(values[start:start + per]))
                                       for start in range(0, whole, per)])
         if whole < len(values):
