@@ -190,6 +190,29 @@ def test_the_data_and_fingerprint_of_every_shared_activity_are_those_of_earlier_
     assert compared > 1500
 
 
+def test_an_activity_is_stored_as_the_sorted_text_its_fingerprint_is_taken_of():
+    """The reading process serialises an activity's data once, keys sorted, for its fingerprint and for storing: the
+    stored value is the record's, the stored text (SQLite keeps it as given) is the one fingerprinted."""
+    spanish_first = activity("XM-SORTED-1").replace(
+        '<narrative xml:lang="en">Title</narrative>',
+        '<narrative xml:lang="es">Título</narrative><narrative xml:lang="en">Title</narrative>')
+    data = document(spanish_first)
+    record = next(stream.activities(io.BytesIO(data)))
+    assert list(record.data()["titles"]) == ["es", "en"]  # as published
+    assert run(data).counts["created"] == 1
+    stored = IatiActivity.objects.get(identifier="XM-SORTED-1")
+    assert stored.data == record.data()
+    assert stored.fingerprint == record.fingerprint()
+    if connection.vendor == "sqlite":  # PostgreSQL's jsonb gives back a text of its own
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM exchange_iatiactivity WHERE identifier = %s", ["XM-SORTED-1"])
+            text = cursor.fetchone()[0]
+        assert text == json.dumps(record.data(), sort_keys=True)
+        assert text.index('"en": "Title"') < text.index('"es": "T\\u00edtulo"')
+        assert hashlib.sha256(text.encode()).hexdigest() == stored.fingerprint
+        assert list(stored.data) == sorted(record.data())
+
+
 def test_files_read_ahead_one_after_the_other_keep_each_files_outcome(monkeypatch):
     """``import_files``, as ``minga import iati A B C`` runs it: one reading process for the three files. The
     broken middle one is refused (what it held before the break stays, as with one file), the next is read and

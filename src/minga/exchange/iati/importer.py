@@ -439,9 +439,11 @@ def _prepared(record: reader.ActivityRecord, reference: Reference) -> reader.Act
     activity (``_CHECKED_ELSEWHERE`` aside)."""
     if not record.problems:
         place_locations(record)
-        data = record.data()
-        fingerprint = reader.fingerprint_of(data)
-        record.prepared = (rows.json_text(data), fingerprint,
+        # Stored with its keys sorted, the text the fingerprint is taken of: serialised once for both. The same
+        # values as in the record's order, which nothing reads by (PostgreSQL's jsonb keeps an order of its own).
+        text = reader.sorted_text(record.data())
+        fingerprint = reader.fingerprint_of_text(text)
+        record.prepared = (rows.JsonText(text), fingerprint,
                            [(rows.json_text(_transaction_data(item)),
                              *transaction_draft(record, item, position, reference))
                             for position, item in enumerate(record.transactions, start=1)],

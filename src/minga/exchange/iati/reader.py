@@ -107,7 +107,17 @@ def _plain_transaction(transaction: Transaction) -> dict:
 
 def fingerprint_of(data: dict) -> str:
     """The activity's fingerprint: what a second import of the same activity compares (``data()``)."""
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return fingerprint_of_text(sorted_text(data))
+
+
+def sorted_text(data: dict) -> str:
+    """``data`` as JSON, every object's keys sorted: the text the fingerprint is taken of, and the text stored."""
+    return json.dumps(data, sort_keys=True)
+
+
+def fingerprint_of_text(text: str) -> str:
+    """The fingerprint of the data whose ``sorted_text`` is ``text``."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _texts(element, default_language: str) -> dict[str, str]:

@@ -32,7 +32,8 @@ _MEMOISED = {"DateField", "DateTimeField"}
 
 
 class JsonText(str):
-    """A JSON field's value already serialised as the field would (``json_text``): stored as it is."""
+    """A JSON field's value already serialised, as the field would (``json_text``) or with its objects' keys sorted
+    (the same values): stored as it is."""
 
 
 def json_text(value) -> JsonText:
