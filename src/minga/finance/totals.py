@@ -420,15 +420,46 @@ def refresh_totals_for_new_flows(flows: list, shares: list[list]) -> None:
                 and all(_read_back_equal(percentage, _PLACES["percentage"]) for _country, percentage in parts)):
             others.append(flow.pk)
             continue
-        if flow.stage not in COUNTED:
-            continue  # counted nowhere (as ``_flow_facts`` leaves it out)
-        add_group(cells, [fact_of((flow.pk, flow.stage, None, None, flow.value_date, flow.provider_id, None,
-                                   flow.theme_id, flow.is_humanitarian, flow.is_public, flow.amount, flow.currency,
-                                   flow.amount_usd), parts)])
+        if flow.stage in COUNTED:  # else counted nowhere (as ``_flow_facts`` leaves it out)
+            add_lone_flow(cells, flow, parts)
     with transaction.atomic():
         _apply(cells)
         if others:
             Change().apply(new_flows=others)
+
+
+_RECORDS, _COMMITTED, _DISBURSED, _FUNDING, _UNCONVERTED = (MEASURES.index(name) for name in (
+    "records", "committed", "disbursed", "funding", "unconverted"))
+
+
+def add_lone_flow(cells: Cells, flow, shares) -> None:
+    """What ``add_group`` adds for a group of this one counted flow (``flow``: a row with a flow's attributes, as
+    inserted; no commitment, parent or pledge: its own group, paying nothing out), without building its fact.
+
+    The same cells, to the millionth (tests/finance/test_totals_lone_flow.py holds them to ``add_group``). An
+    import adds tens of thousands of such flows: at 50 MB, ``refresh_totals_for_new_flows`` took 0.43–0.45 s through
+    ``fact_of`` and ``add_group``, 0.20–0.21 s through this.
+    """
+    disbursed = flow.stage == Stage.DISBURSEMENT
+    amount, usd, currency = flow.amount, flow.amount_usd, flow.currency
+    # A commitment with no disbursement against it leaves all of itself (never less than nothing) to disburse.
+    rest = amount if disbursed else max(usd if usd is not None else amount, Decimal(0))
+    purpose = "humanitarian" if flow.is_humanitarian else "development"
+    head = ("flow", flow.provider_id)
+    tail = (flow.value_date.year, purpose, flow.theme_id or 0, 0, flow.is_public, 0)
+    for country, fraction in _parts(shares):
+        key = (*head, country, *tail, "")
+        cell = cells[key]
+        cell[_RECORDS] += 1
+        if usd is None:
+            cells[(*head, country, *tail, currency)][_UNCONVERTED] += micro(rest * fraction)
+        elif disbursed:
+            value = micro(usd * fraction)
+            cell[_DISBURSED] += value
+            cell[_FUNDING] += value
+        else:
+            cell[_COMMITTED] += micro(usd * fraction)
+            cell[_FUNDING] += micro(rest * fraction)
 
 
 @transaction.atomic
