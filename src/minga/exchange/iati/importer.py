@@ -440,7 +440,7 @@ def _prepared(record: reader.ActivityRecord, reference: Reference) -> reader.Act
     if not record.problems:
         place_locations(record)
         # Stored with its keys sorted, the text the fingerprint is taken of: serialised once for both. The same
-        # values as in the record's order, which nothing reads by (PostgreSQL's jsonb keeps an order of its own).
+        # values; the export writes an activity's narratives and dates in that order, as PostgreSQL's jsonb gave them.
         text = reader.sorted_text(record.data())
         fingerprint = reader.fingerprint_of_text(text)
         record.prepared = (rows.JsonText(text), fingerprint,
