@@ -440,7 +440,7 @@ def _prepared(record: reader.ActivityRecord, reference: Reference) -> reader.Act
     if not record.problems:
         place_locations(record)
         # Stored with its keys sorted, the text the fingerprint is taken of: serialised once for both. The same
-        # values; the export writes an activity's narratives and dates in that order, as PostgreSQL's jsonb gave them.
+        # values; on SQLite the export writes an activity's narratives and dates in that order (jsonb had its own).
         text = reader.sorted_text(record.data())
         fingerprint = reader.fingerprint_of_text(text)
         record.prepared = (rows.JsonText(text), fingerprint,
