@@ -1,4 +1,4 @@
-"""Issue 11 ("fast"): ``totals.add_lone_flow``, the IATI import's way of adding a new flow that is its own group,
+"""Issue 11 ("fast"): ``cells.add_lone_flow``, the IATI import's way of adding a new flow that is its own group,
 gives exactly the cells ``add_group`` gives for it (no database: both are pure functions of the flow)."""
 
 from datetime import date
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minga.finance import totals
+from minga.finance import cells as totals_cells
 from minga.finance.tracking import Stage
 
 CENTS = st.integers(0, 10**12).map(lambda cents: Decimal(cents).scaleb(-2))
@@ -21,9 +21,9 @@ FLOWS = st.builds(
     currency=st.sampled_from(["USD", "XAF", "PYG"]), amount_usd=st.none() | CENTS)
 
 
-def by_add_group(flow, shares) -> totals.Cells:
-    cells = totals.Cells()
-    totals.add_group(cells, [totals.fact_of(
+def by_add_group(flow, shares) -> totals_cells.Cells:
+    cells = totals_cells.Cells()
+    totals_cells.add_group(cells, [totals_cells.fact_of(
         (flow.pk, flow.stage, None, None, flow.value_date, flow.provider_id, None, flow.theme_id,
          flow.is_humanitarian, flow.is_public, flow.amount, flow.currency, flow.amount_usd), shares)])
     return cells
@@ -31,10 +31,10 @@ def by_add_group(flow, shares) -> totals.Cells:
 
 @given(st.lists(st.tuples(FLOWS, SHARES), min_size=1, max_size=5))
 def test_a_lone_flow_adds_the_cells_add_group_adds(flows):
-    cells = totals.Cells()
+    cells = totals_cells.Cells()
     for flow, shares in flows:
-        totals.add_lone_flow(cells, flow, shares)
-    expected = totals.Cells()
+        totals_cells.add_lone_flow(cells, flow, shares)
+    expected = totals_cells.Cells()
     for flow, shares in flows:
         for key, values in by_add_group(flow, shares).items():
             expected[key] = [a + b for a, b in zip(expected[key], values, strict=True)]
@@ -46,8 +46,8 @@ def test_an_unconverted_commitment_shared_in_thirds():
                            is_humanitarian=True, is_public=True, amount=Decimal("999.99"), currency="XAF",
                            amount_usd=None)
     shares = [("COL", Decimal("33.33")), ("PER", Decimal("33.33")), ("COL", Decimal("33.34"))]
-    cells = totals.Cells()
-    totals.add_lone_flow(cells, flow, shares)
+    cells = totals_cells.Cells()
+    totals_cells.add_lone_flow(cells, flow, shares)
     key = ("flow", 3, "COL", 2024, "humanitarian", 0, 0, True, 0)
     # COL holds 66.67 % (its two shares merged): 666.693333 XAF; PER 33.33 %: 333.296667 XAF, to the millionth.
     assert dict(cells) == {(*key, ""): [1, 0, 0, 0, 0, 0, 0], (*key, "XAF"): [0, 0, 0, 0, 0, 666_693_333, 0],

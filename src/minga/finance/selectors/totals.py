@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
 from minga.common.aggregates import GroupKey, summed_exactly
+from minga.finance.cells import BIT, MICRO
 from minga.finance.models import Conference
 from minga.finance.selectors.funding import NONE, REGIONAL, FundingFilters, Row, _requirements, donor_labels
-from minga.finance.totals import BIT, MICRO, ensure_fresh
+from minga.finance.totals import ensure_fresh
 from minga.finance.tracking import FundingTotal, PledgeFirstDisbursement
 from minga.reference.models import Country
 
