@@ -90,9 +90,15 @@ class Cells(defaultdict):
         return delta
 
 
+def _cell_key(donor, country: str, year: int, purpose: str, theme: int, conference: int, public: bool, mask: int = 0,
+              currency: str = "") -> tuple:
+    """A flow's cell (``totals.KEY`` less its level): the one place its parts are put in order."""
+    return ("flow", donor, country, year, purpose, theme, conference, public, mask, currency)
+
+
 def _flow_key(fact: FlowFact, country: str, mask: int = 0, currency: str = "") -> tuple:
-    return ("flow", fact.donor, country, fact.year, fact.purpose, fact.theme, fact.conference, fact.public, mask,
-            currency)
+    return _cell_key(fact.donor, country, fact.year, fact.purpose, fact.theme, fact.conference, fact.public, mask,
+                     currency)
 
 
 def _submasks(mask: int):
@@ -173,15 +179,14 @@ def add_lone_flow(cells: Cells, flow, shares) -> None:
     amount, usd, currency = flow.amount, flow.amount_usd, flow.currency
     # A commitment with no disbursement against it leaves all of itself (never less than nothing) to disburse.
     rest = amount if disbursed else max(usd if usd is not None else amount, Decimal(0))
+    donor, year, theme, public = flow.provider_id, flow.value_date.year, flow.theme_id or 0, flow.is_public
     purpose = "humanitarian" if flow.is_humanitarian else "development"
-    head = ("flow", flow.provider_id)
-    tail = (flow.value_date.year, purpose, flow.theme_id or 0, 0, flow.is_public, 0)
     for country, fraction in _parts(shares):
-        key = (*head, country, *tail, "")
-        cell = cells[key]
+        cell = cells[_cell_key(donor, country, year, purpose, theme, 0, public)]  # no conference: no pledge paid
         cell[_RECORDS] += 1
         if usd is None:
-            cells[(*head, country, *tail, currency)][_UNCONVERTED] += micro(rest * fraction)
+            cells[_cell_key(donor, country, year, purpose, theme, 0, public, currency=currency)][_UNCONVERTED] += (
+                micro(rest * fraction))
         elif disbursed:
             value = micro(usd * fraction)
             cell[_DISBURSED] += value
