@@ -162,13 +162,52 @@ def test_many_rows_go_in_one_insert_each_stored_as_if_inserted_alone(monkeypatch
         assert_stored_as_bulk_create_stores(held)
 
 
-def assert_stored_as_bulk_create_stores(activity: IatiActivity) -> None:
+def assert_stored_as_bulk_create_stores(activity: IatiActivity, *, user=None) -> None:
     """The activity's row and history row hold what ``bulk_create_with_history`` stores from the same values."""
     copy = clone(activity)
     copy.identifier += "-copy"
-    bulk_create_with_history([copy], IatiActivity, default_change_reason="")
+    bulk_create_with_history([copy], IatiActivity, default_change_reason="", default_user=user)
     leave = {"identifier"}
     assert stored(IatiActivity, activity.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
     history = IatiActivity.history.model
     assert (stored(history, activity.pk, leave=leave | {"history_change_reason"})
             == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
+
+
+def test_history_rows_are_copied_with_each_rows_reason_user_and_moment_in_the_rows_order(users):
+    """The ``+`` history rows are copied by the database from the rows just written (one statement): each keeps its
+    own row's reason, runs of a shared reason and gaps in the ids included, and the history ids follow the rows'.
+    A row of another write whose id falls in a gap gets no second history row."""
+    secretariat = users["secretariat"]
+
+    def activity(number, pk):
+        return rows.new(IatiActivity, id=pk, identifier=f"XM-HISTORY-{number}", titles={"en": f"T{number}"},
+                        descriptions={}, status="2", is_regional=False, data={"n": number}, fingerprint="e" * 64,
+                        source_name="a.xml", reporting_org_id=None, gender_marker=None, is_humanitarian=False)
+
+    ids = rows.allocate_ids(IatiActivity, 8)
+    other = activity(99, ids[6])
+    other._change_reason = "from A"
+    rows.create_with_history([other], IatiActivity, user=None, reason="another write", ids_taken=True)
+    reasons = ["from A", "from A", "from B", None, "from A", "from A"]
+    taken = [ids[0], ids[1], ids[2], ids[3], ids[5], ids[7]]  # gaps after the fourth and the fifth
+    new = [activity(number, pk) for number, pk in enumerate(taken)]
+    for row, reason in zip(new, reasons, strict=True):
+        if reason is not None:
+            row._change_reason = reason
+    with CaptureQueriesContext(connection) as queries:
+        rows.create_with_history(new, IatiActivity, user=secretariat, reason="the batch's", ids_taken=True)
+    history = IatiActivity.history.model
+    copies = [query["sql"] for query in queries.captured_queries
+              if query["sql"].startswith(f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)}")]
+    assert len(copies) == 1 and " SELECT " in copies[0]
+    written = list(history.objects.filter(identifier__startswith="XM-HISTORY-").order_by("history_id"))
+    assert [(row.id, row.identifier, row.history_type, row.history_change_reason, row.history_user_id)
+            for row in written] == [
+        (ids[6], "XM-HISTORY-99", "+", "from A", None),
+        *((pk, f"XM-HISTORY-{number}", "+", reason or "the batch's", secretariat.pk)
+          for number, (pk, reason) in enumerate(zip(taken, reasons, strict=True)))]
+    created = IatiActivity.all_objects.get(pk=taken[0]).created_at
+    assert {row.history_date for row in written[1:]} == {created}
+    for row in new:
+        assert_stored_as_bulk_create_stores(IatiActivity.all_objects.get(pk=row.pk), user=secretariat)

@@ -9,8 +9,8 @@ The rows whose ids are needed (activities, flows, pledges) get them before they 
 from the table's sequence on PostgreSQL (``nextval``), and on SQLite past the table's ``AUTOINCREMENT``
 counter, which no one else can move meanwhile (the batch's transaction holds SQLite's one write lock from
 its start: ``transaction_mode`` IMMEDIATE, and the import always writes inside ``transaction.atomic``).
-Their history rows (django-simple-history's ``+`` rows) are written the same way, as
-``bulk_history_create`` would have written them.
+Their history rows (django-simple-history's ``+`` rows), as ``bulk_history_create`` would have written them,
+are copied by the database from the rows just inserted.
 """
 
 import json
@@ -62,12 +62,8 @@ class Table:
         # (``_insert_sqlite``): built once each.
         self._statements: dict[tuple, str] = {}
 
-    def insert(self, rows, *, documents: dict | None = None) -> int:
-        """Insert ``rows`` (sequences of values in the table's column order); how many were written.
-
-        ``documents``: JSON values already prepared, by ``id`` of the value (a record and its history row hold the
-        same ``data``: serialised once for both); the caller keeps the values alive meanwhile.
-        """
+    def insert(self, rows) -> int:
+        """Insert ``rows`` (sequences of values in the table's column order); how many were written."""
         database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-thread proxy
         prepared, fields, memo = [], self._prepared, {}
         for row in rows:
@@ -87,11 +83,6 @@ class Table:
                         found = memo.get(key)
                         if found is None:
                             found = memo[key] = field.get_db_prep_save(value, database)
-                        row[index] = found
-                    elif kind == "JSONField" and documents is not None and value is not None:
-                        found = documents.get(id(value))
-                        if found is None:
-                            found = documents[id(value)] = field.get_db_prep_save(value, database)
                         row[index] = found
                     else:
                         row[index] = field.get_db_prep_save(value, database)
@@ -279,15 +270,47 @@ def create_with_history(objects: list, model: type[Model], *, user, reason: str,
             instance._state.adding = False
             instance._state.db = connection.alias
     attnames = [field.attname for field in fields]
-    documents = {}  # the JSON values of the rows, serialised once for them and their history rows
-    table(model, attnames).insert(([getattr(instance, name) for name in attnames] for instance in objects),
-                                  documents=documents)
-    history = model.history.model
-    tracked = [field.attname for field in history.tracked_fields]
-    history_user = user or history.get_default_history_user(objects[0])
-    user_id = history_user.pk if history_user is not None else None
-    columns = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]
-    table(history, columns).insert(
-        ([*(getattr(instance, name) for name in tracked), now, user_id,
-          getattr(instance, "_change_reason", None) or reason, "+"] for instance in objects), documents=documents)
+    table(model, attnames).insert([getattr(instance, name) for name in attnames] for instance in objects)
+    history_user = user or model.history.model.get_default_history_user(objects[0])
+    _copy_into_history(model, ids, [getattr(instance, "_change_reason", None) or reason for instance in objects],
+                       date=now, user_id=history_user.pk if history_user is not None else None)
     return objects
+
+
+def _copy_into_history(model: type[Model], ids: list[int], reasons: list[str], *, date, user_id) -> None:
+    """The ``+`` history rows of the rows just inserted with these ids (each with its reason), copied by the database
+    from the rows themselves, in one ``INSERT … SELECT``.
+
+    The same values as binding each row's again (what ``bulk_history_create`` stores: the tracked fields as stored,
+    then the date, user, reason and type), in the same order of history ids, without a Python value per column (a
+    flow's history row binds 25). The reasons go as runs of consecutive ids (a flow's names its activity): a
+    statement per run was slower than binding every value, each execution opening the history table and its
+    indexes anew.
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    tracked = [quote(field.column) for field in history.tracked_fields]
+    pk = quote(model._meta.pk.column)
+    runs: list[list] = []  # [first id, last id, reason]
+    for pk_value, reason in zip(ids, reasons, strict=True):
+        if runs and runs[-1][2] == reason and runs[-1][1] == pk_value - 1:
+            runs[-1][1] = pk_value
+        else:
+            runs.append([pk_value, pk_value, reason])
+    if connection.vendor == "postgresql":
+        given = ("unnest(%s::bigint[], %s::bigint[], %s::text[]) AS run(first, last, reason) "
+                 "CROSS JOIN LATERAL generate_series(run.first, run.last) AS one(id)")
+        values = [[run[0] for run in runs], [run[1] for run in runs], [run[2] for run in runs]]
+        on = f"row.{pk} = one.id"
+    else:
+        given = "(SELECT value ->> 0 AS first, value ->> 1 AS last, value ->> 2 AS reason FROM json_each(%s)) AS run"
+        values = [json.dumps(runs)]
+        on = f"row.{pk} BETWEEN run.first AND run.last"
+    date = history._meta.get_field("history_date").get_db_prep_save(date, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, history_date, "  # noqa: S608
+            f"history_user_id, history_change_reason, history_type) "  # names from the models only
+            f"SELECT {', '.join(f'row.{column}' for column in tracked)}, %s, %s, run.reason, '+' "
+            f"FROM {given} JOIN {quote(model._meta.db_table)} AS row ON {on} "
+            f"WHERE row.{pk} BETWEEN %s AND %s ORDER BY row.{pk}", [date, user_id, *values, min(ids), max(ids)])
