@@ -297,20 +297,25 @@ def _copy_into_history(model: type[Model], ids: list[int], reasons: list[str], *
             runs[-1][1] = pk_value
         else:
             runs.append([pk_value, pk_value, reason])
+    table_name = quote(model._meta.db_table)
     if connection.vendor == "postgresql":
-        given = ("unnest(%s::bigint[], %s::bigint[], %s::text[]) AS run(first, last, reason) "
-                 "CROSS JOIN LATERAL generate_series(run.first, run.last) AS one(id)")
-        values = [[run[0] for run in runs], [run[1] for run in runs], [run[2] for run in runs]]
-        on = f"row.{pk} = one.id"
+        # The runs expanded to one id each, joined by equality to the batch's range of ids: PostgreSQL takes the
+        # range by the primary key (without it, BETWEEN against the runs made it scan the whole table).
+        source = (f"unnest(%s::bigint[], %s::bigint[], %s::text[]) AS run(first, last, reason) "
+                  f"CROSS JOIN LATERAL generate_series(run.first, run.last) AS one(id) "
+                  f"JOIN {table_name} AS row ON row.{pk} = one.id WHERE row.{pk} BETWEEN %s AND %s")
+        values = [[run[0] for run in runs], [run[1] for run in runs], [run[2] for run in runs], min(ids), max(ids)]
     else:
-        given = "(SELECT value ->> 0 AS first, value ->> 1 AS last, value ->> 2 AS reason FROM json_each(%s)) AS run"
+        # SQLite's CROSS JOIN keeps the runs as the outer loop, each run's rows taken by their rowid range (the other
+        # way round it read every run again for each row: 6.5 s at 209 MB instead of a tenth of it).
+        source = (f"(SELECT json_extract(value, '$[0]') AS first, json_extract(value, '$[1]') AS last, "  # noqa: S608
+                  f"json_extract(value, '$[2]') AS reason FROM json_each(%s)) AS run "
+                  f"CROSS JOIN {table_name} AS row WHERE row.{pk} BETWEEN run.first AND run.last")
         values = [json.dumps(runs)]
-        on = f"row.{pk} BETWEEN run.first AND run.last"
     date = history._meta.get_field("history_date").get_db_prep_save(date, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, history_date, "  # noqa: S608
             f"history_user_id, history_change_reason, history_type) "  # names from the models only
             f"SELECT {', '.join(f'row.{column}' for column in tracked)}, %s, %s, run.reason, '+' "
-            f"FROM {given} JOIN {quote(model._meta.db_table)} AS row ON {on} "
-            f"WHERE row.{pk} BETWEEN %s AND %s ORDER BY row.{pk}", [date, user_id, *values, min(ids), max(ids)])
+            f"FROM {source} ORDER BY row.{pk}", [date, user_id, *values])
