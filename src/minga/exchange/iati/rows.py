@@ -283,9 +283,9 @@ def _copy_into_history(model: type[Model], ids: list[int], reasons: list[str], *
 
     The same values as binding each row's again (what ``bulk_history_create`` stores: the tracked fields as stored,
     then the date, user, reason and type), in the same order of history ids, without a Python value per column (a
-    flow's history row binds 25). The reasons go as runs of consecutive ids (a flow's names its activity): a
-    statement per run was slower than binding every value, each execution opening the history table and its
-    indexes anew.
+    flow's history row binds 25). The reasons go as runs of consecutive ids (a flow's names its activity) in the one
+    statement: for the flows' history rows at 50 MB, 0.24 s, against 0.37 s for a statement per run (each execution
+    opens the history table and its indexes anew) and 0.47 s for binding every value.
     """
     history = model.history.model
     quote = connection.ops.quote_name
@@ -307,7 +307,7 @@ def _copy_into_history(model: type[Model], ids: list[int], reasons: list[str], *
         values = [[run[0] for run in runs], [run[1] for run in runs], [run[2] for run in runs], min(ids), max(ids)]
     else:
         # SQLite's CROSS JOIN keeps the runs as the outer loop, each run's rows taken by their rowid range (the other
-        # way round it read every run again for each row: 6.5 s at 209 MB instead of a tenth of it).
+        # way round it read every run again for each row: 6.5 s at 209 MB against 1.0 s).
         source = (f"(SELECT json_extract(value, '$[0]') AS first, json_extract(value, '$[1]') AS last, "  # noqa: S608
                   f"json_extract(value, '$[2]') AS reason FROM json_each(%s)) AS run "
                   f"CROSS JOIN {table_name} AS row WHERE row.{pk} BETWEEN run.first AND run.last")
