@@ -3,6 +3,7 @@
 ``bulk_create`` (and django-simple-history's ``bulk_create_with_history``) stored, value for value as the
 database holds it, and the ids it gives must be ones the database would never give again."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from simple_history.utils import bulk_create_with_history
 from minga.exchange.iati import importer, rows
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FlowShare, FundingFlow, SourceKind, TrackedPledge
+from minga.reference.models import Organisation
+from tests.exchange.test_iati_transaction_types import PLEDGES, document, transaction
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati" / "activities"
@@ -78,16 +81,25 @@ def test_the_rows_written_are_those_bulk_create_wrote():
         assert stored(FlowShare, share.pk) == stored(FlowShare, copy.pk)
 
 
-def test_pledges_are_written_with_their_history():
-    report = importer.import_source(SHARED / "iati-standard-example-annotated.xml", name="example.xml")
+def test_pledges_and_organisations_are_written_with_their_history_as_bulk_create_wrote(users):
+    """The pledges and the organisations an import creates: each row and its ``+`` history row (copied by the
+    database) hold what ``bulk_create_with_history`` stores from the same values, the importing user included."""
+    secretariat = users["secretariat"]
+    known = set(Organisation.all_objects.values_list("pk", flat=True))
+    unnamed = transaction("12", "1000", extra='<provider-org type="10"><narrative>A donor without a ref</narrative>'
+                                              '</provider-org>')
+    report = importer.import_source(io.BytesIO(document(*PLEDGES, unnamed)), name="example.xml", user=secretariat)
     pledges = list(TrackedPledge.all_objects.filter(source__load_key="source:iati-activities").order_by("pk"))
-    assert len(pledges) == report.pledges
-    for pledge in pledges:
-        assert [(row.history_type, row.amount, row.donor_id) for row in pledge.history.all()] == [
-            ("+", pledge.amount, pledge.donor_id)]
-        copy = clone(pledge)
-        bulk_create_with_history([copy], TrackedPledge, default_change_reason="")
-        assert stored(TrackedPledge, pledge.pk) == stored(TrackedPledge, copy.pk)
+    assert len(pledges) == report.pledges == 3
+    created = list(Organisation.all_objects.exclude(pk__in=known).order_by("pk"))
+    assert sorted((org.iati_identifier or "", org.load_key is not None) for org in created) == [
+        ("", True), ("XM-DAC-7", False), ("XM-NGO", False), ("XM-OTHER-DONOR", False)]
+    for record in (*pledges, *created):
+        history = record.history.get()
+        assert (history.history_type, history.history_user_id) == ("+", secretariat.pk)
+        assert_stored_as_bulk_create_stores(record, user=secretariat, unique=("iati_identifier", "load_key")
+                                            if isinstance(record, Organisation) else ())
+    assert {org.history.get().history_change_reason for org in created} == {"from the IATI file example.xml"}
 
 
 def test_ids_are_never_given_again():
@@ -162,15 +174,18 @@ def test_many_rows_go_in_one_insert_each_stored_as_if_inserted_alone(monkeypatch
         assert_stored_as_bulk_create_stores(held)
 
 
-def assert_stored_as_bulk_create_stores(activity: IatiActivity, *, user=None) -> None:
-    """The activity's row and history row hold what ``bulk_create_with_history`` stores from the same values."""
-    copy = clone(activity)
-    copy.identifier += "-copy"
-    bulk_create_with_history([copy], IatiActivity, default_change_reason="", default_user=user)
-    leave = {"identifier"}
-    assert stored(IatiActivity, activity.pk, leave=leave) == stored(IatiActivity, copy.pk, leave=leave)
-    history = IatiActivity.history.model
-    assert (stored(history, activity.pk, leave=leave | {"history_change_reason"})
+def assert_stored_as_bulk_create_stores(record, *, user=None, unique=("identifier",)) -> None:
+    """The record's row and history row hold what ``bulk_create_with_history`` stores from the same values (its
+    ``unique`` columns made distinct in the copy and not compared)."""
+    model, copy = type(record), clone(record)
+    for name in unique:
+        if getattr(copy, name) is not None:
+            setattr(copy, name, getattr(copy, name) + "-copy")
+    bulk_create_with_history([copy], model, default_change_reason="", default_user=user)
+    leave = set(unique)
+    assert stored(model, record.pk, leave=leave) == stored(model, copy.pk, leave=leave)
+    history = model.history.model
+    assert (stored(history, record.pk, leave=leave | {"history_change_reason"})
             == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
 
 
