@@ -67,14 +67,18 @@ def test_the_rows_written_are_those_bulk_create_wrote():
             assert (stored(history, instance.pk, leave=leave | {"history_change_reason"})
                     == stored(history, copy.pk, leave=leave | {"history_change_reason"}))
             assert instance.history.get().history_change_reason == copy.history.get().history_change_reason
-    for row in IatiTransaction.objects.order_by("pk")[:50]:
+    transactions = list(IatiTransaction.objects.order_by("pk")[:50])
+    assert len(transactions) == 50
+    for row in transactions:
         copy = IatiTransaction(**{field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields
                                   if field.attname not in MOMENTS | {"flow_id", "pledge_id"}})
         copy.position += 10_000  # (activity, position) is unique
         IatiTransaction.objects.bulk_create([copy])
         leave = {"position", "flow_id", "pledge_id"}
         assert stored(IatiTransaction, row.pk, leave=leave) == stored(IatiTransaction, copy.pk, leave=leave)
-    for share in FlowShare.objects.filter(flow__source_kind=SourceKind.IATI).order_by("pk")[:25]:
+    shares = list(FlowShare.objects.filter(flow__source_kind=SourceKind.IATI).order_by("pk")[:25])
+    assert len(shares) == 25
+    for share in shares:
         copy = FlowShare.objects.bulk_create([FlowShare(flow_id=share.flow_id, country_id=share.country_id,
                                                         subdivision_id=share.subdivision_id,
                                                         percentage=share.percentage)])[0]
