@@ -9,8 +9,8 @@ from minga.audit import services as audit
 from minga.audit.selectors import history_of
 from minga.audit.services import EditConflict
 from minga.reference import services
-from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, Subdivision
-from minga.reference.selectors import organisation_loaded
+from minga.reference.models import Country, Municipality, Organisation, PopulationFigure, PopulationGroup, Subdivision
+from minga.reference.selectors import organisation_loaded, population_figures_visible
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,16 @@ def test_a_deleted_organisation_cannot_be_updated_by_its_focal_point(users):
         services.organisation_update(organisation=deleted, user=users["focal_col"], changes={"acronym": "X"},
                                      expected_version=deleted.version)
     assert Organisation.all_objects.get(pk=deleted.pk).acronym == ""
+
+
+def test_figures_of_the_same_country_and_date_are_listed_newest_entry_first(users):
+    """The model's ordering breaks the tie of a country and a date by the entry (without it the order of two such
+    figures on the country page was the database's to choose)."""
+    fields = {"country": Country.objects.get(iso3="COL"), "as_of": date(2025, 3, 31),
+              "source": figure(COL_FIGURE).source}
+    first = services.population_figure_create(user=users["secretariat"], fields={
+        **fields, "value": 10, "group": PopulationGroup.REGULARIZED})
+    second = services.population_figure_create(user=users["secretariat"], fields={
+        **fields, "value": 20, "group": PopulationGroup.REGULARIZATION_APPLICATIONS})
+    listed = population_figures_visible(users["secretariat"], country="COL", as_of=date(2025, 3, 31))
+    assert [(row.pk, row.value) for row in listed] == [(second.pk, 20), (first.pk, 10)]

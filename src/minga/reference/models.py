@@ -429,7 +429,7 @@ class PopulationFigure(PerLanguage, EditableRecord):
     class Meta:
         verbose_name = _("population figure")
         verbose_name_plural = _("population figures")
-        ordering = ["country_id", "-as_of"]
+        ordering = ["country_id", "-as_of", "-pk"]  # a tie-breaker: the newest entry of a date first
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "group", "as_of", "source"], condition=models.Q(subdivision__isnull=True),
