@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from minga.exchange.iati import importer, rows
-from minga.finance.tracking import FollowUp, FundingFlow, SourceKind, Stage
+from minga.finance.tracking import FlowShare, FollowUp, FundingFlow, SourceKind, Stage
 from minga.reference.models import Country, Organisation, Term
 from tests.finance.kept import assert_totals_kept_exactly, cells
 
@@ -35,6 +35,12 @@ def new_flow(parties, stage, amount, usd, *, currency="USD", year=2024, humanita
                     status=FollowUp.REPORTED, pledge_id=pledge)
 
 
+def assert_written(*, flows: int, history: int, shares: int) -> None:
+    assert (FundingFlow.all_objects.filter(reference="XM-T#1").count(),
+            FundingFlow.history.filter(reference="XM-T#1").count(),
+            FlowShare.objects.filter(flow__reference="XM-T#1").count()) == (flows, history, shares)
+
+
 def test_new_flows_give_the_cells_a_rebuild_gives(parties):
     col, per, ecu = (Country.objects.get(pk=code) for code in ("COL", "PER", "ECU"))
     theme = Term.objects.filter(vocabulary__code="dac-5").order_by("code").first()
@@ -48,12 +54,14 @@ def test_new_flows_give_the_cells_a_rebuild_gives(parties):
     shares = [[(col.pk, None, Decimal(100))], [], [], [],
               [(col.pk, None, Decimal("33.33")), (per.pk, None, Decimal("33.33")), (ecu.pk, None, Decimal("33.34"))],
               [(per.pk, None, Decimal(100))], []]
+    before = cells()
     with CaptureQueriesContext(connection) as queries:
         importer.write_flows(flows, shares, user=None, reason="test")
     # The flows, their history and their shares inserted; the cells added to: nothing read back.
     assert [query["sql"].split()[0] for query in queries.captured_queries
             if "SAVEPOINT" not in query["sql"]].count("SELECT") == 1  # the ids (SQLite: past the counter)
-    assert cells()
+    assert_written(flows=7, history=7, shares=5)
+    assert cells() != before
     assert_totals_kept_exactly()
 
 
@@ -63,5 +71,8 @@ def test_values_the_database_does_not_give_back_equal_are_read_back(parties):
              new_flow(parties, Stage.DISBURSEMENT, "10.00", "10.00", country=col)]
     shares = [[(col.pk, None, Decimal("33.333")), (per.pk, None, Decimal("33.333")), (ecu.pk, None, Decimal("33.334"))],
               [(col.pk, None, Decimal(100))]]
+    before = cells()
     importer.write_flows(flows, shares, user=None, reason="test")
+    assert_written(flows=2, history=2, shares=4)
+    assert cells() != before
     assert_totals_kept_exactly()

@@ -46,6 +46,7 @@ def test_the_conference_page_has_the_dashboards_figures_and_links_each_to_its_re
         "funding": "$901,000.00 + PYG1,000,000 (not converted)", "fulfilment": "46.7 %", "days": "153.0",
         "requirement": "no requirement for these filters (a donor or a conference has none of its own)"}
     dashboard = headline(tree_of(public, "/funding/?conference=brussels-2023"))
+    assert set(dashboard) == {"pledged", "committed", "disbursed", "funding", "requirement"}
     assert {key: headline(tree)[key] for key in dashboard} == dashboard  # the same figures as the dashboard
     assert links(tree) == {
         "pledged": "/funding/records/?conference=brussels-2023&measure=pledged",
