@@ -224,7 +224,9 @@ def test_the_kit_action_page_shows_its_coverage_moving(client, users):
 
 
 def test_an_action_without_trainings_shows_no_kit_section(client):
-    html = client.get("/process/roadmap/demo-media-training-canada/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.get("/process/roadmap/demo-media-training-canada/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Workshops for journalists" in html
     assert 'data-testid="action-kit"' not in html
 
 

@@ -76,15 +76,24 @@ def test_cli_prints_file_line_column_and_message_and_exits_1_when_something_is_f
         "aumento de la llegada de personas / llegada de X personas (con la cifra)"]
 
 
-def test_cli_exits_0_on_clean_files_and_reads_docx(tmp_path):
+def docx(path, text: str):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
-                         'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Bienvenidas las familias.</w:t>'
+                         f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t>'
                          '</w:r></w:p></w:body></w:document>')
-    document = tmp_path / "nota.docx"
-    document.write_bytes(buffer.getvalue())
-    assert run(str(document), "--lang", "es") == (0, "", "")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_cli_exits_0_on_clean_files_and_reads_docx(tmp_path, english):
+    assert run(str(docx(tmp_path / "nota.docx", "Bienvenidas las familias.")), "--lang", "es") == (0, "", "")
+    # Read, not skipped: the same document with a term to replace is found wanting.
+    flagged = docx(tmp_path / "ola.docx", "Llegaron en una ola migratoria.")
+    code, out, _ = run(str(flagged), "--lang", "es")
+    assert (code, out.splitlines()) == (1, [
+        f"{flagged}:1:17: «ola migratoria» (Dehumanising or catastrophic metaphor): write instead: "
+        "aumento de la llegada de personas / llegada de X personas (con la cifra)"])
 
 
 def test_cli_json_reports_each_file_with_its_detected_language(tmp_path):

@@ -67,8 +67,10 @@ def test_the_secretariat_names_the_fields_and_the_editors_see_them_above_the_pro
 
 
 def test_readers_who_may_not_change_the_project_do_not_see_the_request(client_as, users):
-    request_changes(client_as, users, ["budget_years"])
-    assert note(client_as(users["observer"]).get(f"/projects/{UNDER_REVIEW}/").content.decode()) is None
+    assert request_changes(client_as, users, ["budget_years"]).status_code == 302
+    assert note(client_as(users["secretariat"]).get(f"/projects/{UNDER_REVIEW}/").content.decode()) is not None
+    response = client_as(users["observer"]).get(f"/projects/{UNDER_REVIEW}/")
+    assert response.status_code == 200 and note(response.content.decode()) is None
     assert client_as(None).get(f"/projects/{UNDER_REVIEW}/").status_code == 404  # not public
 
 

@@ -55,7 +55,9 @@ def test_the_printable_guide_as_csv_one_table_per_category_without_the_pdf_links
         ["imigrante clandestino", "migrante em situação irregular",
          "«Clandestino» associa a pessoa ao oculto e ao crime; descreva o fato, não a pessoa.", "ACNUR Brasil",
          "High", "https://pt.scribd.com/document/598058088/Guia-Jornalismo-Web-V3"]]
-    assert "data-csv-for" not in printing.guide_html(None, "pt")  # the PDF is printed without download links
+    printed = printing.guide_html(None, "pt")
+    assert "imigrante clandestino" in printed  # the guide's entries
+    assert "data-csv-for" not in printed  # the PDF is printed without download links
 
 
 def test_an_indicators_results_as_csv_leave_a_missing_cell_empty(client):

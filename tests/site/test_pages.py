@@ -55,7 +55,9 @@ def test_numbers_follow_the_readers_language(client):
 def test_pages_load_no_script_or_style_from_another_host(client):
     for path in ["/", "/countries/", "/countries/COL/", "/organisations/", "/conferences/", "/taxonomies/",
                  "/accounts/login/", "/api/v1/docs"]:
-        html = client.get(path).content.decode()
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
         external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', html)
         assert external == [], (path, external)
 
