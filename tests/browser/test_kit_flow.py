@@ -59,6 +59,7 @@ def test_an_officer_records_a_training_the_secretariat_sees_it_and_another_offic
     RoleGrant.objects.create(user=other, role=Role.LOCAL_GOVERNMENT_OFFICER,
                              organisation=Organisation.objects.get(load_key="organisation:demo-tulcan"))
     page = open_page("tulcan", f"/capacity/deliveries/{delivery.pk}/")
+    expect(page.get_by_test_id("participants")).to_have_text("12")  # the delivery's page, without its button
     expect(page.get_by_test_id("edit-delivery")).to_have_count(0)
     response = page.goto(f"/capacity/deliveries/{delivery.pk}/edit/")
     assert response.status == 403

@@ -132,6 +132,14 @@ def measure(page, path: str, *, status: int = 200) -> str | None:
             f"tables without a named scrolling box: {unboxed}")
 
 
+def test_the_rule_on_tables_has_tables_to_check(open_page):
+    """``UNBOXED_TABLES`` looks for ``table.data``: the country page holds such tables (a renamed class would leave
+    the rule checking nothing on every page)."""
+    page = open_page(None, "/countries/COL/")
+    assert page.locator("table.data").count() >= 2
+    assert page.evaluate(UNBOXED_TABLES) == []
+
+
 def test_no_public_page_scrolls_sideways_on_a_phone_in_spanish(open_page):
     page = open_page()
     page.set_viewport_size(PHONE)

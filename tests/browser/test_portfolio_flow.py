@@ -150,6 +150,7 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
     move(secretariat, "under_review")
     expect(secretariat.get_by_test_id("transition-published")).to_be_visible()
     move(secretariat, "published")
+    expect(secretariat).to_have_url(re.compile(rf"/projects/{code}/$"))  # back from the confirmation page
     expect(secretariat.get_by_test_id("transition-published")).to_have_count(0)
     published = Project.objects.get(code=code)
     assert (published.status, published.is_public, published.requested_usd) == ("published", True, 150000)
@@ -190,6 +191,8 @@ def test_a_project_goes_from_proposal_to_the_public_catalogue_and_its_exports(op
 
 def test_a_focal_point_of_another_country_cannot_open_the_draft(open_page):
     page = open_page("focal.per", "/projects/mine/")
+    expect(page.get_by_test_id("my-projects").locator("tbody tr")).to_have_count(1)  # Lima's, their own
+    expect(page.get_by_test_id("my-projects").locator(f'tr[data-code="PQ-PER-{YEAR}-0001"]')).to_have_count(1)
     expect(page.get_by_test_id("my-projects").locator(f'tr[data-code="{DRAFT_OF_FOCAL_COL}"]')).to_have_count(0)
     title = Project.objects.get(code=DRAFT_OF_FOCAL_COL).title_es
     for path in (f"/projects/{DRAFT_OF_FOCAL_COL}/edit/", f"/projects/{DRAFT_OF_FOCAL_COL}/edit/?step=7",

@@ -32,10 +32,15 @@ SOURCE_ADDRESSES = """
 CHROME = ["header.site-header", "nav.main-nav", "footer.site-footer", ".skip-link"]
 
 
-def printed(page, path):
+def printed(page, path, *, buttons_on_screen: bool = False):
+    """The page as printed; ``buttons_on_screen``: the screen shows buttons in ``main`` that the print must hide."""
     page.goto(path)
     for chart in page.locator("[data-vega-spec]").all():
         expect(chart).to_have_attribute("data-rendered", "true")
+    if buttons_on_screen:
+        expect(page.locator("main button:visible").first).to_be_visible()
+    for selector in CHROME:
+        expect(page.locator(selector)).to_be_attached()  # there, to be hidden
     page.emulate_media(media="print")
     for selector in CHROME:
         expect(page.locator(selector)).to_be_hidden()
@@ -61,9 +66,9 @@ def test_a_project_page_prints_without_chrome_and_with_whole_tables(open_page):
 
 
 def test_a_country_page_prints_its_figures_with_their_sources_addresses(open_page):
-    page = open_page()
+    page = open_page("secretaria", "/countries/COL/")  # with the button that publishes the draft figure
     page.set_viewport_size(A4)
-    tables = printed(page, "/countries/COL/")
+    tables = printed(page, "/countries/COL/", buttons_on_screen=True)
     assert {"figure-table", "subdivision-table"} <= {table["table"] for table in tables}
     sources = page.evaluate(SOURCE_ADDRESSES)
     assert sources

@@ -81,6 +81,7 @@ def test_an_officer_records_a_quarterly_result_the_secretariat_sees_and_another_
     RoleGrant.objects.create(user=tulcan, role=Role.LOCAL_GOVERNMENT_OFFICER,
                              organisation=Organisation.objects.get(load_key="organisation:demo-tulcan"))
     elsewhere = open_page("tulcan", f"/results/projects/{CUCUTA}/")
+    expect(elsewhere.get_by_test_id(f"total-{report.indicator_id}")).to_contain_text("3.080")  # the page, read
     expect(elsewhere.get_by_test_id("upload-results")).to_have_count(0)
     assert elsewhere.goto(f"/results/projects/{CUCUTA}/upload/").status == 403
     assert elsewhere.request.get(f"/results/projects/{CUCUTA}/template.xlsx").status == 403

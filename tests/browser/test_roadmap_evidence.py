@@ -42,5 +42,6 @@ def test_the_lead_officer_uploads_evidence_and_sees_it_listed(open_page, setting
 
 def test_an_officer_of_another_organisation_gets_no_evidence_form(open_page):
     page = open_page("focal.col", ACTION)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aplicación del kit de capacidades en Cúcuta (ilustrativo)")
     expect(page.get_by_role("link", name="Añadir documento de respaldo")).to_have_count(0)
     assert page.goto(f"{ACTION}evidence/").status == 403

@@ -56,6 +56,7 @@ def test_a_visitor_near_tulcan_finds_a_free_shelter_for_women_and_adolescents_an
     page.get_by_test_id("referral-sheet").click()
     sheet = page.get_by_test_id("sheet")
     expect(sheet).to_contain_text("Calle Sucre y Ayacucho")
+    expect(page.locator("#print-sheet")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator("header.site-header")).to_be_hidden()
     expect(page.locator("#print-sheet")).to_be_hidden()
@@ -70,6 +71,7 @@ def test_a_visitor_near_tulcan_finds_a_free_shelter_for_women_and_adolescents_an
 def test_without_javascript_the_same_search_works_as_a_plain_form(new_context):
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
     page.goto("/services/")
+    expect(page.get_by_test_id("near-me")).to_be_attached()  # there, and hidden without JavaScript
     expect(page.get_by_test_id("near-me")).to_be_hidden()
     fill_search(page)
     page.locator("#service-lat").fill("0.8117")
@@ -77,6 +79,7 @@ def test_without_javascript_the_same_search_works_as_a_plain_form(new_context):
     page.get_by_test_id("service-search").get_by_role("button", name="Buscar").click()
     results = page.get_by_test_id("service-results")
     expect(results.locator("li").first).to_contain_text(SHELTER)
+    expect(page.locator("#service-map")).to_be_attached()
     expect(page.locator("#service-map")).to_be_hidden()
     no_sideways_scroll(page)
     results.get_by_role("link", name=SHELTER).click()
