@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from minga.accounts import permissions
@@ -208,7 +208,7 @@ def test_inputs_that_break_a_rule_are_refused_whole(people, english):
             amount=Decimal(0), shares=[(per, None, Decimal(100))]))
     assert refused.value.errors == {"amount": ["Give an amount above zero."],
                                     "country": ["The receiving country must have a share."]}
-    with translation.override("en"), pytest.raises(Exception) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.pledge_create(user=people["donor_can"], data=pledge_input(instrument="loan"))
     assert refused.value.message_dict == {"is_concessional": ["Say whether the loan is concessional."]}
     assert (TrackedPledge.all_objects.count(), FundingFlow.all_objects.count()) == before

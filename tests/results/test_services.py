@@ -54,7 +54,7 @@ def test_a_locked_period_refuses_a_late_report_and_stores_nothing(users, cell, e
 def test_a_locked_period_refuses_a_change_even_by_the_secretariat_until_opened_again(users, cell, english):
     indicator, periods, _territory = cell
     report = ResultReport.objects.get(indicator=indicator, period=periods[1], subdivision_id="CO-ARA")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="is locked: the secretariat has closed it"):
         services.report_save(user=users["secretariat"], indicator=indicator, period=periods[1], territory="CO-ARA",
                              data=ReportInput(value=Decimal(151)), expected_version=report.version)
     opened = services.period_set_lock(user=users["secretariat"], period=periods[1], locked=False,
