@@ -17,7 +17,7 @@ from django.utils import translation
 from minga.exchange import fetch, fts_read
 from minga.exchange.fts import import_fts
 from minga.exchange.fts_models import FtsFlow
-from minga.exchange.iati import codelist_store, command
+from minga.exchange.iati import codelist_store, command, importer
 from minga.exchange.iati.codelists import CodelistError
 from minga.exchange.models import IatiActivity
 from minga.finance.selectors.report import report_rows
@@ -196,3 +196,54 @@ def test_a_codelist_address_that_redirects_elsewhere_is_refused(server):
         list(codelist_store._files(f"{server.base}/redirect-to-ftp://127.0.0.1/lists"))
     assert len(server.requests) == 1 and server.requests[0].startswith("/redirect-to-ftp://127.0.0.1/lists/")
 
+
+
+def test_each_iati_address_is_fetched_when_its_turn_comes_not_with_the_files_before_it(server, monkeypatch):
+    """An address is a group of its own: fetched just before it is read, not downloaded with 63 others (and kept on
+    disk) before the first activity is stored."""
+    for name in ("usaid-uy.xml", "usaid-cl.xml"):
+        shutil.copy(DATA / "iati" / "activities" / name, server.folder / name)
+    first, third = (str(DATA / "iati" / "activities" / name)
+                    for name in ("acfspain-pe.xml", "iati-standard-example-annotated.xml"))
+    second, fourth = f"{server.base}/usaid-uy.xml", f"{server.base}/usaid-cl.xml"
+    calls, import_files = [], importer.import_files
+
+    def recording(files, **options):
+        calls.append((list(server.requests), [file.name for file in files]))
+        return import_files(files, **options)
+
+    monkeypatch.setattr(importer, "import_files", recording)
+    out = io.StringIO()
+    call_command("import", "iati", first, second, third, fourth, "--format", "json", stdout=out)
+    assert calls == [([], [first]), (["/usaid-uy.xml"], [second]), (["/usaid-uy.xml"], [third]),
+                     (["/usaid-uy.xml", "/usaid-cl.xml"], [fourth])]
+    assert json.loads(out.getvalue())["counts"]["created"] == 1 + 1 + 1 + 16
+    assert IatiActivity.objects.count() == 19
+
+
+def test_paths_are_imported_in_runs_of_64_and_each_address_alone_in_the_order_given():
+    paths = [f"activities-{number}.xml" for number in range(70)]
+    address, other = "https://example.org/a.xml", "HTTP://example.org/b.xml"
+    given = [*paths[:65], address, *paths[65:68], address, other, *paths[68:]]
+    assert list(command.groups(given)) == [paths[:64], [paths[64]], [address], paths[65:68], [address], [other],
+                                           paths[68:]]
+    assert list(command.groups(paths[:64])) == [paths[:64]]
+    assert list(command.groups([])) == []
+
+
+def test_a_download_tells_how_much_has_come_of_how_much(server):
+    shutil.copy(DATA / "iati" / "activities" / "usaid-489.xml", server.folder / "usaid-489.xml")
+    told = []
+    with command.opened(f"{server.base}/usaid-489.xml", lambda *sizes: told.append(sizes)) as file:
+        assert len(file.read()) == 1_481_496
+    assert told == [(1_048_576, 1_481_496), (1_481_496, 1_481_496)]  # read a megabyte at a time
+
+    shown = io.StringIO()
+    line = command.FetchLine(shown, "https://example.org/files/usaid-489.xml", enabled=True)
+    line(1_048_576, 1_481_496)
+    line(2_621_440, None)  # no Content-Length
+    assert shown.getvalue() == ("\rxample.org/files/usaid-489.xml fetching 1.0 / 1.4 MB"
+                                "\rxample.org/files/usaid-489.xml fetching 2.5 MB")
+    quiet = io.StringIO()
+    command.FetchLine(quiet, "x", enabled=False)(1, 2)
+    assert quiet.getvalue() == ""

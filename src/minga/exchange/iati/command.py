@@ -1,6 +1,6 @@
 """``minga import iati FILE_OR_URL... [--strict] [--only-member-states] [--schema DIR] [--as-user NAME] [--format text|json]``
 
-Streams each file (a path, or an http(s) address fetched to a temporary file first), prints the
+Streams each file (a path, or an http(s) address fetched to a temporary file just before it is read), prints the
 report (read / created / updated / unchanged / skipped / invalid, then each problem with its
 activity identifier and line) and a progress bar on a terminal. Exit 1 when a file was refused whole, or could not
 be opened or fetched: the other files are imported all the same, and the report names each one refused.
@@ -23,8 +23,9 @@ from minga.exchange.iati import importer, plans, stream
 
 MAX_DOWNLOAD = 4 * 1024 ** 3  # a larger answer is not an activity file
 FETCH_SECONDS = 60  # per read of the answer, not for the whole download
-# Files opened (and addresses fetched) at once, read one after the other by one reading process: the next file is
-# read while one is written, with far fewer open files than a folder of thousands would need.
+# Files opened at once, read one after the other by one reading process: the next file is read while one is
+# written, with far fewer open files than a folder of thousands would need. An address is a group of its own
+# (``groups``): fetched when its turn comes, not 64 downloads on disk before the first activity is stored.
 FILES_AT_ONCE = 64
 
 
@@ -40,21 +41,44 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
 
 
+def groups(sources: list[str]):
+    """``sources`` in their order, in the groups imported together: runs of up to ``FILES_AT_ONCE`` paths, and
+    each address alone."""
+    paths = []
+    for source in sources:
+        if is_address(source):
+            if paths:
+                yield paths
+                paths = []
+            yield [source]
+        else:
+            paths.append(source)
+            if len(paths) == FILES_AT_ONCE:
+                yield paths
+                paths = []
+    if paths:
+        yield paths
+
+
 @contextmanager
-def opened(source: str):
-    """A readable binary file for a path or an http(s) address (downloaded whole first, capped in size)."""
+def opened(source: str, fetching=None):
+    """A readable binary file for a path or an http(s) address (downloaded whole first, capped in size), telling
+    ``fetching(bytes so far, bytes announced or None)`` as a download goes."""
     if is_other_scheme(source):
         raise CommandError(f"{source}: only http and https addresses are read")
     if is_address(source):
         with tempfile.TemporaryFile() as copy:
             try:
                 with open_address(source, timeout=FETCH_SECONDS) as answer:
+                    announced = _announced_size(answer)
                     copied = 0
                     while chunk := answer.read(1 << 20):
                         copied += len(chunk)
                         if copied > MAX_DOWNLOAD:
                             raise CommandError(f"{source}: larger than {MAX_DOWNLOAD} bytes")
                         copy.write(chunk)
+                        if fetching is not None:
+                            fetching(copied, announced)
             except OSError as error:
                 raise CommandError(f"{source}: could not be fetched ({error})") from None
             copy.seek(0)
@@ -65,6 +89,11 @@ def opened(source: str):
         raise CommandError(f"{source}: no such file")
     with path.open("rb") as handle:
         yield handle
+
+
+def _announced_size(answer) -> int | None:
+    length = answer.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else None
 
 
 class Bar:
@@ -88,6 +117,19 @@ class Bar:
             self.stream.write("\n")
 
 
+class FetchLine:
+    """While an address downloads (before its bar): how much has come, of how much when the answer says."""
+
+    def __init__(self, stream, name: str, enabled: bool):
+        self.stream, self.name, self.enabled = stream, name, enabled
+
+    def __call__(self, copied: int, announced: int | None) -> None:
+        if self.enabled:
+            of = f" / {announced / 2 ** 20:.1f}" if announced else ""
+            self.stream.write(f"\r{self.name[-30:]:30} fetching {copied / 2 ** 20:.1f}{of} MB")
+            self.stream.flush()
+
+
 def run(command, options: dict) -> None:
     user = None
     if options["as_user"]:
@@ -98,13 +140,12 @@ def run(command, options: dict) -> None:
     report = importer.Report()
     refused = []
     show_bar = not options["no_progress"] and sys.stderr.isatty() and options["format"] == "text"
-    sources = options["sources"]
-    for start in range(0, len(sources), FILES_AT_ONCE):
+    for group in groups(options["sources"]):
         with ExitStack() as files_open:
             files = []
-            for source in sources[start:start + FILES_AT_ONCE]:
+            for source in group:
                 try:
-                    handle = files_open.enter_context(opened(source))
+                    handle = files_open.enter_context(opened(source, FetchLine(sys.stderr, source, show_bar)))
                 except CommandError as error:  # refused like a file refused whole: the others are imported
                     refused.append(str(error))
                     continue
