@@ -12,6 +12,7 @@ from minga.accounts.models import User
 from minga.common import charts
 from minga.portfolio import demo, services
 from minga.portfolio.models import Project
+from tests.charts import map_rows
 from tests.codes import YEAR
 
 pytestmark = [pytest.mark.django_db]
@@ -184,7 +185,7 @@ def test_the_map_highlights_the_projects_subdivisions(client):
     spec = json.loads(re.search(r'<script id="project-map-spec" type="application/json">(.*?)</script>', html,
                                 re.S).group(1))
     assert spec["transform"][0] == {"filter": {"field": "properties.country", "oneOf": ["COL"]}}
-    values = spec["transform"][1]["from"]["data"]["values"]
+    values = map_rows(spec)
     assert sorted(v["code"] for v in values if v["status"] == "Project territory") == ["CO-ARA", "CO-NSA"]
     assert len(values) > 30  # every Colombian department with a boundary is drawn
 
@@ -193,7 +194,7 @@ def test_a_country_named_without_subdivisions_is_highlighted_whole():
     spec = charts.project_territories_map_spec(topojson_urls={"PER": "/static/minga/geo/admin1/PER.topo.json"},
                                                names={"PE-LMA": "Lima", "PE-TUM": "Tumbes"},
                                                highlighted={"PE-LMA", "PE-TUM"})
-    assert [v["status"] for v in spec["transform"][1]["from"]["data"]["values"]] == ["Project territory"] * 2
+    assert [v["status"] for v in map_rows(spec)] == ["Project territory"] * 2
 
 
 def test_history_link_for_those_who_may_read_it(client_as, users):

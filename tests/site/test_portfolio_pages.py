@@ -43,6 +43,7 @@ from minga.reference import services as reference_services
 from minga.reference.boundaries import admin1_url
 from minga.reference.models import PopulationFigure, Subdivision, Term
 from minga.reference.selectors import organisation_loaded
+from tests.charts import map_rows
 from tests.codes import YEAR
 from tests.finance.conftest import forget_the_demos_funding
 
@@ -165,7 +166,7 @@ def test_home_shows_the_published_portfolio_to_everyone_alike(portfolio, client,
 
 def coloured(chart) -> dict:
     """The map's units that have a value (subdivision code → value), as the chart's spec joins them."""
-    return {row["code"]: row["value"] for row in chart.spec["transform"][1]["from"]["data"]["values"]
+    return {row["code"]: row["value"] for row in map_rows(chart.spec)
             if row["value"] is not None}
 
 

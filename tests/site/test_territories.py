@@ -10,6 +10,7 @@ import pytest
 from minga.common.cache import REFERENCE, bump
 from minga.localgov.models import NeedsStatement
 from minga.reference.models import PopulationFigure
+from tests.charts import map_rows
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_the_country_map_leads_to_each_subdivision_page(client):
     assert '<a href="/subdivisions/CO-NSA/">Norte de Santander</a>' in page
     specs = [json.loads(text) for text in lxml.html.fromstring(page).xpath('//script[@type="application/json"]/text()')]
     spec = next(spec for spec in specs if "projection" in spec)  # the spec travels in the page (includes/chart.html)
-    rows = spec["transform"][1]["from"]["data"]["values"]
+    rows = map_rows(spec)
     assert {row["code"]: row["href"] for row in rows}["CO-NSA"] == "/subdivisions/CO-NSA/"
     assert [layer["encoding"]["href"] for layer in spec["layer"]] == [{"field": "href", "type": "nominal"}] * 2
 
