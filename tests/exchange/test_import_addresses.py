@@ -242,8 +242,25 @@ def test_a_download_tells_how_much_has_come_of_how_much(server):
     line = command.FetchLine(shown, "https://example.org/files/usaid-489.xml", enabled=True)
     line(1_048_576, 1_481_496)
     line(2_621_440, None)  # no Content-Length
+    line.end()  # as when the download fails: the next line starts below it
     assert shown.getvalue() == ("\rxample.org/files/usaid-489.xml fetching 1.0 / 1.4 MB"
-                                "\rxample.org/files/usaid-489.xml fetching 2.5 MB")
+                                "\rxample.org/files/usaid-489.xml fetching 2.5 MB\n")
     quiet = io.StringIO()
-    command.FetchLine(quiet, "x", enabled=False)(1, 2)
+    unshown = command.FetchLine(quiet, "x", enabled=False)
+    unshown(1, 2)
+    unshown.end()
+    command.FetchLine(quiet, "x", enabled=True).end()  # failed before a byte came: no line to end
     assert quiet.getvalue() == ""
+
+
+def test_an_address_announcing_more_than_the_limit_is_refused_before_its_body_is_read(server, monkeypatch):
+    shutil.copy(DATA / "iati" / "activities" / "usaid-489.xml", server.folder / "usaid-489.xml")
+    monkeypatch.setattr(command, "MAX_DOWNLOAD", 1_100_000)  # past the first megabyte read
+    told = []
+    with (pytest.raises(CommandError, match=rf"^{server.base}/usaid-489.xml: larger than 1100000 bytes$"),
+          command.opened(f"{server.base}/usaid-489.xml", lambda *sizes: told.append(sizes))):
+        pass
+    assert told == []  # not a byte of it copied
+    monkeypatch.setattr(command, "MAX_DOWNLOAD", 1_481_496)  # exactly its size is taken
+    with command.opened(f"{server.base}/usaid-489.xml") as file:
+        assert len(file.read()) == 1_481_496

@@ -71,6 +71,8 @@ def opened(source: str, fetching=None):
             try:
                 with open_address(source, timeout=FETCH_SECONDS) as answer:
                     announced = _announced_size(answer)
+                    if announced is not None and announced > MAX_DOWNLOAD:  # said at once: not downloaded to know
+                        raise CommandError(f"{source}: larger than {MAX_DOWNLOAD} bytes")
                     copied = 0
                     while chunk := answer.read(1 << 20):
                         copied += len(chunk)
@@ -121,13 +123,19 @@ class FetchLine:
     """While an address downloads (before its bar): how much has come, of how much when the answer says."""
 
     def __init__(self, stream, name: str, enabled: bool):
-        self.stream, self.name, self.enabled = stream, name, enabled
+        self.stream, self.name, self.enabled, self.shown = stream, name, enabled, False
 
     def __call__(self, copied: int, announced: int | None) -> None:
         if self.enabled:
             of = f" / {announced / 2 ** 20:.1f}" if announced else ""
             self.stream.write(f"\r{self.name[-30:]:30} fetching {copied / 2 ** 20:.1f}{of} MB")
             self.stream.flush()
+            self.shown = True
+
+    def end(self) -> None:
+        """A download that failed keeps its line (the file's bar would have written over it)."""
+        if self.shown:
+            self.stream.write("\n")
 
 
 def run(command, options: dict) -> None:
@@ -144,9 +152,11 @@ def run(command, options: dict) -> None:
         with ExitStack() as files_open:
             files = []
             for source in group:
+                fetching = FetchLine(sys.stderr, source, show_bar)
                 try:
-                    handle = files_open.enter_context(opened(source, FetchLine(sys.stderr, source, show_bar)))
+                    handle = files_open.enter_context(opened(source, fetching))
                 except CommandError as error:  # refused like a file refused whole: the others are imported
+                    fetching.end()
                     refused.append(str(error))
                     continue
                 files.append(importer.File(handle, source, Bar(sys.stderr, source, handle, show_bar)))
