@@ -59,6 +59,50 @@ def test_catalogue_header(language):
     assert len(messages(catalogue)) > 100
 
 
+def message_keys(path: Path) -> list[tuple[str, str]]:
+    """Each entry's (msgctxt, msgid) as the file spells it, obsolete ones (``#~``) aside: Babel's reader keeps the
+    last of two entries with the same key, GNU msgfmt refuses the file (and makemessages cannot refresh it)."""
+    keys, context, field, parts = [], "", None, {"msgctxt": [], "msgid": []}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split(" ", 1)[0]
+        if word in ("msgctxt", "msgid"):
+            field = word
+            parts[field] = [line[len(word) + 1:]]
+        elif line.startswith('"') and field is not None:
+            parts[field].append(line)
+        elif word.startswith("msgstr") or word == "msgid_plural":
+            if field == "msgid":
+                context = "".join(part.strip('"') for part in parts["msgctxt"])
+                keys.append((context, "".join(part.strip('"') for part in parts["msgid"])))
+                parts["msgctxt"] = []
+            field = None
+    return [key for key in keys if key != ("", "")]
+
+
+@pytest.mark.parametrize("language", [*TRANSLATED_LANGUAGES, "en"])
+def test_no_message_is_defined_twice(language):
+    keys = message_keys(LOCALE_DIR / language / "LC_MESSAGES" / "django.po")
+    assert len(keys) == len(messages(load_catalogue(language))) > 100
+    assert sorted(key for key in set(keys) if keys.count(key) > 1) == []
+
+
+def test_two_definitions_of_a_message_are_found(tmp_path):
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text('msgid ""\nmsgstr ""\n\nmsgid "A"\nmsgstr "a"\n\nmsgctxt "x"\nmsgid "A"\nmsgstr "b"\n\n'
+                         'msgid ""\n"A"\nmsgstr "c"\n\nmsgid "%(n)s B"\nmsgid_plural "%(n)s Bs"\nmsgstr[0] ""\n')
+    assert message_keys(catalogue) == [("", "A"), ("x", "A"), ("", "A"), ("", "%(n)s B")]
+
+
+def test_portuguese_is_brazilian():
+    """pt is Brazilian Portuguese (locale/README.md): spellings of Portugal slipped in once ("registada")."""
+    translations = " ".join(form for message in messages(load_catalogue("pt"))
+                            for form in (message.string if message.pluralizable else (message.string,)))
+    european = re.compile(r"\b(\w*registad\w*|ficheiros?|utilizador\w*|ecrã|telemóve\w*|equipas?|actividade\w*|"
+                          r"acç\w+|direcç\w+|projecto\w*|recepç\w+|receç\w+)\b", re.I)
+    assert european.findall(translations) == []
+    assert "registrad" in translations  # the Brazilian form, which the catalogue uses
+
+
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_every_message_is_translated_and_not_fuzzy(language):
     catalogue = load_catalogue(language)
