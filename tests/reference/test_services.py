@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
+from minga.accounts.models import User
 from minga.audit import services as audit
 from minga.audit.selectors import history_of
 from minga.audit.services import EditConflict
@@ -123,6 +125,51 @@ def test_local_government_officer_cannot_move_their_organisation_to_another_subd
                                               "municipality": None})
     stored = Organisation.objects.get(pk=cucuta.pk)
     assert (stored.country_id, stored.subdivision_id, stored.version) == ("COL", "CO-NSA", cucuta.version)
+
+
+@pytest.mark.parametrize("changes", [
+    lambda cucuta: {"subdivision": None, "municipality": None},
+    lambda cucuta: {"municipality": None},
+    lambda cucuta: {"municipality": Municipality.objects.create(pcode="CO54003", name="Ábrego",
+                                                                subdivision_id="CO-NSA")},
+    lambda cucuta: {"parent": organisation_loaded("gov-per")},
+], ids=["territory cleared", "municipality cleared", "another municipality", "under the government"])
+def test_local_government_officer_cannot_move_their_organisation_in_steps_either(users, changes):
+    """Found by a hostile review: their organisation's territory cleared (allowed, as a unit without one), the next
+    request's grant named no territory, and any subdivision of the country could then be set."""
+    cucuta = organisation_loaded("demo-cucuta")
+    changes = changes(cucuta)
+    assert all(value != getattr(cucuta, name) for name, value in changes.items())
+    officer = User.objects.get(pk=users["local_cucuta"].pk)  # the grant read afresh, as on a new request
+    with translation.override("en"), pytest.raises(PermissionDenied, match="^Only the Technical Secretariat moves the organisation your role is "
+                                               r"granted for \(its country, subdivision, municipality or parent "
+                                               r"organisation\)\.$"):
+        services.organisation_update(organisation=cucuta, user=officer, changes=changes,
+                                     expected_version=cucuta.version)
+    stored = Organisation.objects.get(pk=cucuta.pk)
+    assert (stored.subdivision_id, stored.municipality.pcode, stored.parent_id, stored.version) == (
+        "CO-NSA", "CO54001", cucuta.parent_id, cucuta.version)
+    # What is not where it sits stays theirs to edit.
+    services.organisation_update(organisation=cucuta, user=officer, changes={"acronym": "ACU"},
+                                 expected_version=cucuta.version)
+    assert Organisation.objects.get(pk=cucuta.pk).acronym == "ACU"
+
+
+def test_donor_officer_cannot_move_a_unit_or_their_organisation_under_another_donor(users):
+    gac, gov_can, gov_usa = (organisation_loaded(key) for key in ("gac", "gov-can", "gov-usa"))
+    for moved, refusal in ((gac, "^You may not change this record"), (gov_can, "^Only the Technical Secretariat")):
+        with translation.override("en"), pytest.raises(PermissionDenied, match=refusal):
+            services.organisation_update(organisation=moved, user=users["donor_can"], changes={"parent": gov_usa},
+                                         expected_version=moved.version)
+    assert Organisation.objects.get(pk=gac.pk).parent_id == gov_can.pk
+    assert Organisation.objects.get(pk=gov_can.pk).parent_id is None
+    # Within their own organisation a unit moves: a new office under GAC, then directly under the government.
+    office = services.organisation_create(user=users["donor_can"], fields={
+        "name": "Embassy of Canada in Bogotá", "organisation_type": "10", "country": Country.objects.get(iso3="COL"),
+        "parent": gac})
+    services.organisation_update(organisation=office, user=users["donor_can"], changes={"parent": gov_can},
+                                 expected_version=office.version)
+    assert Organisation.objects.get(pk=office.pk).parent_id == gov_can.pk
 
 
 def test_donor_officer_updates_a_unit_under_their_organisation_but_not_another_donors(users):

@@ -53,6 +53,18 @@ class GrantScope:
     organisations: frozenset = frozenset()
     subdivisions: frozenset = frozenset()
     municipalities: frozenset = frozenset()
+    # The organisation the grant names, and where it sat when the grant was read (``PLACEMENT``).
+    organisation: int | None = None
+    placement: tuple = ()
+
+
+# Where an organisation sits. An organisation-scoped grant reaches what lies under and around its organisation
+# (its units; a local government's territory), so the grant's own organisation is moved by the secretariat only.
+PLACEMENT = ("country_id", "subdivision_id", "municipality_id", "parent_id")
+
+
+def _placement(organisation) -> tuple:
+    return tuple(getattr(organisation, name, None) for name in PLACEMENT)
 
 
 @dataclass
@@ -101,7 +113,7 @@ def actor_for(user) -> Actor:
             scopes.append(GrantScope(
                 Role(grant.role), countries=frozenset(country),
                 organisations=frozenset(organisation.descendant_ids()), subdivisions=frozenset(territory),
-                municipalities=frozenset(town)))
+                municipalities=frozenset(town), organisation=organisation.pk, placement=_placement(organisation)))
         else:
             scopes.append(GrantScope(Role(grant.role)))
     actor = Actor(user=user, scopes=scopes)
@@ -134,9 +146,29 @@ def _value(obj, path: str | None):
     return value
 
 
+def _own(scope: GrantScope, policy: Policy, obj) -> bool:
+    """The record is one of the grant's organisations' (an organisation: one of them)."""
+    if policy.organisation == "pk":
+        # An organisation as it would be after a change: under one of the grant's organisations, or the grant's own
+        # where it sits. Its own id alone would let the grant move it anywhere (under another donor; out of the
+        # territory, which the next request's grant would then follow).
+        if obj.pk is not None and obj.pk == scope.organisation:
+            return _placement(obj) == scope.placement
+        return _value(obj, policy.parent_organisation) in scope.organisations
+    return (_value(obj, policy.organisation) in scope.organisations
+            or _value(obj, policy.parent_organisation) in scope.organisations)
+
+
+def _moves_the_grants_organisation(scope: GrantScope, policy: Policy, obj) -> bool:
+    return (policy.organisation == "pk" and obj.pk is not None and obj.pk == scope.organisation
+            and _placement(obj) != scope.placement)
+
+
 def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
     if scope.role == Role.COUNTRY_FOCAL_POINT:
         return _value(obj, policy.country) in scope.countries
+    if _moves_the_grants_organisation(scope, policy, obj):
+        return False
     if scope.role == Role.LOCAL_GOVERNMENT_OFFICER:
         # Never outside the officer's country: a unit of theirs placed abroad (an "office in Lima" with
         # no subdivision) would let them propose projects for another member state.
@@ -150,17 +182,12 @@ def _scope_covers(scope: GrantScope, policy: Policy, obj) -> bool:
             municipality = _value(obj, policy.municipality)
             if municipality is not None:
                 return municipality in scope.municipalities
-            own = (_value(obj, policy.organisation) in scope.organisations
-                   or _value(obj, policy.parent_organisation) in scope.organisations)
-            return own and (subdivision is None or subdivision in scope.subdivisions)
+            return _own(scope, policy, obj) and (subdivision is None or subdivision in scope.subdivisions)
         elif subdivision is not None and subdivision in scope.subdivisions:
             return True
-        own = (_value(obj, policy.organisation) in scope.organisations
-               or _value(obj, policy.parent_organisation) in scope.organisations)
-        return own and (subdivision is None or not scope.subdivisions)
+        return _own(scope, policy, obj) and (subdivision is None or not scope.subdivisions)
     if scope.role == Role.DONOR_OFFICER:
-        return (_value(obj, policy.organisation) in scope.organisations
-                or _value(obj, policy.parent_organisation) in scope.organisations)
+        return _own(scope, policy, obj)
     return False
 
 
@@ -282,6 +309,10 @@ def require(user, action: Action | str, obj) -> None:
         policy = policy_for(type(obj))
         if Action(action) in (Action.CREATE, Action.CHANGE) and _held(policy, obj):
             raise PermissionDenied(str(policy.held_refusal))
+        if Action(action) == Action.CHANGE and any(_moves_the_grants_organisation(scope, policy, obj)
+                                                   for scope in actor_for(user).scopes):
+            raise PermissionDenied(_("Only the Technical Secretariat moves the organisation your role is granted "
+                                     "for (its country, subdivision, municipality or parent organisation)."))
         raise PermissionDenied(_refusal(Action(action)) % {"model": type(obj)._meta.verbose_name})
 
 
