@@ -247,3 +247,23 @@ def test_the_command_prints_its_report_and_refuses_a_user_who_may_not_publish(us
     with pytest.raises(CommandError, match="You may not"):
         call_command("import", "fts", str(PAGES[0]), as_user="donante.can", stdout=StringIO())
     assert FtsFlow.objects.count() == before
+
+
+def _flow(flow_id, version=1) -> dict:
+    return {"id": flow_id, "versionId": version, "status": "paid", "boundary": "incoming", "onBoundary": "single",
+            "date": "2020-05-01", "amountUSD": 1000,
+            "sourceObjects": [{"type": "Organization", "id": 1, "name": "A"}],
+            "destinationObjects": [{"type": "Organization", "id": 2, "name": "B"},
+                                   {"type": "Location", "id": 3, "name": "Colombia"}]}
+
+
+def test_a_flow_id_or_version_too_large_to_store_refuses_that_flow_alone(users, tmp_path):
+    """Storing it raised OverflowError (SQLite) or DataError (PostgreSQL): the whole import stopped there."""
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"data": {"flows": [_flow(2**70), _flow(900000021), _flow(900000022, version=2**31),
+                                                   {**_flow(900000023), "childFlowIds": [2**63]}]}, "meta": {}}))
+    report = import_fts([str(path)], user=users["secretariat"])
+    assert report.problems == [f"page.json, flow 1 (id {2**70}): id is out of range",
+                               "page.json, flow 3 (id 900000022): versionId is out of range",
+                               "page.json, flow 4 (id 900000023): childFlowIds is out of range"]
+    assert list(FtsFlow.objects.filter(flow_id__gte=900000021).values_list("flow_id", flat=True)) == [900000021]

@@ -56,3 +56,24 @@ def test_the_plan_overview_gives_requirements_and_population_figures_with_their_
     assert again.plans.requirements == {"created": 0, "updated": 0, "unchanged": len(requirements)}
     assert again.plans.figures == {"created": 0, "updated": 0, "unchanged": len(figures)}
     assert found.count() == len(requirements)
+
+
+@pytest.mark.parametrize(("wrong", "problem"), [
+    ({"countries": ["COL"]}, "countries is not a list of objects"),
+    ({"caseLoads": [{"totals": ["x"]}]}, "caseLoads.totals is not a list of objects"),
+    ({"requirements": "lots"}, "requirements is not an object"),
+    ({"funding": [1]}, "funding is not an object"),
+    ({"usageYears": ["2020"]}, "usageYears is not a list of objects"),
+], ids=["countries", "totals", "requirements", "funding", "years"])
+def test_a_plan_of_another_shape_is_refused_alone_and_the_others_are_read(users, tmp_path, wrong, problem):
+    """Only KeyError, TypeError and ValueError were caught: AttributeError stopped the whole overview."""
+    def plan(plan_id):
+        return {"id": plan_id, "name": f"Plan {plan_id}", "code": f"X{plan_id}", "startDate": "2020-01-01",
+                "countries": [{"iso3": "COL"}], "requirements": {"revisedRequirements": 1000}}
+    path = tmp_path / "overview.json"
+    path.write_text(json.dumps({"data": {"plans": [{**plan(99001), **wrong}, plan(99002)]}}))
+    with translation.override("en"):
+        report = import_fts([str(path)], user=users["secretariat"])
+    assert report.plans.problems == [f"plan 99001: not read ({problem})"]
+    assert list(Requirement.objects.filter(load_key__startswith="fts-plan-9900").values_list("load_key", flat=True)
+                ) == ["fts-plan-99002-2020"]

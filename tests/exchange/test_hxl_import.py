@@ -10,10 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from minga.exchange.fts_models import FtsFlow
 from minga.exchange.hxl_import import apply, preview
 from minga.finance.selectors.report import report_rows
 from minga.finance.tracking import FundingFlow, Requirement
-from minga.reference.models import PopulationFigure
+from minga.reference.models import Organisation, PopulationFigure
 
 HXL = Path(__file__).resolve().parents[3] / "shared" / "data" / "hxl"
 pytestmark = [pytest.mark.django_db,
@@ -138,3 +139,56 @@ def test_an_xlsx_table_imports_as_a_csv_does(users, tmp_path):
     assert apply(result, user=users["secretariat"]) == {"created": 1, "updated": 0, "unchanged": 0}
     figure = PopulationFigure.objects.get(source__title="people.xlsx")
     assert (figure.country_id, figure.value, figure.as_of.isoformat()) == ("COL", 2860000, "2024-06-30")
+
+
+FLOW_HEADERS = ("date,amountUSD,src,dest,destLoc,status,boundary,onBoundary,id\n"
+                "#date,#value+funding+total+usd,#org+name+funder,#org+name+impl,#country+iso3+impl+list,#status+text,"
+                "#financial+direction,#financial+direction+type,#activity+id+fts_internal\n")
+
+
+def _flows_table(tmp_path, *rows, name="flows.csv"):
+    path = tmp_path / name
+    path.write_text(FLOW_HEADERS + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_funders_named_alike_or_in_other_scripts_are_each_their_own_organisation(users, tmp_path):
+    """The key of an organisation named without an FTS id was its slug: "" for an Arabic or a Chinese name (so
+    every such funder was the first one), and one slug for names differing only in punctuation."""
+    funders = ["الهلال الأحمر القطري", "中华人民共和国政府", "Spain, Government of", "Spain Government of"]
+    path = _flows_table(tmp_path, *(f'2020-05-01,{1000 * n},"{funder}",NRC,PSE,paid,incoming,single,90000000{n}'
+                                    for n, funder in enumerate(funders, start=1)))
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 4, "updated": 0, "unchanged": 0}
+    flows = FundingFlow.objects.filter(load_key__in=[f"fts-flow-90000000{n}" for n in range(1, 5)])
+    assert sorted((f.amount, f.provider.name) for f in flows) == [
+        (Decimal(1000 * n), funder) for n, funder in enumerate(funders, start=1)]
+    assert len({f.provider_id for f in flows}) == 4
+    assert all(f.provider.load_key.startswith("hxl-organisation-") for f in flows)
+    organisations = Organisation.all_objects.count()
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 0, "updated": 0, "unchanged": 4}
+    assert Organisation.all_objects.count() == organisations
+
+
+def test_a_flow_direction_is_read_in_any_case_and_anything_else_is_refused(users, tmp_path):
+    """Another boundary was stored as given and classed as passed on: out of the country's funding, unsaid."""
+    path = _flows_table(tmp_path, "2020-05-01,1000,Donor A,NRC,PSE,paid,Incoming,Single,900000011",
+                        "2020-05-01,1000,Donor A,NRC,PSE,paid,sideways,single,900000012",
+                        "2020-05-01,1000,Donor A,NRC,PSE,paid,incoming,split,900000013")
+    result = preview(path)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (4, "boundary 'sideways' is not incoming, outgoing or internal"),
+        (5, "onBoundary 'split' is not single or shared")]
+    assert apply(result, user=users["secretariat"])["created"] == 1
+    ledger = FtsFlow.objects.get(flow_id=900000011)
+    assert (ledger.boundary, ledger.on_boundary, ledger.outcome) == ("incoming", "single", "counted")
+
+
+def test_a_flow_id_too_large_to_store_is_refused_in_the_preview(users, tmp_path):
+    path = _flows_table(tmp_path, "2020-05-01,1000,Donor A,NRC,PSE,paid,incoming,single,99999999999999999999999",
+                        f"2020-05-01,1000,Donor A,NRC,PSE,paid,incoming,single,{2**63 - 1}")
+    result = preview(path)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (3, "FTS flow id 99999999999999999999999 is out of range")]
+    assert apply(result, user=users["secretariat"])["created"] == 1
+    assert FtsFlow.objects.filter(flow_id=2**63 - 1).exists()
+

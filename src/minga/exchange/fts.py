@@ -22,6 +22,7 @@ Every flow is written in one transaction with its organisations and its ledger r
 ``finance.services.flow_import`` / ``pledge_import`` (the single call site of imported flows).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -125,15 +126,18 @@ class _Resolver:
                 named = Organisation.objects.filter(name=name).order_by("pk").first()
                 if named is not None:
                     return named
-                return self._organisation(f"hxl-organisation-{slugify(name)}"[:120], name, found[0], side)
+                return self._organisation(hxl_organisation_key(name), name, found[0], side,
+                                          earlier=_earlier_hxl_key(name))
             return self._organisation(f"fts-organisation-{found[0].get('id')}", name, found[0], side)
         key, name = UNNAMED if not found else SEVERAL
         return self._organisation(key, name, {}, side)
 
-    def _organisation(self, key: str, name: str, facts: dict, side) -> Organisation:
+    def _organisation(self, key: str, name: str, facts: dict, side, earlier: str = "") -> Organisation:
         if key in self.organisations:
             return self.organisations[key]
         organisation = Organisation.all_objects.filter(load_key=key).first()
+        if organisation is None and earlier:  # stored by an import before the key changed: still the same one
+            organisation = Organisation.all_objects.filter(load_key=earlier, name=name).first()
         if organisation is None:
             kind = self._type(facts)
             locations = side.locations
@@ -154,6 +158,25 @@ class _Resolver:
             if kind in ORGANISATION_TYPES:
                 return ORGANISATION_TYPES[kind]
         return OrganisationType.OTHER
+
+
+def hxl_organisation_key(name: str) -> str:
+    """The key of an organisation an HXL table names without an FTS id: never empty, never shared by two names.
+
+    The slug alone was both: "" for a name in Arabic or Chinese script, and one slug for "Spain, Government of"
+    and "Spain Government of". So a hash of the name follows it; the name is taken without case and with its
+    runs of spaces as one, so that a table's "NRC" and "nrc " are one organisation, as a reader would take them.
+    """
+    normalised = " ".join(name.split()).casefold()
+    digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+    return f"hxl-organisation-{slugify(name, allow_unicode=True)[:80]}-{digest}"
+
+
+def _earlier_hxl_key(name: str) -> str:
+    """The key the same name had before ``hxl_organisation_key`` (the bare slug), or "" where it was empty (that
+    key was shared by every such name, so it names no one organisation)."""
+    slug = slugify(name)
+    return f"hxl-organisation-{slug}"[:120] if slug else ""
 
 
 def resolver_for(user) -> _Resolver:

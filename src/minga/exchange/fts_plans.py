@@ -93,8 +93,26 @@ def _plan_source(plan: dict) -> Source:
     return source
 
 
+def _object(plan: dict, name: str) -> dict:
+    """``plan[name]``, an object (empty when absent), or ``ValueError`` naming it: a plan of another shape is
+    refused alone, with its id, and the others are read."""
+    value = plan.get(name) or {}
+    if not isinstance(value, dict):
+        raise ValueError(_("%(name)s is not an object") % {"name": name})
+    return value
+
+
+def _objects(value, name: str) -> list[dict]:
+    """A list of objects (empty when absent), or ``ValueError`` naming it."""
+    value = value or []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(_("%(name)s is not a list of objects") % {"name": name})
+    return value
+
+
 def _years(plan: dict) -> list[int]:
-    years = sorted({int(y["year"]) for y in plan.get("usageYears") or [] if str(y.get("year", "")).isdigit()})
+    years = sorted({int(y["year"]) for y in _objects(plan.get("usageYears"), "usageYears")
+                    if str(y.get("year", "")).isdigit()})
     return years or [date.fromisoformat(plan["startDate"][:10]).year]
 
 
@@ -104,7 +122,7 @@ def _start_year(plan: dict) -> int:
 
 
 def _countries(plan: dict) -> list[Country]:
-    codes = [c.get("iso3") for c in plan.get("countries") or [] if c.get("iso3")]
+    codes = [c.get("iso3") for c in _objects(plan.get("countries"), "countries") if c.get("iso3")]
     return list(Country.objects.filter(pk__in=codes))
 
 
@@ -115,11 +133,11 @@ def _money(value) -> Decimal | None:
 
 
 def _requirement(plan: dict, year: int, country, source, user, report: PlanReport, known: frozenset[int]) -> None:
-    requirements = plan.get("requirements") or {}
+    requirements = _object(plan, "requirements")
     amount = _money(requirements.get("revisedRequirements")) or _money(requirements.get("origRequirements"))
     if amount is None:
         return
-    funding = plan.get("funding") or {}
+    funding = _object(plan, "funding")
     # Stored data, not a page's text: the same words whatever the importer's language (else a second import in
     # another language would "change" every requirement).
     note = (f"FTS when read: funded US${funding.get('totalFunding')} ({funding.get('progress')} %)"
@@ -132,8 +150,8 @@ def _requirement(plan: dict, year: int, country, source, user, report: PlanRepor
 
 def _figures(plan: dict, country, source, user, report: PlanReport) -> None:
     as_of = date.fromisoformat(plan["startDate"][:10])
-    for caseload in (plan.get("caseLoads") or [])[:1]:  # the plan's own totals come first
-        for total in caseload.get("totals") or []:
+    for caseload in _objects(plan.get("caseLoads"), "caseLoads")[:1]:  # the plan's own totals come first
+        for total in _objects(caseload.get("totals"), "caseLoads.totals"):
             group, value = CASELOAD_GROUPS.get(total.get("type")), total.get("value")
             if group is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 continue
@@ -157,6 +175,8 @@ def import_plan_overview(document: dict, *, user, report: PlanReport | None = No
     known = rmrp_plan_ids()
     for plan in document["data"]["plans"]:
         try:
+            if not isinstance(plan, dict):
+                raise ValueError(_("not an object"))
             with transaction.atomic():
                 source = _plan_source(plan)
                 countries = _countries(plan)

@@ -22,6 +22,10 @@ FETCH_SECONDS = 60
 STATUSES = ("pledge", "commitment", "paid")
 BOUNDARIES = ("incoming", "outgoing", "internal")
 ON_BOUNDARY = ("single", "shared")
+# The ledger's columns (FtsFlow): flow ids are 64-bit, the version 32-bit. A larger number cannot be stored
+# (SQLite raises OverflowError, PostgreSQL DataError, which would stop the whole import), so it refuses its flow.
+MAX_FLOW_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
 
 
 class FtsInvalid(Exception):
@@ -77,14 +81,15 @@ def _number(value, name: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def _whole(value, name: str, *, optional: bool = False) -> int | None:
+def whole(value, name: str, *, optional: bool = False, maximum: int = MAX_FLOW_ID) -> int | None:
+    """A whole number from 0 to ``maximum``, or ``ValueError`` naming the field."""
     if value in (None, "") and optional:
         return None
     try:
         number = int(str(value))
     except (TypeError, ValueError):
         raise ValueError(_("%(name)s is not a whole number") % {"name": name}) from None
-    if number < 0:
+    if number < 0 or number > maximum:
         raise ValueError(_("%(name)s is out of range") % {"name": name})
     return number
 
@@ -123,13 +128,13 @@ def parse_flow(raw) -> FtsFlowData:
     if not isinstance(children, list):
         raise ValueError(_("childFlowIds is not a list"))
     return FtsFlowData(
-        id=_whole(raw.get("id"), "id"), version=_whole(raw.get("versionId"), "versionId"), status=status,
+        id=whole(raw.get("id"), "id"), version=whole(raw.get("versionId"), "versionId", maximum=MAX_VERSION),
+        status=status,
         amount_usd=_number(raw.get("amountUSD"), "amountUSD"),
         original_amount=None if original is None else _number(original, "originalAmount"),
         original_currency=currency.upper(), boundary=raw["boundary"], on_boundary=raw["onBoundary"],
-        flow_type=_text(raw.get("flowType"), 30), parent_id=_whole(raw.get("parentFlowId"), "parentFlowId",
-                                                                   optional=True),
-        child_ids=[_whole(child, "childFlowIds") for child in children], on=on,
+        flow_type=_text(raw.get("flowType"), 30), parent_id=whole(raw.get("parentFlowId"), "parentFlowId", optional=True),
+        child_ids=[whole(child, "childFlowIds") for child in children], on=on,
         description=_text(raw.get("description"), 2000),
         source=_side(raw.get("sourceObjects"), "sourceObjects"),
         destination=_side(raw.get("destinationObjects"), "destinationObjects"))

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minga.exchange import fts, fts_plans
-from minga.exchange.fts_read import FtsFlowData, Side
+from minga.exchange.fts_read import BOUNDARIES, MAX_FLOW_ID, ON_BOUNDARY, FtsFlowData, Side
 from minga.finance import services as finance
 from minga.portfolio.bulk.safety import UploadRefused, refuse_unsafe_archive
 from minga.reference import services as reference
@@ -176,8 +176,10 @@ def _requirement(get) -> dict:
 
 def _flow(get) -> FtsFlowData:
     flow_id = get("#activity+id+fts_internal")
-    if not str(flow_id).strip().isdigit():
+    if not re.fullmatch(r"[0-9]+", flow_id):
         raise ValueError(_("no FTS flow id (#activity+id+fts_internal)"))
+    if int(flow_id) > MAX_FLOW_ID:  # the ledger's column is 64-bit: storing it would stop the whole import
+        raise ValueError(_("FTS flow id %(value)s is out of range") % {"value": flow_id})
     status = get("#status+text").strip().lower()
     if status not in ("pledge", "commitment", "paid"):
         raise ValueError(_("status %(value)r is not pledge, commitment or paid") % {"value": status})
@@ -185,6 +187,15 @@ def _flow(get) -> FtsFlowData:
         on = date.fromisoformat(get("#date")[:10])
     except ValueError:
         raise ValueError(_("date %(value)r is not a date") % {"value": get("#date")}) from None
+    # FTS's own values, in any case: anything else would be stored as given and classed as passed on, out of
+    # the country's funding without a word (fts_read.parse_flow refuses them alike).
+    boundary = (get("#financial+direction") or "incoming").lower()
+    if boundary not in BOUNDARIES:
+        raise ValueError(_("boundary %(value)r is not incoming, outgoing or internal") % {
+            "value": get("#financial+direction")})
+    on_boundary = (get("#financial+direction+type") or "single").lower()
+    if on_boundary not in ON_BOUNDARY:
+        raise ValueError(_("onBoundary %(value)r is not single or shared") % {"value": get("#financial+direction+type")})
     original = get("#value+funding+total")
     currency = get("#value+funding+total+currency").strip().upper()
 
@@ -198,7 +209,7 @@ def _flow(get) -> FtsFlowData:
         id=int(flow_id), version=0, status=status, amount_usd=_amount(get("#value+funding+total+usd"), _("amount")),
         original_amount=_positive(original),
         original_currency=currency if re.fullmatch(r"[A-Z]{3}", currency) else "",
-        boundary=get("#financial+direction") or "incoming", on_boundary=get("#financial+direction+type") or "single",
+        boundary=boundary, on_boundary=on_boundary,
         flow_type="", parent_id=None, child_ids=[], on=on, description=get("#description+notes")[:2000],
         source=side(get("#org+name+funder"), get("#country+iso3+funder+list")),
         destination=side(get("#org+name+impl"), get("#country+iso3+impl+list")))
