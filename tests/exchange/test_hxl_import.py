@@ -12,9 +12,10 @@ from django.utils import translation
 
 from minga.exchange.fts_models import FtsFlow
 from minga.exchange.hxl_import import apply, preview
+from minga.finance import services as finance
 from minga.finance.selectors.report import report_rows
 from minga.finance.tracking import FundingFlow, Requirement
-from minga.reference.models import Organisation, PopulationFigure
+from minga.reference.models import Country, Organisation, PopulationFigure, Source
 
 HXL = Path(__file__).resolve().parents[3] / "shared" / "data" / "hxl"
 pytestmark = [pytest.mark.django_db,
@@ -192,3 +193,56 @@ def test_a_flow_id_too_large_to_store_is_refused_in_the_preview(users, tmp_path)
     assert apply(result, user=users["secretariat"])["created"] == 1
     assert FtsFlow.objects.filter(flow_id=2**63 - 1).exists()
 
+
+REQUIREMENT_HEADERS = ("countryCode,id,code,year,requirements\n#country+code,#activity+appeal+id+fts_internal,"
+                       "#activity+appeal+id+external,#date+year,#value+funding+required+usd\n")
+
+
+def test_a_plan_listed_once_per_country_is_one_requirement_per_country(users, tmp_path):
+    """The key was the plan and year alone: the last country's row won, and every import rewrote the cell."""
+    path = tmp_path / "requirements.csv"
+    path.write_text(REQUIREMENT_HEADERS + "JOR,943,RSYR20,2020,1475421996\nLBN,943,RSYR20,2020,2624000000\n",
+                    encoding="utf-8")
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 2, "updated": 0, "unchanged": 0}
+    stored = Requirement.objects.filter(load_key__startswith="fts-plan-943-2020")
+    assert sorted(stored.values_list("load_key", "country_id", "amount")) == [
+        ("fts-plan-943-2020-JOR", "JOR", Decimal(1475421996)), ("fts-plan-943-2020-LBN", "LBN", Decimal(2624000000))]
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_a_country_row_of_a_plan_stored_for_the_region_does_not_overwrite_it(users, tmp_path):
+    """The plan overview keys a plan of several countries, for the region, as ``fts-plan-<id>-<year>``: one
+    country's row of it is that country's cell. A plan of one country stays the overview's one cell."""
+    source = Source.objects.first()
+    finance.requirement_import(user=users["secretariat"], load_key="fts-plan-943-2020", plan="RSYR20", year=2020,
+                               amount=Decimal(5995975760), currency="USD", source=source)
+    finance.requirement_import(user=users["secretariat"], load_key="fts-plan-929-2020", plan="HAFG20", year=2020,
+                               amount=Decimal(1000), currency="USD", source=source, country=Country.objects.get(
+                                   pk="AFG"))
+    path = tmp_path / "requirements.csv"
+    path.write_text(REQUIREMENT_HEADERS + "JOR,943,RSYR20,2020,1475421996\nAFG,929,HAFG20,2020,1131050820\n",
+                    encoding="utf-8")
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 1, "updated": 1, "unchanged": 0}
+    assert sorted(Requirement.objects.filter(load_key__regex=r"^fts-plan-9(43|29)-2020").values_list(
+        "load_key", "country_id", "amount")) == [
+        ("fts-plan-929-2020", "AFG", Decimal(1131050820)), ("fts-plan-943-2020", None, Decimal(5995975760)),
+        ("fts-plan-943-2020-JOR", "JOR", Decimal(1475421996))]
+
+
+def test_rows_that_would_write_the_same_record_are_refused(users, tmp_path):
+    path = tmp_path / "requirements.csv"
+    path.write_text(REQUIREMENT_HEADERS + "JOR,943,RSYR20,2020,1\nLBN,943,RSYR20,2020,2\nJOR,943,RSYR20,2020,3\n",
+                    encoding="utf-8")
+    result = preview(path)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (3, "the same record as line 5: given twice, neither is imported"),
+        (5, "the same record as line 3: given twice, neither is imported")]
+    assert [line for line, _values in result.accepted] == [4]
+    people = tmp_path / "people.csv"
+    people.write_text("País,Fecha,Refugiados,Necesitan\n#country+code,#date,#affected+refugees,#inneed\n"
+                      "COL,2024-06-30,2860000,\nCOL,2024-06-30,,5000\nCOL,2024-06-30,2900000,\n", encoding="utf-8")
+    result = preview(people)
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (3, "the same record as line 5: given twice, neither is imported"),
+        (5, "the same record as line 3: given twice, neither is imported")]
+    assert apply(result, user=users["secretariat"]) == {"created": 1, "updated": 0, "unchanged": 0}

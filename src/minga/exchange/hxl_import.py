@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from minga.exchange import fts, fts_plans
 from minga.exchange.fts_read import BOUNDARIES, MAX_FLOW_ID, ON_BOUNDARY, FtsFlowData, Side
 from minga.finance import services as finance
+from minga.finance.tracking import Requirement
 from minga.portfolio.bulk.safety import UploadRefused, refuse_unsafe_archive
 from minga.reference import services as reference
 from minga.reference.loaders import create_missing
@@ -163,13 +164,15 @@ def _requirement(get) -> dict:
     cluster = get("#sector+cluster+name")
     sector = _sector(cluster)
     key = (f"fts-plan-{plan_id}-{year}" if plan_id else f"hxl-plan-{plan}-{year}-{country.pk if country else 'all'}")
-    if sector is not None:
-        key += f"-cluster-{get('#sector+cluster+code') or sector.code}"
+    cluster_part = f"-cluster-{get('#sector+cluster+code') or sector.code}" if sector is not None else ""
+    # A plan of several countries is listed once per country: each its own cell (_settle_requirement_keys).
+    country_key = f"{key}-{country.pk}{cluster_part}"[:120] if plan_id and country else None
+    key += cluster_part
     # The RMRP is named as the plan overview names it (the same cell, keyed alike): "RMRP <year> (FTS <code>)".
     found = {"id": int(plan_id) if str(plan_id).strip().isdigit() else None, "code": plan,
              "name": get("#activity+appeal+name") or "", "usageYears": [{"year": str(year)}]}
     start = _year(str(get("#date+start"))[:4]) if get("#date+start") else None
-    return {"load_key": key[:120], "plan": fts_plans.plan_name({**found, "startDate": f"{start or year}-01-01"}, year,
+    return {"load_key": key[:120], "country_key": country_key, "plan": fts_plans.plan_name({**found, "startDate": f"{start or year}-01-01"}, year,
                                                                fts_plans.rmrp_plan_ids()),
             "year": year, "amount": amount, "country": country, "sector": sector}
 
@@ -298,7 +301,61 @@ def preview(path: str | Path, *, label: str = "") -> HxlPreview:
             result.accepted.append((line, READERS[kind](get)))
         except ValueError as error:
             result.rejected.append(Rejected(line, str(error)))
+    if kind == REQUIREMENTS:
+        _settle_requirement_keys(result.accepted)
+    _refuse_repeated(result, _requirement_cell if kind == REQUIREMENTS else _people_cells if kind == POPULATION
+                     else None)
     return result
+
+
+def _settle_requirement_keys(accepted: list) -> None:
+    """Each row's key: the plan overview's (``fts-plan-<id>-<year>``, one cell for a plan of one country or the
+    region) when the table lists the plan and year for this row's country alone and that cell, if stored, is this
+    country's; else the country's own (``fts-plan-<id>-<year>-<ISO3>``): a regional plan listed once per country
+    is one cell per country, and the overview's regional cell is not overwritten by one country's part."""
+    listed: dict = {}
+    for _line, values in accepted:
+        listed.setdefault(values["load_key"], set()).add(values["country"])
+    stored = dict(Requirement.all_objects.filter(load_key__in=list(listed)).values_list("load_key", "country_id"))
+    for _line, values in accepted:
+        country_key = values.pop("country_key")
+        key = values["load_key"]
+        if country_key is None:
+            continue
+        own = stored[key] == values["country"].pk if key in stored else len(listed[key]) == 1
+        if not own:
+            values["load_key"] = country_key
+
+
+def _requirement_cell(values) -> list:
+    return [values["load_key"]]
+
+
+def _people_cells(values) -> list:
+    return [(values["country"].pk, getattr(values["subdivision"], "pk", None), values["as_of"], group)
+            for group, _value in values["figures"]]
+
+
+def _refuse_repeated(result: HxlPreview, cells) -> None:
+    """Rows that would write the same record (the same requirement cell, the same figure) are refused, each
+    naming the others: which one should hold is not for the import to guess, and importing both would have the
+    last overwrite the first on every import."""
+    if cells is None:
+        return
+    lines: dict = {}
+    for line, values in result.accepted:
+        for cell in cells(values):
+            lines.setdefault(cell, []).append(line)
+    repeated: dict = {}
+    for same in lines.values():
+        for line in same if len(same) > 1 else []:
+            repeated.setdefault(line, set()).update(other for other in same if other != line)
+    if not repeated:
+        return
+    result.accepted = [(line, values) for line, values in result.accepted if line not in repeated]
+    result.rejected = sorted(result.rejected + [Rejected(line, _(
+        "the same record as line %(lines)s: given twice, neither is imported") % {
+        "lines": ", ".join(map(str, sorted(others)))}) for line, others in repeated.items()], key=lambda r: r.line)
 
 
 def _table_source(label: str) -> Source:
