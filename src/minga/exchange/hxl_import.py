@@ -172,9 +172,9 @@ def _requirement(get) -> dict:
     found = {"id": int(plan_id) if str(plan_id).strip().isdigit() else None, "code": plan,
              "name": get("#activity+appeal+name") or "", "usageYears": [{"year": str(year)}]}
     start = _year(str(get("#date+start"))[:4]) if get("#date+start") else None
-    return {"load_key": key[:120], "country_key": country_key, "plan": fts_plans.plan_name({**found, "startDate": f"{start or year}-01-01"}, year,
-                                                               fts_plans.rmrp_plan_ids()),
-            "year": year, "amount": amount, "country": country, "sector": sector}
+    name = fts_plans.plan_name({**found, "startDate": f"{start or year}-01-01"}, year, fts_plans.rmrp_plan_ids())
+    return {"load_key": key[:120], "country_key": country_key, "plan": name, "year": year, "amount": amount,
+            "country": country, "sector": sector}
 
 
 def _flow(get) -> FtsFlowData:
@@ -198,7 +198,8 @@ def _flow(get) -> FtsFlowData:
             "value": get("#financial+direction")})
     on_boundary = (get("#financial+direction+type") or "single").lower()
     if on_boundary not in ON_BOUNDARY:
-        raise ValueError(_("onBoundary %(value)r is not single or shared") % {"value": get("#financial+direction+type")})
+        raise ValueError(_("onBoundary %(value)r is not single or shared") % {
+            "value": get("#financial+direction+type")})
     original = get("#value+funding+total")
     currency = get("#value+funding+total+currency").strip().upper()
 
