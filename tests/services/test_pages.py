@@ -5,10 +5,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minga.reference.models import Municipality
 from minga.services import selectors
+from minga.services.forms import ServiceForm
 from minga.services.models import Service
 from tests.services.conftest import demo, org
 
@@ -194,3 +195,55 @@ def test_a_place_that_is_no_code_is_refused_naming_it(client):
     assert (api.status_code, api.json()) == (422, {"detail": {"place": ["Unknown code: ECC."]}})
     assert client.get("/api/v1/services/99999999999").status_code == 422
     assert client.get("/services/99999999999999999999/").status_code == 404
+
+
+def posted(initial: dict, **changes) -> dict:
+    """The edit form as a browser sends it back untouched: unticked boxes and empty choices left out."""
+    data = {}
+    for name, value in {**initial, **changes}.items():
+        if value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+def test_saving_the_edit_form_keeps_the_services_own_time_zone(client_as, users):
+    """Boa Vista is an hour behind São Paulo: a save that wiped the zone moved "open now" by an hour."""
+    service = demo("boa-vista-orientacao")
+    assert service.time_zone == "America/Boa_Vista"
+    client = client_as(users["secretariat"])
+    data = posted(ServiceForm.initial_for(service), description_es="Orientación y regularización.",
+                  version=service.version)
+    response = client.post(f"/services/{service.pk}/edit/", data)
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert (service.description_es, service.time_zone, service.version) == (
+        "Orientación y regularización.", "America/Boa_Vista", 2)
+    page = client.get(f"/services/{service.pk}/edit/")  # the zone shown by its name, chosen
+    assert page.status_code == 200
+    assert '<option value="America/Boa_Vista" selected>Boa Vista (hora del Amazonas)</option>' in page.content.decode()
+
+
+def test_the_edit_form_stores_the_zone_chosen_and_refuses_one_of_another_country(client_as, users, english):
+    service = demo("boa-vista-orientacao")
+    client = client_as(users["secretariat"])
+    initial = ServiceForm.initial_for(service)
+    refused = client.post(f"/services/{service.pk}/edit/", posted(initial, time_zone="America/Bogota",
+                                                                  version=service.version),
+                          headers={"accept-language": "en"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["time_zone"] == ["This time zone is not one of the country's."]
+    assert client.post(f"/services/{service.pk}/edit/", posted(initial, time_zone="America/Manaus",
+                                                               version=service.version)).status_code == 302
+    service.refresh_from_db()
+    assert (service.time_zone, service.zone().key) == ("America/Manaus", "America/Manaus")
+    assert client.post(f"/services/{service.pk}/edit/", posted(initial, time_zone="",
+                                                               version=service.version)).status_code == 302
+    service.refresh_from_db()  # blank: the country's usual zone
+    assert (service.time_zone, service.zone().key) == ("", "America/Sao_Paulo")
+    with translation.override("en"):  # the names in the reader's language (the requests above left Spanish on)
+        groups = dict(ServiceForm().fields["time_zone"].choices)
+        assert str(groups[""]) == "The country's usual time zone"
+    assert ("America/Boa_Vista", "Boa Vista (Amazon Time)") in groups["Brazil"]
+    assert groups["Colombia"] == [("America/Bogota", "Bogotá (Colombia Time)")]

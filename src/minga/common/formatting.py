@@ -12,6 +12,7 @@ from decimal import Decimal
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.core import get_global
 from django.utils.translation import get_language
 
 # The platform's three languages, each with the CLDR locale whose conventions it follows.
@@ -113,6 +114,22 @@ def format_date_as_precise_as(value: date | None, precision: str, *, locale: str
 def language_name(code: str, *, locale: str | None = None) -> str:
     """The name of a language (ISO 639-1) as the reader's language writes it: "portugués", "Portuguese"."""
     return Locale.parse(locale or current_locale()).languages.get(code, code)
+
+
+def time_zones_of(territory: str) -> list[str]:
+    """The time zones CLDR gives a country (ISO 3166-1 alpha-2), keeping those the zone database here knows
+    (a zone CLDR has and the system's tzdata lacks could be chosen, then not read)."""
+    from zoneinfo import available_timezones
+
+    known = available_timezones()
+    return [zone for zone in get_global("territory_zones").get(territory.upper(), []) if zone in known]
+
+
+def time_zone_name(zone: str, *, locale: str | None = None) -> str:
+    """A time zone as people name it, not its database code: "Boa Vista (hora del Amazonas)"."""
+    locale = locale or current_locale()
+    return (f"{babel_dates.get_timezone_location(zone, locale=locale, return_city=True)} "
+            f"({babel_dates.get_timezone_name(zone, locale=locale)})")
 
 
 def format_percent(value, *, locale: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""The service form: every field of ``ServiceInput``; places, provider and project chosen by name."""
+"""The service form: every field of ``ServiceInput``; places, provider, project and time zone chosen by name."""
 
 import re
 
@@ -6,8 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minga.common.formatting import time_zone_name, time_zones_of
+from minga.common.text import normalise_name
 from minga.portfolio.models import Project
-from minga.reference.models import Municipality, Organisation, Subdivision
+from minga.reference.models import Country, Municipality, Organisation, Subdivision
 from minga.services.inputs import ServiceInput
 from minga.services.models import Service
 from minga.services.vocabulary import DAYS, SPOKEN_LANGUAGES, Population, ServiceType
@@ -17,6 +19,17 @@ _SLOT = re.compile(r"^\s*(\w+)\s+(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$")
 
 def hours_text(hours: list[dict]) -> str:
     return "\n".join(f"{slot['day']} {slot['opens']}-{slot['closes']}" for slot in hours)
+
+
+def time_zone_choices() -> list:
+    """Blank (the country's usual zone), then each member state's zones by the names the reader knows, grouped by
+    country, in the reader's language."""
+    groups = []
+    for country in sorted(Country.objects.filter(is_member_state=True), key=normalise_name):
+        zones = [(zone, time_zone_name(zone)) for zone in time_zones_of(country.iso2)]
+        if zones:
+            groups.append((str(country), sorted(zones, key=lambda choice: normalise_name(choice[1]))))
+    return [("", _("The country's usual time zone")), *groups]
 
 
 class ServiceForm(forms.Form):
@@ -35,6 +48,11 @@ class ServiceForm(forms.Form):
     hours = forms.CharField(label=_("opening hours"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("One line per day: monday 08:00-17:00"))
     open_always = forms.BooleanField(label=_("open 24 hours, every day"), required=False)
+    # The hours are read in this zone ("open now", the HSDS schedules): a country with several (Brazil, Mexico,
+    # Argentina, Chile, Ecuador) needs the service's own, and a form without the field would wipe it on each save.
+    time_zone = forms.ChoiceField(label=_("time zone"), required=False,
+                                  help_text=_("The opening hours are read in it. Where the country has several, "
+                                              "choose the service's own."))
     is_free = forms.BooleanField(label=_("free of charge"), required=False, initial=True)
     fees = forms.CharField(label=_("fees"), max_length=200, required=False)
     eligibility_es = forms.CharField(label=_("who may use it (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -60,6 +78,8 @@ class ServiceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["last_verified_on"].initial = timezone.localdate()
+        # Built once per form (one query for the member states), not at each reading as a callable would be.
+        self.fields["time_zone"].choices = time_zone_choices()
 
     @classmethod
     def initial_for(cls, service: Service) -> dict:
@@ -70,6 +90,13 @@ class ServiceForm(forms.Form):
                 "municipality": service.municipality_id, "project": service.project_id, "types": service.type_codes,
                 "populations": service.population_codes, "languages": service.language_codes,
                 "hours": hours_text(service.hours)}
+
+    def clean(self):
+        cleaned = super().clean()
+        zone, subdivision = cleaned.get("time_zone"), cleaned.get("subdivision")
+        if zone and subdivision and zone not in time_zones_of(subdivision.country.iso2):
+            self.add_error("time_zone", _("This time zone is not one of the country's."))
+        return cleaned
 
     def clean_hours(self):
         slots = []
@@ -91,7 +118,7 @@ class ServiceForm(forms.Form):
             municipality_id=data["municipality"].pk if data.get("municipality") else None,
             project_id=data["project"].pk if data.get("project") else None,
             last_verified_on=data["last_verified_on"], types=data["types"], populations=data["populations"],
-            languages=data["languages"], hours=data["hours"],
+            languages=data["languages"], hours=data["hours"], time_zone=data.get("time_zone") or "",
             **{name: data[name] for name in (
                 "name_es", "name_pt", "name_en", "description_es", "description_pt", "description_en", "open_always",
                 "is_free", "fees", "eligibility_es", "eligibility_pt", "eligibility_en", "documents_es",
