@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone, translation
 
 from minga.reference.models import Municipality
-from minga.services import selectors
+from minga.services import selectors, services
 from minga.services.forms import ServiceForm
 from minga.services.models import Service
-from tests.services.conftest import demo, org
+from tests.services.conftest import demo, org, service_input
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +247,27 @@ def test_the_edit_form_stores_the_zone_chosen_and_refuses_one_of_another_country
         assert str(groups[""]) == "The country's usual time zone"
     assert ("America/Boa_Vista", "Boa Vista (Amazon Time)") in groups["Brazil"]
     assert groups["Colombia"] == [("America/Bogota", "Bogotá (Colombia Time)")]
+
+
+def test_the_place_filter_offers_the_dominican_provinces_and_the_other_countries_first_level(client):
+    offered = {country.pk: [part.code for part in parts] for country, parts in selectors.places()}
+    assert sorted(offered["DOM"]) == [f"DO-{number:02}" for number in range(1, 33)]  # Azua is DO-02
+    assert len(offered["COL"]) == 33 and "CO-NSA" in offered["COL"]
+    assert len(offered["ECU"]) == 24 and "EC-C" in offered["ECU"]
+    assert len(offered["BRA"]) == 27 and "BR-RR" in offered["BRA"]
+    page = client.get("/services/")
+    assert page.status_code == 200
+    assert '<option value="DO-02">Azua</option>' in page.content.decode()
+    assert 'value="DO-41"' not in page.content.decode()
+
+
+def test_a_region_finds_the_services_of_its_provinces(client, users):
+    """Azua (DO-02) lies in the Valdesia region (DO-41): a search by the region finds a service there."""
+    azua = services.service_create(user=users["secretariat"], data=service_input(
+        country_id="DOM", subdivision_id="DO-02", municipality_id=None, latitude=18.45, longitude=-70.73,
+        name_es="Orientación en Azua"))
+    assert names(client.get("/services/", {"place": "DO-41"})) == ["Orientación en Azua"]
+    assert names(client.get("/services/", {"place": "DO-02"})) == ["Orientación en Azua"]
+    assert names(client.get("/services/", {"place": "DO-40"})) == []  # Ozama: another region
+    api = client.get("/api/v1/services", {"place": "do-41"})
+    assert (api.status_code, [row["id"] for row in api.json()["items"]]) == (200, [azua.pk])

@@ -101,3 +101,16 @@ def test_a_territory_page_lists_the_services_and_trainings_given_there(client):
     shelter = Service.objects.get(name_es="Casa de acogida para mujeres y adolescentes de Tulcán (ejemplo)")
     assert f"/services/{shelter.pk}/" in links(tulcan, "territory-service-list")
     assert section(tulcan, "territory-training-list") == "No training recorded here yet."
+
+
+def test_a_regions_page_lists_the_services_of_its_provinces(client, users):
+    """The Dominican Republic works by province: a service in Azua (DO-02) is also "here" for its region, Valdesia."""
+    from minga.services import services
+    from tests.services.conftest import service_input
+
+    azua = services.service_create(user=users["secretariat"], data=service_input(
+        country_id="DOM", subdivision_id="DO-02", municipality_id=None, latitude=18.45, longitude=-70.73))
+    region = client.get("/subdivisions/DO-41/", **EN)
+    assert region.status_code == 200
+    assert links(region, "territory-service-list") == [f"/services/{azua.pk}/"]
+    assert links(client.get("/subdivisions/DO-02/", **EN), "territory-service-list") == [f"/services/{azua.pk}/"]

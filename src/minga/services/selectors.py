@@ -112,7 +112,10 @@ def filtered(queryset: QuerySet, filters: SearchFilters) -> QuerySet:
         if len(place) == 3 and place.isalpha():
             queryset = queryset.filter(country_id=place.upper())
         elif "-" in place:
-            queryset = queryset.filter(subdivision_id=place.upper())
+            # A region above the working level (the Dominican Republic's, DO-41 Valdesia) holds its provinces'
+            # services: the service is placed in the province, the region is its parent.
+            code = place.upper()
+            queryset = queryset.filter(Q(subdivision_id=code) | Q(subdivision__parent_id=code))
         else:
             queryset = queryset.filter(municipality__pcode=place.upper())
     if filters.has_point:
@@ -182,12 +185,15 @@ def stale_services(today: date | None = None) -> QuerySet:
 
 
 def places() -> list[tuple]:
-    """The member states and their subdivisions, for the place filter (a country, or one of its parts)."""
+    """The member states and their first-level subdivisions, for the place filter (a country, or one of its parts).
+
+    The working level, not the top of ISO 3166-2: the Dominican Republic's provinces (Azua), not the regions
+    ISO puts above them, which a ``place`` code still finds (``filtered``)."""
     from minga.reference.models import Country, Subdivision
 
     countries = {c.pk: c for c in Country.objects.filter(is_member_state=True)}
     grouped: dict[str, list] = {code: [] for code in countries}
-    for subdivision in Subdivision.objects.filter(country_id__in=countries, parent__isnull=True).order_by("name"):
+    for subdivision in Subdivision.objects.filter(country_id__in=countries, is_admin1=True).order_by("name"):
         grouped[subdivision.country_id].append(subdivision)
     return sorted(((countries[code], parts) for code, parts in grouped.items()), key=lambda row: str(row[0]))
 
