@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
+from minga.common.cache import PORTFOLIO, SERVICES, bump
+from minga.portfolio.models import Project
 from minga.reference.models import Municipality
 from minga.services import selectors, services
 from minga.services.forms import ServiceForm
 from minga.services.models import Service
+from tests.codes import YEAR
 from tests.services.conftest import demo, org, service_input
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +274,42 @@ def test_a_region_finds_the_services_of_its_provinces(client, users):
     assert names(client.get("/services/", {"place": "DO-40"})) == []  # Ozama: another region
     api = client.get("/api/v1/services", {"place": "do-41"})
     assert (api.status_code, [row["id"] for row in api.json()["items"]]) == (200, [azua.pk])
+
+
+def test_api_a_withdrawn_project_is_not_named_to_the_public(client, token_of):
+    project = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
+    service = demo("cucuta-espacio-apoyo")
+    Service.objects.filter(pk=service.pk).update(project=project)
+    assert client.get(f"/api/v1/services/{service.pk}").json()["project"] == project.code
+    Project.objects.filter(pk=project.pk).update(status="withdrawn", is_public=False)
+    bump(PORTFOLIO, SERVICES)  # a write around the services: the kept pages dropped by hand
+    assert client.get(f"/api/v1/projects/{project.code}").status_code == 404
+    response = client.get(f"/api/v1/services/{service.pk}")
+    assert (response.status_code, response.json()["project"]) == (200, None)
+    listed = client.get("/api/v1/services", {"place": "CO54001"}).json()["items"]
+    assert [(row["id"], row["project"]) for row in listed if row["id"] == service.pk] == [(service.pk, None)]
+    # The secretariat still sees the project, and its link.
+    assert client.get(f"/api/v1/services/{service.pk}", headers=token_of("secretariat")).json()["project"] == (
+        project.code)
+
+
+def test_api_a_put_that_does_not_name_the_project_keeps_it(client, token_of):
+    project = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
+    service = demo("cucuta-espacio-apoyo")
+    Service.objects.filter(pk=service.pk).update(project=project)
+    url, headers = f"/api/v1/services/{service.pk}", token_of("local_cucuta")
+    kept = client.put(url, json.dumps(api_body("CO54001", version=service.version)), content_type="application/json",
+                      headers=headers)
+    assert (kept.status_code, kept.json()["project"]) == (200, project.code)
+    assert Service.objects.get(pk=service.pk).project_id == project.pk
+    unknown = client.put(url, json.dumps(api_body("CO54001", version=2, project="PQ-XXX-0000-0000")),
+                         content_type="application/json", headers=headers)
+    assert (unknown.status_code, unknown.json()) == (422, {"detail": {"project": [
+        "No such record: PQ-XXX-0000-0000."]}})
+    removed = client.put(url, json.dumps(api_body("CO54001", version=2, project=None)),
+                         content_type="application/json", headers=headers)
+    assert (removed.status_code, removed.json()["project"]) == (200, None)
+    assert Service.objects.get(pk=service.pk).project_id is None
+    named = client.put(url, json.dumps(api_body("CO54001", version=3, project=project.code)),
+                       content_type="application/json", headers=headers)
+    assert (named.status_code, named.json()["project"]) == (200, project.code)

@@ -4,16 +4,18 @@ providers and local-government officers (bearer token; the permission module dec
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from minga.accounts.permissions import Action
+from minga.accounts.permissions import Action, can, visible
 from minga.api.auth import TokenAuth, caller
 from minga.api.pagination import Paged
 from minga.api.portfolio_schemas import ConflictOut
 from minga.api.schemas import ErrorOut
 from minga.common.numbers import MAX_COUNT
 from minga.common.versions import parse_version
+from minga.portfolio.models import Project
 from minga.reference.models import Municipality
 from minga.services import selectors, services
 from minga.services.inputs import ServiceInput
@@ -73,6 +75,9 @@ class ServiceIn(Schema, extra="forbid"):
     provider: int = Field(ge=1, le=MAX_COUNT, description="the provider organisation's id")
     subdivision: str = Field(description="ISO 3166-2 code, e.g. CO-NSA")
     municipality: str | None = Field(None, description="official code (p-code), e.g. CO54001")
+    project: str | None = Field(None, description="the portfolio project's code, e.g. PQ-COL-2026-0001, one the "
+                                                  "caller can see; null for none. Left out of a PUT, the service "
+                                                  "keeps its project")
     latitude: float
     longitude: float
     last_verified_on: date
@@ -118,7 +123,7 @@ class SearchQuery(Schema):
     open: str = ""
 
 
-def _out(service, distance=None, today=None) -> dict:
+def _out(service, user, distance=None, today=None) -> dict:
     from django.utils import timezone
 
     today = today or timezone.localdate()
@@ -130,12 +135,26 @@ def _out(service, distance=None, today=None) -> dict:
         "populations": service.population_codes, "languages": service.language_codes,
         "country": service.country_id, "subdivision": service.subdivision_id,
         "municipality": service.municipality.pcode if service.municipality_id else None,
-        "project": service.project.code if service.project_id else None, "stale": service.is_stale(today),
+        # A withdrawn project is not named to those who may not see it (its own address answers 404 to them).
+        "project": service.project.code if service.project_id and can(user, Action.VIEW, service.project) else None,
+        "stale": service.is_stale(today),
         "distance_km": None if distance is None else round(distance, 3),
     }
 
 
-def _input(payload: ServiceIn) -> ServiceInput:
+def _project_id(payload: ServiceIn, user, service=None) -> int | None:
+    """The project named by its code; left out, the one the service has (a PUT that does not mention it keeps it)."""
+    if "project" not in payload.model_fields_set:
+        return service.project_id if service is not None else None
+    if not payload.project:
+        return None
+    found = visible(user, Project.objects.filter(code=payload.project)).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationError({"project": [_("No such record: %(value)s.") % {"value": payload.project}]})
+    return found
+
+
+def _input(payload: ServiceIn, user, service=None) -> ServiceInput:
     data = payload.dict()
     municipality = None
     if data.get("municipality"):
@@ -145,9 +164,9 @@ def _input(payload: ServiceIn) -> ServiceInput:
     subdivision = data["subdivision"].upper()
     return ServiceInput(
         provider_id=data["provider"], subdivision_id=subdivision, country_id=_country_of(subdivision),
-        municipality_id=municipality.pk if municipality else None,
-        **{name: data[name] for name in data if name not in ("provider", "subdivision", "municipality", "version",
-                                                              "reason")})
+        municipality_id=municipality.pk if municipality else None, project_id=_project_id(payload, user, service),
+        **{name: data[name] for name in data if name not in ("provider", "subdivision", "municipality", "project",
+                                                              "version", "reason")})
 
 
 def _country_of(subdivision: str) -> str:
@@ -166,15 +185,17 @@ def _country_of(subdivision: str) -> str:
                         "nearest first with distance_km.")
 @paginate(Paged)
 def service_list(request, filters: Query[SearchQuery]):
-    result = selectors.search(caller(request), selectors.SearchFilters.from_querydict(request.GET), limit=10_000)
-    return [_out(hit.service, hit.distance_km) for hit in result.hits]
+    user = caller(request)
+    result = selectors.search(user, selectors.SearchFilters.from_querydict(request.GET), limit=10_000)
+    return [_out(hit.service, user, hit.distance_km) for hit in result.hits]
 
 
 @router.get("/services/{int:service_id}", response={200: ServiceOut, 404: ErrorOut, 422: ErrorOut},
             url_name="service_detail",
             summary="One service")
 def service_detail(request, service_id: int = ServiceId):
-    return _out(selectors.access_service(caller(request), service_id))
+    user = caller(request)
+    return _out(selectors.access_service(user, service_id), user)
 
 
 @router.post("/services", auth=TokenAuth(), url_name="service_create",
@@ -183,8 +204,8 @@ def service_detail(request, service_id: int = ServiceId):
              description="403 when the caller may not add a service there (a local-government officer outside their "
                          "municipality, a provider's officer for another organisation).")
 def service_create(request, payload: ServiceIn):
-    service = services.service_create(user=request.auth, data=_input(payload))
-    return Status(201, _out(selectors.access_service(request.auth, service.pk)))
+    service = services.service_create(user=request.auth, data=_input(payload, request.auth))
+    return Status(201, _out(selectors.access_service(request.auth, service.pk), request.auth))
 
 
 @router.put("/services/{int:service_id}", auth=TokenAuth(), url_name="service_update",
@@ -194,6 +215,6 @@ def service_create(request, payload: ServiceIn):
 def service_update(request, payload: ServiceUpdateIn, service_id: int = ServiceId):
     service = selectors.access_service(request.auth, service_id, Action.CHANGE)
     version = parse_version(payload.version, field="version")
-    services.service_update(user=request.auth, service=service, data=_input(payload), expected_version=version,
-                            reason=payload.reason)
-    return _out(selectors.access_service(request.auth, service_id))
+    services.service_update(user=request.auth, service=service, data=_input(payload, request.auth, service),
+                            expected_version=version, reason=payload.reason)
+    return _out(selectors.access_service(request.auth, service_id), request.auth)

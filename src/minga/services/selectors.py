@@ -137,7 +137,7 @@ def search(user, filters: SearchFilters, *, now: datetime | None = None, today: 
     now = now or timezone.now()
     today = today or timezone.localdate()
     queryset = filtered(visible(user, Service.objects.all()), filters).select_related(
-        "provider", "subdivision", "municipality", "country")
+        "provider", "subdivision", "municipality", "country", "project")
     hits = []
     for service in queryset:
         distance = None
