@@ -90,3 +90,150 @@ def test_an_edit_of_an_older_version_is_refused_on_the_form(officer):
     assert response.status_code == 409  # the conflict: the form back with the input kept (tests/audit/test_no_lost_update.py)
     assert "This record was changed by someone else" in response.content.decode()
     assert TrackedPledge.objects.get(pk=pledge.pk).amount == 2000
+
+
+# Correcting a record on its form: the form shows some of its fields; a save keeps the others as stored.
+
+UNSTORED = ("version", "updated_at", "created_at")
+
+
+def stored(record) -> dict:
+    """Every stored field of the record but its version and times, and its shares."""
+    record = type(record).all_objects.get(pk=record.pk)
+    fields = {f.attname: getattr(record, f.attname) for f in type(record)._meta.concrete_fields
+              if f.attname not in UNSTORED}
+    if isinstance(record, FundingFlow):
+        fields["shares"] = list(record.shares.order_by("pk").values_list("country_id", "subdivision_id",
+                                                                          "percentage"))
+    else:
+        fields["countries"] = list(record.countries.order_by("pk").values_list("country_id", "percentage"))
+        fields["earmarks"] = sorted(record.earmarks.values_list("pk", flat=True))
+    return fields
+
+
+def flow_post(flow, **changes):
+    """The flow's edit form posted as it is shown ("Correct" then "Save"), with ``changes``."""
+    data = {"stage": flow.stage, "provider": flow.provider_id, "receiver": flow.receiver_id,
+            "pledge": flow.pledge_id or "", "project": flow.project_id or "", "amount": str(flow.amount),
+            "currency": flow.currency, "value_date": flow.value_date.isoformat(), "country": flow.country_id or "",
+            "version": str(flow.version), **({"is_humanitarian": "on"} if flow.is_humanitarian else {})}
+    return {**data, **changes}
+
+
+def public_sums() -> tuple[Decimal, Decimal, Decimal]:
+    """Funding and disbursed by country for the public, from the flows and from the kept totals."""
+    from minga.finance.selectors import report
+    from minga.finance.selectors.funding import funding_rows
+
+    rows = funding_rows(None, "country")
+    kept = report.report_funding_rows(None, "country", report.FundingFilters())
+    return (sum((r.funding for r in rows), Decimal(0)), sum((r.disbursed for r in rows), Decimal(0)),
+            sum((r.funding for r in kept), Decimal(0)))
+
+
+def test_a_disbursement_saved_unchanged_on_its_form_keeps_every_field_its_shares_and_the_funding(
+        ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    f2 = FundingFlow.objects.get(pk=ledger.f2.pk)  # 400,000 against commitment F1, split 50/50 in Colombia
+    before = stored(f2)
+    assert (before["commitment_id"], before["shares"]) == (ledger.f1.pk, [
+        ("COL", "CO-NSA", Decimal(50)), ("COL", None, Decimal(50))])
+    funding, disbursed, kept = public_sums()
+    assert funding == kept == Decimal(1_901_000)
+    assert client.post(f"/flows/{f2.pk}/edit/", flow_post(f2)).status_code == 302
+    assert stored(f2) == before
+    assert public_sums() == (Decimal(1_901_000), disbursed, Decimal(1_901_000))
+
+
+def test_a_changed_amount_changes_the_amount_only_and_counts_against_the_same_commitment(ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    f2 = FundingFlow.objects.get(pk=ledger.f2.pk)
+    before = stored(f2)
+    _funding, disbursed, _kept = public_sums()
+    assert client.post(f"/flows/{f2.pk}/edit/", flow_post(f2, amount="450000")).status_code == 302
+    after = stored(f2)
+    assert (after["amount"], after["amount_usd"]) == (Decimal(450_000), Decimal(450_000))
+    assert {k: v for k, v in after.items() if k not in ("amount", "amount_usd")} == {
+        k: v for k, v in before.items() if k not in ("amount", "amount_usd")}
+    # Still paid against F1 (600,000): 50,000 more disbursed, and the same funding (F1's rest is 50,000 less).
+    assert public_sums() == (Decimal(1_901_000), disbursed + 50_000, Decimal(1_901_000))
+
+
+def test_a_new_receiving_country_receives_the_whole_flow_and_the_links_stay(ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    f2 = FundingFlow.objects.get(pk=ledger.f2.pk)
+    assert client.post(f"/flows/{f2.pk}/edit/", flow_post(f2, country="PER")).status_code == 302
+    after = stored(f2)
+    assert (after["country_id"], after["shares"], after["commitment_id"], after["source_id"]) == (
+        "PER", [("PER", None, Decimal(100))], ledger.f1.pk, ledger.f1.source_id)
+    funding, _disbursed, kept = public_sums()
+    assert funding == kept == Decimal(1_901_000)  # moved from Colombia to Peru, not added
+
+
+def test_a_pass_through_flow_saved_unchanged_stays_passed_on(ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    f4 = FundingFlow.objects.get(pk=ledger.f4.pk)  # UNHCR passes on 100,000 of F3 to IOM: counted at F3
+    before = stored(f4)
+    assert before["parent_id"] == ledger.f3.pk
+    assert client.post(f"/flows/{f4.pk}/edit/", flow_post(f4)).status_code == 302
+    assert stored(f4) == before
+    funding, _disbursed, kept = public_sums()
+    assert funding == kept == Decimal(1_901_000)
+
+
+def test_an_imported_flow_keeps_its_codes_and_the_sources_usd_until_its_amount_changes(ledger, users, client_as):
+    from datetime import date
+
+    from minga.finance import services
+    from minga.finance.inputs import FlowInput
+    from minga.finance.tracking import SourceKind
+    from minga.reference.models import Country
+
+    secretariat = users["secretariat"]
+    flow = services.flow_create(user=secretariat, data=FlowInput(
+        stage="disbursement", provider=ledger.gac, receiver=org("unhcr"), value_date=date(2023, 8, 1),
+        amount=Decimal(1000), currency="EUR", country=Country.objects.get(pk="COL"), theme=ledger.theme,
+        source_kind=SourceKind.FTS, source=ledger.f1.source, reference="FTS 123 v2", fts_status="paid",
+        iati_transaction_type="3", amount_usd=Decimal(1111)))  # FTS's own USD; ours at 0.8 would be 1,250
+    before = stored(flow)
+    client = client_as(secretariat)
+    assert client.post(f"/flows/{flow.pk}/edit/", flow_post(flow)).status_code == 302
+    assert stored(flow) == before
+    flow.refresh_from_db()
+    assert client.post(f"/flows/{flow.pk}/edit/", flow_post(flow, amount="2000")).status_code == 302
+    after = stored(flow)
+    assert (after["amount"], after["amount_usd"], after["usd_problem"]) == (Decimal(2000), Decimal(2500), "")
+    assert {k: after[k] for k in ("theme_id", "source_kind", "reference", "fts_status", "iati_transaction_type",
+                                  "shares")} == {k: before[k] for k in ("theme_id", "source_kind", "reference",
+                                                                        "fts_status", "iati_transaction_type",
+                                                                        "shares")}
+
+
+def test_a_pledge_saved_unchanged_keeps_the_reported_pledge_it_follows_and_the_sources_usd(ledger, users, client_as):
+    from datetime import date
+
+    from minga.finance import services
+    from minga.finance.inputs import PledgeInput
+    from minga.finance.models import Pledge
+    from minga.reference.models import Country
+
+    reported = Pledge.objects.create(conference=ledger.conference, donor=ledger.gac, amount=Decimal(1000),
+                                     currency="EUR", source=ledger.f1.source)  # as the conference's source said
+    pledge = services.pledge_create(user=users["secretariat"], data=PledgeInput(
+        donor=ledger.gac, amount=Decimal(1000), currency="EUR", pledged_on=date(2023, 3, 16),
+        instrument="grant", purpose="humanitarian", source=ledger.f1.source, conference=reported.conference,
+        reported_pledge=reported, countries=[(Country.objects.get(pk="COL"), Decimal(100))],
+        amount_usd=Decimal(1111)))
+    before = stored(pledge)
+    posted = {"donor": ledger.gac.pk, "conference": reported.conference_id, "amount": "1000", "currency": "EUR",
+              "pledged_on": pledge.pledged_on.isoformat(), "instrument": "grant", "purpose": "humanitarian",
+              "source": ledger.f1.source_id, "country_1": "COL", "share_1": "100", "version": str(pledge.version)}
+    client = client_as(users["secretariat"])
+    assert client.post(f"/pledges/{pledge.pk}/edit/", posted).status_code == 302
+    assert stored(pledge) == before
+    assert before["reported_pledge_id"] == reported.pk and before["amount_usd"] == Decimal(1111)
+    assert client.post(f"/pledges/{pledge.pk}/edit/", {**posted, "amount": "2000", "version": str(
+        pledge.version + 1)}).status_code == 302
+    after = stored(pledge)  # a new amount is converted at its date: 0.8 EUR per USD
+    assert (after["amount"], after["amount_usd"], after["reported_pledge_id"]) == (
+        Decimal(2000), Decimal(2500), reported.pk)

@@ -61,7 +61,7 @@ def pledge_edit(request, pk):
     if request.method != "POST":
         form = PledgeForm(initial=PledgeForm.initial_of(pledge), user=request.user)
         return render(request, "finance/pledge_form.html", {**context, "form": form})
-    form = PledgeForm(request.POST, user=request.user)
+    form = PledgeForm(request.POST, user=request.user, record=pledge)
     version = parse_version(request.POST.get("version"), field="version")
     context["version"] = version  # shown again for a mistake, the form keeps the version read
     saved = _save(request, form, lambda data: services.pledge_update(
@@ -91,7 +91,7 @@ def flow_edit(request, pk):
     if request.method != "POST":
         form = FlowForm(initial=FlowForm.initial_of(flow), user=request.user)
         return render(request, "finance/flow_form.html", {**context, "form": form})
-    form = FlowForm(request.POST, user=request.user)
+    form = FlowForm(request.POST, user=request.user, record=flow)
     version = parse_version(request.POST.get("version"), field="version")
     context["version"] = version  # shown again for a mistake, the form keeps the version read
     saved = _save(request, form, lambda data: services.flow_update(

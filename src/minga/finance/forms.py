@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts import permissions
-from minga.finance.inputs import FlowInput, PledgeInput
+from minga.finance.inputs import FlowInput, PledgeInput, edited, flow_input_from, pledge_input_from
 from minga.finance.models import Conference
 from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, Stage, TrackedPledge
 from minga.portfolio.selectors import projects_visible
@@ -32,9 +32,13 @@ def _organisations_of(user):
 
 
 class _MoneyForm(forms.Form):
-    def __init__(self, *args, user, **kwargs):
+    """``record``: the stored record an edit corrects. The form shows only some of its fields, and its input starts
+    from the record, so that a save leaves what the form does not show (links, codes, the source's USD) as it is."""
+
+    def __init__(self, *args, user, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.record = record
         self.fields["currency"].choices = currency_choices()
         for field in self.fields.values():
             field.label = capfirst(field.label)
@@ -79,11 +83,15 @@ class PledgeForm(_MoneyForm):
         countries = [(data[f"country_{row}"], data[f"share_{row}"]) for row in range(1, COUNTRY_ROWS + 1)
                      if data.get(f"country_{row}")]
         countries = [(country, share if share is not None else 0) for country, share in countries]
-        return PledgeInput(donor=data["donor"], conference=data["conference"], amount=data["amount"],
-                           currency=data["currency"], pledged_on=data["pledged_on"], instrument=data["instrument"],
-                           is_concessional=data["is_concessional"], purpose=data["purpose"],
-                           humanitarian_percent=data["humanitarian_percent"], is_regional=data["is_regional"],
-                           countries=countries, earmarks=list(data["earmarks"]), source=data["source"])
+        shown = {"donor": data["donor"], "conference": data["conference"], "amount": data["amount"],
+                 "currency": data["currency"], "pledged_on": data["pledged_on"], "instrument": data["instrument"],
+                 "is_concessional": data["is_concessional"], "purpose": data["purpose"],
+                 "humanitarian_percent": data["humanitarian_percent"], "is_regional": data["is_regional"],
+                 "countries": countries, "earmarks": list(data["earmarks"]), "source": data["source"]}
+        if self.record is None:
+            return PledgeInput(**shown)
+        # Not shown, kept: the reported pledge it follows up and the source's USD (while the money stays).
+        return edited(pledge_input_from(self.record), date_field="pledged_on", **shown)
 
     @classmethod
     def initial_of(cls, pledge: TrackedPledge) -> dict:
@@ -122,10 +130,20 @@ class FlowForm(_MoneyForm):
 
     def to_input(self) -> FlowInput:
         data = self.cleaned_data
-        return FlowInput(stage=data["stage"], provider=data["provider"], receiver=data["receiver"],
-                         pledge=data["pledge"], project=data["project"], amount=data["amount"],
-                         currency=data["currency"], value_date=data["value_date"], country=data["country"],
-                         is_humanitarian=data["is_humanitarian"])
+        shown = {name: data[name] for name in ("stage", "provider", "receiver", "pledge", "project", "amount",
+                                               "currency", "value_date", "country", "is_humanitarian")}
+        if self.record is None:
+            return FlowInput(**shown)
+        # Not shown, kept: the commitment and pass-through links, theme, source and reference, the IATI and FTS
+        # codes, the source kind, the source's USD (while the money stays) and the shares by country.
+        base = flow_input_from(self.record)
+        if shown["country"] != base.country:
+            # The form names one receiving country: a new one receives the whole flow (the default share), as the
+            # stored split no longer says where the money goes. The same country keeps its split.
+            shown["shares"] = []
+        if shown["stage"] == Stage.COMMITMENT:
+            shown["commitment"] = None  # a commitment is paid against nothing
+        return edited(base, date_field="value_date", **shown)
 
     @classmethod
     def initial_of(cls, flow: FundingFlow) -> dict:

@@ -5,7 +5,7 @@ else. ``check_pledge`` and ``check_flow`` answer ``{field: [messages]}`` (empty 
 the same shape the API's 422 and the forms show.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -68,6 +68,42 @@ class FlowInput:
     fts_status: str = ""
     # The USD the source gave at its own rate (FTS's amountUSD); None: converted by us at the value date.
     amount_usd: Decimal | None = None
+
+
+def pledge_input_from(pledge) -> PledgeInput:
+    """The stored pledge as a whole input: what an edit showing only some of its fields starts from."""
+    return PledgeInput(donor=pledge.donor, amount=pledge.amount, currency=pledge.currency,
+                       pledged_on=pledge.pledged_on, instrument=pledge.instrument, purpose=pledge.purpose,
+                       source=pledge.source, conference=pledge.conference, reported_pledge=pledge.reported_pledge,
+                       is_concessional=pledge.is_concessional, humanitarian_percent=pledge.humanitarian_percent,
+                       is_regional=pledge.is_regional,
+                       countries=[(c.country, c.percentage) for c in pledge.countries.select_related("country")
+                                  .order_by("pk")],
+                       earmarks=list(pledge.earmarks.all()), amount_usd=pledge.amount_usd)
+
+
+def flow_input_from(flow) -> FlowInput:
+    """The stored flow as a whole input: what an edit showing only some of its fields starts from."""
+    return FlowInput(stage=flow.stage, provider=flow.provider, receiver=flow.receiver, value_date=flow.value_date,
+                     amount=flow.amount, currency=flow.currency, country=flow.country,
+                     shares=[(s.country, s.subdivision, s.percentage) for s in flow.shares
+                             .select_related("country", "subdivision").order_by("pk")],
+                     is_humanitarian=flow.is_humanitarian, pledge=flow.pledge, project=flow.project,
+                     commitment=flow.commitment, parent=flow.parent, theme=flow.theme, source_kind=flow.source_kind,
+                     source=flow.source, reference=flow.reference, iati_transaction_type=flow.iati_transaction_type,
+                     fts_status=flow.fts_status, amount_usd=flow.amount_usd)
+
+
+def edited(base, *, date_field: str, **shown):
+    """``base`` (the stored record's input) with the fields a form shows in place of its own.
+
+    The USD stored with the record (the source's own, as FTS gives it, or ours at its date) is kept only while
+    amount, currency and date stay: a new amount or date is converted again at the rate of its date.
+    """
+    money = ("amount", "currency", date_field)
+    if any(shown[name] != getattr(base, name) for name in money if name in shown):
+        shown["amount_usd"] = None
+    return replace(base, **shown)
 
 
 def _money_errors(amount, currency, add) -> None:
