@@ -118,8 +118,23 @@ def test_a_commitment_partly_disbursed_in_another_year_leaves_its_rest_under_a_y
     assert_kept_exact(kept_ledger, users)
 
 
+def test_a_disbursement_unlinked_from_its_commitment_counts_on_its_own(kept_ledger, users):
+    """F2 (400,000) no longer paid against F1 (600,000): F1's whole amount is funding again, beside F2."""
+    f2 = FundingFlow.objects.get(pk=kept_ledger.f2.pk)
+    services.flow_update(flow=f2, user=users["secretariat"], expected_version=f2.version, data=FlowInput(
+        stage=f2.stage, provider=f2.provider, receiver=f2.receiver, value_date=f2.value_date, amount=f2.amount,
+        currency=f2.currency, country=f2.country, shares=[(s.country, s.subdivision, s.percentage)
+                                                          for s in f2.shares.order_by("pk")],
+        is_humanitarian=f2.is_humanitarian, pledge=f2.pledge, project=f2.project, commitment=None,
+        source=f2.source))
+    rows = funding_rows_kept("public", "country", FundingFilters())
+    assert sum((r.funding for r in rows), Decimal(0)) == Decimal(2_301_000)  # 1,901,000 + F1's 400,000 paid by F2
+    assert {r.key: r.funding for r in rows}["COL"] == Decimal(2_090_000)  # F1 600,000 + F2 + F3's 90,000 + F5
+    assert_kept_exact(kept_ledger, users)
+
+
 OPERATIONS = st.lists(st.tuples(
-    st.sampled_from(["flow", "pay", "update", "publish", "send_back", "delete", "pledge", "move_pledge"]),
+    st.sampled_from(["flow", "pay", "update", "unlink", "publish", "send_back", "delete", "pledge", "move_pledge"]),
     st.integers(0, 50), st.sampled_from([2023, 2024]), st.booleans(), st.sampled_from(["USD", "EUR", "PYG"]),
     st.sampled_from(["COL", "PER", "both", "regional"]), st.integers(1, 900)), min_size=1, max_size=7)
 
@@ -170,6 +185,17 @@ def run(ledger, users, operations):
             commitment = flow.commitment if flow.stage == Stage.DISBURSEMENT else None
             services.flow_update(flow=flow, user=secretariat, expected_version=flow.version, data=FlowInput(
                 stage=flow.stage, commitment=commitment, **base))
+        elif kind == "unlink" and flows:  # a disbursement no longer paid against its commitment, or now paid
+            flow = flows[pick % len(flows)]
+            commitments = [f for f in flows if f.stage == Stage.COMMITMENT and f.provider_id == flow.provider_id]
+            if flow.stage != Stage.DISBURSEMENT or flow.status != FollowUp.DRAFT or not commitments:
+                continue
+            commitment = None if flow.commitment_id else commitments[pick % len(commitments)]
+            services.flow_update(flow=flow, user=secretariat, expected_version=flow.version, data=FlowInput(
+                stage=flow.stage, provider=flow.provider, receiver=flow.receiver, value_date=flow.value_date,
+                amount=flow.amount, currency=flow.currency, country=flow.country, commitment=commitment,
+                shares=[(s.country, s.subdivision, s.percentage) for s in flow.shares.order_by("pk")],
+                is_humanitarian=flow.is_humanitarian, pledge=flow.pledge, theme=flow.theme))
         elif kind == "publish" and flows:
             flow = flows[pick % len(flows)]
             if flow.status == FollowUp.DRAFT:

@@ -34,3 +34,12 @@ def test_a_share_changed_around_the_services_marks_the_totals_stale_and_the_next
     assert FundingTotalsState.objects.exists()
     assert funding("PER") == Decimal(181_000)  # 60 % of 300,000 + 1,000, rebuilt on reading
     assert not FundingTotalsState.objects.exists()
+
+
+def test_a_disbursement_unlinked_around_the_services_counts_on_its_own(ledger):
+    assert funding("COL") == Decimal(1_690_000)  # F1's rest 200,000 + F2 400,000 + F3's 90,000 + F5 1,000,000
+    flow = FundingFlow.objects.get(pk=ledger.f2.pk)
+    flow.commitment = None  # the admin: not paid against F1 after all
+    flow.save()
+    assert funding("COL") == Decimal(2_090_000)  # F1's whole 600,000 again, beside F2
+    assert_totals_kept_exactly()

@@ -88,9 +88,13 @@ def _add_pledges(cells: Cells, pledges) -> None:
 
 
 def _groups_of(flow_ids) -> set[int]:
+    """The groups these flows are in now, and each flow's own: a write may unlink a disbursement from its
+    commitment, making it its own group after the write (a group with no member gives nothing)."""
     found = set()
     for pk, commitment in FundingFlow.all_objects.filter(pk__in=list(flow_ids)).values_list("pk", "commitment_id"):
-        found.add(commitment or pk)
+        found.add(pk)
+        if commitment:
+            found.add(commitment)
     return found
 
 
