@@ -313,3 +313,14 @@ def test_api_a_put_that_does_not_name_the_project_keeps_it(client, token_of):
     named = client.put(url, json.dumps(api_body("CO54001", version=3, project=project.code)),
                        content_type="application/json", headers=headers)
     assert (named.status_code, named.json()["project"]) == (200, project.code)
+
+
+def test_api_an_unknown_place_is_refused_in_the_callers_language(client, token_of):
+    headers = token_of("local_cucuta")
+    for body, field, given in ((api_body("CO99999"), "municipality", "CO99999"),
+                               (api_body(None, subdivision="CO-XXX"), "subdivision", "CO-XXX")):
+        for language, sentence in (("en", "No such record: %s."), ("es", "No existe ese registro: %s.")):
+            response = client.post("/api/v1/services", json.dumps(body), content_type="application/json",
+                                   headers={**headers, "Accept-Language": language})
+            assert (response.status_code, response.json()) == (422, {"detail": {field: [sentence % given]}})
+    assert Service.objects.filter(name_es="Asesoría jurídica para mujeres").count() == 0

@@ -160,7 +160,7 @@ def _input(payload: ServiceIn, user, service=None) -> ServiceInput:
     if data.get("municipality"):
         municipality = Municipality.objects.filter(pcode=data["municipality"]).first()
         if municipality is None:
-            raise ValidationError({"municipality": [f"Unknown municipality: {data['municipality']}."]})
+            raise ValidationError({"municipality": [_("No such record: %(value)s.") % {"value": data["municipality"]}]})
     subdivision = data["subdivision"].upper()
     return ServiceInput(
         provider_id=data["provider"], subdivision_id=subdivision, country_id=_country_of(subdivision),
@@ -174,7 +174,7 @@ def _country_of(subdivision: str) -> str:
 
     found = Subdivision.objects.filter(pk=subdivision).values_list("country_id", flat=True).first()
     if found is None:
-        raise ValidationError({"subdivision": [f"Unknown subdivision: {subdivision}."]})
+        raise ValidationError({"subdivision": [_("No such record: %(value)s.") % {"value": subdivision}]})
     return found
 
 
