@@ -4,6 +4,7 @@ referral sheet, and a local-government officer adding a service in their municip
 import json
 from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from django.utils import timezone, translation
 
@@ -324,3 +325,28 @@ def test_api_an_unknown_place_is_refused_in_the_callers_language(client, token_o
                                    headers={**headers, "Accept-Language": language})
             assert (response.status_code, response.json()) == (422, {"detail": {field: [sentence % given]}})
     assert Service.objects.filter(name_es="Asesoría jurídica para mujeres").count() == 0
+
+
+def test_saving_the_edit_form_keeps_a_link_to_a_project_withdrawn_since(client_as, users):
+    """The form offers public projects only: a withdrawn one cannot be shown, and its blank select erased the link."""
+    withdrawn = Project.objects.get(code=f"PQ-COL-{YEAR}-0001")
+    public = Project.objects.filter(is_public=True).exclude(pk=withdrawn.pk).order_by("code").first()
+    service = demo("cucuta-espacio-apoyo")
+    Service.objects.filter(pk=service.pk).update(project=withdrawn)
+    Project.objects.filter(pk=withdrawn.pk).update(status="withdrawn", is_public=False)
+    service.refresh_from_db()
+    client = client_as(users["local_cucuta"])
+    page = lxml.html.fromstring(client.get(f"/services/{service.pk}/edit/").content)
+    offered = page.xpath('//select[@name="project"]/option/@value')
+    assert str(public.pk) in offered and str(withdrawn.pk) not in offered
+    saved = client.post(f"/services/{service.pk}/edit/", posted(ServiceForm.initial_for(service), project=None,
+                                                                 description_es="Nuevo horario.", version=1))
+    assert saved.status_code == 302
+    assert Service.objects.values_list("project_id", "description_es").get(pk=service.pk) == (
+        withdrawn.pk, "Nuevo horario.")
+    # A project the list offers is unlinked by leaving it blank, as before.
+    Service.objects.filter(pk=service.pk).update(project=public)
+    service.refresh_from_db()
+    client.post(f"/services/{service.pk}/edit/", posted(ServiceForm.initial_for(service), project=None,
+                                                         version=service.version))
+    assert Service.objects.get(pk=service.pk).project_id is None

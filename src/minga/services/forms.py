@@ -75,8 +75,9 @@ class ServiceForm(forms.Form):
                                      queryset=Project.objects.filter(is_public=True).order_by("code"))
     last_verified_on = forms.DateField(label=_("last verified"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, record: Service | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.record = record  # the service an edit corrects
         self.fields["last_verified_on"].initial = timezone.localdate()
         # Built once per form (one query for the member states), not at each reading as a callable would be.
         self.fields["time_zone"].choices = time_zone_choices()
@@ -109,6 +110,14 @@ class ServiceForm(forms.Form):
             slots.append({"day": match.group(1), "opens": match.group(2), "closes": match.group(3)})
         return slots
 
+    def _project_not_offered(self) -> int | None:
+        """The edited service's project when the list does not offer it (withdrawn since it was linked): the select
+        could not show it, so its blank says nothing, and the link is kept (the API's PUT can remove it)."""
+        if self.record is None or self.record.project_id is None:
+            return None
+        offered = self.fields["project"].queryset.filter(pk=self.record.project_id).exists()
+        return None if offered else self.record.project_id
+
     def to_input(self) -> ServiceInput:
         data = self.cleaned_data
         subdivision = data["subdivision"]
@@ -116,7 +125,7 @@ class ServiceForm(forms.Form):
             provider_id=data["provider"].pk, latitude=data["latitude"], longitude=data["longitude"],
             country_id=subdivision.country_id, subdivision_id=subdivision.pk,
             municipality_id=data["municipality"].pk if data.get("municipality") else None,
-            project_id=data["project"].pk if data.get("project") else None,
+            project_id=data["project"].pk if data.get("project") else self._project_not_offered(),
             last_verified_on=data["last_verified_on"], types=data["types"], populations=data["populations"],
             languages=data["languages"], hours=data["hours"], time_zone=data.get("time_zone") or "",
             **{name: data[name] for name in (

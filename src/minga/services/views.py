@@ -128,6 +128,6 @@ def create(request):
 def edit(request, pk):
     service = selectors.access_service(request.user, pk, "change")
     if request.method == "POST":
-        return _save(request, ServiceForm(request.POST), service)
+        return _save(request, ServiceForm(request.POST, record=service), service)
     form = ServiceForm(initial=ServiceForm.initial_for(service))
     return render(request, "services/form.html", {"form": form, "service": service, "version": service.version})
