@@ -19,8 +19,10 @@ from minga.finance.selectors.answers import (
     portfolio_coverage,
     shares,
 )
+from minga.finance.selectors.dashboard import DashboardQuery, dashboard
 from minga.finance.selectors.funding import FundingFilters, funding_rows
 from minga.finance.selectors.matches import donor_matches
+from minga.reference.models import Country, PopulationFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +116,25 @@ def test_per_capita_uses_the_figure_in_force_at_the_date(ledger):
     assert (colombia.committed_per_person, colombia.disbursed_per_person) == (Decimal("0.30"), Decimal("0.75"))
     later = {answer.row.key: answer for answer in per_capita(None, date(2030, 6, 1))}["COL"]
     assert (later.figure.value, later.disbursed_per_person) == (4_000_000, Decimal("0.37"))
+
+
+def test_one_years_money_is_divided_by_the_figure_in_force_at_that_years_end(ledger, source):
+    col = Country.objects.get(iso3="COL")
+    for as_of, value in ((date(2023, 12, 31), 1_000_000), (date(2024, 1, 1), 3_000_000)):
+        PopulationFigure.objects.create(country=col, value=value, as_of=as_of, source=source, is_published=True)
+
+    def colombia(on=date(2030, 6, 1), **filters):
+        found = dashboard(None, DashboardQuery(filters=FundingFilters(**filters)), on=on).countries
+        answer = next(answer for answer in found if answer.row.key == "COL")
+        return answer.figure.as_of, answer.figure.value, answer.row.disbursed, answer.disbursed_per_person
+
+    # 2023's last day, not the figure of the day after it.
+    assert colombia(year=2023) == (date(2023, 12, 31), 1_000_000, Decimal(1_400_000), Decimal("1.40"))
+    # The demo's figure for mid-2024 (2,860,000) is the one in force at 2024's end, not 2030's.
+    assert colombia(year=2024) == (date(2024, 6, 30), 2_860_000, Decimal(90_000), Decimal("0.03"))
+    # The year in progress: the figure in force on the day asked.
+    assert colombia(on=date(2024, 3, 1), year=2024)[:2] == (date(2024, 1, 1), 3_000_000)
+    assert colombia()[:2] == (date(2030, 6, 1), 4_000_000)
 
 
 def test_portfolio_coverage_counts_the_projects_funding(ledger):

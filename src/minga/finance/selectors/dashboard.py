@@ -200,8 +200,11 @@ def _plain(amounts: dict) -> dict:
 
 
 def dashboard(user, query: DashboardQuery, *, on: date) -> Dashboard:
-    """The page's figures; per person with the population figure in force at ``on``."""
+    """The page's figures; per person with the population figure in force at ``on``, or, for one year's money, at
+    that year's end (a year before ``on``): 2023's disbursements over the people there in 2023, not today."""
     filters = query.filters
+    if filters.year:
+        on = min(on, date(filters.year, 12, 31))
     view = totals.view_of(user)
     if view is None:
         countries = per_capita(user, on, filters)
