@@ -237,3 +237,15 @@ def test_a_pledge_saved_unchanged_keeps_the_reported_pledge_it_follows_and_the_s
     after = stored(pledge)  # a new amount is converted at its date: 0.8 EUR per USD
     assert (after["amount"], after["amount_usd"], after["reported_pledge_id"]) == (
         Decimal(2000), Decimal(2500), reported.pk)
+
+
+def test_a_flows_page_shows_each_share_as_stored(ledger, users, client_as):
+    """A third was shown as "33 %" (three shares adding up to 99 %): the share as stored, in the reader's way."""
+    f3 = ledger.f3
+    first, second = f3.shares.order_by("pk")
+    f3.shares.filter(pk=first.pk).update(percentage=Decimal("33.33"))
+    f3.shares.filter(pk=second.pk).update(percentage=Decimal("66.67"))
+    page = client_as(users["secretariat"]).get(f"/flows/{f3.pk}/", headers={"accept-language": "es"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ">Colombia</a> (33,33 %); " in text and ">Perú</a> (66,67 %)" in text
