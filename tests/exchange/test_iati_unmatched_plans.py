@@ -59,10 +59,10 @@ LINES = {
            "4 actividades (XM-UM-1, XM-UM-2, XM-UM-3, …)",
            "El plan ZZPLAN1 no corresponde a ninguna necesidad registrada aquí (se conserva tal como se publicó): "
            "1 actividad (XM-UM-5)"],
-    "pt": ["Planos citados pelas atividades sem necessidades registadas",
-           "O plano RMRP2099 não corresponde a nenhuma necessidade registada aqui (mantido tal como publicado): "
+    "pt": ["Planos citados pelas atividades sem necessidades registradas",
+           "O plano RMRP2099 não corresponde a nenhuma necessidade registrada aqui (mantido tal como publicado): "
            "4 atividades (XM-UM-1, XM-UM-2, XM-UM-3, …)",
-           "O plano ZZPLAN1 não corresponde a nenhuma necessidade registada aqui (mantido tal como publicado): "
+           "O plano ZZPLAN1 não corresponde a nenhuma necessidade registrada aqui (mantido tal como publicado): "
            "1 atividade (XM-UM-5)"],
 }
 UNMATCHED = [["RMRP2099", 4, ["XM-UM-1", "XM-UM-2", "XM-UM-3"]], ["ZZPLAN1", 1, ["XM-UM-5"]]]
