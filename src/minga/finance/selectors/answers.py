@@ -114,9 +114,15 @@ class PerCapita:
     disbursed_per_person: Decimal | None = None
 
 
+def figure_day(on: date, filters: FundingFilters) -> date:
+    """The day whose population figures the money is divided by: ``on``, or, for one year's money, that year's last
+    day when it is past: 2023's disbursements over the people there in 2023, not today."""
+    return min(on, date(filters.year, 12, 31)) if filters.year else on
+
+
 def per_capita(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]:
-    """Question 4: per host country, USD committed and disbursed per refugee and migrant at ``on``."""
-    return per_capita_of(user, on, funding_rows(user, "country", filters))
+    """Question 4: per host country, USD committed and disbursed per refugee and migrant at ``on`` (``figure_day``)."""
+    return per_capita_of(user, figure_day(on, filters), funding_rows(user, "country", filters))
 
 
 def per_capita_by_subdivision(user, on: date, filters: FundingFilters = ALL) -> list[PerCapita]:
@@ -126,7 +132,7 @@ def per_capita_by_subdivision(user, on: date, filters: FundingFilters = ALL) -> 
     one has ``figure`` None, "no figure" on the pages. The money of a country without a subdivision named
     (its row keyed by the country) has no figure either.
     """
-    return per_capita_of(user, on, funding_rows(user, "subdivision", filters), by="subdivision")
+    return per_capita_of(user, figure_day(on, filters), funding_rows(user, "subdivision", filters), by="subdivision")
 
 
 def per_capita_of(user, on: date, rows: list[Row], *, by: str = "country") -> list[PerCapita]:

@@ -23,6 +23,7 @@ from minga.finance.selectors import totals
 from minga.finance.selectors.answers import (
     Fulfilment,
     PerCapita,
+    figure_day,
     fulfilment,
     fulfilment_of,
     per_capita,
@@ -200,17 +201,14 @@ def _plain(amounts: dict) -> dict:
 
 
 def dashboard(user, query: DashboardQuery, *, on: date) -> Dashboard:
-    """The page's figures; per person with the population figure in force at ``on``, or, for one year's money, at
-    that year's end (a year before ``on``): 2023's disbursements over the people there in 2023, not today."""
+    """The page's figures; per person with the population figure in force at ``on`` (``answers.figure_day``)."""
     filters = query.filters
-    if filters.year:
-        on = min(on, date(filters.year, 12, 31))
     view = totals.view_of(user)
     if view is None:
         countries = per_capita(user, on, filters)
         donors = fulfilment(user, "donor", filters)
     else:
-        countries = per_capita_of(user, on, totals.funding_rows_kept(view, "country", filters))
+        countries = per_capita_of(user, figure_day(on, filters), totals.funding_rows_kept(view, "country", filters))
         pledges = visible_pledges(user, filters, parts=False)
         donors = fulfilment_of(totals.funding_rows_kept(view, "donor", filters),
                                totals.first_disbursements_kept(view, filters, [p.pk for p in pledges]), pledges,
