@@ -150,10 +150,10 @@ def _own(scope: GrantScope, policy: Policy, obj) -> bool:
     """The record is one of the grant's organisations' (an organisation: one of them)."""
     if policy.organisation == "pk":
         # An organisation as it would be after a change: under one of the grant's organisations, or the grant's own
-        # where it sits. Its own id alone would let the grant move it anywhere (under another donor; out of the
-        # territory, which the next request's grant would then follow).
+        # (``_scope_covers`` has refused it moved). Its own id alone would let the grant move it anywhere (under
+        # another donor; out of the territory, which the next request's grant would then follow).
         if obj.pk is not None and obj.pk == scope.organisation:
-            return _placement(obj) == scope.placement
+            return True
         return _value(obj, policy.parent_organisation) in scope.organisations
     return (_value(obj, policy.organisation) in scope.organisations
             or _value(obj, policy.parent_organisation) in scope.organisations)

@@ -81,7 +81,7 @@ def _number(value, name: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def whole(value, name: str, *, optional: bool = False, maximum: int = MAX_FLOW_ID) -> int | None:
+def _whole(value, name: str, *, optional: bool = False, maximum: int = MAX_FLOW_ID) -> int | None:
     """A whole number from 0 to ``maximum``, or ``ValueError`` naming the field."""
     if value in (None, "") and optional:
         return None
@@ -128,13 +128,14 @@ def parse_flow(raw) -> FtsFlowData:
     if not isinstance(children, list):
         raise ValueError(_("childFlowIds is not a list"))
     return FtsFlowData(
-        id=whole(raw.get("id"), "id"), version=whole(raw.get("versionId"), "versionId", maximum=MAX_VERSION),
+        id=_whole(raw.get("id"), "id"), version=_whole(raw.get("versionId"), "versionId", maximum=MAX_VERSION),
         status=status,
         amount_usd=_number(raw.get("amountUSD"), "amountUSD"),
         original_amount=None if original is None else _number(original, "originalAmount"),
         original_currency=currency.upper(), boundary=raw["boundary"], on_boundary=raw["onBoundary"],
-        flow_type=_text(raw.get("flowType"), 30), parent_id=whole(raw.get("parentFlowId"), "parentFlowId", optional=True),
-        child_ids=[whole(child, "childFlowIds") for child in children], on=on,
+        flow_type=_text(raw.get("flowType"), 30),
+        parent_id=_whole(raw.get("parentFlowId"), "parentFlowId", optional=True),
+        child_ids=[_whole(child, "childFlowIds") for child in children], on=on,
         description=_text(raw.get("description"), 2000),
         source=_side(raw.get("sourceObjects"), "sourceObjects"),
         destination=_side(raw.get("destinationObjects"), "destinationObjects"))

@@ -118,7 +118,8 @@ def pledge_detail(request, pk):
 def flow_detail(request, pk):
     flow = access_flow(request.user, pk)
     return render(request, "finance/flow_detail.html", {
-        "flow": flow, "record": flow, "shares": list(flow.shares.select_related("country", "subdivision").order_by("pk")),
+        "flow": flow, "record": flow,
+        "shares": list(flow.shares.select_related("country", "subdivision").order_by("pk")),
         "moves": permissions.allowed_moves(request.user, flow),
         "may_change": permissions.can(request.user, "change", flow)})
 
