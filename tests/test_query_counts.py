@@ -637,15 +637,16 @@ CASES = [
     Case("finance:funding_records", "GET", "anonymous",
          get("/funding/records/?conference=brussels-2023&measure=disbursed"), 200, 17),  # parses the dashboard's filters: + the themes offered
     Case("finance:pledge_detail", "GET", "anonymous", get(public_pledge_url), 200, 13),
-    Case("finance:flow_detail", "GET", "anonymous", get(public_flow_url), 200, 9),
+    Case("finance:flow_detail", "GET", "anonymous", get(public_flow_url), 200, 10),  # + the disbursements against it
     Case("finance:pledge_transition", "POST", "donor_can", pledge_report, 302, 35,
          done=lambda: demo_status("TrackedPledge", "tracked-pledge:can-2023") == "reported"),
     Case("finance:flow_transition", "POST", "donor_can", flow_report, 302, 39,
          done=lambda: demo_status("FundingFlow", "flow:can-1") == "reported"),
     Case("finance:pledge_new", "GET", "donor_can", get("/pledges/new/"), 200, 12),
     Case("finance:pledge_edit", "GET", "donor_can", get(lambda: f"/pledges/{demo_pledge().pk}/edit/"), 200, 19),
-    Case("finance:flow_new", "GET", "donor_can", get("/flows/new/"), 200, 10),
-    Case("finance:flow_edit", "GET", "donor_can", get(lambda: f"/flows/{demo_flow().pk}/edit/"), 200, 13),
+    Case("finance:flow_new", "GET", "donor_can", get("/flows/new/"), 200, 11),  # + the commitments offered
+    Case("finance:flow_edit", "GET", "donor_can", get(lambda: f"/flows/{demo_flow().pk}/edit/"), 200,
+         14),  # + the commitments offered
     # Cold, the catalogue's names are also read and kept in the shared cache (6 of its queries).
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/"), 200, 29),
     Case("portfolio:catalogue", "GET", "anonymous", get("/projects/?q=centros"), 200, 2, warm=True, label="warm"),

@@ -53,7 +53,7 @@ def test_a_donor_records_a_pledge_and_a_disbursement_that_another_donor_cannot_e
     page.locator("#id_stage").select_option("disbursement")
     choose(page, "id_provider", "Asuntos Globales Canadá")
     choose(page, "id_receiver", "(ACNUR)")
-    choose(page, "id_pledge", "1000000.00 CAD")
+    choose(page, "id_pledge", "1.000.000,00\xa0CAD, 16 mar 2023")  # as a Spanish reader writes it
     choose(page, "id_project", CUCUTA)
     page.locator("#id_amount").fill("250000")
     page.locator("#id_currency").select_option(label="Dólar canadiense (CAD)")

@@ -8,6 +8,7 @@ from minga.accounts.models import Role, RoleGrant, User
 from minga.finance.tracking import FundingFlow, TrackedPledge
 from minga.portfolio.models import Project
 from minga.reference.models import Organisation, Source
+from tests.finance.conftest import publish_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,8 @@ def stored(record) -> dict:
 def flow_post(flow, **changes):
     """The flow's edit form posted as it is shown ("Correct" then "Save"), with ``changes``."""
     data = {"stage": flow.stage, "provider": flow.provider_id, "receiver": flow.receiver_id,
-            "pledge": flow.pledge_id or "", "project": flow.project_id or "", "amount": str(flow.amount),
+            "pledge": flow.pledge_id or "", "commitment": flow.commitment_id or "", "project": flow.project_id or "",
+            "amount": str(flow.amount),
             "currency": flow.currency, "value_date": flow.value_date.isoformat(), "country": flow.country_id or "",
             "version": str(flow.version), **({"is_humanitarian": "on"} if flow.is_humanitarian else {})}
     return {**data, **changes}
@@ -249,3 +251,61 @@ def test_a_flows_page_shows_each_share_as_stored(ledger, users, client_as):
     assert page.status_code == 200
     text = page.content.decode()
     assert ">Colombia</a> (33,33 %); " in text and ">Perú</a> (66,67 %)" in text
+
+
+# A disbursement paid against a commitment, recorded on the form: the money is counted once.
+
+def test_a_disbursement_recorded_against_a_commitment_on_the_form_is_counted_once(ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    f1 = FundingFlow.objects.get(pk=ledger.f1.pk)  # 600,000 committed, 400,000 of it paid by F2
+    funding, disbursed, _kept = public_sums()
+    page = client.get(f"/flows/{f1.pk}/").content.decode()
+    assert f'href="/flows/new/?commitment={f1.pk}"' in page and f'href="/flows/{ledger.f2.pk}/"' in page
+    offered = client.get(f"/flows/new/?commitment={f1.pk}").context["form"]
+    assert {name: offered.initial[name] for name in ("stage", "commitment", "provider", "receiver", "country")} == {
+        "stage": "disbursement", "commitment": f1, "provider": f1.provider, "receiver": f1.receiver,
+        "country": f1.country}
+    assert f'<option value="{f1.pk}" selected>{f1.provider} → {f1.receiver} — $600,000.00, Apr 1, 2023<' \
+        in offered.as_p()
+    in_spanish = client.get(f"/flows/new/?commitment={f1.pk}", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert f"{f1.provider} → {f1.receiver} — 600.000,00\xa0US$, 1 abr 2023<" in in_spanish
+    response = client.post("/flows/new/", {
+        "stage": "disbursement", "provider": f1.provider_id, "receiver": f1.receiver_id, "commitment": f1.pk,
+        "amount": "150000", "currency": "USD", "value_date": "2023-10-02", "country": "COL"})
+    assert response.status_code == 302
+    paid = FundingFlow.objects.get(amount=150_000)
+    assert paid.commitment_id == f1.pk
+    publish_flow(paid, users["secretariat"])
+    # 150,000 more disbursed, and the same funding: F1's rest is 150,000 less (counted twice before: +150,000).
+    assert public_sums() == (funding, disbursed + 150_000, funding)
+    assert f'href="/flows/{paid.pk}/"' in client.get(f"/flows/{f1.pk}/").content.decode()
+    assert f'href="/flows/{f1.pk}/"' in client.get(f"/flows/{paid.pk}/").content.decode()
+
+
+def test_a_commitment_is_chosen_for_a_disbursement_of_its_own_donor_only(ledger, users, client_as):
+    client = client_as(users["secretariat"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    f1 = FundingFlow.objects.get(pk=ledger.f1.pk)
+    before = FundingFlow.all_objects.count()
+    post = {"provider": f1.provider_id, "receiver": f1.receiver_id, "commitment": f1.pk, "amount": "10",
+            "currency": "USD", "value_date": "2023-10-02", "country": "COL"}
+    as_commitment = client.post("/flows/new/", {**post, "stage": "commitment"})
+    assert as_commitment.context["form"].errors == {
+        "commitment": ["Only a disbursement is made against a commitment."]}
+    other_donor = client.post("/flows/new/", {**post, "stage": "disbursement", "provider": org("usaid").pk})
+    assert other_donor.context["form"].errors == {"commitment": ["That commitment is another organisation's."]}
+    assert FundingFlow.all_objects.count() == before
+
+
+def test_another_donors_officer_is_offered_neither_the_commitment_nor_its_pay_out_link(ledger, users, client_as):
+    f1 = FundingFlow.objects.get(pk=ledger.f1.pk)  # Global Affairs Canada's
+    other = User.objects.create_user(username="donor.usa", password="x")
+    RoleGrant.objects.create(user=other, role=Role.DONOR_OFFICER, organisation=org("usaid"))
+    client = client_as(other)
+    assert "?commitment=" not in client.get(f"/flows/{f1.pk}/").content.decode()
+    form = client.get(f"/flows/new/?commitment={f1.pk}").context["form"]
+    offered = form.fields["commitment"].queryset
+    assert (form.initial, f1 in offered, {flow.provider_id for flow in offered}) == ({}, False, {org("usaid").pk})
+    own = client_as(users["donor_can"]).get(f"/flows/new/?commitment={f1.pk}").context["form"]
+    assert own.initial["commitment"] == f1 and list(own.fields["commitment"].queryset) == [f1]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from minga.finance import services
 from minga.finance.forms import FlowForm, PledgeForm, show_errors
 from minga.finance.inputs import FinanceInvalid
 from minga.finance.selectors.follow_up import access_flow, access_pledge, my_funding
-from minga.finance.tracking import FundingFlow, TrackedPledge
+from minga.finance.tracking import FundingFlow, Stage, TrackedPledge
 
 
 def _may_record(user, model):
@@ -70,10 +70,23 @@ def pledge_edit(request, pk):
     return redirect("finance:my_funding") if isinstance(saved, TrackedPledge) else saved
 
 
+def _paying_out(request) -> dict:
+    """``?commitment=<id>``, from a commitment's page: a disbursement against it, its parties and money filled in."""
+    try:
+        commitment = FlowForm(user=request.user).fields["commitment"].clean(request.GET.get("commitment"))
+    except ValidationError:
+        return {}
+    if commitment is None:
+        return {}
+    return {**FlowForm.initial_of(commitment), "stage": Stage.DISBURSEMENT, "commitment": commitment,
+            "amount": None, "value_date": None}
+
+
 @login_required
 def flow_new(request):
     _may_record(request.user, FundingFlow)
-    form = FlowForm(request.POST or None, user=request.user)
+    form = FlowForm(request.POST or None, user=request.user,
+                    initial=None if request.method == "POST" else _paying_out(request))
     context = {"heading": _("Record a commitment or a disbursement")}
     if request.method != "POST":
         return render(request, "finance/flow_form.html", {**context, "form": form})
@@ -89,7 +102,7 @@ def flow_edit(request, pk):
     flow = access_flow(request.user, pk, "change")
     context = {"heading": _("Correct a flow"), "record": flow, "version": flow.version}
     if request.method != "POST":
-        form = FlowForm(initial=FlowForm.initial_of(flow), user=request.user)
+        form = FlowForm(initial=FlowForm.initial_of(flow), user=request.user, record=flow)
         return render(request, "finance/flow_form.html", {**context, "form": form})
     form = FlowForm(request.POST, user=request.user, record=flow)
     version = parse_version(request.POST.get("version"), field="version")

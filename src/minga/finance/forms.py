@@ -7,9 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts import permissions
+from minga.common.formatting import format_date, format_money
 from minga.finance.inputs import FlowInput, PledgeInput, edited, flow_input_from, pledge_input_from
 from minga.finance.models import Conference
-from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, Stage, TrackedPledge
+from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, SourceKind, Stage, TrackedPledge
 from minga.portfolio.selectors import projects_visible
 from minga.reference.currencies import active_currencies
 from minga.reference.models import Country, Organisation, Source, Term
@@ -25,6 +26,11 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def _date():
     return forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+def _money_label(who, amount, currency: str, day) -> str:
+    """A pledge or commitment as its reader names it: who, how much and when, in the reader's own notation."""
+    return f"{who} — {format_money(amount, currency)}, {format_date(day, form='medium')}"
 
 
 def _organisations_of(user):
@@ -111,6 +117,9 @@ class FlowForm(_MoneyForm):
     provider = forms.ModelChoiceField(label=_("provider"), queryset=Organisation.objects.none())
     receiver = forms.ModelChoiceField(label=_("receiver"), queryset=Organisation.objects.order_by("name"))
     pledge = forms.ModelChoiceField(label=_("pledge"), required=False, queryset=TrackedPledge.objects.none())
+    commitment = forms.ModelChoiceField(
+        label=_("against commitment"), required=False, queryset=FundingFlow.objects.none(),
+        help_text=_("For a disbursement: the commitment it pays out, so that the money is counted once."))
     project = forms.ModelChoiceField(label=_("project"), required=False, queryset=FundingFlow.objects.none())
     amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("currency"))
@@ -125,31 +134,44 @@ class FlowForm(_MoneyForm):
         self.fields["provider"].queryset = _organisations_of(self.user)
         self.fields["pledge"].queryset = (permissions.in_scope(self.user, TrackedPledge.objects.all())
                                           .select_related("donor").order_by("-pledged_on"))
+        self.fields["pledge"].label_from_instance = lambda pledge: _money_label(
+            pledge.donor, pledge.amount, pledge.currency, pledge.pledged_on)
+        # Commitments entered by hand: an imported one is paid out by its source's own disbursements, which the
+        # next import brings and links (a hand-made one against it would count the money twice).
+        commitments = permissions.in_scope(self.user, FundingFlow.objects.filter(
+            stage=Stage.COMMITMENT, source_kind=SourceKind.MANUAL))
+        if self.record is not None and self.record.commitment_id:
+            # The commitment it pays out stays offered, whoever's scope it is in now: a save keeps the link.
+            commitments = commitments | FundingFlow.objects.filter(pk=self.record.commitment_id)
+        if self.record is not None:
+            commitments = commitments.exclude(pk=self.record.pk)
+        self.fields["commitment"].queryset = commitments.select_related("provider", "receiver").order_by(
+            "-value_date", "-pk")
+        self.fields["commitment"].label_from_instance = lambda flow: _money_label(
+            f"{flow.provider} → {flow.receiver}", flow.amount, flow.currency, flow.value_date)
         self.fields["project"].queryset = projects_visible(self.user).filter(is_public=True).order_by("code")
         self.fields["project"].label_from_instance = lambda project: f"{project.code} — {project.title}"
 
     def to_input(self) -> FlowInput:
         data = self.cleaned_data
-        shown = {name: data[name] for name in ("stage", "provider", "receiver", "pledge", "project", "amount",
-                                               "currency", "value_date", "country", "is_humanitarian")}
+        shown = {name: data[name] for name in ("stage", "provider", "receiver", "pledge", "commitment", "project",
+                                               "amount", "currency", "value_date", "country", "is_humanitarian")}
         if self.record is None:
             return FlowInput(**shown)
-        # Not shown, kept: the commitment and pass-through links, theme, source and reference, the IATI and FTS
-        # codes, the source kind, the source's USD (while the money stays) and the shares by country.
+        # Not shown, kept: the pass-through link, theme, source and reference, the IATI and FTS codes, the source
+        # kind, the source's USD (while the money stays) and the shares by country.
         base = flow_input_from(self.record)
         if shown["country"] != base.country:
             # The form names one receiving country: a new one receives the whole flow (the default share), as the
             # stored split no longer says where the money goes. The same country keeps its split.
             shown["shares"] = []
-        if shown["stage"] == Stage.COMMITMENT:
-            shown["commitment"] = None  # a commitment is paid against nothing
         return edited(base, date_field="value_date", **shown)
 
     @classmethod
     def initial_of(cls, flow: FundingFlow) -> dict:
         return {name: getattr(flow, name) for name in (
-            "stage", "provider", "receiver", "pledge", "project", "amount", "currency", "value_date", "country",
-            "is_humanitarian")}
+            "stage", "provider", "receiver", "pledge", "commitment", "project", "amount", "currency", "value_date",
+            "country", "is_humanitarian")}
 
 
 def show_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:

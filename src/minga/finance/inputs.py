@@ -173,7 +173,11 @@ def check_flow(data: FlowInput) -> dict[str, list[str]]:
         add("country", _("The receiving country must have a share."))
     if data.pledge is not None and data.pledge.donor_id != data.provider.pk:
         add("pledge", _("That pledge is another donor's."))
-    if data.commitment is not None and data.commitment.provider_id != data.provider.pk:
+    if data.commitment is not None and data.stage != Stage.DISBURSEMENT:
+        add("commitment", _("Only a disbursement is made against a commitment."))
+    elif data.commitment is not None and data.commitment.stage != Stage.COMMITMENT:
+        add("commitment", _("This flow is not a commitment."))
+    elif data.commitment is not None and data.commitment.provider_id != data.provider.pk:
         add("commitment", _("That commitment is another organisation's."))
     if data.project is not None and not data.project.is_public:
         add("project", _("Choose a published project."))

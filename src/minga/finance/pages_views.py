@@ -23,7 +23,7 @@ from minga.finance.inputs import FinanceInvalid
 from minga.finance.selectors import dashboard as dashboard_selectors
 from minga.finance.selectors import pages
 from minga.finance.selectors.answers import follow_pledge
-from minga.finance.selectors.follow_up import access_flow, access_pledge
+from minga.finance.selectors.follow_up import access_flow, access_pledge, may_pay_out, paid_against
 from minga.finance.workflow import FLOW_WORKFLOW, PLEDGE_WORKFLOW
 from minga.reference import boundaries
 
@@ -121,7 +121,11 @@ def flow_detail(request, pk):
         "flow": flow, "record": flow,
         "shares": list(flow.shares.select_related("country", "subdivision").order_by("pk")),
         "moves": permissions.allowed_moves(request.user, flow),
-        "may_change": permissions.can(request.user, "change", flow)})
+        "may_change": permissions.can(request.user, "change", flow),
+        "commitment": flow.commitment if flow.commitment_id and permissions.can(
+            request.user, "view", flow.commitment) else None,
+        "paid": paid_against(request.user, flow),
+        "may_pay": may_pay_out(request.user, flow)})
 
 
 def _transition(request, record, workflow, move_record):

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from minga.accounts import permissions
-from minga.finance.tracking import FundingFlow, TrackedPledge
+from minga.finance.tracking import FundingFlow, SourceKind, Stage, TrackedPledge
+from minga.reference.models import Organisation
 
 
 def access_pledge(user, pk, action="view") -> TrackedPledge:
@@ -12,8 +13,16 @@ def access_pledge(user, pk, action="view") -> TrackedPledge:
 
 
 def access_flow(user, pk, action="view") -> FundingFlow:
-    return permissions.access(user, FundingFlow.objects.select_related("provider", "receiver", "project"), action,
-                              pk=pk)
+    return permissions.access(user, FundingFlow.objects.select_related("provider", "receiver", "project",
+                                                                       "commitment"), action, pk=pk)
+
+
+def paid_against(user, commitment: FundingFlow) -> list[FundingFlow]:
+    """The disbursements the user may see that pay out ``commitment``, in the order they were made."""
+    if commitment.stage != Stage.COMMITMENT:
+        return []
+    return list(permissions.visible(user, FundingFlow.objects.filter(commitment=commitment))
+                .order_by("value_date", "pk"))
 
 
 @dataclass
@@ -35,3 +44,11 @@ def flows_for_project(user, project) -> list[FundingFlow]:
     """The flows the user may see that fund ``project`` (the public: the validated ones)."""
     return list(permissions.visible(user, FundingFlow.objects.filter(project=project))
                 .select_related("provider", "receiver").order_by("value_date", "pk"))
+
+
+def may_pay_out(user, commitment: FundingFlow) -> bool:
+    """Whether the user may record a disbursement against ``commitment`` (the flow form offers it): one entered by
+    hand, of an organisation whose flows the user records."""
+    return (commitment.stage == Stage.COMMITMENT and commitment.source_kind == SourceKind.MANUAL
+            and permissions.can_create_any(user, FundingFlow)
+            and permissions.editable(user, Organisation.objects.filter(pk=commitment.provider_id)).exists())
