@@ -156,6 +156,19 @@ def test_api_an_officer_is_refused_in_another_municipality(client, token_of, vil
     assert Service.all_objects.count() == count
 
 
+def test_api_refuses_a_time_zone_of_another_country_and_stores_nothing(client, token_of):
+    count = Service.all_objects.count()
+    response = client.post("/api/v1/services", json.dumps(api_body("CO54001", time_zone="America/Boa_Vista")),
+                           content_type="application/json",
+                           headers={**token_of("local_cucuta"), "accept-language": "en"})
+    assert (response.status_code, response.json()["detail"]) == (
+        422, {"time_zone": ["This time zone is not one of the country's."]})
+    assert Service.all_objects.count() == count
+    accepted = client.post("/api/v1/services", json.dumps(api_body("CO54001", time_zone="America/Bogota")),
+                           content_type="application/json", headers=token_of("local_cucuta"))
+    assert (accepted.status_code, Service.objects.get(pk=accepted.json()["id"]).time_zone) == (201, "America/Bogota")
+
+
 def test_api_refuses_a_write_without_a_token_and_an_unknown_field(client, token_of):
     assert client.post("/api/v1/services", json.dumps(api_body("CO54001")),
                        content_type="application/json").status_code == 401

@@ -92,13 +92,6 @@ class ServiceForm(forms.Form):
                 "populations": service.population_codes, "languages": service.language_codes,
                 "hours": hours_text(service.hours)}
 
-    def clean(self):
-        cleaned = super().clean()
-        zone, subdivision = cleaned.get("time_zone"), cleaned.get("subdivision")
-        if zone and subdivision and zone not in time_zones_of(subdivision.country.iso2):
-            self.add_error("time_zone", _("This time zone is not one of the country's."))
-        return cleaned
-
     def clean_hours(self):
         slots = []
         for line in (self.cleaned_data.get("hours") or "").splitlines():

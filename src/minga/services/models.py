@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from minga.audit.models import EditableRecord
+from minga.common.formatting import time_zones_of
 from minga.portfolio.models import Project
 from minga.reference.models import Country, Municipality, Organisation, Subdivision
 from minga.reference.translated import PerLanguage
@@ -161,6 +162,9 @@ class Service(PerLanguage, EditableRecord):
                                  "opening.")]
         if self.time_zone and self.time_zone not in available_timezones():
             errors["time_zone"] = [_("Unknown time zone.")]
+        elif self.time_zone and self.country_id and self.time_zone not in time_zones_of(self.country.iso2):
+            # Its hours are read in it: a zone of another country would put "open now" hours off.
+            errors["time_zone"] = [_("This time zone is not one of the country's.")]
         if self.latitude is not None and not -90 <= self.latitude <= 90:
             errors["latitude"] = [_("A latitude is between -90 and 90.")]
         if self.longitude is not None and not -180 <= self.longitude <= 180:
