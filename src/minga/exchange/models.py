@@ -137,7 +137,7 @@ class IatiCode(models.Model):
     """One code of an official IATI codelist and its names by language (``minga codelists update``)."""
 
     codelist = models.CharField(max_length=60)
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=120)  # FileFormat's MIME types reach 84 characters
     names = models.JSONField(default=dict)  # {language: name}
     status = models.CharField(max_length=12, default="active")
 

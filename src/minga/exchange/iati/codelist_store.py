@@ -7,6 +7,7 @@ lists, else from ``BUILT_IN`` (transaction types, organisation types, flow types
 """
 
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.db import transaction
@@ -46,22 +47,25 @@ def name(codelist: str, code: str, language: str = "en") -> str:
 
 
 def _files(origin: str):
-    """(name, path) of each codelist file at ``origin``: a folder, or an address holding ``<Name>.xml``."""
+    """Each codelist file at ``origin``: a folder, or an address holding ``<Name>.xml`` (fetched into a temporary
+    folder that is removed once the files have been read, or the fetch failed)."""
     if origin.startswith(("http://", "https://")):
-        folder = Path(tempfile.mkdtemp(prefix="minga-codelists-"))
-        for wanted in WANTED:
-            target = folder / f"{wanted}.xml"
-            address = f"{origin.rstrip('/')}/{wanted}.xml"
-            try:
-                with open_address(address, timeout=60) as answer:
-                    target.write_bytes(answer.read(50 * 1024 * 1024))
-            except OSError as error:
-                raise CodelistError(f"{address}: could not be fetched ({error})") from None
-        origin = str(folder)
+        with tempfile.TemporaryDirectory(prefix="minga-codelists-") as fetched:
+            folder = Path(fetched)
+            for wanted in WANTED:
+                target = folder / f"{wanted}.xml"
+                address = f"{origin.rstrip('/')}/{wanted}.xml"
+                try:
+                    with open_address(address, timeout=60) as answer:
+                        target.write_bytes(answer.read(50 * 1024 * 1024))
+                except OSError as error:
+                    raise CodelistError(f"{address}: could not be fetched ({error})") from None
+            yield from sorted(folder.glob("*.xml"))
+        return
     folder = Path(origin)
     if not folder.is_dir():
         raise CodelistError(f"{origin}: not a folder or an http(s) address")
-    return sorted(folder.glob("*.xml"))
+    yield from sorted(folder.glob("*.xml"))
 
 
 def _dac_names(items) -> int:
@@ -79,19 +83,37 @@ def _dac_names(items) -> int:
     return named
 
 
+def _read(origin: str) -> dict[str, list]:
+    """{codelist: its items, each code once} of every file at ``origin``, all read before anything is written."""
+    lists, files = {}, {}
+    with closing(_files(origin)) as paths:
+        for path in paths:
+            codelist, items = read_codelist(path)
+            codelist = codelist or path.stem
+            if not items:  # an empty (or cut) list would wipe the one loaded
+                raise CodelistError(f"{path}: the codelist {codelist} has no codes")
+            if codelist in files:
+                raise CodelistError(f"{files[codelist].name} and {path.name} both give the codelist {codelist}")
+            files[codelist] = path
+            longest = IatiCode._meta.get_field("code").max_length
+            for item in items:
+                if len(item.code) > longest:
+                    raise CodelistError(f"{path}: the code {item.code[:40]}… is longer than {longest} characters")
+            unique = {}
+            for item in items:  # a few official lists repeat a code (withdrawn and current): the first is kept
+                unique.setdefault(item.code, item)
+            lists[codelist] = list(unique.values())
+    return lists
+
+
 @transaction.atomic
 def update(origin: str) -> dict[str, int]:
-    """Load every codelist at ``origin``: answers {codelist: number of codes}; one bad file refuses all."""
+    """Load every codelist at ``origin``: answers {codelist: number of codes stored}; one bad file refuses all."""
     loaded = {}
-    for path in _files(origin):
-        codelist, items = read_codelist(path)
-        codelist = codelist or path.stem
+    for codelist, items in _read(origin).items():
         IatiCode.objects.filter(codelist=codelist).delete()
-        unique = {}
-        for item in items:  # a few official lists repeat a code (withdrawn and current): the first is kept
-            unique.setdefault(item.code[:40], item)
-        IatiCode.objects.bulk_create(IatiCode(codelist=codelist, code=code, names=item.names, status=item.status[:12])
-                                     for code, item in unique.items())
+        IatiCode.objects.bulk_create(IatiCode(codelist=codelist, code=item.code, names=item.names,
+                                              status=item.status[:12]) for item in items)
         if codelist == "Sector":
             _dac_names(items)
         loaded[codelist] = len(items)
