@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 from lxml import etree
 
@@ -155,3 +155,15 @@ def test_an_imported_activity_the_schema_cannot_hold_whole_is_left_out_and_named
     assert (document.activities, document.skipped) == (1, [
         ("XM-ODD-2", "no reporting-org type, description"), ("XM-ODD-3", "no recipient-region code, sector code")])
     assert schema.validate(etree.fromstring(document.to_bytes())), schema.error_log
+
+
+def test_with_no_activity_to_write_the_command_writes_no_file_and_says_why(tmp_path):
+    # The schema asks for one iati-activity at least: an empty <iati-activities/> would not validate.
+    output = tmp_path / "activities.xml"
+    with pytest.raises(CommandError) as refused:
+        call_command("export", "iati-activities", "--output", str(output), "--language", "en",
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    assert (str(refused.value), refused.value.returncode) == (
+        "No imported IATI activity can be written; an IATI file must hold at least one activity. Nothing was "
+        "written.", 1)
+    assert not output.exists()

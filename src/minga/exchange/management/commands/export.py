@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 document = activity_export.build()
                 for identifier, reason in document.skipped:
                     self.stderr.write(_("%(code)s left out: %(reason)s") % {"code": identifier, "reason": reason})
+                if not document.activities:  # the schema asks for one at least: an empty file would not validate
+                    raise CommandError(_("No imported IATI activity can be written; an IATI file must hold at least "
+                                         "one activity. Nothing was written."), returncode=FAILED)
                 self._write(output, document.to_bytes())
                 self.stdout.write(_("%(count)s IATI activities written to %(file)s") % {
                     "count": document.activities, "file": output})
