@@ -2,8 +2,10 @@
 started again counts its attempts and starts the file afresh; progress is written in steps of the file read.
 What both kinds of upload share (who may, the queue, exact counts, refusals) is in test_uploads.py."""
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from minga.exchange import import_runs, jobs
 from minga.exchange.iati import importer
@@ -51,3 +53,39 @@ def test_progress_is_written_in_steps_not_after_every_activity(users, monkeypatc
     run.refresh_from_db()
     assert progress.writes == 20  # every 5 % of the file
     assert (run.bytes_read, run.counts["read"]) == (1000, 101)
+
+
+def activity(n: int) -> bytes:
+    return (f'<iati-activity default-currency="USD"><iati-identifier>XM-CUT-{n}</iati-identifier>'
+            '<reporting-org ref="XM-DAC-7" type="10"><narrative>D</narrative></reporting-org>'
+            f"<title><narrative>T{n}</narrative></title></iati-activity>\n").encode()
+
+
+def test_a_file_cut_short_says_the_activities_before_the_break_were_imported_not_that_nothing_was(
+        client_as, users, immediate, site_in_english):
+    # An upload cut off in the middle of its third activity (a download that stopped, a copy cut short).
+    content = b'<iati-activities version="2.03">\n' + activity(1) + activity(2) + activity(3)[:60]
+    client = client_as(users["secretariat"])
+    response = client.post("/projects/import/iati/", {"activities": SimpleUploadedFile("cut.xml", content)},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    run = ImportRun.objects.get()
+    assert (run.state, run.failure) == ("failed", "broken")
+    assert (run.counts["read"], run.counts["created"]) == (2, 2)
+    assert sorted(IatiActivity.objects.filter(identifier__startswith="XM-CUT-").values_list(
+        "identifier", flat=True)) == ["XM-CUT-1", "XM-CUT-2"]
+    page = lxml.html.fromstring(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content)
+    failure = [p.text_content() for p in page.xpath("//*[@data-testid='iati-run-failure']/p")]
+    assert failure[0] == ("The file breaks off part-way: the activities before the break were imported or reported "
+                          "as counted here; nothing after it was read.")
+    assert failure[1] == "not well-formed XML (line 4): Premature end of data in tag iati-identifier line 4, line 4, column 61"
+    assert {dd.get("data-count"): dd.text_content() for dd in page.xpath(
+        "//*[@data-testid='iati-run-counts']//dd")}["created"] == "2"
+    with translation.override("es"):
+        assert str(ImportRun.Failure.BROKEN.label).startswith("El archivo se corta a mitad de camino")
+
+
+def test_a_file_refused_before_its_first_activity_still_says_nothing_was_imported(users, immediate):
+    content = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><iati-activities version="2.03">' + activity(1) + b"</iati-activities>"
+    run = import_runs.iati_upload_start(user=users["secretariat"], upload=SimpleUploadedFile("dtd.xml", content))
+    assert (run.state, run.failure, run.counts["read"]) == ("failed", "refused", 0)
+    assert not IatiActivity.objects.filter(identifier__startswith="XM-CUT-").exists()

@@ -37,6 +37,10 @@ class Refused(Exception):
     """The file was refused whole and nothing of it was written; the message says why."""
 
 
+class Broken(Exception):
+    """The file broke off after some activities: those before the break were imported; the message says where."""
+
+
 class Progress:
     """Called by the IATI importer after each batch of activities with the bytes of the file read up to it; writes
     to the run only when enough has changed."""
@@ -120,6 +124,8 @@ def _run(run_id: int, kind: str, import_file) -> str:
                 counts, problems = import_file(run, handle, name, partial)
         except Refused as error:
             _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.REFUSED, error=str(error))
+        except Broken as error:
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.BROKEN, error=str(error))
         except PermissionDenied as error:
             _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.DENIED, error=str(error))
         except (SystemExit, KeyboardInterrupt):
@@ -165,7 +171,10 @@ def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dic
             importer.import_source(handle, name=name, user=run.started_by, report=report,
                                    progress=Progress(run, report))
         except importer.ImportRefused:
-            raise Refused(report.problems[-1]["message"] if report.problems else "") from None
+            reason = report.problems[-1]["message"] if report.problems else ""
+            # Refused before its first activity: nothing was written. Broken off later (a file cut short): the
+            # activities read before the break were written, and the run must not say that nothing was.
+            raise (Broken if report.counts["read"] else Refused)(reason) from None
     return _iati_counts(report, plans=True)
 
 

@@ -85,6 +85,9 @@ class ImportRun(models.Model):
 
     class Failure(models.TextChoices):
         REFUSED = "refused", _("The file was refused and nothing of it was imported.")
+        # A syntax error after some activities: those before it were whole and stay (docs/exchange.md, "Writing").
+        BROKEN = "broken", _("The file breaks off part-way: the activities before the break were imported or "
+                             "reported as counted here; nothing after it was read.")
         MISSING = "missing", _("The uploaded file is no longer kept: upload it again.")
         DENIED = "denied", _("The account that uploaded the file may no longer import such files.")
         STOPPED = "stopped", _("The import stopped on an unexpected error.")
