@@ -7,9 +7,10 @@ transaction types by code). The mapping is in docs/exchange.md ("Importing IATI 
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import attrgetter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -18,6 +19,15 @@ REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
 SIGNIFICANCES = {"0", "1", "2", "3", "4"}  # the PolicySignificance codelist; any other is read as not given
 MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
+# xsd:decimal, as IATI writes a value or a percentage: an optional sign, ASCII digits, one optional point. Python's
+# Decimal reads far more (NaN, Infinity, 1e3, 1_000, other scripts' digits): NaN and Infinity stopped a whole run.
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def decimal_or_none(raw: str) -> Decimal | None:
+    """``raw`` (stripped) as a Decimal when it is an xsd:decimal, else None."""
+    text = raw.strip()
+    return Decimal(text) if DECIMAL.fullmatch(text) else None
 
 
 @dataclass
@@ -142,11 +152,11 @@ def _first_text(element, default_language: str) -> str:
 def _percentage(raw: str | None, problems: list, where: str) -> str | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        return str(Decimal(raw.strip()))
-    except InvalidOperation:
+    value = decimal_or_none(raw)
+    if value is None:
         problems.append(f"{where}: percentage {raw!r} is not a number")
         return None
+    return str(value)
 
 
 def _iso_date(raw: str | None) -> str:
@@ -184,9 +194,8 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     if value_element is None or not (value_element.text or "").strip():
         record.problems.append(f"{where}: no value")
         return None
-    try:
-        value = Decimal(value_element.text.strip())
-    except InvalidOperation:
+    value = decimal_or_none(value_element.text)
+    if value is None:
         record.problems.append(f"{where}: value {value_element.text.strip()!r} is not a number")
         return None
     if value.as_tuple().exponent < -MAX_DECIMALS or value.adjusted() >= MAX_INTEGER_DIGITS:
