@@ -194,6 +194,13 @@ def _remove_transactions(activities: list[IatiActivity]) -> None:
         TrackedPledge.all_objects.filter(pk__in=pledge_ids).delete()
 
 
+# The parts of an activity's data its transactions, flows and pledges are made of (``mapping.transaction_draft``,
+# ``parties``, ``pledge_of``; a default currency is read into each transaction's own). When none of them changed, a
+# newer file leaves the transactions and their flows as they are.
+MONEY_PARTS = frozenset({"transactions", "reporting_org", "participating_orgs", "countries", "regions", "sectors",
+                         "is_humanitarian", "identifier"})
+
+
 def _changed(old: dict, new: dict) -> list[str]:
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
@@ -273,11 +280,12 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
                                 record))
                 continue
             parts = _changed(found.data, fields["data"])
+            money_changed = bool(MONEY_PARTS.intersection(parts))
             activity = audit.record_update(
                 instance=found, user=lookups.user, changes=fields, expected_version=found.version,
                 reason=_("imported from %(file)s; changed: %(parts)s") % {"file": lookups.source_name,
                                                                           "parts": ", ".join(parts)})
-            updated.append((activity, record))
+            updated.append((activity, record, money_changed))
         if created:
             reason = _("imported from %(file)s") % {"file": lookups.source_name}
             found = control_characters(reason)  # as ``audit.services`` checks every reason it records
@@ -285,10 +293,13 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
                 raise ValidationError({"reason": [control_characters_message(found)]})
             rows.create_with_history([activity for activity, _record in created], IatiActivity, user=lookups.user,
                                      reason=reason)
-        _remove_transactions([activity for activity, _record in updated])
-        _write_transactions(created + updated, lookups, written)
+        # An activity whose money did not change (a new title, a new last-updated date) keeps its transactions and
+        # flows as they are: a confirmed or validated flow stays so (replaced, it came back *reported*).
+        replaced = [(activity, record) for activity, record, money_changed in updated if money_changed]
+        _remove_transactions([activity for activity, _record in replaced])
+        _write_transactions(created + replaced, lookups, written)
         written.counts.update({record.identifier: "created" for _activity, record in created})
-        written.counts.update({record.identifier: "updated" for _activity, record in updated})
+        written.counts.update({record.identifier: "updated" for _activity, record, _money in updated})
     return written
 
 
