@@ -1,8 +1,9 @@
 """Reading one IATI activity into plain Python values: an ``ActivityRecord``, checked (``problems``), with the
 fingerprint that tells an unchanged activity (``stream.py`` reads the file as a stream and calls it per activity).
 
-Versions 2.01–2.03 read alike; 1.0x files are read where they share the 2.0x shape (values,
-transaction types by code). The mapping is in docs/exchange.md ("Importing IATI activities").
+Versions 2.01–2.03 read alike; 1.0x files are read where they share the 2.0x shape (values; their codes written
+as words are read as the 2.0x codes: ``V1_TRANSACTION_TYPES`` and the others). The mapping is in docs/exchange.md
+("Importing IATI activities").
 """
 
 import hashlib
@@ -28,6 +29,20 @@ def decimal_or_none(raw: str) -> Decimal | None:
     """``raw`` (stripped) as a Decimal when it is an xsd:decimal, else None."""
     text = raw.strip()
     return Decimal(text) if DECIMAL.fullmatch(text) else None
+
+
+# IATI 1.0x wrote these codes as words; 2.01 numbered them (the 1.0x codelists, as 2.01 mapped them). A 1.0x file
+# is read as the 2.0x codes (a 2.0x code is no key here, so reads as it is): its commitments and disbursements are
+# flows, its funding organisation funds, its DAC sectors DAC. Anything else of 1.0x is kept as given.
+V1_TRANSACTION_TYPES = {"IF": "1", "C": "2", "D": "3", "E": "4", "IR": "5", "LR": "6", "R": "7", "QP": "8",
+                        "QS": "9", "CG": "10"}
+V1_ROLES = {"Funding": "1", "Accountable": "2", "Extending": "3", "Implementing": "4"}
+V1_VOCABULARIES = {"DAC": "1", "DAC-3": "2", "RO": "99", "RO2": "98"}
+V1_DATE_TYPES = {"start-planned": "1", "start-actual": "2", "end-planned": "3", "end-actual": "4"}
+
+
+def _v2(codes: dict, code: str) -> str:
+    return codes.get(code, code)
 
 
 @dataclass
@@ -139,8 +154,8 @@ def _texts(element, default_language: str) -> dict[str, str]:
         if text:
             language = narrative.get(XML_LANG, default_language) or default_language
             texts.setdefault(language, text)
-    if not texts and (element.text or "").strip():  # 1.0x: the text itself
-        texts[default_language] = " ".join(element.text.split())
+    if not texts and (element.text or "").strip():  # 1.0x: the text itself, in the element's own language
+        texts[element.get(XML_LANG, default_language) or default_language] = " ".join(element.text.split())
     return texts
 
 
@@ -188,7 +203,7 @@ def _children(element) -> dict:
 def _transaction(element, record: ActivityRecord) -> Transaction | None:
     children = _children(element)
     kind = children.get("transaction-type")
-    code = (kind.get("code", "") if kind is not None else "").strip()
+    code = _v2(V1_TRANSACTION_TYPES, (kind.get("code", "") if kind is not None else "").strip())
     value_element = children.get("value")
     where = f"transaction at line {element.sourceline}"
     if value_element is None or not (value_element.text or "").strip():
@@ -225,7 +240,7 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
         is_humanitarian=None if humanitarian is None else humanitarian.strip() in TRUE,
         country=(country.get("code", "") if country is not None else "").strip().upper(),
         region=(region.get("code", "") if region is not None else "").strip(),
-        sector_vocabulary=(sector.get("vocabulary", "1") if sector is not None else "").strip(),
+        sector_vocabulary=_v2(V1_VOCABULARIES, (sector.get("vocabulary", "1") if sector is not None else "").strip()),
         sector=(sector.get("code", "") if sector is not None else "").strip(),
     )
 
@@ -252,9 +267,11 @@ def _check(activity, record: ActivityRecord) -> None:
         problems.append("no iati-identifier")
     if len(activity.findall("reporting-org")) != 1:
         problems.append("there must be exactly one reporting-org")
-    for name in ("title", "activity-status"):
-        if len(activity.findall(name)) > 1:
-            problems.append(f"more than one {name}")
+    if len(activity.findall("activity-status")) > 1:
+        problems.append("more than one activity-status")
+    titles = activity.findall("title")  # 1.0x: one title per language, its text in the element itself
+    if len(titles) > 1 and any(title.find("narrative") is not None for title in titles):
+        problems.append("more than one title")
     if activity.find("title") is not None and not record.titles:
         problems.append("the title has no text")
     for description in activity.iterfind("description"):
@@ -270,16 +287,19 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
                             last_updated=(activity.get("last-updated-datetime") or "").strip())
     record.is_humanitarian = (activity.get("humanitarian") or "").strip() in TRUE
     record.reporting_org = _org(activity.find("reporting-org"), language)
-    record.participating_orgs = [{**_org(org, language), "role": (org.get("role") or "").strip()}
+    record.participating_orgs = [{**_org(org, language), "role": _v2(V1_ROLES, (org.get("role") or "").strip())}
                                  for org in activity.iterfind("participating-org")]
-    record.titles = _texts(activity.find("title"), language)
+    for title in activity.iterfind("title"):
+        for text_language, text in _texts(title, language).items():
+            record.titles.setdefault(text_language, text)
     for description in activity.iterfind("description"):
         for text_language, text in _texts(description, language).items():
             record.descriptions.setdefault(text_language, text)
     status = activity.find("activity-status")
     record.status = (status.get("code", "") if status is not None else "").strip()
     for activity_date in activity.iterfind("activity-date"):
-        record.dates[(activity_date.get("type") or "").strip()] = _iso_date(activity_date.get("iso-date"))
+        record.dates[_v2(V1_DATE_TYPES, (activity_date.get("type") or "").strip())] = _iso_date(
+            activity_date.get("iso-date"))
     for country in activity.iterfind("recipient-country"):
         record.countries.append([(country.get("code") or "").strip().upper(),
                                  _percentage(country.get("percentage"), record.problems, "recipient-country")])
@@ -288,10 +308,12 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
                                _percentage(region.get("percentage"), record.problems, "recipient-region")])
     record.locations = [_location(location, language) for location in activity.iterfind("location")]
     for sector in activity.iterfind("sector"):
-        record.sectors.append([(sector.get("vocabulary") or "1").strip(), (sector.get("code") or "").strip(),
+        record.sectors.append([_v2(V1_VOCABULARIES, (sector.get("vocabulary") or "1").strip()),
+                               (sector.get("code") or "").strip(),
                                _percentage(sector.get("percentage"), record.problems, "sector")])
     for marker in activity.iterfind("policy-marker"):
-        if (marker.get("code") or "").strip() == GENDER_MARKER and (marker.get("vocabulary") or "1").strip() == "1":
+        vocabulary = _v2(V1_VOCABULARIES, (marker.get("vocabulary") or "1").strip())
+        if (marker.get("code") or "").strip() == GENDER_MARKER and vocabulary == "1":
             significance = (marker.get("significance") or "").strip()
             record.gender_marker = int(significance) if significance in SIGNIFICANCES else None
     record.humanitarian_scopes = [[(scope.get("type") or "").strip(), (scope.get("vocabulary") or "").strip(),
