@@ -61,3 +61,16 @@ def test_a_signed_or_spaced_decimal_is_read_as_written():
     assert (report.counts["created"], report.problems) == (2, [])
     assert sorted(FundingFlow.objects.filter(source_kind=SourceKind.IATI).values_list("amount", flat=True)) == [
         Decimal("0.50"), Decimal("1000.50")]
+
+
+@pytest.mark.parametrize("code", ["X", "14", "100", "Disbursement"])
+def test_a_transaction_type_outside_the_codelist_is_reported_alike_on_every_database(code):
+    """A code of three letters or more was stored on SQLite and refused by PostgreSQL's varchar(2) ("not stored:
+    value too long…"); a shorter unknown one was kept as a transaction of no kind."""
+    unknown = activity("XM-T-1").replace('<transaction-type code="3"/>', f'<transaction-type code="{code}"/>')
+    report = run(unknown, activity("XM-T-2"))
+    assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
+    assert report.problems == [{"source": "values.xml", "identifier": "XM-T-1", "line": 1,
+                                "message": f"transaction at line 6: transaction type {code!r} is not an IATI "
+                                           "transaction type (1-13)"}]
+    assert list(IatiActivity.objects.values_list("identifier", flat=True)) == ["XM-T-2"]

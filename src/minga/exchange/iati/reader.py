@@ -36,6 +36,7 @@ def decimal_or_none(raw: str) -> Decimal | None:
 # flows, its funding organisation funds, its DAC sectors DAC. Anything else of 1.0x is kept as given.
 V1_TRANSACTION_TYPES = {"IF": "1", "C": "2", "D": "3", "E": "4", "IR": "5", "LR": "6", "R": "7", "QP": "8",
                         "QS": "9", "CG": "10"}
+TRANSACTION_TYPES = frozenset(str(code) for code in range(1, 14))  # the TransactionType codelist (2.0x)
 V1_ROLES = {"Funding": "1", "Accountable": "2", "Extending": "3", "Implementing": "4"}
 V1_VOCABULARIES = {"DAC": "1", "DAC-3": "2", "RO": "99", "RO2": "98"}
 V1_DATE_TYPES = {"start-planned": "1", "start-actual": "2", "end-planned": "3", "end-actual": "4"}
@@ -220,6 +221,9 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     dated = children.get("transaction-date")
     transaction_date = _iso_date(dated.get("iso-date") if dated is not None else "")
     value_date = _iso_date(value_element.get("value-date")) or transaction_date
+    if code and code not in TRANSACTION_TYPES:  # kept as text of two characters: a longer one broke PostgreSQL
+        record.problems.append(f"{where}: transaction type {code!r} is not an IATI transaction type (1-13)")
+        return None
     if not code or not currency or not value_date:
         record.problems.append(f"{where}: " + ", ".join(name for name, given in (
             ("no transaction type", code), ("no currency", currency), ("no value date", value_date)) if not given))
