@@ -3,6 +3,7 @@ date) is updated in place and its flows stay as they were, confirmed and validat
 to what the flows are made of replaces them (and they come back *reported*, to be confirmed again)."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import translation
 from minga.exchange.iati import importer
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import services
+from minga.finance.inputs import FlowInput
 from minga.finance.tracking import FollowUp, FundingFlow, SourceKind
 from tests.finance.kept import assert_totals_kept_exactly
 
@@ -77,4 +79,22 @@ def test_a_republished_activity_whose_money_did_not_change_keeps_its_validated_f
         ("XM-REPUB-1#2", Decimal("450.00"), FollowUp.REPORTED, False)]
     assert IatiActivity.objects.get(identifier="XM-REPUB-1").history.first().history_change_reason == (
         "imported from third.xml; changed: last_updated, transactions")
+    assert_totals_kept_exactly()
+
+
+def test_an_activity_whose_commitment_a_flow_entered_by_hand_pays_out_is_refused_naming_it_and_kept(users):
+    run(document(), "first.xml")
+    commitment = FundingFlow.objects.get(reference="XM-REPUB-1#1")
+    paid = services.flow_create(user=users["secretariat"], data=FlowInput(
+        stage="disbursement", provider=commitment.provider, receiver=commitment.receiver, commitment=commitment,
+        value_date=date(2024, 3, 1), amount=Decimal(100), currency="USD", country=commitment.country))
+    before = flows()
+
+    report = run(document(updated="2024-07-01T00:00:00Z", disbursed="450"), "second.xml")
+    assert (report.counts["updated"], report.counts["invalid"], report.transactions) == (0, 1, 0)
+    assert [(p["identifier"], p["message"]) for p in report.problems] == [(
+        "XM-REPUB-1", "not stored: its money changed, and flows recorded on the platform are linked to its "
+        f"commitments, pledges or flows (/flows/{paid.pk}/): unlink them, then import the file again.")]
+    assert flows() == before and FundingFlow.objects.get(pk=paid.pk).commitment_id == commitment.pk
+    assert IatiActivity.objects.get(identifier="XM-REPUB-1").version == 1
     assert_totals_kept_exactly()

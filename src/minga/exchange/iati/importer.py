@@ -25,6 +25,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
@@ -179,6 +180,10 @@ def _transaction_data(item: reader.Transaction) -> dict:
     return {key: value for key in _TRANSACTION_DATA if (value := getattr(item, key)) != "" and value is not None}
 
 
+class LinkedElsewhere(Exception):
+    """An updated activity's flows or pledges that records entered on the platform are linked to."""
+
+
 def _remove_transactions(activities: list[IatiActivity]) -> None:
     """The transactions of these activities, with their flows and pledges (to be written again)."""
     if not activities:
@@ -186,6 +191,17 @@ def _remove_transactions(activities: list[IatiActivity]) -> None:
     held = IatiTransaction.objects.filter(activity__in=activities)
     flow_ids = list(held.exclude(flow=None).values_list("flow_id", flat=True))
     pledge_ids = list(held.exclude(pledge=None).values_list("pledge_id", flat=True))
+    # A record entered on the platform may pay out one of these commitments or pledges, or pass one of these flows
+    # on: written again, they would have new ids, and the database protects the link. The activity is refused,
+    # naming them, rather than the link lost.
+    linked = list(FundingFlow.all_objects.filter(
+        Q(pledge_id__in=pledge_ids) | Q(commitment_id__in=flow_ids) | Q(parent_id__in=flow_ids))
+        .exclude(pk__in=flow_ids).order_by("pk").values_list("pk", flat=True)[:6])
+    if linked:
+        raise LinkedElsewhere(_("its money changed, and flows recorded on the platform are linked to its commitments, "
+                                "pledges or flows (%(flows)s): unlink them, then import the file again.")
+                              % {"flows": ", ".join(f"/flows/{pk}/" for pk in linked[:5])
+                                 + (" …" if len(linked) > 5 else "")})
     # The totals lose what these flows and pledges gave, in the same transaction.
     with totals.kept(flows=flow_ids, pledges=pledge_ids):
         held.delete()
