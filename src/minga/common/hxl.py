@@ -45,12 +45,24 @@ def with_hashtag_row(text: str, hashtags: dict[str, str] | list[str], *, lineter
     return f"{head}{lineterminator}{out.getvalue()}{rest}"
 
 
+# A number as a page's table is read back for its CSV (``formatting.machine_values``): text, but a number.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if not isinstance(value, str) or _PLAIN_NUMBER.fullmatch(value):
+        return value  # "-111000.00" (a gap funded beyond its requirement) is a number and runs nothing
+    return csv_text(value)
+
+
 def table_csv(headers: list[str], hashtags: dict[str, str] | list[str], rows, *, lineterminator: str = "\r\n") -> str:
     """A table as an HXL CSV: its headers, their hashtags, then ``rows``; a text cell a spreadsheet would read as
-    a formula ("=1+1") is written as text ("'=1+1"), as every CSV writer of Minga does."""
+    a formula ("=1+1") is written as text ("'=1+1"), as every CSV writer of Minga does, while a plain number
+    read from a page ("-7", "-0.5") stays a number, negative ones included."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=lineterminator)
     writer.writerows(header_rows(headers, hashtags))
-    writer.writerows([csv_text(value) if isinstance(value, str) else ("" if value is None else value)
-                      for value in row] for row in rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
