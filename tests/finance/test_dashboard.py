@@ -123,12 +123,12 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
         200, "text/csv; charset=utf-8", 'attachment; filename="funding-donors.csv"')
     assert response.content.decode().splitlines() == [
         "key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,committed_usd,"
-        "unconverted_pledged",
+        "unconverted_pledged,fulfilment_percent",
         "#org+code+funder,#org+name+funder,#value+pledged+usd,#value+funding+total+usd,#value+funding+disbursed+usd,"
         "#value+funding+required+usd,#value+funding+gap+usd,#value+funding+unconverted,#value+funding+committed+usd,"
-        "#value+pledged+unconverted",
-        "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,",
-        "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,"]
+        "#value+pledged+unconverted,#value+funding+fulfilment+pct",
+        "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,,52.5",
+        "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,,"]
     countries = public.get("/funding/countries.csv?country_sort=label").content.decode().splitlines()
     assert countries[0] == ("key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,"
                             "committed_usd,unconverted_pledged,coverage_percent,population,population_as_of,"
@@ -144,6 +144,15 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
         ["PER", "Peru", "400000.00", "211000.00", "210000.00", "5000000.00", "4789000.00", "", "1000.00", "", "4.2"],
         ["regional", "Regional (no country named)", "2500000.00", "0.00", "0.00", "", "", "", "0.00", "", ""]]
     assert public.get("/funding/projects.csv").status_code == 404
+
+
+def test_the_donor_csv_gives_the_disbursed_of_pledged_the_page_shows(public, ledger):
+    """The donor table shows "Disbursed of pledged" (52.5 % for Canada in Peru); its CSV gives it too, as a number."""
+    assert [row[4] for row in table(page(public, "?country=PER"), "donor-table")] == ["52.5 %", "—"]
+    rows = [line.split(",") for line in public.get("/funding/donors.csv?country=PER").content.decode().splitlines()]
+    assert [(row[1], row[-1]) for row in rows] == [
+        ("label", "fulfilment_percent"), ("#org+name+funder", "#value+funding+fulfilment+pct"),
+        ("Global Affairs Canada", "52.5"), ("U.S. Agency for International Development", "")]
 
 
 @pytest.mark.parametrize(("query", "message"), [

@@ -19,6 +19,9 @@ from minga.finance.selectors import dashboard as selectors
 from minga.finance.selectors.report import KEYS, hashtags
 from minga.finance.selectors.report import render as render_rows
 
+# The donor table's CSV: the report's columns, then the share disbursed of what was pledged the page shows.
+DONOR_EXTRA = "fulfilment_percent"
+DONOR_HASHTAG = "#value+funding+fulfilment+pct"
 # The country table's CSV: the report's columns, then what the page adds beside them.
 COUNTRY_EXTRA = ("coverage_percent", "population", "population_as_of", "population_source",
                  "disbursed_per_person_usd")
@@ -92,13 +95,22 @@ def funding_csv(request, table: str):
     except ParameterInvalid as error:
         return _bad_parameter(request, error)
     if table == "donors":
-        rows = [{key: row[key] for key in KEYS} for row in (answer.row.as_dict() for answer in found.donors)]
-        text = with_hashtag_row(render_rows(rows, "csv"), hashtags("donor"))
+        text = _donors_csv(found.donors)
     else:
         text = _countries_csv(found.countries)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="funding-{table}.csv"'
     return response
+
+
+def _donors_csv(donors) -> str:
+    """``report.render``'s columns for each donor row, then "Disbursed of pledged", as the page shows it."""
+    head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in donors],
+                               "csv").splitlines()
+    text = "\n".join([f"{head},{DONOR_EXTRA}", *(
+        f"{line},{'' if answer.fulfilment_percent is None else answer.fulfilment_percent}"
+        for line, answer in zip(lines, donors, strict=True))]) + "\n"
+    return with_hashtag_row(text, {**hashtags("donor"), DONOR_EXTRA: DONOR_HASHTAG})
 
 
 def _countries_csv(countries) -> str:
