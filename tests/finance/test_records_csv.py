@@ -38,3 +38,20 @@ def test_an_illustrative_record_is_marked_in_its_own_column_and_the_donors_name_
     page = public.get("/funding/records/?conference=brussels-2023&measure=pledged", HTTP_ACCEPT_LANGUAGE="en")
     assert page.content.decode().count('<span class="badge badge-illustrative"') == 1  # the page still shows it
 
+
+def test_the_demo_donors_matches_and_the_organisations_list_keep_names_whole_and_mark_samples_apart(client):
+    """The demo: Canada's page lists the illustrative project PQ-ECU-2026-0001; the organisations list the
+    illustrative GAD Municipal de Tulcán. Their CSVs name them as they are and mark the sample in a column."""
+    from minga.reference.models import Organisation
+
+    cache.clear()
+    canada = Organisation.objects.get(load_key="organisation:gov-can")
+    rows = table_csv(client, f"/funding/donors/{canada.pk}/", "funding-matches")
+    assert rows[0] == ["Project", "Funding gap", "Why it matches", "Code", "Illustrative sample"]
+    assert rows[1][4] == "#meta+illustrative"
+    assert [(row[0], row[3], row[4]) for row in rows[2:]] == [
+        ("Socio-economic integration pathway in Carchi", "PQ-ECU-2026-0001", "yes")]
+    rows = table_csv(client, "/organisations/?q=Tulc", "organisation-table")
+    assert rows == [["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample"],
+                    ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative"],
+                    ["GAD Municipal de Tulcán", "Local government", "Ecuador", "", "yes"]]

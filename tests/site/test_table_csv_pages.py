@@ -60,7 +60,9 @@ def test_the_country_pages_figures_and_subdivisions(client):
 
 def test_the_organisation_list_marks_illustrative_records_and_leaves_out_the_empty_row(client):
     rows = table_csv(client, "/organisations/", "organisation-table")
-    assert ["Alcaldía de San José de Cúcuta illustrative", "Local government", "Colombia", ""] in rows
-    assert ["European Union (EU)", "Multilateral", "", "Group of Friends (2020), Conference co-organiser (2023)"] in rows
+    assert ["Alcaldía de San José de Cúcuta", "Local government", "Colombia", "", "yes"] in rows
+    assert ["European Union (EU)", "Multilateral", "", "Group of Friends (2020), Conference co-organiser (2023)",
+            ""] in rows
     assert table_csv(client, "/organisations/?q=zzzz-no-such-name", "organisation-table") == [
-        ["Name", "Type (IATI)", "Country", "Roles in the process"], ["#org+name", "#org+type", "#country+name", "#org+role"]]
+        ["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample"],
+        ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative"]]
