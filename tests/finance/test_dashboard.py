@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from minga.finance import services
 from minga.finance.inputs import FlowInput
-from minga.finance.tracking import FundingFlow
+from minga.finance.tracking import FundingFlow, TrackedPledge
 from minga.reference.models import Country
 from tests.finance.conftest import publish_flow
 
@@ -123,21 +123,21 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
         200, "text/csv; charset=utf-8", 'attachment; filename="funding-donors.csv"')
     assert response.content.decode().splitlines() == [
         "key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,committed_usd,"
-        "unconverted_pledged,fulfilment_percent",
+        "unconverted_pledged,fulfilment_percent,illustrative_records",
         "#org+code+funder,#org+name+funder,#value+pledged+usd,#value+funding+total+usd,#value+funding+disbursed+usd,"
         "#value+funding+required+usd,#value+funding+gap+usd,#value+funding+unconverted,#value+funding+committed+usd,"
-        "#value+pledged+unconverted,#value+funding+fulfilment+pct",
-        "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,,52.5",
-        "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,,"]
+        "#value+pledged+unconverted,#value+funding+fulfilment+pct,#meta+illustrative+count",
+        "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,,52.5,0",
+        "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,,,0"]
     countries = public.get("/funding/countries.csv?country_sort=label").content.decode().splitlines()
     assert countries[0] == ("key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,"
                             "committed_usd,unconverted_pledged,coverage_percent,population,population_as_of,"
-                            "population_source,disbursed_per_person_usd")
+                            "population_source,disbursed_per_person_usd,illustrative_records")
     assert countries[1] == ("#country+code,#country+name,#value+pledged+usd,#value+funding+total+usd,"
                             "#value+funding+disbursed+usd,#value+funding+required+usd,#value+funding+gap+usd,"
                             "#value+funding+unconverted,#value+funding+committed+usd,#value+pledged+unconverted,"
                             "#value+funding+pct,#affected+refugees,#date+population,#meta+source+url,"
-                            "#value+funding+disbursed+per_person+usd")
+                            "#value+funding+disbursed+per_person+usd,#meta+illustrative+count")
     assert [line.split(",")[:11] for line in countries[2:]] == [
         ["COL", "Colombia", "1100000.00", "1690000.00", "1490000.00", "10000000.00", "8310000.00", "1000000.00 PYG",
          "600000.00", "", "16.9"],
@@ -150,7 +150,7 @@ def test_the_donor_csv_gives_the_disbursed_of_pledged_the_page_shows(public, led
     """The donor table shows "Disbursed of pledged" (52.5 % for Canada in Peru); its CSV gives it too, as a number."""
     assert [row[4] for row in table(page(public, "?country=PER"), "donor-table")] == ["52.5 %", "—"]
     rows = [line.split(",") for line in public.get("/funding/donors.csv?country=PER").content.decode().splitlines()]
-    assert [(row[1], row[-1]) for row in rows] == [
+    assert [(row[1], row[-2]) for row in rows] == [
         ("label", "fulfilment_percent"), ("#org+name+funder", "#value+funding+fulfilment+pct"),
         ("Global Affairs Canada", "52.5"), ("U.S. Agency for International Development", "")]
 
@@ -199,3 +199,21 @@ def test_illustrative_records_are_marked(public, ledger):
     cache.clear()
     note = page(public).xpath("//*[@data-testid='funding-illustrative']")[0]
     assert text(note) == "illustrative 1 of the records counted here is made up for the demonstration."
+
+
+def test_a_downloaded_table_says_how_many_of_each_rows_records_are_made_up(public, ledger):
+    """The page says how many records in all are made up; its CSVs say it per row (no made-up figure leaves as real)."""
+    def made_up(address: str) -> dict[str, str]:
+        rows = [line.split(",") for line in public.get(address).content.decode().splitlines()]
+        assert (rows[0][-1], rows[1][-1]) == ("illustrative_records", "#meta+illustrative+count")
+        return {row[0]: row[-1] for row in rows[2:]}
+
+    assert set(made_up("/funding/donors.csv").values()) == {"0"}
+    # F3 (Canada, 2024: 30 % Colombia, 70 % Peru) and P1 (Canada, 2023: 60 % Colombia, 40 % Peru).
+    FundingFlow.all_objects.filter(pk=ledger.f3.pk).update(is_illustrative=True)
+    TrackedPledge.all_objects.filter(pk=ledger.p1.pk).update(is_illustrative=True)
+    cache.clear()
+    assert made_up("/funding/donors.csv") == {"XM-DAC-301-2": "2", "US-GOV-1": "0"}
+    assert made_up("/funding/countries.csv") == {"COL": "2", "PER": "2", "regional": "0"}
+    assert made_up("/funding/donors.csv?year=2023") == {"XM-DAC-301-2": "1", "US-GOV-1": "0"}
+    assert made_up("/funding/countries.csv?year=2024") == {"COL": "1", "PER": "1"}

@@ -20,6 +20,8 @@ from minga.finance.selectors.report import KEYS, hashtags
 from minga.finance.selectors.report import render as render_rows
 
 # The donor table's CSV: the report's columns, then the share disbursed of what was pledged the page shows.
+# How many of a row's pledges and flows are made up for the demonstration (0 in a real deployment's rows).
+ILLUSTRATIVE, ILLUSTRATIVE_HASHTAG = "illustrative_records", "#meta+illustrative+count"
 DONOR_EXTRA = "fulfilment_percent"
 DONOR_HASHTAG = "#value+funding+fulfilment+pct"
 # The country table's CSV: the report's columns, then what the page adds beside them.
@@ -94,27 +96,31 @@ def funding_csv(request, table: str):
         _offered, found = _read(request)
     except ParameterInvalid as error:
         return _bad_parameter(request, error)
+    made_up = selectors.illustrative_by_row(request.user, found.query, "donor" if table == "donors" else "country")
     if table == "donors":
-        text = _donors_csv(found.donors)
+        text = _donors_csv(found.donors, made_up)
     else:
-        text = _countries_csv(found.countries)
+        text = _countries_csv(found.countries, made_up)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="funding-{table}.csv"'
     return response
 
 
-def _donors_csv(donors) -> str:
-    """``report.render``'s columns for each donor row, then "Disbursed of pledged", as the page shows it."""
+def _donors_csv(donors, made_up: dict[str, int]) -> str:
+    """``report.render``'s columns for each donor row, then "Disbursed of pledged", as the page shows it, and how
+    many of the row's records are made up for the demonstration."""
     head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in donors],
                                "csv").splitlines()
-    text = "\n".join([f"{head},{DONOR_EXTRA}", *(
-        f"{line},{'' if answer.fulfilment_percent is None else answer.fulfilment_percent}"
-        for line, answer in zip(lines, donors, strict=True))]) + "\n"
-    return with_hashtag_row(text, {**hashtags("donor"), DONOR_EXTRA: DONOR_HASHTAG})
+    text = "\n".join([f"{head},{DONOR_EXTRA},{ILLUSTRATIVE}", *(
+        f"{line},{'' if answer.fulfilment_percent is None else answer.fulfilment_percent},"
+        f"{made_up.get(answer.row.key, 0)}" for line, answer in zip(lines, donors, strict=True))]) + "\n"
+    return with_hashtag_row(text, {**hashtags("donor"), DONOR_EXTRA: DONOR_HASHTAG,
+                                   ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG})
 
 
-def _countries_csv(countries) -> str:
-    """``report.render``'s columns for each country row, then coverage and per person with its figure."""
+def _countries_csv(countries, made_up: dict[str, int]) -> str:
+    """``report.render``'s columns for each country row, then coverage and per person with its figure, and how many
+    of the row's records are made up for the demonstration."""
     head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in countries],
                                "csv").splitlines()
     out = io.StringIO()
@@ -126,8 +132,9 @@ def _countries_csv(countries) -> str:
             "" if figure is None else figure.value,
             "" if figure is None else figure.as_of.isoformat(),
             "" if figure is None else csv_text(figure.source.url or figure.source.publisher),
-            "" if answer.disbursed_per_person is None else answer.disbursed_per_person])
+            "" if answer.disbursed_per_person is None else answer.disbursed_per_person,
+            made_up.get(answer.row.key, 0)])
     extras = out.getvalue().splitlines()
-    text = "\n".join([f"{head},{','.join(COUNTRY_EXTRA)}",
+    text = "\n".join([f"{head},{','.join(COUNTRY_EXTRA)},{ILLUSTRATIVE}",
                       *(f"{line},{extra}" for line, extra in zip(lines, extras, strict=True))]) + "\n"
-    return with_hashtag_row(text, {**hashtags("country"), **COUNTRY_HASHTAGS})
+    return with_hashtag_row(text, {**hashtags("country"), **COUNTRY_HASHTAGS, ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG})

@@ -8,11 +8,12 @@ of flows); an officer who also sees their own drafts gets them computed from the
 a value that is not one of the choices is refused naming its parameter (``ParameterInvalid``).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
@@ -29,8 +30,16 @@ from minga.finance.selectors.answers import (
     per_capita,
     per_capita_of,
 )
-from minga.finance.selectors.funding import FundingFilters, Row, counted_requirements, visible_pledges
-from minga.finance.tracking import FundingFlow, Requirement, TrackedPledge
+from minga.finance.selectors.funding import (
+    FundingFilters,
+    Row,
+    counted_flows,
+    counted_requirements,
+    pledges_under,
+    row_keys,
+    visible_pledges,
+)
+from minga.finance.tracking import FlowShare, FundingFlow, PledgeCountry, Requirement, TrackedPledge
 from minga.reference.models import Country, Organisation, Term
 
 PURPOSES = ("humanitarian", "integration")  # the flows' humanitarian flag; a pledge's purpose ("both" counts in each)
@@ -194,6 +203,23 @@ def _illustrative(user, filters: FundingFilters) -> int:
     if filters.year:
         flows, pledges = flows.filter(value_date__year=filters.year), pledges.filter(pledged_on__year=filters.year)
     return flows.count() + pledges.count()
+
+
+def illustrative_by_row(user, query: DashboardQuery, by: str) -> dict[str, int]:
+    """Row key → how many of the pledges and flows the row counts are made up for the demonstration (the page says
+    how many in all; a downloaded table says it per row, so that no made-up figure leaves as a real one)."""
+    filters = query.filters
+    flows = (counted_flows(user, filters).filter(is_illustrative=True)
+             .select_related("provider", "pledge__conference", "theme")
+             .prefetch_related(Prefetch("shares", FlowShare.objects.select_related("country", "subdivision"))))
+    pledges = (pledges_under(user, filters).filter(is_illustrative=True).select_related("donor", "conference")
+               .prefetch_related(Prefetch("countries", PledgeCountry.objects.select_related("country")), "earmarks"))
+    counts: Counter = Counter()
+    for record in (*flows, *pledges):
+        if filters.country and filters.country not in row_keys(record, "country"):
+            continue
+        counts.update(row_keys(record, by))
+    return dict(counts)
 
 
 def _plain(amounts: dict) -> dict:

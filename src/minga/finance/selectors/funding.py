@@ -124,16 +124,9 @@ def visible_flows(user, filters: FundingFilters = ALL):
     return list(flows.order_by("pk"))
 
 
-def visible_pledges(user, filters: FundingFilters = ALL, *, parts: bool = True):
-    """The pledges the user may see under ``filters``; ``parts=False``: without their countries and earmarks
-    (prefetching them costs a query set per pledge in Python, which the dashboard's totals do not need)."""
+def pledges_under(user, filters: FundingFilters = ALL):
+    """The queryset of the pledges the user may see under ``filters`` (all but ``country``, as for the flows)."""
     pledges = permissions.visible(user, TrackedPledge.objects.all())
-    if not parts:  # what fulfilment needs: each pledge's date and donor
-        pledges = pledges.select_related("donor").only("pk", "pledged_on", "donor__id", "donor__name",
-                                                        "donor__iati_identifier")
-    else:
-        pledges = pledges.select_related("donor", "conference").prefetch_related(
-            Prefetch("countries", queryset=PledgeCountry.objects.select_related("country").order_by("pk")), "earmarks")
     if filters.year:
         pledges = pledges.filter(pledged_on__year=filters.year)
     if filters.donor:
@@ -146,6 +139,19 @@ def visible_pledges(user, filters: FundingFilters = ALL, *, parts: bool = True):
         pledges = pledges.exclude(purpose="development")
     if filters.humanitarian is False:
         pledges = pledges.exclude(purpose="humanitarian")
+    return pledges
+
+
+def visible_pledges(user, filters: FundingFilters = ALL, *, parts: bool = True):
+    """The pledges the user may see under ``filters``; ``parts=False``: without their countries and earmarks
+    (prefetching them costs a query set per pledge in Python, which the dashboard's totals do not need)."""
+    pledges = pledges_under(user, filters)
+    if not parts:  # what fulfilment needs: each pledge's date and donor
+        pledges = pledges.select_related("donor").only("pk", "pledged_on", "donor__id", "donor__name",
+                                                        "donor__iati_identifier")
+    else:
+        pledges = pledges.select_related("donor", "conference").prefetch_related(
+            Prefetch("countries", queryset=PledgeCountry.objects.select_related("country").order_by("pk")), "earmarks")
     return list(pledges.order_by("pk"))
 
 
@@ -201,6 +207,12 @@ def _pledge_parts(pledge, by: str) -> list[tuple[str, str, Decimal]]:
             return [(NONE, _("No theme named"), ONE)]
         return [(term.code, term.label, ONE / len(earmarks)) for term in earmarks]  # split evenly
     return [(str(pledge.pledged_on.year), str(pledge.pledged_on.year), ONE)]
+
+
+def row_keys(record, by: str) -> set[str]:
+    """The keys of the rows by ``by`` a flow or pledge counts in (its shares, earmarks...)."""
+    parts = _flow_parts(record, by) if isinstance(record, FundingFlow) else _pledge_parts(record, by)
+    return {key for key, _label, _fraction in parts}
 
 
 def _country_fraction(parts_by_country, country: str | None) -> Decimal:
