@@ -8,6 +8,7 @@ from minga.capacity import selectors
 from minga.capacity.models import ROLES, SEXES, Audience, ResourceKind, ResourceLanguage
 from minga.capacity.services import DeliveryInput, ResourceInput
 from minga.common import uploads
+from minga.common.form_fields import LocalizedAmountField, LocalizedCountField
 from minga.process.models import RoadmapAction
 from minga.reference.models import LINES_OF_WORK, Term
 
@@ -19,10 +20,10 @@ class DeliveryForm(forms.Form):
     modules = forms.ModelMultipleChoiceField(label=_("Modules used"), queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     action = forms.ModelChoiceField(label=_("Counts for the roadmap action"), queryset=None, required=False)
-    pre_score = forms.DecimalField(label=_("Average score before (%)"), min_value=0, max_value=100,
-                                   decimal_places=1, required=False)
-    post_score = forms.DecimalField(label=_("Average score after (%)"), min_value=0, max_value=100,
-                                    decimal_places=1, required=False)
+    pre_score = LocalizedAmountField(label=_("Average score before (%)"), min_value=0, max_value=100,
+                                     decimal_places=1, required=False)
+    post_score = LocalizedAmountField(label=_("Average score after (%)"), min_value=0, max_value=100,
+                                      decimal_places=1, required=False)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -33,7 +34,7 @@ class DeliveryForm(forms.Form):
         self.fields["modules"].queryset = selectors.current_modules()
         self.fields["action"].queryset = RoadmapAction.objects.order_by("line__position", "is_illustrative", "code")
         for name, label in (*SEXES, *ROLES):
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=100000, initial=0)
+            self.fields[name] = LocalizedCountField(label=label, min_value=0, max_value=100000, initial=0)
 
     @property
     def sex_fields(self):

@@ -167,3 +167,43 @@ def parse_localized_amount(value, *, field: str, locale: str | None = None, sign
                                      "cents).") % {"text": text, "example": amount_example(locale),
                                                    "group": group, "decimal": decimal})
     return bounded_amount(number, field=field, signed=signed)
+
+
+# Whole numbers (people) as people type them in a form: "2.000" in Spanish and Portuguese, "2,000" in English.
+# Django's own IntegerField dropped a trailing ".000" (two thousand people read as two) and refused "1.500".
+EXAMPLE_COUNT = 1500
+
+
+def count_example(locale: str | None = None) -> str:
+    """1.500 / 1,500: how the reader's language writes a whole number."""
+    return babel_numbers.format_decimal(EXAMPLE_COUNT, format="#,##0", locale=_locale(locale))
+
+
+def parse_localized_count(value, *, field: str, locale: str | None = None) -> int | None:
+    """A whole number typed in a form in the reader's locale: None for a blank, else an int of at most
+    ``MAX_TEXT`` characters (the form field checks its range).
+
+    Only digits and the locale's grouping symbol, grouped as the locale groups: ``2.000`` in Spanish, ``2,000`` in
+    English; ``2.000`` in English, ``2,5`` or ``1e3`` anywhere are refused with an example in that locale.
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = _text(value, field)
+    if not text:
+        return None
+    locale = _locale(locale)
+    group = babel_numbers.get_group_symbol(locale)
+    digits = text.removeprefix("-")
+    number = None
+    if re.fullmatch(rf"[0-9][0-9{re.escape(group)}]*", digits) and digits[-1].isdigit():
+        try:
+            number = babel_numbers.parse_decimal(digits, locale=locale, strict=True)
+        except babel_numbers.NumberFormatError:
+            number = None
+    if number is None or number != number.to_integral_value():
+        raise NumberInvalid(field, _("“%(text)s” is not a whole number as written in this language: write it like "
+                                     "%(example)s (“%(group)s” between thousands).") % {
+            "text": text, "example": count_example(locale), "group": group})
+    return -int(number) if text.startswith("-") else int(number)

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minga.common.form_fields import LocalizedCountField
 from minga.reference.models import Country, Organisation, PopulationFigure, Source, Subdivision
 
 
@@ -51,6 +52,8 @@ class PopulationFigureForm(VersionedForm):
         fields = ["country", "subdivision", "group", "value", "is_approximate", "as_of", "source",
                   "note_es", "note_pt", "note_en"]
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        # "7.000" is seven thousand in Spanish: Django's IntegerField read it as 7.
+        field_classes = {"value": LocalizedCountField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

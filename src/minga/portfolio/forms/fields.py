@@ -7,8 +7,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.common.form_fields import LocalizedCountField
 from minga.common.formatting import current_locale
-from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount
+from minga.common.numbers import MAX_COUNT, NumberInvalid, format_amount_input, parse_localized_amount
 from minga.portfolio.inputs import FIELD_OF_NAME, Kind
 from minga.portfolio.inputs.fields import fields_of_step
 from minga.portfolio.models import Project
@@ -95,7 +96,7 @@ def scalar_formfield(name: str) -> forms.Field:
     if kind == Kind.AMOUNT:
         return amount_field(label, required=False, help_text=help_text)
     if kind == Kind.COUNT:
-        return forms.IntegerField(label=label, min_value=0, required=False, help_text=help_text)
+        return LocalizedCountField(label=label, min_value=0, max_value=MAX_COUNT, required=False, help_text=help_text)
     if kind == Kind.BOOL:
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if kind == Kind.ORGANISATION:

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.common.form_fields import LocalizedCountField
 from minga.common.languages import LANGUAGES
+from minga.common.numbers import MAX_COUNT
 from minga.portfolio.forms.fields import ScalarsForm, share_field
 from minga.portfolio.forms.rows import (
     BudgetYearRow,
@@ -177,7 +179,8 @@ class PeopleForm(ScalarsForm):
         super().__init__(*args, **kwargs)
         for prefix, choices in (("group", PopulationGroup), ("sexage", SexAge)):
             for value, label in choices.choices:
-                self.fields[f"{prefix}__{value}"] = forms.IntegerField(label=label, min_value=0, required=False)
+                self.fields[f"{prefix}__{value}"] = LocalizedCountField(label=label, min_value=0, max_value=MAX_COUNT,
+                                                                          required=False)
 
     def group_rows(self):
         return [self[name] for name in self.fields if name.startswith("group__")]

@@ -1,0 +1,68 @@
+"""Form fields for numbers typed as the reader's language writes them, shown back the same way.
+
+Text boxes, not type=number: a number box reads "8.000.000" as eight and drops the "," of "12,5" (125), and
+Django's IntegerField reads "2.000" as 2. An amount is "8.000.000.000,50" in Spanish and Portuguese and
+"8,000,000,000.50" in English; a count of people "2.000" / "2,000". Anything else is refused with an example.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core import validators
+
+from minga.common.formatting import current_locale
+from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount, parse_localized_count
+
+
+class LocalizedNumberInput(forms.TextInput):
+    """A saved number shown in the reader's locale ("8.000.000.000,50"); text sent back (after an error) as typed."""
+
+    def __init__(self, attrs=None, *, size: int = 16, mode: str = "decimal"):
+        super().__init__({"inputmode": mode, "autocomplete": "off", "size": size, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_amount_input(value)
+        return super().format_value(value)
+
+
+class LocalizedAmountField(forms.Field):
+    """An amount or a share typed as the reader's language writes it: at most ``decimal_places`` (2) after the
+    decimal symbol, between ``min_value`` and ``max_value`` when given."""
+
+    widget = LocalizedNumberInput
+
+    def __init__(self, *, min_value=None, max_value=None, decimal_places: int = 2, **kwargs):
+        self.decimal_places = decimal_places
+        super().__init__(**kwargs)
+        if min_value is not None:
+            self.validators.append(validators.MinValueValidator(Decimal(min_value)))
+        if max_value is not None:
+            self.validators.append(validators.MaxValueValidator(Decimal(max_value)))
+        if decimal_places < 2:
+            self.validators.append(validators.DecimalValidator(max_digits=None, decimal_places=decimal_places))
+
+    def to_python(self, value):
+        try:
+            return parse_localized_amount(value, field=str(self.label or ""), locale=current_locale())
+        except NumberInvalid as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+
+
+class LocalizedCountField(forms.Field):
+    """A whole number (people) typed as the reader's language writes it: "2.000" / "2,000"."""
+
+    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+        kwargs.setdefault("widget", LocalizedNumberInput(size=10, mode="numeric"))
+        super().__init__(**kwargs)
+        if min_value is not None:
+            self.validators.append(validators.MinValueValidator(min_value))
+        if max_value is not None:
+            self.validators.append(validators.MaxValueValidator(max_value))
+
+    def to_python(self, value):
+        try:
+            return parse_localized_count(value, field=str(self.label or ""), locale=current_locale())
+        except NumberInvalid as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+

@@ -1,0 +1,108 @@
+"""The product bar "in the user's habits", on the forms that the submission steps' amounts did not cover: counts of
+people, money and shares typed as the reader's language writes them (1.234.567,89 in Spanish and Portuguese,
+1,234,567.89 in English), and the date boxes showing their saved date.
+
+Django's own IntegerField drops a trailing ".000" ("2.000" became 2: two thousand people read as two) and its
+DecimalField reads only "1234567.89"; a date box (type=date) shows only an ISO date, and Django wrote the saved date
+as the language writes it ("15/03/2026"), which the browser drops: the box was empty on every edit in Spanish.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import lxml.html
+import pytest
+
+from minga.capacity.models import TrainingDelivery
+from minga.portfolio.models import Project
+from minga.reference.models import Municipality, Organisation, PopulationFigure, Source
+from tests.codes import YEAR
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = f"PQ-COL-{YEAR}-0002"  # the demo draft of focal.col
+
+
+def org(key) -> Organisation:
+    return Organisation.objects.get(load_key=f"organisation:{key}")
+
+
+def in_language(client, language: str):
+    client.cookies["minga_language"] = language
+    return client
+
+
+def form_of(response, name: str):
+    return lxml.html.fromstring(response.content.decode()).xpath(f'//form[.//*[@name="{name}"]]')[0]
+
+
+def sent_back(client, url: str, changes: dict) -> dict:
+    """The page's form as the browser sends it, with ``changes``."""
+    page = client.get(url)
+    assert page.status_code == 200
+    name = next(iter(changes))
+    data = {**dict(form_of(page, name).form_values()), **changes}
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def value_shown(response, name: str) -> str:
+    return form_of(response, name).xpath(f'.//input[@name="{name}"]')[0].get("value")
+
+
+def errors_of(response, name: str) -> list[str]:
+    return [str(message) for message in response.context["form"].errors.get(name, [])]
+
+
+# --- Counts of people ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "total", "refugees", "hosts"), [
+    ("es", "2.000", "1.500", "500"), ("pt-br", "2.000", "1.500", "500"), ("en", "2,000", "1,500", "500")])
+def test_a_projects_people_typed_with_thousands_are_read_as_thousands(client_as, users, language, total, refugees,
+                                                                     hosts):
+    client = in_language(client_as(users["focal_col"]), language)
+    url = f"/projects/{DRAFT}/edit/?step=4"
+    response = client.post(url, sent_back(client, url, {
+        "people_total": total, "group__refugees_migrants": refugees, "group__host_community": hosts,
+        "after": "stay"}))
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    project = Project.objects.get(code=DRAFT)
+    assert project.people_total == 2000
+    assert sorted(project.people.values_list("category", "people")) == [
+        ("host_community", 500), ("refugees_migrants", 1500)]
+    page = client.get(url)
+    assert (value_shown(page, "people_total"), value_shown(page, "group__refugees_migrants")) == (total, refugees)
+
+
+def test_a_count_written_as_another_language_writes_it_is_refused_not_misread(client_as, users, english):
+    client = in_language(client_as(users["focal_col"]), "en")
+    url = f"/projects/{DRAFT}/edit/?step=4"
+    response = client.post(url, sent_back(client, url, {"people_total": "2.000", "after": "stay"}))
+    assert response.status_code == 200
+    assert errors_of(response, "people_total") == [
+        "“2.000” is not a whole number as written in this language: write it like 1,500 (“,” between thousands)."]
+    assert Project.objects.get(code=DRAFT).people_total is None
+
+
+def test_a_training_of_a_thousand_police_officers_counts_a_thousand(client_as, users):
+    client = in_language(client_as(users["local_cucuta"]), "es")
+    response = client.post("/capacity/deliveries/new/", {
+        "delivered_on": "2026-01-10", "municipality": Municipality.objects.get(pcode="CO54001").pk,
+        "organiser": org("demo-cucuta").pk, "women": "1.000", "men": "1.000", "sex_other": "0",
+        "social_services": "0", "child_protection": "0", "police": "2.000", "health": "0", "education": "0",
+        "migration_authority": "0", "other_role": "0", "note": "Mil y mil.", "pre_score": "62,5",
+        "post_score": "80"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    delivery = TrainingDelivery.objects.get(note="Mil y mil.")
+    assert (delivery.women, delivery.men, delivery.police, delivery.participants, delivery.pre_score) == (
+        1000, 1000, 2000, 2000, Decimal("62.5"))
+
+
+def test_a_population_figure_of_seven_thousand_is_seven_thousand(client_as, users):
+    client = in_language(client_as(users["secretariat"]), "es")
+    response = client.post("/figures/new/", {
+        "country": "COL", "group": "refugees_migrants", "value": "7.000", "as_of": "2025-01-01",
+        "source": Source.objects.get(load_key="source:illustrative").pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    figure = PopulationFigure.all_objects.get(country_id="COL", as_of=date(2025, 1, 1), subdivision=None)
+    assert figure.value == 7000
+    assert value_shown(client.get(f"/figures/{figure.pk}/edit/"), "value") == "7.000"
