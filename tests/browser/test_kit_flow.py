@@ -3,6 +3,7 @@ municipality; the secretariat sees the coverage (table and map) and the kit acti
 of another municipality cannot edit the training."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -35,7 +36,7 @@ def test_an_officer_records_a_training_the_secretariat_sees_it_and_another_offic
     choose(page, "id_action", "Kit de desarrollo de capacidades")
     for field, value in (("women", "7"), ("men", "5"), ("social_services", "4"), ("police", "3"), ("health", "5")):
         page.locator(f"#id_{field}").fill(value)
-    page.locator("#id_pre_score").fill("51.5")
+    page.locator("#id_pre_score").fill("51,5")  # as Spanish writes it (a number box turned it into 515)
     page.locator("#id_post_score").fill("80")
     page.get_by_test_id("delivery-form").locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/capacity/deliveries/\d+/$"))
@@ -44,6 +45,7 @@ def test_an_officer_records_a_training_the_secretariat_sees_it_and_another_offic
     delivery = TrainingDelivery.objects.get(delivered_on="2026-02-12")
     assert (delivery.municipality.pcode, delivery.action.code, delivery.police, delivery.version) == (
         "CO54001", "capacity-development-kit", 3, 1)
+    assert (delivery.pre_score, delivery.post_score) == (Decimal("51.5"), Decimal("80"))
 
     page = open_page("secretaria", "/capacity/coverage/")
     cucuta = page.get_by_test_id("coverage-table").locator("tbody tr[data-pcode='CO54001']")

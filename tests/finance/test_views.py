@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from minga.accounts.models import Role, RoleGrant, User
+from minga.common.numbers import format_amount_input
 from minga.finance.tracking import FundingFlow, TrackedPledge
 from minga.portfolio.models import Project
 from minga.reference.models import Organisation, Source
@@ -116,7 +117,7 @@ def flow_post(flow, **changes):
     """The flow's edit form posted as it is shown ("Correct" then "Save"), with ``changes``."""
     data = {"stage": flow.stage, "provider": flow.provider_id, "receiver": flow.receiver_id,
             "pledge": flow.pledge_id or "", "commitment": flow.commitment_id or "", "project": flow.project_id or "",
-            "amount": str(flow.amount),
+            "amount": format_amount_input(flow.amount, locale="es"),  # as the Spanish form shows it
             "currency": flow.currency, "value_date": flow.value_date.isoformat(), "country": flow.country_id or "",
             "version": str(flow.version), **({"is_humanitarian": "on"} if flow.is_humanitarian else {})}
     return {**data, **changes}

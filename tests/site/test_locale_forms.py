@@ -14,6 +14,8 @@ import lxml.html
 import pytest
 
 from minga.capacity.models import TrainingDelivery
+from minga.finance.tracking import FundingFlow, TrackedPledge
+from minga.localgov.models import NeedsStatement
 from minga.portfolio.models import Project
 from minga.reference.models import Municipality, Organisation, PopulationFigure, Source
 from tests.codes import YEAR
@@ -106,3 +108,76 @@ def test_a_population_figure_of_seven_thousand_is_seven_thousand(client_as, user
     figure = PopulationFigure.all_objects.get(country_id="COL", as_of=date(2025, 1, 1), subdivision=None)
     assert figure.value == 7000
     assert value_shown(client.get(f"/figures/{figure.pk}/edit/"), "value") == "7.000"
+
+
+# --- Money and shares ------------------------------------------------------------------------------------------
+
+def pledge_post(**changes):
+    return {"donor": org("gac").pk, "currency": "CAD", "pledged_on": "2023-03-16", "instrument": "grant",
+            "purpose": "both", "source": Source.objects.get(load_key="source:illustrative").pk,
+            "country_1": "COL", "country_2": "PER", **changes}
+
+
+@pytest.mark.parametrize(("language", "amount", "percent", "share_1", "share_2", "shown"), [
+    ("es", "1.234.567,89", "12,5", "70,5", "29,5", "1.234.567,89"),
+    ("pt-br", "1.234.567,89", "12,5", "70,5", "29,5", "1.234.567,89"),
+    ("en", "1,234,567.89", "12.5", "70.5", "29.5", "1,234,567.89")])
+def test_a_pledge_typed_as_the_readers_language_writes_money_is_stored_and_shown_so(
+        client_as, users, language, amount, percent, share_1, share_2, shown):
+    client = in_language(client_as(users["donor_can"]), language)
+    response = client.post("/pledges/new/", pledge_post(amount=amount, humanitarian_percent=percent,
+                                                        share_1=share_1, share_2=share_2))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    pledge = TrackedPledge.objects.get(currency="CAD", amount=Decimal("1234567.89"))
+    assert pledge.humanitarian_percent == Decimal("12.5")
+    assert sorted(pledge.countries.values_list("country_id", "percentage")) == [
+        ("COL", Decimal("70.5")), ("PER", Decimal("29.5"))]
+    page = client.get(f"/pledges/{pledge.pk}/edit/")
+    assert (value_shown(page, "amount"), value_shown(page, "humanitarian_percent")) == (shown, f"{percent}0")
+
+
+def test_a_pledge_in_english_refuses_spanish_grouping_instead_of_misreading_it(client_as, users, english):
+    client = in_language(client_as(users["donor_can"]), "en")
+    before = TrackedPledge.all_objects.count()
+    response = client.post("/pledges/new/", pledge_post(amount="1.234.567", share_1="70", share_2="30"))
+    assert response.status_code == 200
+    assert errors_of(response, "amount") == [
+        "“1.234.567” is not an amount as written in this language: write it like 8,000,000,000.50 "
+        "(“,” between thousands, “.” before the cents)."]
+    assert TrackedPledge.all_objects.count() == before
+
+
+def test_a_flow_of_two_hundred_and_fifty_thousand_in_spanish(client_as, users):
+    client = in_language(client_as(users["donor_can"]), "es")
+    response = client.post("/flows/new/", {
+        "stage": "commitment", "provider": org("gac").pk, "receiver": org("unhcr").pk, "amount": "250.000,50",
+        "currency": "USD", "value_date": "2023-05-02", "country": "COL"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    flow = FundingFlow.objects.get(amount=Decimal("250000.50"))
+    assert value_shown(client.get(f"/flows/{flow.pk}/edit/"), "amount") == "250.000,50"
+
+
+def test_a_needs_statement_costed_in_spanish(client_as, users):
+    client = in_language(client_as(users["local_cucuta"]), "es")
+    cucuta = org("demo-cucuta")
+    theme = client.get(f"/local-governments/{cucuta.pk}/needs/new/").context["form"].fields["theme"].queryset.first()
+    response = client.post(f"/local-governments/{cucuta.pk}/needs/new/", {
+        "theme": theme.pk, "description": "Albergue temporal.", "estimated_cost": "1.500.000", "currency": "COP",
+        "status": "identified"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    statement = NeedsStatement.objects.get(description="Albergue temporal.")
+    assert statement.estimated_cost == Decimal("1500000")
+    assert value_shown(client.get(f"/local-governments/needs/{statement.pk}/edit/"), "estimated_cost") == "1.500.000"
+
+
+def test_a_projects_territory_share_typed_with_a_decimal_comma(client_as, users):
+    client = in_language(client_as(users["focal_col"]), "es")
+    url = f"/projects/{DRAFT}/edit/?step=2"
+    response = client.post(url, sent_back(client, url, {
+        "locations-0-country": "COL", "locations-0-subdivision": "CO-NSA", "locations-0-percentage": "62,5",
+        "locations-1-country": "COL", "locations-1-subdivision": "CO-ARA", "locations-1-percentage": "37,5",
+        "after": "stay"}))
+    assert response.status_code in (200, 302)
+    assert sorted(Project.objects.get(code=DRAFT).locations.values_list("subdivision_id", "percentage")) == [
+        ("CO-ARA", Decimal("37.50")), ("CO-NSA", Decimal("62.50"))]
+

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts import permissions
+from minga.common.form_fields import LocalizedAmountField
 from minga.common.formatting import format_date, format_money
 from minga.finance.inputs import FlowInput, PledgeInput, edited, flow_input_from, pledge_input_from
 from minga.finance.models import Conference
@@ -54,7 +55,7 @@ class PledgeForm(_MoneyForm):
     donor = forms.ModelChoiceField(label=_("donor"), queryset=Organisation.objects.none())
     conference = forms.ModelChoiceField(label=_("conference"), required=False,
                                         queryset=Conference.objects.order_by("starts_on"))
-    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    amount = LocalizedAmountField(label=_("amount"), min_value=0)
     currency = forms.ChoiceField(label=_("currency"))
     pledged_on = _date()
     instrument = forms.ChoiceField(label=_("instrument"), choices=PledgeInstrument.choices)
@@ -63,8 +64,8 @@ class PledgeForm(_MoneyForm):
         coerce=lambda value: {"yes": True, "no": False}.get(value),
         choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))])
     purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
-    humanitarian_percent = forms.DecimalField(label=_("humanitarian share (%)"), required=False, max_digits=5,
-                                              decimal_places=2, min_value=0, max_value=100)
+    humanitarian_percent = LocalizedAmountField(label=_("humanitarian share (%)"), required=False, min_value=0,
+                                                max_value=100)
     is_regional = forms.BooleanField(label=_("regional"), required=False)
     earmarks = forms.ModelMultipleChoiceField(label=_("thematic earmarks"), required=False,
                                               widget=forms.CheckboxSelectMultiple,
@@ -78,8 +79,8 @@ class PledgeForm(_MoneyForm):
         for row in range(1, COUNTRY_ROWS + 1):
             self.fields[f"country_{row}"] = forms.ModelChoiceField(
                 label=_("country"), required=False, queryset=Country.objects.filter(is_member_state=True))
-            self.fields[f"share_{row}"] = forms.DecimalField(label=_("share (%)"), required=False, max_digits=5,
-                                                             decimal_places=2, min_value=0, max_value=100)
+            self.fields[f"share_{row}"] = LocalizedAmountField(label=_("share (%)"), required=False, min_value=0,
+                                                               max_value=100)
 
     def country_rows(self):
         return [(self[f"country_{row}"], self[f"share_{row}"]) for row in range(1, COUNTRY_ROWS + 1)]
@@ -121,7 +122,7 @@ class FlowForm(_MoneyForm):
         label=_("against commitment"), required=False, queryset=FundingFlow.objects.none(),
         help_text=_("For a disbursement: the commitment it pays out, so that the money is counted once."))
     project = forms.ModelChoiceField(label=_("project"), required=False, queryset=FundingFlow.objects.none())
-    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    amount = LocalizedAmountField(label=_("amount"), min_value=0)
     currency = forms.ChoiceField(label=_("currency"))
     value_date = forms.DateField(label=_("value date"), widget=forms.DateInput(attrs={"type": "date"},
                                                                                  format="%Y-%m-%d"))

@@ -1,10 +1,13 @@
 """The needs-statement form: the theme from the process's thematic axes, the currency by its name."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from minga.common.form_fields import LocalizedAmountField
 from minga.localgov.models import NeedsStatement, NeedStatus
 from minga.reference.currencies import currency_choices
 from minga.reference.models import Term
@@ -20,8 +23,8 @@ class ThemeField(forms.ModelChoiceField):
 class NeedsStatementForm(forms.Form):
     theme = ThemeField(label=_("theme"), queryset=Term.objects.filter(vocabulary_id=THEMES_VOCABULARY))
     description = forms.CharField(label=_("description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    estimated_cost = forms.DecimalField(label=_("estimated cost"), required=False, min_value=0, max_digits=16,
-                                        decimal_places=2)
+    estimated_cost = LocalizedAmountField(label=_("estimated cost"), required=False, min_value=0,
+                                          max_value=Decimal("99999999999999.99"))
     currency = forms.ChoiceField(label=_("currency"), required=False)
     status = forms.ChoiceField(label=_("status"), choices=NeedStatus.choices)
 

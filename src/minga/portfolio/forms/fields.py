@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minga.common.form_fields import LocalizedCountField
+from minga.common.form_fields import LocalizedAmountField, LocalizedCountField
 from minga.common.formatting import current_locale
 from minga.common.numbers import MAX_COUNT, NumberInvalid, format_amount_input, parse_localized_amount
 from minga.portfolio.inputs import FIELD_OF_NAME, Kind
@@ -22,8 +22,7 @@ def date_input():
 
 
 def share_field(**kwargs):
-    return forms.DecimalField(label=gettext_lazy("share (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100,
-                              **kwargs)
+    return LocalizedAmountField(label=gettext_lazy("share (%)"), min_value=0, max_value=100, **kwargs)
 
 
 class AmountInput(forms.TextInput):
