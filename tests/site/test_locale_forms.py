@@ -12,12 +12,14 @@ from decimal import Decimal
 
 import lxml.html
 import pytest
+from django.utils import timezone
 
 from minga.capacity.models import TrainingDelivery
 from minga.finance.tracking import FundingFlow, TrackedPledge
 from minga.localgov.models import NeedsStatement
 from minga.portfolio.models import Project
 from minga.reference.models import Municipality, Organisation, PopulationFigure, Source
+from minga.services.models import Service
 from tests.codes import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,32 @@ def test_a_projects_territory_share_typed_with_a_decimal_comma(client_as, users)
     assert sorted(Project.objects.get(code=DRAFT).locations.values_list("subdivision_id", "percentage")) == [
         ("CO-ARA", Decimal("37.50")), ("CO-NSA", Decimal("62.50"))]
 
+
+# --- Dates -----------------------------------------------------------------------------------------------------
+
+def date_shown(client, url: str, name: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200
+    box = form_of(page, name).xpath(f'.//input[@name="{name}"]')[0]
+    assert box.get("type") == "date"
+    return box.get("value")
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br", "en"])
+def test_every_date_box_shows_its_date_as_a_date_box_reads_it(client_as, users, language):
+    """A type=date box takes only 2026-01-10: Django wrote the saved date as the language writes it (10/01/2026 in
+    Spanish and Portuguese), which the browser throws away, so the box came up empty, and saving without retyping
+    it was refused (the date is required) or took the wrong one."""
+    today = timezone.localdate().isoformat()
+    officer = in_language(client_as(users["local_cucuta"]), language)
+    delivery = TrainingDelivery.objects.filter(municipality__pcode="CO54001").order_by("pk").first()
+    assert date_shown(officer, f"/capacity/deliveries/{delivery.pk}/edit/", "delivered_on") == (
+        delivery.delivered_on.isoformat())
+    secretariat = in_language(client_as(users["secretariat"]), language)
+    service = Service.objects.get(load_key="service:tulcan-casa-acogida")
+    assert date_shown(secretariat, f"/services/{service.pk}/edit/", "last_verified_on") == (
+        service.last_verified_on.isoformat())
+    assert date_shown(secretariat, "/services/new/", "last_verified_on") == today
+    assert date_shown(secretariat, "/process/roadmap/demo-cucuta-kit-rollout/progress/", "on_date") == today
+    assert date_shown(secretariat, "/process/roadmap/demo-cucuta-kit-rollout/evidence/", "on_date") == today
+    assert date_shown(secretariat, "/capacity/priorities/?country=COL", "since") == today

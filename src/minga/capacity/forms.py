@@ -8,13 +8,13 @@ from minga.capacity import selectors
 from minga.capacity.models import ROLES, SEXES, Audience, ResourceKind, ResourceLanguage
 from minga.capacity.services import DeliveryInput, ResourceInput
 from minga.common import uploads
-from minga.common.form_fields import LocalizedAmountField, LocalizedCountField
+from minga.common.form_fields import LocalizedAmountField, LocalizedCountField, date_input
 from minga.process.models import RoadmapAction
 from minga.reference.models import LINES_OF_WORK, Term
 
 
 class DeliveryForm(forms.Form):
-    delivered_on = forms.DateField(label=_("Date of the training"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = forms.DateField(label=_("Date of the training"), widget=date_input())
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     modules = forms.ModelMultipleChoiceField(label=_("Modules used"), queryset=None, required=False,
@@ -77,7 +77,7 @@ class ResourceForm(forms.Form):
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     line = forms.ModelChoiceField(label=_("Line of work (theme)"), queryset=None, required=False)
     edition = forms.IntegerField(label=_("Version"), min_value=1, max_value=999, initial=1)
-    published_on = forms.DateField(label=_("Published"), widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(label=_("Published"), widget=date_input())
     file = forms.FileField(label=_("File (PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
     link = forms.URLField(label=_("or a link"), max_length=200, required=False, assume_scheme="https")
@@ -101,7 +101,7 @@ class PriorityForm(forms.Form):
     """A municipality for the priority list, chosen by name among those of one country."""
 
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
-    since = forms.DateField(label=_("On the list since"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("On the list since"), widget=date_input())
 
     def __init__(self, *args, country: str = "", **kwargs):
         super().__init__(*args, **kwargs)

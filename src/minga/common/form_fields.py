@@ -14,6 +14,13 @@ from minga.common.formatting import current_locale
 from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount, parse_localized_count
 
 
+def date_input(attrs=None) -> forms.DateInput:
+    """A date box (type=date): its value must be an ISO date (2026-03-15) in every language. Django's DateInput
+    writes a date as the language writes it (15/03/2026 in Spanish and Portuguese), which the browser throws away:
+    the box came up empty on every edit, and without the day it was given by default."""
+    return forms.DateInput(attrs={"type": "date", **(attrs or {})}, format="%Y-%m-%d")
+
+
 class LocalizedNumberInput(forms.TextInput):
     """A saved number shown in the reader's locale ("8.000.000.000,50"); text sent back (after an error) as typed."""
 

@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minga.common import uploads
+from minga.common.form_fields import date_input
 from minga.process.models import RoadmapAction, RoadmapStatus
 from minga.process.services import EvidenceInput, ProgressInput
 
 
 class ProgressForm(forms.Form):
-    on_date = forms.DateField(label=_("Date of the update"), widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(label=_("Date of the update"), widget=date_input())
     status = forms.ChoiceField(label=_("Status"), choices=RoadmapStatus.choices)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -28,7 +29,7 @@ class ProgressForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    on_date = forms.DateField(label=_("Date of the document"), widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(label=_("Date of the document"), widget=date_input())
     file = forms.FileField(label=_("File (PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
     url = forms.URLField(label=_("or its address (link)"), max_length=500, assume_scheme="https", required=False)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minga.common.form_fields import date_input
 from minga.common.formatting import time_zone_name, time_zones_of
 from minga.common.text import normalise_name
 from minga.portfolio.models import Project
@@ -73,7 +74,7 @@ class ServiceForm(forms.Form):
     longitude = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
     project = forms.ModelChoiceField(label=_("portfolio project"), required=False,
                                      queryset=Project.objects.filter(is_public=True).order_by("code"))
-    last_verified_on = forms.DateField(label=_("last verified"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_verified_on = forms.DateField(label=_("last verified"), widget=date_input())
 
     def __init__(self, *args, record: Service | None = None, **kwargs):
         super().__init__(*args, **kwargs)
