@@ -165,3 +165,16 @@ def test_home_page_in_the_language_of_the_cookie(client, settings, compiled_cata
     assert f"<h1>{HOME_HEADINGS[language]}</h1>" in html
     if language != "en":
         assert HOME_HEADINGS["en"] not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "message"), [
+    ("es", "Esta página no tiene la tabla “no-such-table”."),
+    ("pt-br", "Esta página não tem a tabela “no-such-table”."),
+    ("en", "This page has no table “no-such-table”.")])
+def test_a_table_the_page_lacks_is_said_in_the_readers_language(client, compiled_catalogues, language, message):
+    """The one message of the code that the catalogues lacked (makemessages found it untranslated): a Spanish or
+    Portuguese reader asking for a table's CSV that the page has not got was answered in English."""
+    client.cookies["minga_language"] = language
+    response = client.get("/countries/?csv=no-such-table")
+    assert (response.status_code, response.content.decode()) == (404, message)
