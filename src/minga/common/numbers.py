@@ -136,6 +136,17 @@ def format_amount_input(value, locale: str | None = None) -> str:
     return babel_numbers.format_decimal(number, format=pattern, locale=_locale(locale), decimal_quantization=False)
 
 
+def _parsed(text: str, shape: str, locale: str) -> Decimal | None:
+    """``text`` read as ``locale`` writes numbers (Babel, strict: grouped as the locale groups), when it has
+    ``shape`` and ends with a digit; else None."""
+    if not (re.fullmatch(shape, text) and text[-1].isdigit()):
+        return None
+    try:
+        return babel_numbers.parse_decimal(text, locale=locale, strict=True)
+    except babel_numbers.NumberFormatError:
+        return None
+
+
 def parse_localized_amount(value, *, field: str, locale: str | None = None, signed: bool = False) -> Decimal | None:
     """An amount typed in a form in the reader's locale: None for a blank, else a bounded Decimal.
 
@@ -153,12 +164,7 @@ def parse_localized_amount(value, *, field: str, locale: str | None = None, sign
     locale = _locale(locale)
     group, decimal = babel_numbers.get_group_symbol(locale), babel_numbers.get_decimal_symbol(locale)
     allowed = "0-9" + re.escape(group) + re.escape(decimal)
-    number = None
-    if re.fullmatch(rf"{'-?' if signed else ''}[0-9][{allowed}]*", text) and text[-1].isdigit():
-        try:
-            number = babel_numbers.parse_decimal(text, locale=locale, strict=True)
-        except babel_numbers.NumberFormatError:
-            number = None
+    number = _parsed(text, rf"{'-?' if signed else ''}[0-9][{allowed}]*", locale)
     if number is None:
         if text.startswith("-") and not signed and re.fullmatch(rf"-[{allowed}]+", text):
             raise NumberInvalid(field, _("An amount cannot be negative."))
@@ -196,12 +202,7 @@ def parse_localized_count(value, *, field: str, locale: str | None = None) -> in
     locale = _locale(locale)
     group = babel_numbers.get_group_symbol(locale)
     digits = text.removeprefix("-")
-    number = None
-    if re.fullmatch(rf"[0-9][0-9{re.escape(group)}]*", digits) and digits[-1].isdigit():
-        try:
-            number = babel_numbers.parse_decimal(digits, locale=locale, strict=True)
-        except babel_numbers.NumberFormatError:
-            number = None
+    number = _parsed(digits, rf"[0-9][0-9{re.escape(group)}]*", locale)
     if number is None or number != number.to_integral_value():
         raise NumberInvalid(field, _("“%(text)s” is not a whole number as written in this language: write it like "
                                      "%(example)s (“%(group)s” between thousands).") % {
