@@ -77,7 +77,8 @@ def test_a_file_cut_short_says_the_activities_before_the_break_were_imported_not
     failure = [p.text_content() for p in page.xpath("//*[@data-testid='iati-run-failure']/p")]
     assert failure[0] == ("The file breaks off part-way: the activities before the break were imported or reported "
                           "as counted here; nothing after it was read.")
-    assert failure[1] == "not well-formed XML (line 4): Premature end of data in tag iati-identifier line 4, line 4, column 61"
+    assert failure[1] == ("not well-formed XML (line 4): Premature end of data in tag iati-identifier line 4, "
+                          "line 4, column 61")
     assert {dd.get("data-count"): dd.text_content() for dd in page.xpath(
         "//*[@data-testid='iati-run-counts']//dd")}["created"] == "2"
     with translation.override("es"):

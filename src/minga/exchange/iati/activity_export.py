@@ -98,7 +98,8 @@ def _transaction(parent, row, language: str) -> None:
                    humanitarian={True: "1", False: "0"}.get(extra.get("is_humanitarian")))
     _sub(element, "transaction-type", code=row.transaction_type)
     _sub(element, "transaction-date", iso_date=extra.get("transaction_date") or row.value_date.isoformat())
-    _sub(element, "value", _decimal(row.value.normalize()), currency=row.currency, value_date=row.value_date.isoformat())
+    _sub(element, "value", _decimal(row.value.normalize()), currency=row.currency,
+         value_date=row.value_date.isoformat())
     for side in ("provider", "receiver"):
         if extra.get(f"{side}_ref") or extra.get(f"{side}_name"):
             _org(element, f"{side}-org", {"ref": extra.get(f"{side}_ref", ""), "type": extra.get(f"{side}_type", ""),
