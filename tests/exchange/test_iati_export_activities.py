@@ -91,7 +91,7 @@ ODD = """<iati-activities version="2.03">
 <activity-status code="2"/>
 <activity-date iso-date="2020-01-01"/>
 <activity-date type="1" iso-date="2020-01-01"/>
-<recipient-country code="CO" percentage="1E+2"/>
+<recipient-country code="CO" percentage="100"/>
 {region}
 <location><name><narrative>Place</narrative></name><administrative vocabulary="G1"/></location>
 <sector vocabulary="1" code="15190" percentage="100"/>

@@ -51,9 +51,15 @@ class LocalizedAmountField(forms.Field):
 
     def to_python(self, value):
         try:
-            return parse_localized_amount(value, field=str(self.label or ""), locale=current_locale())
+            number = parse_localized_amount(value, field=str(self.label or ""), locale=current_locale())
         except NumberInvalid as error:
             raise forms.ValidationError(error.message, code="invalid") from None
+        if number is not None and self.decimal_places < 2:
+            # The box shows cents as money does ("48,50"): zeros past the field's places are no more precision.
+            places = Decimal(1).scaleb(-self.decimal_places)
+            if number == number.quantize(places):
+                number = number.quantize(places)
+        return number
 
 
 class LocalizedCountField(forms.Field):
