@@ -4,14 +4,15 @@ The API's list, the exports and the SQL catalogue (``facet_counts``) read these;
 (``facet_index``) states the same rules over bitsets, and tests hold the two to the same results.
 """
 
+import re
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 
 from minga.accounts import permissions
-from minga.common.numbers import parse_amount
+from minga.common.numbers import NumberInvalid, bounded_amount, parse_amount, parse_localized_amount
 from minga.common.text import normalise_text, refuse_control_characters
 from minga.portfolio.facet_entries import AXES, LINES
 from minga.portfolio.models import Project, ProjectLocation, ProjectMarker, ProjectPeople, ProjectTheme
@@ -60,8 +61,13 @@ class ProjectFilters:
                    "proposer_country")
 
     @classmethod
-    def from_querydict(cls, query) -> "ProjectFilters":
-        """The filters of a query string; raises NumberInvalid (naming the parameter) for a number out of bounds."""
+    def from_querydict(cls, query, *, localized: bool = False) -> "ProjectFilters":
+        """The filters of a query string; raises NumberInvalid (naming the parameter) for a number out of bounds.
+
+        ``localized`` (the catalogue page, whose boxes people type in): an amount is read as the reader's language
+        writes it ("1.000.000" or "12,5" in Spanish), or as the page's own links write it ("0.01"); anything else
+        is refused (NumberInvalid), never dropped. Without it (the API) amounts are machine notation, and text that
+        is no number at all is dropped, as it always was."""
         values = {}
         for name in cls.LIST_FIELDS:
             items = []
@@ -70,9 +76,12 @@ class ProjectFilters:
             values[name] = items
         values["q"] = (query_texts(query, "q") or [""])[-1].strip()[:200]
         for name in ("gap_min", "gap_max"):
-            # Text that is no number is dropped, as ever; a number out of bounds is refused (NumberInvalid),
+            # A number out of bounds is refused (NumberInvalid) in either mode,
             # before anything turns it into an integer of a million digits.
-            values[name] = parse_amount(query.get(name), field=name, signed=True, lenient=True)
+            if localized:
+                values[name] = _typed_amount(query.get(name), field=name)
+            else:
+                values[name] = parse_amount(query.get(name), field=name, signed=True, lenient=True)
         sort = query.get("sort", "newest")
         values["sort"] = sort if sort in SORTS else "newest"
         return cls(**values)
@@ -83,6 +92,9 @@ class ProjectFilters:
             value = getattr(self, item.name)
             if isinstance(value, list):
                 pairs.extend((item.name, v) for v in value)
+            elif isinstance(value, Decimal):
+                # Never "1000.500" (a thousand and a half, which Spanish reads as a million): at most the 2 cents.
+                pairs.append((item.name, format(value.normalize(), "f")))
             elif value not in (None, "") and not (item.name == "sort" and value == "newest"):
                 pairs.append((item.name, str(value)))
         return pairs
@@ -96,6 +108,28 @@ class ProjectFilters:
             elif value not in (None, ""):
                 pairs.append((name, str(value)))
         return urlencode(pairs)
+
+
+# The page's own links write an amount in machine notation, with at most the two cents after the point: "0.01",
+# "999999.99". A Spanish "1.000" (three digits after the point) is a thousand, never one.
+_MACHINE_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
+
+
+def _typed_amount(value, *, field: str) -> Decimal | None:
+    """An amount typed in a catalogue box in the reader's language, or as the page's links write it."""
+    try:
+        return parse_localized_amount(value, field=field, signed=True)
+    except NumberInvalid as error:
+        text = value.strip() if isinstance(value, str) else ""
+        if _MACHINE_AMOUNT.fullmatch(text):
+            return parse_amount(text, field=field, signed=True)
+        try:
+            number = Decimal(text)  # at most MAX_TEXT characters: parse_localized_amount checked
+        except (InvalidOperation, ValueError):
+            number = None
+        if number is not None and number.is_finite():
+            bounded_amount(number, field=field, signed=True)  # out of bounds ("1e999999", "0.001"): says so
+        raise error from None  # not written as this language writes amounts ("12,5" in English, "abc")
 
 
 def projects_visible(user) -> QuerySet:

@@ -48,7 +48,7 @@ def _page_number(raw) -> int:
 @public_page("catalogue")
 def project_catalogue(request):
     try:
-        filters = selectors.ProjectFilters.from_querydict(request.GET)
+        filters = selectors.ProjectFilters.from_querydict(request.GET, localized=True)
         number = _page_number(request.GET.get("page"))
     except ParameterInvalid as error:
         return bad_parameter(request, error)

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minga.accounts import permissions
-from minga.common import formatting
+from minga.common import formatting, numbers
 from minga.site.middleware import TABLE_CSV_PARAMETER
 
 register = template.Library()
@@ -37,6 +37,12 @@ def translated(record, field):
 def in_reader_language(record, field):
     """The same text, plain (for a title attribute or a page title)."""
     return _shown(record, field)[0]
+
+
+@register.filter
+def amount_input(value):
+    """An amount in a text box as the reader's language writes it ("1.000.000,50"): what the box reads back."""
+    return "" if value is None else numbers.format_amount_input(value)
 
 
 @register.filter
