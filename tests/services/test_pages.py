@@ -363,3 +363,16 @@ def test_saving_the_edit_form_keeps_a_link_to_a_project_withdrawn_since(client_a
     client.post(f"/services/{service.pk}/edit/", posted(ServiceForm.initial_for(service), project=None,
                                                          version=service.version))
     assert Service.objects.get(pk=service.pk).project_id is None
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [("7,88", "-72,49"), ("-0,18", "-78,47")])
+def test_coordinates_with_a_decimal_comma_are_refused_never_misread(client_as, users, latitude, longitude):
+    """A Spanish "-0,18" is refused with the field named (a number box sends "-0.18"); never read as -18."""
+    client = client_as(users["local_cucuta"])
+    count = Service.all_objects.count()
+    response = client.post("/services/new/", form_data(Municipality.objects.get(pcode="CO54001"), latitude=latitude,
+                                                      longitude=longitude), HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"latitude": ["Introduzca un número."],
+                                               "longitude": ["Introduzca un número."]}
+    assert Service.all_objects.count() == count

@@ -12,6 +12,7 @@ from django.core import validators
 
 from minga.common.formatting import current_locale
 from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount, parse_localized_count
+from minga.common.text import normalise_name
 
 
 def date_input(attrs=None) -> forms.DateInput:
@@ -79,3 +80,29 @@ class LocalizedCountField(forms.Field):
         except NumberInvalid as error:
             raise forms.ValidationError(error.message, code="invalid") from None
 
+
+
+class LabelOrderedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A select's options in the order of their shown label in the reader's language (case and accents aside),
+    after the empty choice: a queryset ordered by the English name put "República Dominicana" between "Costa Rica"
+    and "Ecuador" and "Brasil" after "Belice" only by chance."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        head = choices[:1] if self.field.empty_label is not None and choices else []
+        rest = choices[len(head):]
+        yield from head
+        yield from sorted(rest, key=lambda choice: (normalise_name(choice[1]), str(choice[1])))
+
+
+def order_by_label(*fields: forms.ModelChoiceField) -> None:
+    """Show the options of ``fields`` sorted by their label as the reader reads it (see LabelOrderedChoiceIterator)."""
+    for field in fields:
+        field.iterator = LabelOrderedChoiceIterator
+        field.widget.choices = field.choices  # the widget holds the iterator it was given
+
+
+class LabelOrderedModelChoiceField(forms.ModelChoiceField):
+    """A select of countries or organisations: options sorted by their label in the reader's language."""
+
+    iterator = LabelOrderedChoiceIterator

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts import permissions
-from minga.common.form_fields import LocalizedAmountField
+from minga.common.form_fields import LabelOrderedModelChoiceField, LocalizedAmountField
 from minga.common.formatting import format_date, format_money
 from minga.finance.inputs import FlowInput, PledgeInput, edited, flow_input_from, pledge_input_from
 from minga.finance.models import Conference
@@ -52,7 +52,7 @@ class _MoneyForm(forms.Form):
 
 
 class PledgeForm(_MoneyForm):
-    donor = forms.ModelChoiceField(label=_("donor"), queryset=Organisation.objects.none())
+    donor = LabelOrderedModelChoiceField(label=_("donor"), queryset=Organisation.objects.none())
     conference = forms.ModelChoiceField(label=_("conference"), required=False,
                                         queryset=Conference.objects.order_by("starts_on"))
     amount = LocalizedAmountField(label=_("amount"), min_value=0)
@@ -77,7 +77,7 @@ class PledgeForm(_MoneyForm):
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = _organisations_of(self.user)
         for row in range(1, COUNTRY_ROWS + 1):
-            self.fields[f"country_{row}"] = forms.ModelChoiceField(
+            self.fields[f"country_{row}"] = LabelOrderedModelChoiceField(
                 label=_("country"), required=False, queryset=Country.objects.filter(is_member_state=True))
             self.fields[f"share_{row}"] = LocalizedAmountField(label=_("share (%)"), required=False, min_value=0,
                                                                max_value=100)
@@ -115,8 +115,8 @@ class PledgeForm(_MoneyForm):
 class FlowForm(_MoneyForm):
     stage = forms.ChoiceField(label=_("stage"), choices=[(Stage.COMMITMENT.value, Stage.COMMITMENT.label),
                                                          (Stage.DISBURSEMENT.value, Stage.DISBURSEMENT.label)])
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=Organisation.objects.none())
-    receiver = forms.ModelChoiceField(label=_("receiver"), queryset=Organisation.objects.order_by("name"))
+    provider = LabelOrderedModelChoiceField(label=_("provider"), queryset=Organisation.objects.none())
+    receiver = LabelOrderedModelChoiceField(label=_("receiver"), queryset=Organisation.objects.order_by("name"))
     pledge = forms.ModelChoiceField(label=_("pledge"), required=False, queryset=TrackedPledge.objects.none())
     commitment = forms.ModelChoiceField(
         label=_("against commitment"), required=False, queryset=FundingFlow.objects.none(),
@@ -126,7 +126,7 @@ class FlowForm(_MoneyForm):
     currency = forms.ChoiceField(label=_("currency"))
     value_date = forms.DateField(label=_("value date"), widget=forms.DateInput(attrs={"type": "date"},
                                                                                  format="%Y-%m-%d"))
-    country = forms.ModelChoiceField(label=_("recipient country"), required=False,
+    country = LabelOrderedModelChoiceField(label=_("recipient country"), required=False,
                                      queryset=Country.objects.filter(is_member_state=True))
     is_humanitarian = forms.BooleanField(label=_("humanitarian"), required=False)
 

@@ -2,7 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from minga.common.form_fields import LocalizedCountField
+from minga.common.form_fields import LocalizedCountField, order_by_label
 from minga.reference.models import Country, Organisation, PopulationFigure, Source, Subdivision
 
 
@@ -43,6 +43,7 @@ class OrganisationForm(VersionedForm):
         ).select_related("country").order_by("country_id", "name")
         self.fields["subdivision"].label_from_instance = lambda unit: f"{unit.code} — {unit.name}"
         self.fields["parent"].queryset = Organisation.objects.order_by("name")
+        order_by_label(self.fields["country"], self.fields["parent"])  # as the reader's language names them
         self.fields["iati_identifier"].help_text = _("For example XM-DAC-47066. Leave empty if it has none.")
 
 
@@ -62,3 +63,4 @@ class PopulationFigureForm(VersionedForm):
             country__is_member_state=True, is_admin1=True).order_by("country_id", "name")
         self.fields["subdivision"].label_from_instance = lambda unit: f"{unit.code} — {unit.name}"
         self.fields["source"].queryset = Source.objects.order_by("publisher", "title")
+        order_by_label(self.fields["country"])  # as the reader's language names them

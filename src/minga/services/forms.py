@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minga.common.form_fields import date_input
+from minga.common.form_fields import LabelOrderedModelChoiceField, date_input
 from minga.common.formatting import time_zone_name, time_zones_of
 from minga.common.text import normalise_name
 from minga.portfolio.models import Project
@@ -34,7 +34,7 @@ def time_zone_choices() -> list:
 
 
 class ServiceForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=Organisation.objects.order_by("name"))
+    provider = LabelOrderedModelChoiceField(label=_("provider"), queryset=Organisation.objects.order_by("name"))
     name_es = forms.CharField(label=_("name (Spanish)"), max_length=200, required=False)
     name_pt = forms.CharField(label=_("name (Portuguese)"), max_length=200, required=False)
     name_en = forms.CharField(label=_("name (English)"), max_length=200, required=False)

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minga.common.form_fields import LocalizedAmountField, LocalizedCountField
+from minga.common.form_fields import LabelOrderedModelChoiceField, LocalizedAmountField, LocalizedCountField
 from minga.common.formatting import current_locale
 from minga.common.numbers import MAX_COUNT, NumberInvalid, format_amount_input, parse_localized_amount
 from minga.portfolio.inputs import FIELD_OF_NAME, Kind
@@ -99,8 +99,8 @@ def scalar_formfield(name: str) -> forms.Field:
     if kind == Kind.BOOL:
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if kind == Kind.ORGANISATION:
-        return forms.ModelChoiceField(label=label, required=False, help_text=help_text,
-                                      queryset=Organisation.objects.select_related("country").order_by("name"))
+        return LabelOrderedModelChoiceField(label=label, required=False, help_text=help_text,
+                                            queryset=Organisation.objects.select_related("country").order_by("name"))
     raise ValueError(f"No form field for the kind {kind!r} of {name}")
 
 

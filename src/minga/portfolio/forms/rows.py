@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from minga.common.form_fields import LabelOrderedModelChoiceField
 from minga.common.text import TextInvalid, control_characters, normalise_name
 from minga.portfolio.forms.fields import CurrencyField, amount_field, capitalise_labels, date_input, share_field
 from minga.portfolio.models import ParticipantRole
@@ -81,7 +82,7 @@ class LocationRow(RowForm):
     accepted when sent (the narrowing is for choosing); ``clean`` checks that the units fit together.
     """
 
-    country = forms.ModelChoiceField(label=gettext_lazy("country"), required=False,
+    country = LabelOrderedModelChoiceField(label=gettext_lazy("country"), required=False,
                                      queryset=Country.objects.filter(is_member_state=True))
     subdivision = forms.ModelChoiceField(label=gettext_lazy("subdivision"), required=False,
                                          queryset=Subdivision.objects.filter(country__is_member_state=True))
@@ -218,7 +219,7 @@ class BudgetYearRow(RowForm):
 
 
 class FundingRow(RowForm):
-    funder = forms.ModelChoiceField(label=pgettext_lazy("funder of a funding", "from"), queryset=Organisation.objects.order_by("name"))
+    funder = LabelOrderedModelChoiceField(label=pgettext_lazy("funder of a funding", "from"), queryset=Organisation.objects.order_by("name"))
     amount = amount_field(gettext_lazy("amount"))
     currency = CurrencyField(label=gettext_lazy("currency"))
     value_date = forms.DateField(label=gettext_lazy("value date"), widget=date_input())
@@ -230,7 +231,7 @@ class FundingRow(RowForm):
 
 
 class ParticipantRow(RowForm):
-    organisation = forms.ModelChoiceField(label=gettext_lazy("organisation"),
+    organisation = LabelOrderedModelChoiceField(label=gettext_lazy("organisation"),
                                           queryset=Organisation.objects.order_by("name"))
     role = forms.ChoiceField(label=pgettext_lazy("participant in a project", "role"), choices=[("", "—"), *ParticipantRole.choices])
 
