@@ -88,11 +88,11 @@ class LabelOrderedChoiceIterator(forms.models.ModelChoiceIterator):
     and "Ecuador" and "Brasil" after "Belice" only by chance."""
 
     def __iter__(self):
-        choices = list(super().__iter__())
-        head = choices[:1] if self.field.empty_label is not None and choices else []
-        rest = choices[len(head):]
-        yield from head
-        yield from sorted(rest, key=lambda choice: (normalise_name(choice[1]), str(choice[1])))
+        choices = super().__iter__()
+        if self.field.empty_label is not None:
+            # Given before the queryset is read: a select asks for its first option alone (is it empty?).
+            yield next(choices)
+        yield from sorted(choices, key=lambda choice: (normalise_name(choice[1]), str(choice[1])))
 
 
 def order_by_label(*fields: forms.ModelChoiceField) -> None:
