@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from minga.common import read_ahead
-from minga.exchange.iati import importer, reader, stream
+from minga.exchange.iati import importer, reader, stream, transactions
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
 from minga.reference.models import Organisation
@@ -65,14 +65,14 @@ def line_of(data: bytes, identifier: str) -> int:
 
 
 def fail_flows_of(monkeypatch, identifier: str) -> None:
-    real = importer.write_flows
+    real = transactions.write_flows
 
     def failing(flows, shares, **kwargs):
         if any(flow.reference.startswith(f"{identifier}#") for flow in flows):
             raise RuntimeError("disk full")
         return real(flows, shares, **kwargs)
 
-    monkeypatch.setattr(importer, "write_flows", failing)
+    monkeypatch.setattr(transactions, "write_flows", failing)
 
 
 def test_a_failure_in_a_batch_keeps_the_others_and_reports_every_problem_in_the_files_order(monkeypatch):

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from minga.exchange.iati import command, importer
+from minga.exchange.iati import command, importer, transactions
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
 
@@ -87,14 +87,14 @@ def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatc
     second = REGIONAL.replace("XM-MAP-1", "XM-MAP-2").replace("</iati-activities>", "").replace(
         '<iati-activities version="2.03">', "")
     data = REGIONAL.replace("</iati-activities>", second + "</iati-activities>").encode()
-    real = importer.write_flows
+    real = transactions.write_flows
 
     def failing(flows, shares, **kwargs):
         if any(flow.reference.startswith("XM-MAP-2#") for flow in flows):
             raise RuntimeError("disk full")
         return real(flows, shares, **kwargs)
 
-    monkeypatch.setattr(importer, "write_flows", failing)
+    monkeypatch.setattr(transactions, "write_flows", failing)
     flows_before = FundingFlow.all_objects.count()
     report = importer.import_source(io.BytesIO(data), name="two.xml")
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)

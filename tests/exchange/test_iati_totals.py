@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from minga.exchange.iati import importer, rows
+from minga.exchange.iati import rows, transactions
 from minga.finance.tracking import FlowShare, FollowUp, FundingFlow, SourceKind, Stage
 from minga.reference.models import Country, Organisation, Term
 from tests.finance.kept import assert_totals_kept_exactly, cells
@@ -56,7 +56,7 @@ def test_new_flows_give_the_cells_a_rebuild_gives(parties):
               [(per.pk, None, Decimal(100))], []]
     before = cells()
     with CaptureQueriesContext(connection) as queries:
-        importer.write_flows(flows, shares, user=None, reason="test")
+        transactions.write_flows(flows, shares, user=None, reason="test")
     # The flows, their history and their shares inserted; the cells added to: nothing read back.
     assert [query["sql"].split()[0] for query in queries.captured_queries
             if "SAVEPOINT" not in query["sql"]].count("SELECT") == 1  # the ids (SQLite: past the counter)
@@ -72,7 +72,7 @@ def test_values_the_database_does_not_give_back_equal_are_read_back(parties):
     shares = [[(col.pk, None, Decimal("33.333")), (per.pk, None, Decimal("33.333")), (ecu.pk, None, Decimal("33.334"))],
               [(col.pk, None, Decimal(100))]]
     before = cells()
-    importer.write_flows(flows, shares, user=None, reason="test")
+    transactions.write_flows(flows, shares, user=None, reason="test")
     assert_written(flows=2, history=2, shares=4)
     assert cells() != before
     assert_totals_kept_exactly()

@@ -25,26 +25,22 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.common.text import control_characters, control_characters_message
-from minga.exchange.iati import plans, reader, rows, stream
+from minga.exchange.iati import plans, reader, rows, stream, transactions
 from minga.exchange.iati.mapping import (
     Lookups,
     Reference,
-    flow_of,
     place_locations,
-    pledge_of,
     touches_region,
     transaction_draft,
 )
-from minga.exchange.models import IatiActivity, IatiTransaction
-from minga.finance import totals
-from minga.finance.tracking import FlowShare, FundingFlow, PledgeCountry, TrackedPledge
+from minga.exchange.iati.transactions import Written
+from minga.exchange.models import IatiActivity
 from minga.reference import geometry
 
 COUNTS = ("read", "created", "updated", "unchanged", "skipped", "invalid")
@@ -85,129 +81,6 @@ class Report:
         held = plans.held_plans(self.plan_scopes)
         return sorted((list(named) for key, named in self.plan_scopes.items() if key not in held),
                       key=lambda named: plans.plan_key(named[0]))
-
-
-def write_pledges(pledges: list[rows.New], parts: list[list], *, user, reason: str) -> list[rows.New]:
-    """The outgoing pledges of a batch of activities, in bulk with their history, countries and earmarks."""
-    if not pledges:
-        return []
-    created = rows.create_with_history(pledges, TrackedPledge, user=user, reason=reason)
-    rows.table(PledgeCountry, ("pledge_id", "country_id", "percentage")).insert(
-        (pledge.pk, country, share) for pledge, (countries, _earmarks) in zip(created, parts, strict=True)
-        for country, share in countries)
-    rows.table(TrackedPledge.earmarks.through, ("trackedpledge_id", "term_id")).insert(
-        (pledge.pk, term) for pledge, (_countries, earmarks) in zip(created, parts, strict=True) for term in earmarks)
-    totals.refresh_totals_for(pledge_ids=[pledge.pk for pledge in created])
-    return created
-
-
-def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str) -> list[rows.New]:
-    """The one place where the import writes flows: in bulk, with their history and shares (per flow, [(country id,
-    subdivision id or None, percentage)]).
-
-    The finance module's per-flow services check a person's edit; an import writes the flows of a whole
-    batch of activities at once, then adds what they give to the dashboard's totals (new flows only: the
-    flows they replace were taken out by ``_remove_transactions``).
-    """
-    if not flows:
-        return []
-    created = rows.create_with_history(flows, FundingFlow, user=user, reason=reason)
-    rows.table(FlowShare, ("flow_id", "country_id", "subdivision_id", "percentage")).insert(
-        (flow.pk, country, subdivision, share)
-        for flow, parts in zip(created, shares, strict=True) for country, subdivision, share in parts)
-    totals.refresh_totals_for_new_flows(created, [[(country, share) for country, _subdivision, share in parts]
-                                                  for parts in shares])
-    return created
-
-
-@dataclass
-class _Written:
-    """What one batch wrote: added to the report only once its transaction is committed."""
-
-    counts: dict = field(default_factory=dict)  # identifier → created / updated / unchanged
-    transactions: int = 0
-    flows: int = 0
-    pledges: int = 0
-
-
-def _reason(record: reader.ActivityRecord) -> str:
-    return _("from IATI activity %(identifier)s") % {"identifier": record.identifier}
-
-
-_TRANSACTION_COLUMNS = ("activity_id", "position", "transaction_type", "value", "currency", "value_date",
-                        "amount_usd", "flow_id", "pledge_id", "data")
-# What a transaction's ``data`` keeps: all it was read with but its own columns, when given.
-_TRANSACTION_DATA = tuple(name for name in reader.TRANSACTION_FIELDS
-                          if name not in ("type", "value", "currency", "value_date"))
-
-
-def _write_transactions(pairs, lookups: Lookups, written: _Written) -> None:
-    """The transactions of these (activity, record) pairs, their flows and pledges, in bulk."""
-    flows, shares, rows_read, pledges, pledge_parts = [], [], [], [], []
-    flow_reasons, pledge_reasons = [], []
-    for activity, record in pairs:
-        reason = _reason(record)  # the history names each flow's own activity
-        for position, (item, (data, usd, draft)) in enumerate(zip(record.transactions, record.prepared[2], strict=True),
-                                                              start=1):
-            flow, parts = flow_of(record, item, draft, lookups)
-            pledge, pledge_part = pledge_of(record, item, lookups)
-            rows_read.append(([activity.pk, position, item.type, item.value, item.currency, item.value_date, usd,
-                               None, None, data], flow, pledge))
-            if flow is not None:
-                flow._change_reason = reason
-                flows.append(flow)
-                shares.append(parts)
-                flow_reasons.append(reason)
-            if pledge is not None:
-                pledge._change_reason = reason
-                pledges.append(pledge)
-                pledge_parts.append(pledge_part)
-                pledge_reasons.append(reason)
-    lookups.insert_created()  # the parties met for the first time, before their flows and pledges
-    created = iter(write_flows(flows, shares, user=lookups.user, reason=flow_reasons[0] if flow_reasons else ""))
-    promised = iter(write_pledges(pledges, pledge_parts, user=lookups.user,
-                                  reason=pledge_reasons[0] if pledge_reasons else ""))
-    for row, flow, pledge in rows_read:
-        row[7] = next(created).pk if flow is not None else None
-        row[8] = next(promised).pk if pledge is not None else None
-    rows.table(IatiTransaction, _TRANSACTION_COLUMNS).insert(row for row, _flow, _pledge in rows_read)
-    written.transactions += len(rows_read)
-    written.flows += len(flows)
-    written.pledges += len(pledges)
-
-
-def _transaction_data(item: reader.Transaction) -> dict:
-    return {key: value for key in _TRANSACTION_DATA if (value := getattr(item, key)) != "" and value is not None}
-
-
-class LinkedElsewhere(Exception):
-    """An updated activity's flows or pledges that records entered on the platform are linked to."""
-
-
-def _remove_transactions(activities: list[IatiActivity]) -> None:
-    """The transactions of these activities, with their flows and pledges (to be written again)."""
-    if not activities:
-        return
-    held = IatiTransaction.objects.filter(activity__in=activities)
-    flow_ids = list(held.exclude(flow=None).values_list("flow_id", flat=True))
-    pledge_ids = list(held.exclude(pledge=None).values_list("pledge_id", flat=True))
-    # A record entered on the platform may pay out one of these commitments or pledges, or pass one of these flows
-    # on: written again, they would have new ids, and the database protects the link. The activity is refused,
-    # naming them, rather than the link lost.
-    linked = list(FundingFlow.all_objects.filter(
-        Q(pledge_id__in=pledge_ids) | Q(commitment_id__in=flow_ids) | Q(parent_id__in=flow_ids))
-        .exclude(pk__in=flow_ids).order_by("pk").values_list("pk", flat=True)[:6])
-    if linked:
-        raise LinkedElsewhere(_("its money changed, and flows recorded on the platform are linked to its commitments, "
-                                "pledges or flows (%(flows)s): unlink them, then import the file again.")
-                              % {"flows": ", ".join(f"/flows/{pk}/" for pk in linked[:5])
-                                 + (" …" if len(linked) > 5 else "")})
-    # The totals lose what these flows and pledges gave, in the same transaction.
-    with totals.kept(flows=flow_ids, pledges=pledge_ids):
-        held.delete()
-        FlowShare.objects.filter(flow_id__in=flow_ids).delete()
-        FundingFlow.all_objects.filter(pk__in=flow_ids).delete()
-        TrackedPledge.all_objects.filter(pk__in=pledge_ids).delete()
 
 
 # The parts of an activity's data its transactions, flows and pledges are made of (``mapping.transaction_draft``,
@@ -258,12 +131,12 @@ def _name_errors(source_name: str) -> dict:
     return _errors(IatiActivity(source_name=source_name[:300]), others)
 
 
-def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Written:
+def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> Written:
     """Write these valid activities (distinct identifiers) in one transaction; each created, updated or unchanged.
 
     An exception rolls back the whole batch (``import_source`` then stores its activities one by one).
     """
-    written = _Written()
+    written = Written()
     prepared = [(record, *record.prepared[:2]) for record in records]  # by the reading process (``_prepared``)
     with transaction.atomic():
         existing = {activity.identifier: activity for activity in IatiActivity.all_objects.select_for_update()
@@ -312,8 +185,8 @@ def store_batch(records: list[reader.ActivityRecord], lookups: Lookups) -> _Writ
         # An activity whose money did not change (a new title, a new last-updated date) keeps its transactions and
         # flows as they are: a confirmed or validated flow stays so (replaced, it came back *reported*).
         replaced = [(activity, record) for activity, record, money_changed in updated if money_changed]
-        _remove_transactions([activity for activity, _record in replaced])
-        _write_transactions(created + replaced, lookups, written)
+        transactions.remove([activity for activity, _record in replaced])
+        transactions.write(created + replaced, lookups, written)
         written.counts.update({record.identifier: "created" for _activity, record in created})
         written.counts.update({record.identifier: "updated" for _activity, record, _money in updated})
     return written
@@ -351,7 +224,7 @@ class _Batch:
         entries, self.entries, self.identifiers, self.transactions = self.entries, [], set(), 0
         records = [record for record, problems in entries if problems is None]
         failures = {}
-        written = _Written()
+        written = Written()
         if records:
             try:
                 written = store_batch(records, self.lookups)
@@ -381,9 +254,9 @@ class _Batch:
         if self.progress is not None and records:
             self.progress(entries[-1][0].read_to)
 
-    def _one_by_one(self, records, failures: dict) -> _Written:
+    def _one_by_one(self, records, failures: dict) -> Written:
         """After a batch failed: each activity alone, in its own transaction; the failing ones noted."""
-        total = _Written()
+        total = Written()
         for record in records:
             try:
                 one = store_batch([record], self.lookups)
@@ -471,7 +344,7 @@ def _prepared(record: reader.ActivityRecord, reference: Reference) -> reader.Act
         text = reader.sorted_text(record.data())
         fingerprint = reader.fingerprint_of_text(text)
         record.prepared = (rows.JsonText(text), fingerprint,
-                           [(rows.json_text(_transaction_data(item)),
+                           [(rows.json_text(transactions.transaction_data(item)),
                              *transaction_draft(record, item, position, reference))
                             for position, item in enumerate(record.transactions, start=1)],
                            _errors(IatiActivity(**_own_fields(record), fingerprint=fingerprint), _CHECKED_ELSEWHERE))

@@ -298,7 +298,7 @@ def transaction_draft(record, item, position, reference: Reference) -> tuple:
 
 def flow_of(record, item, draft, lookups) -> tuple[rows.New | None, list]:
     """The flow of a transaction whose ``transaction_draft`` is ``draft`` (a ``FundingFlow``'s values, written by
-    ``importer.write_flows``), with its shares [(country id, subdivision id, percentage)]; (None, []) if none."""
+    ``transactions.write_flows``), with its shares [(country id, subdivision id, percentage)]; (None, []) if none."""
     if draft is None:
         return None, []
     provider, receiver = parties(record, item, lookups)
@@ -324,7 +324,7 @@ def pledge_of(record, item, lookups) -> tuple[rows.New | None, list]:
     country, shares = _shares(record, item, reference.countries)
     countries = [(country, HUNDRED)] if country is not None else [(place, share) for place, _sub, share in shares]
     humanitarian = record.is_humanitarian if item.is_humanitarian is None else item.is_humanitarian
-    pledge = rows.new(  # a ``TrackedPledge``'s values, written by ``importer.write_pledges``
+    pledge = rows.new(  # a ``TrackedPledge``'s values, written by ``transactions.write_pledges``
         TrackedPledge, donor_id=donor.pk, amount=amount, currency=item.currency, amount_usd=usd, usd_problem=problem,
         pledged_on=pledged_on, instrument=PledgeInstrument.GRANT,
         purpose=Purpose.HUMANITARIAN if humanitarian else Purpose.DEVELOPMENT,
