@@ -11,7 +11,8 @@ from minga.common.form_fields import LabelOrderedModelChoiceField, LocalizedAmou
 from minga.common.formatting import format_date, format_money
 from minga.finance.inputs import FlowInput, PledgeInput, edited, flow_input_from, pledge_input_from
 from minga.finance.models import Conference
-from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, SourceKind, Stage, TrackedPledge
+from minga.finance.selectors.follow_up import commitments_to_pay
+from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, Stage, TrackedPledge
 from minga.portfolio.selectors import projects_visible
 from minga.reference.currencies import active_currencies
 from minga.reference.models import Country, Organisation, Source, Term
@@ -137,10 +138,7 @@ class FlowForm(_MoneyForm):
                                           .select_related("donor").order_by("-pledged_on"))
         self.fields["pledge"].label_from_instance = lambda pledge: _money_label(
             pledge.donor, pledge.amount, pledge.currency, pledge.pledged_on)
-        # Commitments entered by hand: an imported one is paid out by its source's own disbursements, which the
-        # next import brings and links (a hand-made one against it would count the money twice).
-        commitments = permissions.in_scope(self.user, FundingFlow.objects.filter(
-            stage=Stage.COMMITMENT, source_kind=SourceKind.MANUAL))
+        commitments = commitments_to_pay(self.user)
         if self.record is not None and self.record.commitment_id:
             # The commitment it pays out stays offered, whoever's scope it is in now: a save keeps the link.
             commitments = commitments | FundingFlow.objects.filter(pk=self.record.commitment_id)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from minga.accounts import permissions
 from minga.finance.tracking import FundingFlow, SourceKind, Stage, TrackedPledge
-from minga.reference.models import Organisation
 
 
 def access_pledge(user, pk, action="view") -> TrackedPledge:
@@ -46,9 +45,15 @@ def flows_for_project(user, project) -> list[FundingFlow]:
                 .select_related("provider", "receiver").order_by("value_date", "pk"))
 
 
+def commitments_to_pay(user):
+    """The commitments the user may record a disbursement against: entered by hand (an imported one is paid out by
+    its source's own disbursements, which the next import brings and links: one recorded by hand beside them would
+    count the money twice), of the organisations whose flows the user records."""
+    return permissions.in_scope(user, FundingFlow.objects.filter(stage=Stage.COMMITMENT,
+                                                                 source_kind=SourceKind.MANUAL))
+
+
 def may_pay_out(user, commitment: FundingFlow) -> bool:
-    """Whether the user may record a disbursement against ``commitment`` (the flow form offers it): one entered by
-    hand, of an organisation whose flows the user records."""
-    return (commitment.stage == Stage.COMMITMENT and commitment.source_kind == SourceKind.MANUAL
-            and permissions.can_create_any(user, FundingFlow)
-            and permissions.editable(user, Organisation.objects.filter(pk=commitment.provider_id)).exists())
+    """Whether the flow form offers ``commitment`` to the user for a new disbursement."""
+    return (commitment.stage == Stage.COMMITMENT and permissions.can_create_any(user, FundingFlow)
+            and commitments_to_pay(user).filter(pk=commitment.pk).exists())
