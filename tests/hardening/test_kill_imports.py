@@ -133,7 +133,9 @@ def test_an_import_killed_at_random_points_then_run_again_ends_as_one_clean_run(
     chance = random.Random(f"{SEED}:{name}")
     for point in range(POINTS):
         url = databases.fresh()
-        units = before + chance.randint(1, max(1, total * 3 // 4))
+        # The first half: an importer that commits a batch at a time must still have a batch or more to write
+        # when the seeded delay ends (IATI's last batch of 67 activities outran a point at 299 of 417 in CI).
+        units = before + chance.randint(1, max(1, total // 2))
         status, output = kill_at(databases, url, importer, units=units, delay=chance.uniform(0, 0.05))
         stored = databases.count(url, importer.table) - before
         where = f"{name}, kill point {point} (after {units - before} units): stored {stored} of {total}"
