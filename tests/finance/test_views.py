@@ -310,3 +310,9 @@ def test_another_donors_officer_is_offered_neither_the_commitment_nor_its_pay_ou
     assert (form.initial, f1 in offered, {flow.provider_id for flow in offered}) == ({}, False, {org("usaid").pk})
     own = client_as(users["donor_can"]).get(f"/flows/new/?commitment={f1.pk}").context["form"]
     assert own.initial["commitment"] == f1 and list(own.fields["commitment"].queryset) == [f1]
+
+
+@pytest.mark.parametrize("given", ["", "abc", "-1", "1.0", "99999999999999999999999", "١"])
+def test_a_pay_out_link_with_no_commitment_id_opens_an_empty_form(given, users, client_as):
+    response = client_as(users["donor_can"]).get(f"/flows/new/?commitment={given}")
+    assert (response.status_code, response.context["form"].initial) == (200, {})

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from minga.common.versions import parse_version
 from minga.finance import services
 from minga.finance.forms import FlowForm, PledgeForm, show_errors
 from minga.finance.inputs import FinanceInvalid
-from minga.finance.selectors.follow_up import access_flow, access_pledge, my_funding
+from minga.finance.selectors.follow_up import access_flow, access_pledge, commitments_to_pay, my_funding
 from minga.finance.tracking import FundingFlow, Stage, TrackedPledge
 
 
@@ -72,10 +72,9 @@ def pledge_edit(request, pk):
 
 def _paying_out(request) -> dict:
     """``?commitment=<id>``, from a commitment's page: a disbursement against it, its parties and money filled in."""
-    try:
-        commitment = FlowForm(user=request.user).fields["commitment"].clean(request.GET.get("commitment"))
-    except ValidationError:
-        return {}
+    given = request.GET.get("commitment", "")
+    commitment = (commitments_to_pay(request.user).filter(pk=int(given)).first()
+                  if given.isascii() and given.isdigit() and len(given) <= 18 else None)
     if commitment is None:
         return {}
     return {**FlowForm.initial_of(commitment), "stage": Stage.DISBURSEMENT, "commitment": commitment,
