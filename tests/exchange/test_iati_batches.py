@@ -83,9 +83,11 @@ def test_a_failure_in_a_batch_keeps_the_others_and_reports_every_problem_in_the_
     assert report.counts == {"read": 4, "created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "invalid": 2}
     assert report.problems == [
         {"source": "batch.xml", "identifier": "XM-B-2", "line": line_of(data, "XM-B-2"),
-         "message": f"transaction at line {line_of(data, 'XM-B-2') + 5}: value 'lots' is not a number"},
+         "message": f"transaction at line {line_of(data, 'XM-B-2') + 5}: value 'lots' is not a number",
+         "template": "transaction at line %(line)s: value %(value)r is not a number",
+         "params": {"line": line_of(data, "XM-B-2") + 5, "value": "lots"}},
         {"source": "batch.xml", "identifier": "XM-B-3", "line": line_of(data, "XM-B-3"),
-         "message": "not stored: disk full"}]
+         "message": "not stored: disk full", "template": "not stored: %(error)s", "params": {"error": "disk full"}}]
     assert (report.transactions, report.flows) == (6, 4)  # the two stored activities' only
     assert sorted(IatiActivity.all_objects.values_list("identifier", flat=True)) == ["XM-B-1", "XM-B-4"]
     assert IatiActivity.history.filter(identifier="XM-B-3").count() == 0

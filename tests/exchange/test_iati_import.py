@@ -109,7 +109,10 @@ def test_the_messy_export_imports_its_valid_activities_and_reports_each_other_wi
     assert reported.isdisjoint(IatiActivity.objects.values_list("identifier", flat=True))
     assert {"source": "messy.xml", "identifier": "DAC-1601-INV-006200", "line": 10459,
             "message": "line 10504: Element 'budget-item', attribute 'vocabulary': The attribute 'vocabulary' is "
-                       "not allowed."} in report.problems
+                       "not allowed.",
+            "template": "line %(line)s: %(error)s",
+            "params": {"line": 10504, "error": "Element 'budget-item', attribute 'vocabulary': The attribute "
+                                               "'vocabulary' is not allowed."}} in report.problems
 
 
 @needs_shared
@@ -234,7 +237,9 @@ def test_an_activity_with_a_problem_is_reported_and_the_valid_one_imported():
     report = run(document(broken.format(title="T", amount="1"), ACTIVITY.format(title="T", amount="1")))
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     assert report.problems == [{"source": "test.xml", "identifier": "XM-TEST-3", "line": 1,
-                                "message": "transaction at line 11: value 'lots' is not a number"}]
+                                "message": "transaction at line 11: value 'lots' is not a number",
+                                "template": "transaction at line %(line)s: value %(value)r is not a number",
+                                "params": {"line": 11, "value": "lots"}}]
     assert not IatiActivity.objects.filter(identifier="XM-TEST-3").exists()
 
 

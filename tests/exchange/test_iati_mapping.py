@@ -100,7 +100,8 @@ def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatc
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     line = data[:data.index(b"<iati-activity ", data.index(b"</iati-activity>"))].count(b"\n") + 1
     assert report.problems == [{"source": "two.xml", "identifier": "XM-MAP-2", "line": line,
-                                "message": "not stored: disk full"}]
+                                "message": "not stored: disk full", "template": "not stored: %(error)s",
+                                "params": {"error": "disk full"}}]
     assert list(IatiActivity.all_objects.values_list("identifier", flat=True)) == ["XM-MAP-1"]
     assert IatiActivity.history.filter(identifier="XM-MAP-2").count() == 0
     assert FundingFlow.all_objects.count() - flows_before == 2

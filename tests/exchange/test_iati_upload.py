@@ -90,3 +90,50 @@ def test_a_file_refused_before_its_first_activity_still_says_nothing_was_importe
     run = import_runs.iati_upload_start(user=users["secretariat"], upload=SimpleUploadedFile("dtd.xml", content))
     assert (run.state, run.failure, run.counts["read"]) == ("failed", "refused", 0)
     assert not IatiActivity.objects.filter(identifier__startswith="XM-CUT-").exists()
+
+
+UNREAD = b"""<iati-activities>
+<iati-activity default-currency="USD"><iati-identifier>XM-UPLOAD-3</iati-identifier>
+<reporting-org ref="XM-DAC-7" type="10"><narrative>D</narrative></reporting-org>
+<transaction><transaction-type code="3"/><value value-date="2024-01-01">abc</value></transaction>
+</iati-activity></iati-activities>"""
+# What the run's page says of the file above in each language: a transaction's value, and the document's version.
+PROBLEMS = {
+    "en": [["XM-UPLOAD-3", "2", "transaction at line 4: value 'abc' is not a number"],
+           ["—", "1", "<iati-activities> has no version attribute"]],
+    "es": [["XM-UPLOAD-3", "2", "transacción en la línea 4: el valor 'abc' no es un número"],
+           ["—", "1", "<iati-activities> no tiene el atributo version"]],
+    "pt": [["XM-UPLOAD-3", "2", "transação na linha 4: o valor 'abc' não é um número"],
+           ["—", "1", "<iati-activities> não tem o atributo version"]],
+}
+
+
+def problem_rows(client, run: ImportRun, language: str) -> list[list[str]]:
+    page = lxml.html.fromstring(client.get(f"/projects/import/iati/{run.pk}/", HTTP_ACCEPT_LANGUAGE=language).content)
+    return [[cell.text_content() for cell in row.xpath("td")]
+            for row in page.xpath("//*[@data-testid='iati-run-problems']/tbody/tr")]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt"])
+def test_the_run_page_shows_the_readers_problems_in_the_readers_language(client_as, users, language):
+    """The reader stores each problem in English and as a template with its values; the page translates it."""
+    run = import_runs.iati_upload_start(user=users["secretariat"], upload=SimpleUploadedFile("unread.xml", UNREAD))
+    assert jobs.import_iati_upload.call(run.pk) == "done"
+    run.refresh_from_db()
+    assert run.problems == [
+        {"source": "unread.xml", "identifier": "XM-UPLOAD-3", "line": 2,
+         "message": "transaction at line 4: value 'abc' is not a number",
+         "template": "transaction at line %(line)s: value %(value)r is not a number",
+         "params": {"line": 4, "value": "abc"}},
+        {"source": "unread.xml", "identifier": "", "line": 1, "message": "<iati-activities> has no version attribute",
+         "template": "<iati-activities> has no version attribute", "params": {}}]
+    assert problem_rows(client_as(users["secretariat"]), run, language) == PROBLEMS[language]
+
+
+def test_a_problem_stored_before_templates_is_shown_as_it_was_stored(client_as, users):
+    run = ImportRun.objects.create(kind="iati", sources=["old.xml"], state=ImportRun.State.DONE,
+                                   started_by=users["secretariat"], problems=[
+                                       {"source": "old.xml", "identifier": "XM-OLD-1", "line": 3,
+                                        "message": "transaction at line 7: value 'abc' is not a number"}])
+    assert problem_rows(client_as(users["secretariat"]), run, "es") == [
+        ["XM-OLD-1", "3", "transaction at line 7: value 'abc' is not a number"]]

@@ -42,7 +42,9 @@ def test_a_value_that_is_no_decimal_is_reported_and_the_other_activities_importe
     report = run(activity("XM-V-1", value=value), activity("XM-V-2"))
     assert (report.counts["created"], report.counts["invalid"], report.flows) == (1, 1, 1)
     assert report.problems == [{"source": "values.xml", "identifier": "XM-V-1", "line": 1,
-                                "message": f"transaction at line 6: value {value!r} is not a number"}]
+                                "message": f"transaction at line 6: value {value!r} is not a number",
+                                "template": "transaction at line %(line)s: value %(value)r is not a number",
+                                "params": {"line": 6, "value": value}}]
     assert list(IatiActivity.objects.values_list("identifier", flat=True)) == ["XM-V-2"]
     assert list(FundingFlow.objects.filter(source_kind=SourceKind.IATI).values_list("amount", flat=True)) == [
         Decimal("1000.00")]
@@ -53,7 +55,9 @@ def test_a_percentage_that_is_no_decimal_is_reported_and_the_other_activities_im
     report = run(activity("XM-P-1", percentage=percentage), activity("XM-P-2"))
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     assert report.problems == [{"source": "values.xml", "identifier": "XM-P-1", "line": 1,
-                                "message": f"recipient-country: percentage {percentage!r} is not a number"}]
+                                "message": f"recipient-country: percentage {percentage!r} is not a number",
+                                "template": "%(element)s: percentage %(value)r is not a number",
+                                "params": {"element": "recipient-country", "value": percentage}}]
 
 
 def test_a_signed_or_spaced_decimal_is_read_as_written():
@@ -72,5 +76,8 @@ def test_a_transaction_type_outside_the_codelist_is_reported_alike_on_every_data
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     assert report.problems == [{"source": "values.xml", "identifier": "XM-T-1", "line": 1,
                                 "message": f"transaction at line 6: transaction type {code!r} is not an IATI "
-                                           "transaction type (1-13)"}]
+                                           "transaction type (1-13)",
+                                "template": "transaction at line %(line)s: transaction type %(code)r is not an IATI "
+                                            "transaction type (1-13)",
+                                "params": {"line": 6, "code": code}}]
     assert list(IatiActivity.objects.values_list("identifier", flat=True)) == ["XM-T-2"]

@@ -301,7 +301,10 @@ def test_a_file_not_of_its_kind_is_refused_whole_and_the_database_is_unchanged(
     run = ImportRun.objects.get()
     assert (run.state, run.failure) == ("failed", "refused")
     assert run.error == reason if isinstance(reason, str) else run.error.startswith(reason)
-    assert run.problems == [{"source": kind.refused_name, "identifier": "", "line": 0, "message": run.error}]
+    assert [{key: problem[key] for key in ("source", "identifier", "line", "message")} for problem in run.problems] == [
+        {"source": kind.refused_name, "identifier": "", "line": 0, "message": run.error}]
+    # An IATI refusal is stored with its template too (shown in the reader's language); FTS's in the site's language.
+    assert [("template" in problem, "params" in problem) for problem in run.problems] == [(kind.code == "iati",) * 2]
     assert database_state() == before
     assert not any(import_dir.iterdir())
     page = page_of(client, response["Location"])

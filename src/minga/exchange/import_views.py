@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from minga.accounts import permissions
-from minga.exchange import import_runs
+from minga.exchange import import_runs, problems
 from minga.exchange.fts_models import FtsOutcome
 from minga.exchange.iati import plans
 from minga.exchange.models import ImportRun
@@ -116,7 +116,9 @@ def _rows(run: ImportRun, kind: Kind) -> dict:
     rows = [(key, label, counts.get(key, 0)) for key, label in kind.counts]
     if run.state == ImportRun.State.DONE:
         rows += [(key, label, counts.get(key, 0)) for key, label in kind.counts_done]
-    report = {"rows": rows, "parts": [], "outcomes": [], "totals": [], "unmatched_plans": []}
+    report = {"rows": rows, "parts": [], "outcomes": [], "totals": [], "unmatched_plans": [],
+              # Each problem in the reader's language (stored with its template and params), or as it was stored.
+              "problems": [{**problem, "shown": problems.shown(problem)} for problem in run.problems or []]}
     if kind.code == "iati" and not run.is_ongoing:
         report["unmatched_plans"] = [plans.unmatched_plan_line(code, count, first)
                                      for code, count, first in counts.get("unmatched_plans", [])]

@@ -175,7 +175,8 @@ def run(command, options: dict) -> None:
     if options["format"] == "json":
         command.stdout.write(json.dumps({"counts": report.counts, "transactions": report.transactions,
                                          "flows": report.flows, "pledges": report.pledges,
-                                         "problems": report.problems, "refused": refused,
+                                         "problems": [{key: problem[key] for key in PRINTED} for problem in
+                                                      report.problems], "refused": refused,
                                          "unmatched_plans": [{"plan": code, "activities": count, "first": first}
                                                              for code, count, first in unmatched]},
                                         indent=2))
@@ -186,6 +187,8 @@ def run(command, options: dict) -> None:
 
 
 WRITTEN = ("created", "updated")
+# What the command gives of a problem: its English message (the run's page translates its template and params).
+PRINTED = ("source", "identifier", "line", "message")
 
 
 def _written(report: importer.Report) -> dict:

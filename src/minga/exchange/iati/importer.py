@@ -31,6 +31,7 @@ from minga.accounts.permissions import Action, require
 from minga.audit import services as audit
 from minga.common.cache import FINANCE, PORTFOLIO, bump
 from minga.common.text import control_characters, control_characters_message
+from minga.exchange import problems as said
 from minga.exchange.iati import plans, reader, rows, stream, transactions
 from minga.exchange.iati.mapping import (
     Lookups,
@@ -58,7 +59,8 @@ class ImportRefused(Exception):
 @dataclass
 class Report:
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
-    problems: list = field(default_factory=list)  # [{"source", "identifier", "line", "message"}]
+    # [{"source", "identifier", "line", "message", and for a ``problems.Problem`` "template", "params"}]
+    problems: list = field(default_factory=list)
     flows: int = 0
     pledges: int = 0
     transactions: int = 0
@@ -66,7 +68,7 @@ class Report:
     plan_scopes: dict = field(default_factory=dict)
 
     def problem(self, source: str, message: str, identifier: str = "", line: int = 0) -> None:
-        self.problems.append({"source": source, "identifier": identifier, "line": line, "message": message})
+        self.problems.append(said.row(source, message, identifier, line))
 
     def named_plans(self, record: reader.ActivityRecord) -> None:
         for code in plans.plan_codes({"humanitarian_scopes": record.humanitarian_scopes}):
@@ -243,7 +245,8 @@ class _Batch:
                     report.problem(self.name, message, record.identifier, record.line)
             elif record.identifier in failures:
                 report.counts["invalid"] += 1
-                report.problem(self.name, _("not stored: %(error)s") % {"error": failures[record.identifier]},
+                report.problem(self.name, said.Problem.translated(said.NOT_STORED,
+                                                                  error=str(failures[record.identifier])),
                                record.identifier, record.line)
             else:
                 report.counts[written.counts[record.identifier]] += 1
@@ -389,7 +392,7 @@ def _import_file(items, file: File, reference: Reference, *, user, strict: bool,
                 raise ImportRefused(_("%(file)s: %(count)s problems; with --strict nothing of the file was imported")
                                     % {"file": name, "count": len(report.problems) - before})
     except stream.DocumentRefused as error:
-        report.problem(name, str(error))
+        report.problem(name, error.args[0] if error.args else str(error))
         raise ImportRefused(f"{name}: {error}") from None
     finally:
         bump(FINANCE, PORTFOLIO)

@@ -14,6 +14,9 @@ from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 
+from minga.exchange import problems as said
+from minga.exchange.problems import Problem
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
@@ -89,7 +92,7 @@ class ActivityRecord:
     humanitarian_scopes: list = field(default_factory=list)  # [[type, vocabulary, code]]
     budgets: list = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # ``Problem``s: English texts with their template
     # What the importer makes of the record before writing it (by the reading process): its data as stored, its
     # fingerprint, each transaction's data as stored. Not part of the data, nor are the two below.
     prepared: tuple | None = field(default=None, repr=False, compare=False)
@@ -170,7 +173,7 @@ def _percentage(raw: str | None, problems: list, where: str) -> str | None:
         return None
     value = decimal_or_none(raw)
     if value is None:
-        problems.append(f"{where}: percentage {raw!r} is not a number")
+        problems.append(Problem(said.PERCENTAGE_NOT_A_NUMBER, element=where, value=raw))
         return None
     return str(value)
 
@@ -206,27 +209,27 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     kind = children.get("transaction-type")
     code = _v2(V1_TRANSACTION_TYPES, (kind.get("code", "") if kind is not None else "").strip())
     value_element = children.get("value")
-    where = f"transaction at line {element.sourceline}"
+    line = element.sourceline
     if value_element is None or not (value_element.text or "").strip():
-        record.problems.append(f"{where}: no value")
+        record.problems.append(Problem(said.TRANSACTION_NO_VALUE, line=line))
         return None
     value = decimal_or_none(value_element.text)
     if value is None:
-        record.problems.append(f"{where}: value {value_element.text.strip()!r} is not a number")
+        record.problems.append(Problem(said.TRANSACTION_VALUE_NOT_A_NUMBER, line=line,
+                                       value=value_element.text.strip()))
         return None
     if value.as_tuple().exponent < -MAX_DECIMALS or value.adjusted() >= MAX_INTEGER_DIGITS:
-        record.problems.append(f"{where}: value {value_element.text.strip()!r} has more digits than Minga keeps")
+        record.problems.append(Problem(said.TRANSACTION_VALUE_TOO_LONG, line=line, value=value_element.text.strip()))
         return None
     currency = (value_element.get("currency") or record.default_currency).strip().upper()
     dated = children.get("transaction-date")
     transaction_date = _iso_date(dated.get("iso-date") if dated is not None else "")
     value_date = _iso_date(value_element.get("value-date")) or transaction_date
     if code and code not in TRANSACTION_TYPES:  # kept as text of two characters: a longer one broke PostgreSQL
-        record.problems.append(f"{where}: transaction type {code!r} is not an IATI transaction type (1-13)")
+        record.problems.append(Problem(said.TRANSACTION_TYPE_UNKNOWN, line=line, code=code))
         return None
     if not code or not currency or not value_date:
-        record.problems.append(f"{where}: " + ", ".join(name for name, given in (
-            ("no transaction type", code), ("no currency", currency), ("no value date", value_date)) if not given))
+        record.problems.append(Problem(said.TRANSACTION_MISSING[not code, not currency, not value_date], line=line))
         return None
     provider = _org(children.get("provider-org"), record.default_language)
     receiver = _org(children.get("receiver-org"), record.default_language)
@@ -268,19 +271,19 @@ def _check(activity, record: ActivityRecord) -> None:
     """The rules Minga relies on, checked whether or not a schema is at hand."""
     problems = record.problems
     if not record.identifier:
-        problems.append("no iati-identifier")
+        problems.append(Problem(said.NO_IDENTIFIER))
     if len(activity.findall("reporting-org")) != 1:
-        problems.append("there must be exactly one reporting-org")
+        problems.append(Problem(said.NOT_ONE_REPORTING_ORG))
     if len(activity.findall("activity-status")) > 1:
-        problems.append("more than one activity-status")
+        problems.append(Problem(said.MORE_THAN_ONE_STATUS))
     titles = activity.findall("title")  # 1.0x: one title per language, its text in the element itself
     if len(titles) > 1 and any(title.find("narrative") is not None for title in titles):
-        problems.append("more than one title")
+        problems.append(Problem(said.MORE_THAN_ONE_TITLE))
     if activity.find("title") is not None and not record.titles:
-        problems.append("the title has no text")
+        problems.append(Problem(said.TITLE_WITHOUT_TEXT))
     for description in activity.iterfind("description"):
         if not _texts(description, record.default_language):
-            problems.append(f"a description has no text (line {description.sourceline})")
+            problems.append(Problem(said.DESCRIPTION_WITHOUT_TEXT, line=description.sourceline))
 
 
 def read_activity(activity, default_language: str = "en") -> ActivityRecord:

@@ -13,7 +13,9 @@ from pathlib import Path
 from lxml import etree
 
 from minga.common.read_ahead import read_ahead
+from minga.exchange import problems as said
 from minga.exchange.iati.reader import read_activity
+from minga.exchange.problems import Problem
 
 # Elements in one activity. The largest in the shared publishers' files holds 1,805; an activity is held whole in
 # memory until its end tag, so one that never ends (a 2 GB stream of elements) must stop somewhere.
@@ -21,7 +23,8 @@ MAX_ACTIVITY_ELEMENTS = 100_000
 
 
 class DocumentRefused(Exception):
-    """The whole file is refused (not XML, a DTD or entities, an unexpected root): nothing was written."""
+    """The whole file is refused (not XML, a DTD or entities, an unexpected root): nothing was written. Its one
+    argument is the ``Problem`` that says why."""
 
 
 def _parser_options() -> dict:
@@ -40,7 +43,7 @@ def _schema_problems(activity, header: Header, schema) -> list[str]:
     wrapper.append(activity)  # moves it: the caller clears it afterwards anyway
     if schema.validate(wrapper):
         return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log][:20]
+    return [Problem(said.SCHEMA_ERROR, line=error.line, error=error.message) for error in schema.error_log][:20]
 
 
 def open_source(source):
@@ -77,10 +80,9 @@ def _header(probe) -> Header | None:
     for _event, element in probe.read_events():
         docinfo = element.getroottree().docinfo
         if docinfo.doctype or docinfo.internalDTD is not None:
-            raise DocumentRefused("the file declares a DOCTYPE (entities or a DTD): an IATI file has none, "
-                                  "and nothing was read")
+            raise DocumentRefused(Problem(said.DOCTYPE))
         if element.tag != "iati-activities":
-            raise DocumentRefused(f"the root element is <{element.tag}>, not <iati-activities>")
+            raise DocumentRefused(Problem(said.WRONG_ROOT, tag=element.tag))
         return Header(version=element.get("version", ""), attributes=dict(element.attrib), line=element.sourceline)
     return None
 
@@ -125,7 +127,7 @@ def activities(source, *, schema=None, document_problems: list | None = None):
                 if header is not None:
                     probe = None
                     if not header.version:
-                        document_problems.append((header.line, "<iati-activities> has no version attribute"))
+                        document_problems.append((header.line, Problem(said.NO_VERSION)))
             failed = None
             try:
                 parser.feed(data)
@@ -159,20 +161,18 @@ def activities(source, *, schema=None, document_problems: list | None = None):
             probe.close()  # raises what the document's end makes of it (no root: not XML at all)
         parser.close()
     except etree.XMLSyntaxError as error:
-        raise DocumentRefused(f"not well-formed XML (line {error.lineno}): {error.msg}") from None
+        raise DocumentRefused(Problem(said.NOT_WELL_FORMED, line=error.lineno, error=error.msg)) from None
     except OSError as error:
-        raise DocumentRefused(f"could not be read: {error}") from None
+        raise DocumentRefused(Problem(said.NOT_READ, error=str(error))) from None
     if header is None:
-        raise DocumentRefused("no XML document in the file")
+        raise DocumentRefused(Problem(said.NO_DOCUMENT))
     if not count:
-        document_problems.append((0, "no iati-activity in the file"))
+        document_problems.append((0, Problem(said.NO_ACTIVITY)))
 
 
 def _check_size(activity, line: int) -> None:
     if _COUNT_ELEMENTS(activity) > MAX_ACTIVITY_ELEMENTS:
-        raise DocumentRefused(
-            f"line {line}: the activity holds more than {MAX_ACTIVITY_ELEMENTS:,} elements "
-            "(the largest real activity files hold a few thousand); nothing more of the file was read")
+        raise DocumentRefused(Problem(said.TOO_MANY_ELEMENTS, line=line, limit=f"{MAX_ACTIVITY_ELEMENTS:,}"))
 
 
 def _forget(activity, root) -> None:

@@ -1,0 +1,99 @@
+"""An import's problems, stored language-neutral: what each says in English (``message``: what the command line
+prints, and all an older run's rows hold) and how to say it in the reader's language (``template``, a msgid,
+with its ``params``, plain JSON values).
+
+The IATI reader runs in a second process (``common.read_ahead``) where no language is active, and reads
+activity after activity: it never translates. It gives a ``Problem``, a text (the English message, so that
+whatever compares, joins or prints problems as texts goes on doing so) that also carries its template and
+params; made only when something is wrong, from the constants below (``gettext_noop``: marked for the
+catalogues, nothing looked up). The run's page translates when it shows a row (``shown``).
+"""
+
+from django.utils.translation import gettext, gettext_noop
+
+
+class Problem(str):
+    """A problem's English text, ``template % params``, with its ``template`` and ``params``."""
+
+    def __new__(cls, template: str, **params):
+        return cls._made(template % params if params else template, template, params)
+
+    @classmethod
+    def translated(cls, template: str, **params) -> "Problem":
+        """The same, its text in the active language (what the importer says itself, as it always did)."""
+        return cls._made(gettext(template) % params if params else gettext(template), template, params)
+
+    @classmethod
+    def _made(cls, text: str, template: str, params: dict) -> "Problem":
+        problem = str.__new__(cls, text)
+        problem.template, problem.params = template, params
+        return problem
+
+    def __reduce__(self):  # sent between processes (pickled) as what it is made of
+        return _rebuilt, (str(self), self.template, self.params)
+
+
+def _rebuilt(text: str, template: str, params: dict) -> Problem:
+    return Problem._made(text, template, params)
+
+
+def row(source: str, message: str, identifier: str = "", line: int = 0) -> dict:
+    """A problem as an import run stores it: with ``template`` and ``params`` when ``message`` is a ``Problem``
+    (as a plain text: ``message`` may be given translated already, beside its template)."""
+    stored = {"source": source, "identifier": identifier, "line": line, "message": str(message)}
+    if isinstance(message, Problem):
+        stored["template"], stored["params"] = message.template, message.params
+    return stored
+
+
+def shown(problem: dict) -> str:
+    """The problem in the active language: its template translated with its params; its message when it has no
+    template (a row stored before templates were) or when the translation does not take its params."""
+    template = problem.get("template")
+    if not template:
+        return problem.get("message", "")
+    params = problem.get("params") or {}
+    try:
+        return gettext(template) % params if params else gettext(template)
+    except (KeyError, TypeError, ValueError):
+        return problem.get("message", "")
+
+
+# The IATI reader's problems (``iati.reader``, ``iati.stream``). IATI's element names stay as they are.
+PERCENTAGE_NOT_A_NUMBER = gettext_noop("%(element)s: percentage %(value)r is not a number")
+TRANSACTION_NO_VALUE = gettext_noop("transaction at line %(line)s: no value")
+TRANSACTION_VALUE_NOT_A_NUMBER = gettext_noop("transaction at line %(line)s: value %(value)r is not a number")
+TRANSACTION_VALUE_TOO_LONG = gettext_noop(
+    "transaction at line %(line)s: value %(value)r has more digits than Minga keeps")
+TRANSACTION_TYPE_UNKNOWN = gettext_noop(
+    "transaction at line %(line)s: transaction type %(code)r is not an IATI transaction type (1-13)")
+# What a transaction lacks, by (no type, no currency, no value date): each combination one sentence.
+TRANSACTION_MISSING = {
+    (True, False, False): gettext_noop("transaction at line %(line)s: no transaction type"),
+    (False, True, False): gettext_noop("transaction at line %(line)s: no currency"),
+    (False, False, True): gettext_noop("transaction at line %(line)s: no value date"),
+    (True, True, False): gettext_noop("transaction at line %(line)s: no transaction type, no currency"),
+    (True, False, True): gettext_noop("transaction at line %(line)s: no transaction type, no value date"),
+    (False, True, True): gettext_noop("transaction at line %(line)s: no currency, no value date"),
+    (True, True, True): gettext_noop("transaction at line %(line)s: no transaction type, no currency, no value date"),
+}
+NO_IDENTIFIER = gettext_noop("no iati-identifier")
+NOT_ONE_REPORTING_ORG = gettext_noop("there must be exactly one reporting-org")
+MORE_THAN_ONE_STATUS = gettext_noop("more than one activity-status")
+MORE_THAN_ONE_TITLE = gettext_noop("more than one title")
+TITLE_WITHOUT_TEXT = gettext_noop("the title has no text")
+DESCRIPTION_WITHOUT_TEXT = gettext_noop("a description has no text (line %(line)s)")
+SCHEMA_ERROR = gettext_noop("line %(line)s: %(error)s")  # the error as the XML Schema validator gives it (English)
+NO_VERSION = gettext_noop("<iati-activities> has no version attribute")
+NO_ACTIVITY = gettext_noop("no iati-activity in the file")
+DOCTYPE = gettext_noop(
+    "the file declares a DOCTYPE (entities or a DTD): an IATI file has none, and nothing was read")
+WRONG_ROOT = gettext_noop("the root element is <%(tag)s>, not <iati-activities>")
+NOT_WELL_FORMED = gettext_noop("not well-formed XML (line %(line)s): %(error)s")
+NOT_READ = gettext_noop("could not be read: %(error)s")
+NO_DOCUMENT = gettext_noop("no XML document in the file")
+TOO_MANY_ELEMENTS = gettext_noop(
+    "line %(line)s: the activity holds more than %(limit)s elements (the largest real activity files hold a few "
+    "thousand); nothing more of the file was read")
+# The importer's: an activity the database refused (its error as the database or the checks gave it).
+NOT_STORED = gettext_noop("not stored: %(error)s")
