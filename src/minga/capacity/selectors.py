@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.capacity.models import ROLES, SEXES, KitResource, PriorityMunicipality, TrainingDelivery
+from minga.common.text import sorted_as_shown
 from minga.reference.models import Country, Municipality, Organisation
 
 COUNTS = tuple(name for name, _label in SEXES) + tuple(name for name, _label in ROLES)
@@ -51,7 +52,7 @@ def priorities() -> list[PriorityMunicipality]:
 def countries_with_municipalities() -> list[Country]:
     """The countries whose municipalities Minga holds: the first choice of the priority form."""
     held = Municipality.objects.values("subdivision__country_id")
-    return sorted(Country.objects.filter(iso3__in=held), key=lambda country: country.name)
+    return sorted_as_shown(Country.objects.filter(iso3__in=held), lambda country: country.name)
 
 
 def municipalities_of(country: str) -> QuerySet:

@@ -19,6 +19,18 @@ def normalise_name(text) -> str:
     return " ".join(normalise_text(str(text)).split())
 
 
+def shown_order(text) -> tuple[str, str]:
+    """The sort key of a name as the reader sees it: accents, case and runs of spaces aside ("Perú" before
+    "República Dominicana" before "Uruguay"), the text itself breaking ties so that the order is always the same."""
+    return normalise_name(text), str(text)
+
+
+def sorted_as_shown(items, name=str) -> list:
+    """``items`` in the order of the name each shows (``name(item)``, in the reader's language): the one order of
+    page lists and selects of countries, whatever language the database's own order would follow."""
+    return sorted(items, key=lambda item: shown_order(name(item)))
+
+
 # Characters that text from outside may not carry ---------------------------------------------------
 #
 # A control character (U+0000–U+001F but tab, line feed and carriage return; DEL; U+0080–U+009F) is

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from minga.accounts import permissions
 from minga.common.numbers import parse_count
+from minga.common.text import sorted_as_shown
 from minga.process.models import Milestone, ProgressUpdate, RoadmapAction, RoadmapStatus
 from minga.reference.models import LINES_OF_WORK, Country, Organisation, Term
 
@@ -135,7 +136,7 @@ def countries() -> list[Country]:
     by their name in the reader's language."""
     lead = RoadmapAction.objects.filter(lead_organisation__isnull=False).values("lead_organisation__country_id")
     partner = RoadmapAction.objects.filter(partners__isnull=False).values("partners__country_id")
-    return sorted(Country.objects.filter(Q(iso3__in=lead) | Q(iso3__in=partner)), key=lambda country: country.name)
+    return sorted_as_shown(Country.objects.filter(Q(iso3__in=lead) | Q(iso3__in=partner)), lambda country: country.name)
 
 
 def leads() -> QuerySet:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from minga.common.numbers import parse_count
-from minga.common.text import normalise_text
+from minga.common.text import normalise_text, sorted_as_shown
 from minga.process.models import DocumentKind, Meeting, PresidencyTerm, ProcessDocument
 from minga.reference.models import Country, Organisation, Source, Term
 
@@ -92,8 +92,8 @@ def archive_years() -> list[int]:
     return sorted({day.year for day in ProcessDocument.objects.values_list("adopted_on", flat=True)}, reverse=True)
 
 
-def signatory_countries() -> QuerySet:
-    return Country.objects.filter(is_member_state=True).order_by("name_en")
+def signatory_countries() -> list[Country]:
+    return sorted_as_shown(Country.objects.filter(is_member_state=True), lambda country: country.name)
 
 
 def terms_of(vocabulary_code: str) -> QuerySet:

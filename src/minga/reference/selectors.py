@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from minga.accounts import permissions
 from minga.accounts.permissions import Action
 from minga.common.languages import LANGUAGES
-from minga.common.text import normalise_name, refuse_control_characters
+from minga.common.text import normalise_name, refuse_control_characters, sorted_as_shown
 from minga.reference.models import (
     Country,
     Marker,
@@ -31,10 +31,17 @@ def process_countries() -> QuerySet:
     return Country.objects.filter(Q(is_member_state=True) | Q(is_origin=True))
 
 
-def process_countries_with_counts() -> QuerySet:
-    return process_countries().annotate(
-        admin1_count=Count("subdivisions", filter=Q(subdivisions__is_admin1=True), distinct=True),
-    ).order_by("-is_member_state", "name_en")
+def countries_as_shown(countries) -> list[Country]:
+    """``countries`` in the order of their name in the reader's language, accents and case aside: in Spanish
+    "República Dominicana" between "Perú" and "Uruguay", not where "Dominican Republic" puts it."""
+    return sorted_as_shown(countries, lambda country: country.name)
+
+
+def process_countries_with_counts() -> list[Country]:
+    """The member states by name as the reader reads it, then the country of origin."""
+    counted = process_countries().annotate(
+        admin1_count=Count("subdivisions", filter=Q(subdivisions__is_admin1=True), distinct=True))
+    return sorted(countries_as_shown(counted), key=lambda country: not country.is_member_state)
 
 
 def organisation_loaded(key: str) -> Organisation:

@@ -60,7 +60,7 @@ def organisation_list(request):
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     context = {
         "page": page, "filters": filters, "show_deleted": show_deleted,
-        "countries": selectors.process_countries().order_by("name_en"),
+        "countries": selectors.countries_as_shown(selectors.process_countries()),
         "roles": ProcessRole.choices, "types": OrganisationType.choices,
         "can_create": permissions.can_create_any(request.user, Organisation),
         "query_string": request.GET.copy(),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from minga.accounts.permissions import Action, NotFound, access, editable, visible
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import MAX_COUNT
+from minga.common.text import shown_order
 from minga.services.models import STALE_AFTER, Service
 from minga.services.vocabulary import Population, ServiceType
 
@@ -195,7 +196,7 @@ def places() -> list[tuple]:
     grouped: dict[str, list] = {code: [] for code in countries}
     for subdivision in Subdivision.objects.filter(country_id__in=countries, is_admin1=True).order_by("name"):
         grouped[subdivision.country_id].append(subdivision)
-    return sorted(((countries[code], parts) for code, parts in grouped.items()), key=lambda row: str(row[0]))
+    return sorted(((countries[code], parts) for code, parts in grouped.items()), key=lambda row: shown_order(row[0].name))
 
 
 def hours_rows(service: Service) -> list[tuple[str, list[dict]]]:

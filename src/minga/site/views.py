@@ -28,7 +28,7 @@ def home(request):
     context = {
         "people": people,
         "regional_totals": reference_selectors.regional_totals(),
-        "member_states": reference_selectors.member_states(),
+        "member_states": reference_selectors.countries_as_shown(reference_selectors.member_states()),
         "conferences": finance_selectors.conference_headlines(),
         "group_of_friends": reference_selectors.group_of_friends(),
         "map_chart": charts.process_map_chart(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from minga.accounts import permissions
 from minga.common.errors import ParameterInvalid
 from minga.common.numbers import parse_count
+from minga.common.text import sorted_as_shown
 from minga.finance.models import Conference
 from minga.finance.selectors import totals
 from minga.finance.selectors.answers import (
@@ -87,8 +88,8 @@ def options(user) -> Options:
     themes = {term.pk: term for query in (Exists(themed_flows), Exists(earmarked))
               for term in Term.objects.filter(query).select_related("vocabulary")}.values()
     return Options(conferences=list(Conference.objects.order_by("starts_on")),
-                   donors=sorted(donors, key=lambda o: o.name.casefold()),
-                   countries=sorted(countries, key=lambda c: c.name.casefold()),
+                   donors=sorted_as_shown(donors, lambda organisation: organisation.name),
+                   countries=sorted_as_shown(countries, lambda country: country.name),
                    themes=sorted(themes, key=lambda t: str(t).casefold()))
 
 
