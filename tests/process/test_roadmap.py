@@ -4,6 +4,7 @@ form (against the version read, all or nothing) and the table's exports."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -257,3 +258,42 @@ def test_text_that_starts_like_a_formula_is_kept_as_text_in_both_exports(client)
     cell = sheet.cell(row=3, column=3)
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=HYPERLINK(\"http://x\")", "s", True)
     assert sheet.max_row == 3
+
+
+@pytest.mark.parametrize(("language", "typed", "stored"), [
+    ("es", "12,5", Decimal("12.5")), ("pt-br", "12,5", Decimal("12.5")), ("en", "12.5", Decimal("12.5")),
+    ("es", "50", Decimal("50")), ("en", "50", Decimal("50")),
+])
+def test_progress_is_read_as_the_readers_language_writes_it_and_shown_back_so(client_as, users, language, typed,
+                                                                               stored):
+    client = client_as(users["local_cucuta"])
+    before = RoadmapAction.objects.get(code=CUCUTA)
+    data = {"on_date": "2026-02-01", "status": "under_way", "progress": typed, "note": "Two trainings held.",
+            "version": str(before.version)}
+    response = client.post(f"/process/roadmap/{CUCUTA}/progress/", data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302
+    after = RoadmapAction.objects.get(code=CUCUTA)
+    assert after.progress == stored
+    assert ProgressUpdate.objects.get(action=after, note="Two trainings held.").progress == stored
+    form = client.get(f"/process/roadmap/{CUCUTA}/progress/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'name="progress" value="{typed}"' in form
+    assert 'type="number"' not in form
+
+
+@pytest.mark.parametrize(("language", "typed", "message"), [
+    ("es", "50.0", "“50.0” no es un monto escrito como en este idioma: escríbalo como 8.000.000.000,50 (“.” "
+                   "entre los miles, “,” antes de los céntimos)."),
+    ("en", "12,5", "“12,5” is not an amount as written in this language: write it like 8,000,000,000.50 (“,” "
+                   "between thousands, “.” before the cents)."),
+    ("en", "12.55", "Ensure that there are no more than 1 decimal place."),
+])
+def test_progress_in_another_notation_is_refused_not_misread(client_as, users, language, typed, message):
+    current = RoadmapAction.objects.get(code=CUCUTA)
+    updates = ProgressUpdate.all_objects.count()
+    data = {"on_date": "2026-02-01", "status": "under_way", "progress": typed, "note": "Two trainings held.",
+            "version": str(current.version)}
+    response = client_as(users["local_cucuta"]).post(f"/process/roadmap/{CUCUTA}/progress/", data,
+                                                      HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert response.context["form"].errors["progress"] == [message]
+    assert _unchanged(CUCUTA, current.version, updates)

@@ -12,7 +12,7 @@ from django.core import validators
 
 from minga.common.formatting import current_locale
 from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount, parse_localized_count
-from minga.common.text import normalise_name
+from minga.common.text import shown_order
 
 
 def date_input(attrs=None) -> forms.DateInput:
@@ -25,12 +25,13 @@ def date_input(attrs=None) -> forms.DateInput:
 class LocalizedNumberInput(forms.TextInput):
     """A saved number shown in the reader's locale ("8.000.000.000,50"); text sent back (after an error) as typed."""
 
-    def __init__(self, attrs=None, *, size: int = 16, mode: str = "decimal"):
+    def __init__(self, attrs=None, *, size: int = 16, mode: str = "decimal", least_places: int = 2):
         super().__init__({"inputmode": mode, "autocomplete": "off", "size": size, **(attrs or {})})
+        self.least_places = least_places
 
     def format_value(self, value):
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return format_amount_input(value)
+            return format_amount_input(value, least_places=self.least_places)
         return super().format_value(value)
 
 
@@ -43,6 +44,8 @@ class LocalizedAmountField(forms.Field):
     def __init__(self, *, min_value=None, max_value=None, decimal_places: int = 2, **kwargs):
         self.decimal_places = decimal_places
         super().__init__(**kwargs)
+        if isinstance(self.widget, LocalizedNumberInput):  # "12,5" shown back as "12,5" where one place is held
+            self.widget.least_places = min(2, decimal_places)
         if min_value is not None:
             self.validators.append(validators.MinValueValidator(Decimal(min_value)))
         if max_value is not None:
@@ -92,7 +95,7 @@ class LabelOrderedChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             # Given before the queryset is read: a select asks for its first option alone (is it empty?).
             yield next(choices)
-        yield from sorted(choices, key=lambda choice: (normalise_name(choice[1]), str(choice[1])))
+        yield from sorted(choices, key=lambda choice: shown_order(choice[1]))
 
 
 def order_by_label(*fields: forms.ModelChoiceField) -> None:

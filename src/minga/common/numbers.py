@@ -117,7 +117,7 @@ def amount_example(locale: str | None = None) -> str:
     return babel_numbers.format_decimal(EXAMPLE_AMOUNT, format="#,##0.00", locale=_locale(locale))
 
 
-def format_amount_input(value, locale: str | None = None) -> str:
+def format_amount_input(value, locale: str | None = None, *, least_places: int = 2) -> str:
     """An amount as a form shows it back, in the reader's locale, so that sending it unchanged reads the same value.
 
     Grouped, with cents only when it has some ("8.000.000.000", "8.000.000.000,50"): exactly what
@@ -131,7 +131,9 @@ def format_amount_input(value, locale: str | None = None) -> str:
     if for_machines():  # the page read back for its tables' CSV (minga.common.html_tables): 8000000000.50
         return format(number, "f")
     # Cents as money shows them ("600.000.000,50"); none for a whole amount, however it was stored (600000000.00).
-    places = 0 if number == number.to_integral_value() else max(2, -number.normalize().as_tuple().exponent)
+    # A share of one place (a progress of 12.5 %) is shown as typed, "12,5" (``least_places``=1).
+    places = (0 if number == number.to_integral_value()
+              else max(least_places, -number.normalize().as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return babel_numbers.format_decimal(number, format=pattern, locale=_locale(locale), decimal_quantization=False)
 

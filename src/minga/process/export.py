@@ -31,7 +31,7 @@ def values(row: ActionRow) -> list:
     yes, no = _("yes"), _("no")
     return [action.line.label, action.code, action.label,
             action.lead_organisation.name if action.lead_organisation else "", action.get_status_display(),
-            action.progress, action.starts_on, action.due_on, yes if row.overdue else no,
+            action.progress_number, action.starts_on, action.due_on, yes if row.overdue else no,
             yes if row.at_risk else no, yes if action.is_illustrative else no, action.source.title, action.source.url]
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minga.common import uploads
-from minga.common.form_fields import date_input
+from minga.common.form_fields import LocalizedAmountField, date_input
 from minga.process.models import RoadmapAction, RoadmapStatus
 from minga.process.services import EvidenceInput, ProgressInput
 
@@ -13,7 +13,7 @@ from minga.process.services import EvidenceInput, ProgressInput
 class ProgressForm(forms.Form):
     on_date = forms.DateField(label=_("Date of the update"), widget=date_input())
     status = forms.ChoiceField(label=_("Status"), choices=RoadmapStatus.choices)
-    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    progress = LocalizedAmountField(label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=1)
     note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def to_input(self) -> ProgressInput:

@@ -7,6 +7,7 @@ sources often give only a month ("Bogotá, November 2019"): a day is never inven
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -184,7 +185,8 @@ class RoadmapAction(TranslatedLabel, EditableRecord):
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RoadmapStatus.choices,
                               default=RoadmapStatus.PLANNED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    progress = models.DecimalField(_("progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                   validators=[MinValueValidator(0)])
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
     # Portfolio projects that carry the action out (kept by the secretariat; shown as each reader may see them).
     projects = models.ManyToManyField("portfolio.Project", verbose_name=_("linked projects"), blank=True,
@@ -206,6 +208,13 @@ class RoadmapAction(TranslatedLabel, EditableRecord):
 
     def get_absolute_url(self):
         return reverse("process:roadmap_action", args=[self.code])
+
+    @property
+    def progress_number(self):
+        """The progress as typed, for tables' data and exports: 30 (not the stored 30.0), 12.5; None if not reported."""
+        if self.progress is None:
+            return None
+        return int(self.progress) if self.progress == self.progress.to_integral_value() else self.progress.normalize()
 
     def description_in(self, language: str | None = None) -> tuple[str, str]:
         return self.text_in("description", language)
@@ -248,7 +257,8 @@ class ProgressUpdate(EditableRecord):
                                related_name="updates")
     on_date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=RoadmapStatus.choices)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    progress = models.DecimalField(_("progress (%)"), max_digits=4, decimal_places=1,  # 12.5 %, as typed
+                                   validators=[MinValueValidator(0)])
     note = models.TextField(_("note"), max_length=2000)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")

@@ -8,6 +8,7 @@ against the version the reporter read, or not at all.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,7 +29,7 @@ from minga.process.workflow import ROADMAP_WORKFLOW
 class ProgressInput:
     on_date: date
     status: str
-    progress: int
+    progress: Decimal
     note: str
 
 

@@ -53,7 +53,7 @@ def bars(rows: list[ActionRow], found: Span | None) -> list[Bar]:
             continue
         x = found.x_of(action.starts_on)
         width = max(found.x_of(action.due_on) - x, 4)  # a one-day action stays visible
-        result.append(Bar(row, x, width, width * (action.progress or 0) // 100))
+        result.append(Bar(row, x, width, int(width * (action.progress or 0) // 100)))
     return result
 
 
