@@ -365,14 +365,30 @@ def test_saving_the_edit_form_keeps_a_link_to_a_project_withdrawn_since(client_a
     assert Service.objects.get(pk=service.pk).project_id is None
 
 
-@pytest.mark.parametrize(("latitude", "longitude"), [("7,88", "-72,49"), ("-0,18", "-78,47")])
-def test_coordinates_with_a_decimal_comma_are_refused_never_misread(client_as, users, latitude, longitude):
-    """A Spanish "-0,18" is refused with the field named (a number box sends "-0.18"); never read as -18."""
+@pytest.mark.parametrize(("language", "latitude", "longitude"), [
+    ("es", "7,8834", "-72,4950"), ("es", "7.8834", "\u221272.4950"), ("en", "7,8834", "-72.4950"),
+    ("pt-br", " +7,8834 ", "-72,495")])
+def test_coordinates_are_read_with_a_point_or_a_comma_in_every_language(client_as, users, language, latitude,
+                                                                      longitude):
+    """A map copies "7.8834", a Spanish keyboard types "7,8834": degrees have no thousands, so both are read."""
+    client = client_as(users["local_cucuta"])
+    response = client.post("/services/new/", form_data(Municipality.objects.get(pcode="CO54001"), latitude=latitude,
+                                                      longitude=longitude), HTTP_ACCEPT_LANGUAGE=language)
+    created = Service.objects.get(name_es="Olla comunitaria del barrio")
+    assert (response.status_code, created.latitude, created.longitude) == (302, 7.8834, -72.495)
+    shown = {code: client.get(f"/services/{created.pk}/edit/", HTTP_ACCEPT_LANGUAGE=code).content.decode()
+             for code in ("es", "en")}
+    assert [(page.count('value="7,8834"'), page.count('value="-72,495"'), page.count('value="7.8834"'))
+            for page in shown.values()] == [(1, 1, 0), (0, 0, 1)]
+
+
+@pytest.mark.parametrize("typed", ["1.234,5", "7,88,4", "abc", "7 88", "1e3", "NaN"])
+def test_coordinates_that_are_no_degrees_are_refused_never_misread(client_as, users, typed):
     client = client_as(users["local_cucuta"])
     count = Service.all_objects.count()
-    response = client.post("/services/new/", form_data(Municipality.objects.get(pcode="CO54001"), latitude=latitude,
-                                                      longitude=longitude), HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post("/services/new/", form_data(Municipality.objects.get(pcode="CO54001"), latitude=typed),
+                           HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 400
-    assert response.context["form"].errors == {"latitude": ["Introduzca un número."],
-                                               "longitude": ["Introduzca un número."]}
+    assert response.context["form"].errors == {
+        "latitude": ["Escriba los grados como los da un mapa, por ejemplo -74,0721."]}
     assert Service.all_objects.count() == count

@@ -5,10 +5,13 @@ Django's IntegerField reads "2.000" as 2. An amount is "8.000.000.000,50" in Spa
 "8,000,000,000.50" in English; a count of people "2.000" / "2,000". Anything else is refused with an example.
 """
 
+import re
 from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol
 from django import forms
 from django.core import validators
+from django.utils.translation import gettext as _
 
 from minga.common.formatting import current_locale
 from minga.common.numbers import NumberInvalid, format_amount_input, parse_localized_amount, parse_localized_count
@@ -82,6 +85,40 @@ class LocalizedCountField(forms.Field):
             return parse_localized_count(value, field=str(self.label or ""), locale=current_locale())
         except NumberInvalid as error:
             raise forms.ValidationError(error.message, code="invalid") from None
+
+
+
+_COORDINATE = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]+)?")
+
+
+class CoordinateInput(forms.TextInput):
+    """A saved degree shown with the reader's decimal symbol ("4,6097" in Spanish), every digit kept."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "size": 12, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, float | Decimal | int) and not isinstance(value, bool):
+            return repr(float(value)).replace(".", get_decimal_symbol(current_locale()))
+        return super().format_value(value)
+
+
+class CoordinateField(forms.FloatField):
+    """A latitude or longitude in decimal degrees, with a point or a comma whatever the language: a map copies
+    "4.6097" and a Spanish keyboard types "4,6097"; degrees have no thousands, so neither is ambiguous. A number
+    box read either according to the browser's own language, not the page's."""
+
+    widget = CoordinateInput
+
+    def to_python(self, value):
+        text = ("" if value is None else str(value)).strip().replace("\u2212", "-")
+        if not text:
+            return None
+        if not _COORDINATE.fullmatch(text):
+            raise forms.ValidationError(_("Write the degrees as a map gives them, for example %(example)s."),
+                                        code="invalid", params={"example": "-74,0721" if current_locale() != "en"
+                                                                else "-74.0721"})
+        return float(text.replace(",", "."))
 
 
 

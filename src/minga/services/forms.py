@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minga.common.form_fields import LabelOrderedModelChoiceField, date_input
+from minga.common.form_fields import CoordinateField, LabelOrderedModelChoiceField, date_input
 from minga.common.formatting import time_zone_name, time_zones_of
 from minga.common.text import normalise_name
 from minga.portfolio.models import Project
@@ -70,8 +70,8 @@ class ServiceForm(forms.Form):
         country__is_member_state=True).select_related("country").order_by("country_id", "name"))
     municipality = forms.ModelChoiceField(label=_("municipality"), required=False,
                                           queryset=Municipality.objects.order_by("name"))
-    latitude = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
+    latitude = CoordinateField(label=_("latitude"), min_value=-90, max_value=90)
+    longitude = CoordinateField(label=_("longitude"), min_value=-180, max_value=180)
     project = forms.ModelChoiceField(label=_("portfolio project"), required=False,
                                      queryset=Project.objects.filter(is_public=True).order_by("code"))
     last_verified_on = forms.DateField(label=_("last verified"), widget=date_input())
