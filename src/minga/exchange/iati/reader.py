@@ -149,6 +149,31 @@ def fingerprint_of_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# xml:lang as read → Minga's code for it (``language_code``): a file names a few languages, thousands of times.
+_LANGUAGES: dict[str, str] = {}
+_MAX_LANGUAGES = 1000  # past so many distinct tags (a hostile file), each new one is worked out without being kept
+
+
+def language_code(tag: str | None) -> str:
+    """The language of an ``xml:lang`` as Minga keys texts by it ("" when none is given): IATI's Language codelist is
+    ISO 639-1 in lower case, and BCP 47 tags are case-insensitive, so "ES", "es" and "es-CO" are Spanish, "es". Only
+    the primary subtag is kept (Minga keeps one text per language: the first "pt-BR" or "pt-PT" is "pt"); an ISO
+    639-2 code with an ISO 639-1 one ("ENG", "spa") becomes that one; anything else is kept in lower case."""
+    if not tag:
+        return ""
+    found = _LANGUAGES.get(tag)
+    if found is None:
+        found = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+        if len(found) == 3:
+            import pycountry  # only for a three-letter code, which few files use
+
+            known = pycountry.languages.get(alpha_3=found) or pycountry.languages.get(bibliographic=found)
+            found = getattr(known, "alpha_2", None) or found
+        if len(_LANGUAGES) < _MAX_LANGUAGES:
+            _LANGUAGES[tag] = found
+    return found
+
+
 def _texts(element, default_language: str) -> dict[str, str]:
     texts = {}
     if element is None:
@@ -156,10 +181,10 @@ def _texts(element, default_language: str) -> dict[str, str]:
     for narrative in element.iterfind("narrative"):
         text = " ".join((narrative.text or "").split())
         if text:
-            language = narrative.get(XML_LANG, default_language) or default_language
+            language = language_code(narrative.get(XML_LANG)) or default_language
             texts.setdefault(language, text)
     if not texts and (element.text or "").strip():  # 1.0x: the text itself, in the element's own language
-        texts[element.get(XML_LANG, default_language) or default_language] = " ".join(element.text.split())
+        texts[language_code(element.get(XML_LANG)) or default_language] = " ".join(element.text.split())
     return texts
 
 
@@ -287,7 +312,7 @@ def _check(activity, record: ActivityRecord) -> None:
 
 
 def read_activity(activity, default_language: str = "en") -> ActivityRecord:
-    language = activity.get(XML_LANG, default_language) or default_language
+    language = language_code(activity.get(XML_LANG)) or language_code(default_language) or "en"
     record = ActivityRecord(identifier=" ".join((activity.findtext("iati-identifier") or "").split()),
                             line=activity.sourceline or 0, default_language=language,
                             default_currency=(activity.get("default-currency") or "").strip().upper(),

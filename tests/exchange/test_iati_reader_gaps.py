@@ -1,0 +1,77 @@
+"""Three gaps of the IATI reader, each once silent: a language written in capitals (``ES`` beside ``es``) kept as a
+second language; a transaction's value-date that is no date replaced by the transaction date; a transaction's own
+recipient-region dropped when the activity names one country (and an activity giving its places at both levels,
+which IATI 2.03 forbids, never reported)."""
+
+import io
+
+import pytest
+from django.utils import translation
+
+from minga.exchange.iati import importer, reader, stream
+from minga.exchange.models import IatiActivity, IatiTransaction
+from minga.finance.tracking import FundingFlow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the report's sentences are compared in English
+        yield
+
+
+def activity(identifier: str, *, language: str = "es", title: str = "<narrative>Agua</narrative>",
+             places: str = '<recipient-country code="CO" percentage="100"/>', value_date: str = "2024-03-01",
+             transaction_place: str = "") -> str:
+    return f"""<iati-activity default-currency="USD" xml:lang="{language}">
+  <iati-identifier>{identifier}</iati-identifier>
+  <reporting-org ref="XM-DAC-7" type="10"><narrative>Donante</narrative></reporting-org>
+  <title>{title}</title>
+  <description><narrative xml:lang="ES">Descripción</narrative><narrative xml:lang="EN">Description</narrative>
+    </description>
+  {places}
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2024-03-01"/>
+    <value value-date="{value_date}">1000</value>{transaction_place}</transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2024-04-01"/>
+    <value value-date="2024-04-01">500</value>{transaction_place}</transaction>
+</iati-activity>"""
+
+
+def document(*activities: str) -> bytes:
+    return ('<iati-activities version="2.03">\n' + "".join(activities) + "</iati-activities>").encode()
+
+
+def read(*activities: str) -> list[reader.ActivityRecord]:
+    return list(stream.activities(io.BytesIO(document(*activities))))
+
+
+def run(*activities: str, **options) -> importer.Report:
+    return importer.import_source(io.BytesIO(document(*activities)), name="gaps.xml", **options)
+
+
+# 1. Languages: IATI's Language codelist is ISO 639-1, lower case; xml:lang is BCP 47, whose tags are
+# case-insensitive. Minga's languages are "es", "pt", "en" (common/languages.py).
+
+def test_a_language_in_capitals_is_the_same_language_as_in_lower_case():
+    title = '<narrative>Agua</narrative><narrative xml:lang="ES">Agua potable</narrative>'
+    record, = read(activity("XM-L-1", language="es", title=title))
+    assert record.problems == []
+    assert record.titles == {"es": "Agua"}  # one Spanish title, the first given: "ES" used to be a second language
+    assert record.descriptions == {"es": "Descripción", "en": "Description"}
+
+
+@pytest.mark.parametrize(("given", "code"), [("ES", "es"), ("es-CO", "es"), ("pt-BR", "pt"), ("PT_br", "pt"),
+                                             ("ENG", "en"), ("spa", "es"), (" En ", "en")])
+def test_the_activitys_language_is_read_as_the_platforms_two_letter_code(given, code):
+    record, = read(activity("XM-L-2", language=given, title='<narrative>T</narrative>'))
+    assert (record.default_language, record.titles) == (code, {code: "T"})
+
+
+def test_an_imported_activity_keeps_one_text_per_language_under_the_platforms_codes():
+    title = '<narrative xml:lang="EN">Water</narrative><narrative>Agua</narrative><narrative xml:lang="es">Otra</narrative>'
+    report = run(activity("XM-L-3", language="ES", title=title))
+    assert (report.counts["created"], report.problems) == (1, [])
+    stored = IatiActivity.objects.get(identifier="XM-L-3")
+    assert (stored.titles, stored.descriptions, stored.data["default_language"]) == (
+        {"en": "Water", "es": "Agua"}, {"es": "Descripción", "en": "Description"}, "es")
