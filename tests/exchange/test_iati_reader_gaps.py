@@ -75,3 +75,23 @@ def test_an_imported_activity_keeps_one_text_per_language_under_the_platforms_co
     stored = IatiActivity.objects.get(identifier="XM-L-3")
     assert (stored.titles, stored.descriptions, stored.data["default_language"]) == (
         {"en": "Water", "es": "Agua"}, {"es": "Descripción", "en": "Description"}, "es")
+
+
+# 2. A value-date that is no date: the value date chooses the rate, so a wrong one gives wrong dollars.
+
+@pytest.mark.parametrize("value_date", ["2023-13-45", "soon", "01/03/2024"])
+def test_a_value_date_that_is_no_date_is_reported_with_its_line_and_the_others_imported(value_date):
+    report = run(activity("XM-D-1", value_date=value_date), activity("XM-D-2"))
+    assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
+    assert report.problems == [{"source": "gaps.xml", "identifier": "XM-D-1", "line": 2,
+                                "message": f"transaction at line 9: value-date {value_date!r} is not a date"}]
+    assert list(IatiActivity.objects.values_list("identifier", flat=True)) == ["XM-D-2"]
+    assert FundingFlow.objects.filter(reference__startswith="XM-D-1#").count() == 0
+
+
+def test_a_missing_value_date_is_still_the_transaction_date_as_documented():
+    missing = activity("XM-D-3").replace('<value value-date="2024-03-01">', "<value>")
+    report = run(missing)
+    assert (report.counts["created"], report.problems) == (1, [])
+    assert [str(day) for day in IatiTransaction.objects.order_by("position").values_list("value_date", flat=True)] == [
+        "2024-03-01", "2024-04-01"]

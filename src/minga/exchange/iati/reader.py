@@ -249,7 +249,12 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     currency = (value_element.get("currency") or record.default_currency).strip().upper()
     dated = children.get("transaction-date")
     transaction_date = _iso_date(dated.get("iso-date") if dated is not None else "")
-    value_date = _iso_date(value_element.get("value-date")) or transaction_date
+    given_value_date = (value_element.get("value-date") or "").strip()
+    value_date = _iso_date(given_value_date)
+    if given_value_date and not value_date:  # the rate is the value date's: another date would give other dollars
+        record.problems.append(f"{where}: value-date {given_value_date!r} is not a date")
+        return None
+    value_date = value_date or transaction_date  # none given (the schema requires one): the transaction's date
     if code and code not in TRANSACTION_TYPES:  # kept as text of two characters: a longer one broke PostgreSQL
         record.problems.append(Problem(said.TRANSACTION_TYPE_UNKNOWN, line=line, code=code))
         return None
