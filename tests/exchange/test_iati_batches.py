@@ -172,6 +172,7 @@ def round_trip(record: reader.ActivityRecord) -> dict:
     values = asdict(record)
     values.pop("line")
     values.pop("problems")
+    values.pop("notes")  # added since, beside the data: what is reported of an activity imported
     values.pop("prepared")  # added since, beside the data: what the reading process made of it
     values.pop("read_to")
     return json.loads(json.dumps(values, default=str))

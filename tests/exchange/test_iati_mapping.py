@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from minga.exchange import problems as said
 from minga.exchange.iati import command, importer, transactions
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
@@ -47,7 +48,11 @@ REGIONAL = """<iati-activities version="2.03"><iati-activity default-currency="U
 
 def test_a_regional_activity_keeps_every_part_as_given_and_its_flows_are_regional():
     report = importer.import_source(io.BytesIO(REGIONAL.encode()), name="regional.xml")
-    assert (report.counts["created"], report.flows, report.problems) == (1, 2, [])
+    # A region for the activity and for a transaction breaks a rule of IATI 2.03: imported, and said.
+    assert (report.counts["created"], report.flows, report.problems) == (1, 2, [{
+        "source": "regional.xml", "identifier": "XM-MAP-1", "line": 1,
+        "message": "transaction at line 16: recipient-country or recipient-region given for the activity and for its "
+                   "transactions (IATI 2.03: one or the other); imported, each transaction's own place used"}])
     activity = IatiActivity.objects.get(identifier="XM-MAP-1")
     assert (activity.is_regional, activity.is_humanitarian, activity.status) == (True, True, "2")
     assert activity.titles == {"es": "Respuesta regional", "en": "Regional response"}
@@ -99,7 +104,12 @@ def test_an_activity_whose_writing_fails_half_way_is_not_half_written(monkeypatc
     report = importer.import_source(io.BytesIO(data), name="two.xml")
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     line = data[:data.index(b"<iati-activity ", data.index(b"</iati-activity>"))].count(b"\n") + 1
-    assert report.problems == [{"source": "two.xml", "identifier": "XM-MAP-2", "line": line,
+    assert report.problems == [{"source": "two.xml", "identifier": "XM-MAP-1", "line": 1,  # REGIONAL's places
+                                "message": "transaction at line 16: recipient-country or recipient-region given for "
+                                           "the activity and for its transactions (IATI 2.03: one or the other); "
+                                           "imported, each transaction's own place used",
+                                "template": said.PLACES_AT_BOTH_LEVELS, "params": {"line": 16}},
+                               {"source": "two.xml", "identifier": "XM-MAP-2", "line": line,
                                 "message": "not stored: disk full", "template": "not stored: %(error)s",
                                 "params": {"error": "disk full"}}]
     assert list(IatiActivity.all_objects.values_list("identifier", flat=True)) == ["XM-MAP-1"]

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.utils import translation
 
+from minga.exchange import problems as said
 from minga.exchange.iati import importer, reader, stream
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance.tracking import FundingFlow
@@ -84,7 +85,9 @@ def test_a_value_date_that_is_no_date_is_reported_with_its_line_and_the_others_i
     report = run(activity("XM-D-1", value_date=value_date), activity("XM-D-2"))
     assert (report.counts["created"], report.counts["invalid"]) == (1, 1)
     assert report.problems == [{"source": "gaps.xml", "identifier": "XM-D-1", "line": 2,
-                                "message": f"transaction at line 9: value-date {value_date!r} is not a date"}]
+                                "message": f"transaction at line 9: value-date {value_date!r} is not a date",
+                                "template": said.TRANSACTION_VALUE_DATE_NOT_A_DATE,
+                                "params": {"line": 9, "value": value_date}}]
     assert list(IatiActivity.objects.values_list("identifier", flat=True)) == ["XM-D-2"]
     assert FundingFlow.objects.filter(reference__startswith="XM-D-1#").count() == 0
 
@@ -95,3 +98,38 @@ def test_a_missing_value_date_is_still_the_transaction_date_as_documented():
     assert (report.counts["created"], report.problems) == (1, [])
     assert [str(day) for day in IatiTransaction.objects.order_by("position").values_list("value_date", flat=True)] == [
         "2024-03-01", "2024-04-01"]
+
+
+# 3. A transaction's own recipient-region. IATI 2.03: the places are given for the activity or for every
+# transaction, not both; Minga reads 489 and 498 as regional.
+
+def test_a_transactions_own_region_makes_its_flow_regional_and_the_activity_regional():
+    report = run(activity("XM-R-1", places="", transaction_place='<recipient-region code="489"/>'))
+    assert (report.counts["created"], report.problems) == (1, [])
+    assert IatiActivity.objects.get(identifier="XM-R-1").is_regional is True
+    assert list(FundingFlow.objects.filter(reference__startswith="XM-R-").order_by("reference").values_list(
+        "reference", "country_id")) == [
+        ("XM-R-1#1", None), ("XM-R-1#2", None)]
+
+
+def test_places_at_both_levels_are_reported_and_each_transactions_own_place_is_used():
+    both = activity("XM-R-2", transaction_place='<recipient-region code="489"/>')
+    report = run(both, activity("XM-R-3"))
+    assert (report.counts["created"], report.counts["invalid"]) == (2, 0)
+    assert report.problems == [{
+        "source": "gaps.xml", "identifier": "XM-R-2", "line": 2,
+        "message": "transaction at line 9: recipient-country or recipient-region given for the activity and for its "
+                   "transactions (IATI 2.03: one or the other); imported, each transaction's own place used",
+        "template": said.PLACES_AT_BOTH_LEVELS, "params": {"line": 9}}]
+    # The transaction's region, not the activity's one country: the flows are regional; the other activity's
+    # flows go to its country.
+    assert list(FundingFlow.objects.filter(reference__startswith="XM-R-").order_by("reference").values_list(
+        "reference", "country_id")) == [
+        ("XM-R-2#1", None), ("XM-R-2#2", None), ("XM-R-3#1", "COL"), ("XM-R-3#2", "COL")]
+    assert IatiActivity.objects.get(identifier="XM-R-2").is_regional is True
+
+
+def test_places_at_both_levels_refuse_the_file_with_strict():
+    with pytest.raises(importer.ImportRefused, match="1 problems; with --strict nothing of the file was imported"):
+        run(activity("XM-R-4", transaction_place='<recipient-country code="PE"/>'), activity("XM-R-5"), strict=True)
+    assert IatiActivity.objects.count() == 0

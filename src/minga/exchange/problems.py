@@ -65,6 +65,10 @@ TRANSACTION_NO_VALUE = gettext_noop("transaction at line %(line)s: no value")
 TRANSACTION_VALUE_NOT_A_NUMBER = gettext_noop("transaction at line %(line)s: value %(value)r is not a number")
 TRANSACTION_VALUE_TOO_LONG = gettext_noop(
     "transaction at line %(line)s: value %(value)r has more digits than Minga keeps")
+TRANSACTION_VALUE_DATE_NOT_A_DATE = gettext_noop("transaction at line %(line)s: value-date %(value)r is not a date")
+PLACES_AT_BOTH_LEVELS = gettext_noop(
+    "transaction at line %(line)s: recipient-country or recipient-region given for the activity and for its "
+    "transactions (IATI 2.03: one or the other); imported, each transaction's own place used")
 TRANSACTION_TYPE_UNKNOWN = gettext_noop(
     "transaction at line %(line)s: transaction type %(code)r is not an IATI transaction type (1-13)")
 # What a transaction lacks, by (no type, no currency, no value date): each combination one sentence.

@@ -251,6 +251,8 @@ class _Batch:
             else:
                 report.counts[written.counts[record.identifier]] += 1
                 report.named_plans(record)
+                for message in record.notes:  # imported, and said: a rule of IATI broken (reader.py)
+                    report.problem(self.name, message, record.identifier, record.line)
         report.transactions += written.transactions
         report.flows += written.flows
         report.pledges += written.pledges

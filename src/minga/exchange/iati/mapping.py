@@ -227,9 +227,12 @@ def touches_region(record: reader.ActivityRecord, members: set[str]) -> bool:
 
 
 def _shares(record: reader.ActivityRecord, item: reader.Transaction, countries: dict[str, str]):
-    """The flow's receiving country (its id) and its shares, from the transaction or else the activity."""
+    """The flow's receiving country (its id) and its shares, from the transaction or else the activity: a
+    transaction's own recipient-region makes its flow regional, whatever country the activity names."""
     if item.country:
         return countries.get(item.country), []
+    if item.region:
+        return None, []
     if record.regions or not record.countries:
         return None, []
     if len(record.countries) == 1:

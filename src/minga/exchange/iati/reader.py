@@ -93,6 +93,8 @@ class ActivityRecord:
     budgets: list = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # ``Problem``s: English texts with their template
+    # What breaks a rule of IATI but is imported as the docs say (reported beside the activity stored, not data).
+    notes: list[str] = field(default_factory=list)
     # What the importer makes of the record before writing it (by the reading process): its data as stored, its
     # fingerprint, each transaction's data as stored. Not part of the data, nor are the two below.
     prepared: tuple | None = field(default=None, repr=False, compare=False)
@@ -101,7 +103,9 @@ class ActivityRecord:
 
     @property
     def is_regional(self) -> bool:
-        return any(code in REGIONAL_CODES for code, _vocabulary, _share in self.regions)
+        """Whether it names 489 or 498, for the activity or (as USAID does) for its transactions."""
+        return (any(code in REGIONAL_CODES for code, _vocabulary, _share in self.regions)
+                or any(item.region in REGIONAL_CODES for item in self.transactions))
 
     def data(self) -> dict:
         """Everything read, as JSON-ready values (Decimals as text), without line and problems.
@@ -121,7 +125,7 @@ class ActivityRecord:
 
 
 _DATA_FIELDS = tuple(item.name for item in fields(ActivityRecord)
-                     if item.name not in ("line", "problems", "prepared", "read_to"))
+                     if item.name not in ("line", "problems", "notes", "prepared", "read_to"))
 TRANSACTION_FIELDS = tuple(item.name for item in fields(Transaction))
 _transaction_values = attrgetter(*TRANSACTION_FIELDS)
 
@@ -252,7 +256,7 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     given_value_date = (value_element.get("value-date") or "").strip()
     value_date = _iso_date(given_value_date)
     if given_value_date and not value_date:  # the rate is the value date's: another date would give other dollars
-        record.problems.append(f"{where}: value-date {given_value_date!r} is not a date")
+        record.problems.append(Problem(said.TRANSACTION_VALUE_DATE_NOT_A_DATE, line=line, value=given_value_date))
         return None
     value_date = value_date or transaction_date  # none given (the schema requires one): the transaction's date
     if code and code not in TRANSACTION_TYPES:  # kept as text of two characters: a longer one broke PostgreSQL
@@ -366,9 +370,16 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
             "value": (value.text or "").strip() if value is not None else "",
             "currency": ((value.get("currency") if value is not None else "") or record.default_currency).upper(),
             "value_date": _iso_date(value.get("value-date")) if value is not None else ""})
+    placed = None  # the line of the first transaction that gives its own recipient country or region
     for element in activity.iterfind("transaction"):
         found = _transaction(element, record)
         if found is not None:
             record.transactions.append(found)
+            if placed is None and (found.country or found.region):
+                placed = element.sourceline
+    if placed is not None and (record.countries or record.regions):
+        # IATI 2.03: the places are given for the activity or for every transaction, never both. The transaction's
+        # own is the more precise (``mapping._shares`` uses it); said, since the publisher's two accounts differ.
+        record.notes.append(Problem(said.PLACES_AT_BOTH_LEVELS, line=placed))
     _check(activity, record)
     return record
