@@ -52,7 +52,8 @@ def test_a_regional_activity_keeps_every_part_as_given_and_its_flows_are_regiona
     assert (report.counts["created"], report.flows, report.problems) == (1, 2, [{
         "source": "regional.xml", "identifier": "XM-MAP-1", "line": 1,
         "message": "transaction at line 16: recipient-country or recipient-region given for the activity and for its "
-                   "transactions (IATI 2.03: one or the other); imported, each transaction's own place used"}])
+                   "transactions (IATI 2.03: one or the other); imported, each transaction's own place used",
+        "template": said.PLACES_AT_BOTH_LEVELS, "params": {"line": 16}}])
     activity = IatiActivity.objects.get(identifier="XM-MAP-1")
     assert (activity.is_regional, activity.is_humanitarian, activity.status) == (True, True, "2")
     assert activity.titles == {"es": "Respuesta regional", "en": "Regional response"}
