@@ -30,3 +30,17 @@ def test_the_gap_maps_csv_gives_coverage_and_a_negative_gap_as_plain_numbers(pub
         ["Country", "Gap", "Coverage"],
         ["#country+name", "#value+funding+gap+usd", "#value+funding+pct"],
         ["Peru", "-111000.00", "211.0"]]
+
+
+def test_the_per_person_maps_csv_tags_its_column_as_countries_csv_does(public, ledger):
+    """One hashtag for "disbursed per person" in every download: the map's table and /funding/countries.csv."""
+    from tests.tables import csv_rows
+
+    countries = csv_rows(public.get("/funding/countries.csv", HTTP_ACCEPT_LANGUAGE="en"))
+    per_person = countries[1][countries[0].index("disbursed_per_person_usd")]
+    assert per_person == "#value+funding+disbursed+per_person+usd"
+    # Disbursed (COL 1,490,000, PER 210,000) over the demo's refugee and migrant figures in force today.
+    assert table_csv(public, "/funding/", "chart-table-per-capita-map") == [
+        ["Country", "Disbursed per person"],
+        ["#country+name", per_person],
+        ["Colombia", "0.52"], ["Peru", "0.14"]]

@@ -182,7 +182,7 @@ def per_capita_map_chart(*, topojson_url: str, countries) -> Chart:
                              legend_title=_("Disbursed per person"), scheme="blues")
     return Chart(key="per-capita-map", spec=spec, columns=[_("Country"), _("Disbursed per person")],
                  rows=[[row["name"], row["label"]] for row in rows],
-                 hashtags=["#country+name", "#value+funding+per_capita+usd"])
+                 hashtags=["#country+name", "#value+funding+disbursed+per_person+usd"])
 
 
 def subdivision_funding_chart(*, topojson_url: str, country, subdivisions, rows) -> Chart:
