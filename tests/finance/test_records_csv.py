@@ -52,6 +52,6 @@ def test_the_demo_donors_matches_and_the_organisations_list_keep_names_whole_and
     assert [(row[0], row[3], row[4]) for row in rows[2:]] == [
         ("Socio-economic integration pathway in Carchi", "PQ-ECU-2026-0001", "yes")]
     rows = table_csv(client, "/organisations/?q=Tulc", "organisation-table")
-    assert rows == [["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample"],
-                    ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative"],
-                    ["GAD Municipal de Tulcán", "Local government", "Ecuador", "", "yes"]]
+    assert rows == [["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample", "Deleted"],
+                    ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative", "#meta+deleted"],
+                    ["GAD Municipal de Tulcán", "Local government", "Ecuador", "", "yes", ""]]

@@ -4,7 +4,7 @@ columns of the CSV alone, the "nothing matches" row left out and illustrative re
 
 import pytest
 
-from tests.tables import table_csv
+from tests.tables import fresh_pages, table_csv  # noqa: F401 (fresh_pages: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,25 @@ def test_the_country_pages_figures_and_subdivisions(client):
 
 def test_the_organisation_list_marks_illustrative_records_and_leaves_out_the_empty_row(client):
     rows = table_csv(client, "/organisations/", "organisation-table")
-    assert ["Alcaldía de San José de Cúcuta", "Local government", "Colombia", "", "yes"] in rows
+    assert ["Alcaldía de San José de Cúcuta", "Local government", "Colombia", "", "yes", ""] in rows
     assert ["European Union (EU)", "Multilateral", "", "Group of Friends (2020), Conference co-organiser (2023)",
-            ""] in rows
+            "", ""] in rows
     assert table_csv(client, "/organisations/?q=zzzz-no-such-name", "organisation-table") == [
-        ["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample"],
-        ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative"]]
+        ["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample", "Deleted"],
+        ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative", "#meta+deleted"]]
+
+
+@pytest.mark.usefixtures("fresh_pages")
+def test_the_secretariats_list_with_deleted_organisations_keeps_the_name_whole_and_marks_it_apart(client_as, users):
+    """?deleted=1 (the secretariat's): the "deleted" badge beside the name is the page's; the CSV names the
+    organisation as it is, so that it matches the same name elsewhere, and says "yes" in a column of its own."""
+    from minga.audit.services import soft_delete
+    from minga.reference.models import Organisation
+
+    tulcan = Organisation.objects.get(name="GAD Municipal de Tulcán")
+    soft_delete(instance=tulcan, user=users["secretariat"], reason="duplicate")
+    client = client_as(users["secretariat"])
+    assert table_csv(client, "/organisations/?q=Tulc&deleted=1", "organisation-table") == [
+        ["Name", "Type (IATI)", "Country", "Roles in the process", "Illustrative sample", "Deleted"],
+        ["#org+name", "#org+type", "#country+name", "#org+role", "#meta+illustrative", "#meta+deleted"],
+        ["GAD Municipal de Tulcán", "Local government", "Ecuador", "", "yes", "yes"]]
