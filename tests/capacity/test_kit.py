@@ -192,7 +192,7 @@ def test_a_training_outside_the_priority_list_is_not_counted_in_coverage(users):
 def test_the_coverage_csv_has_one_row_per_priority_municipality(client):
     response = client.get("/capacity/coverage.csv", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:7] == ["Country", "Subdivision", "Municipality", "Official code (p-code)", "Trainings",
                            "Last training", "Participants"]
     assert rows[1] == ["#country+name", "#adm1+name", "#adm2+name", "#adm2+code", "#output+trainings+num", "#date+last",

@@ -24,7 +24,7 @@ def rows_of(client, url: str) -> list[list[str]]:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_library_csv_has_the_hashtag_row_and_one_row_per_current_resource(client):

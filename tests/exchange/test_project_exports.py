@@ -1,5 +1,6 @@
 """Exports of the portfolio: IATI 2.03 XML (valid, public only), CSV with HXL hashtags, XLSX; the views."""
 
+import codecs
 import csv
 import io
 from datetime import date, datetime
@@ -217,7 +218,7 @@ def test_iati_view_follows_the_catalogue_filters(client, codes):
 # --- CSV with HXL ----------------------------------------------------------------------------------
 
 def read_csv(text: str) -> tuple[list[str], list[str], list[dict]]:
-    assert text.startswith("\ufeff")
+    """The download's text (its byte-order mark: ``minga.common.hxl.csv_bytes``) or ``projects_csv``'s."""
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     headers, tags = rows[0], rows[1]
     return headers, tags, [dict(zip(tags, row, strict=True)) for row in rows[2:]]
@@ -279,6 +280,7 @@ def test_csv_leaves_unconverted_usd_empty_and_says_not_converted(users):
 def test_csv_view_follows_the_catalogue_visibility(client_as, users, codes, who, draft_expected):
     response = client_as(users[who]).get(reverse("exchange:project_export", kwargs={"format": "csv"}))
     assert response.status_code == 200
+    assert response.content.startswith(codecs.BOM_UTF8)
     _, _, rows = read_csv(response.content.decode("utf-8"))
     exported = {row["#activity+code"] for row in rows}
     visible = set(selectors.projects_search(users[who], selectors.ProjectFilters()).values_list("code", flat=True))
@@ -288,6 +290,7 @@ def test_csv_view_follows_the_catalogue_visibility(client_as, users, codes, who,
 
 def test_csv_view_applies_the_catalogue_filters(client, codes):
     response = client.get(reverse("exchange:project_export", kwargs={"format": "csv"}), {"country": "PER"})
+    assert response.content.startswith(codecs.BOM_UTF8)
     _, _, rows = read_csv(response.content.decode("utf-8"))
     assert [(row["#activity+code"], row["#adm1+code"]) for row in rows] == [
         (codes["lima-kit"], "PE-LMA"), (codes["lima-kit"], "PE-TUM")]

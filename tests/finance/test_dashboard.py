@@ -121,7 +121,7 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
     response = public.get("/funding/donors.csv?country=PER")
     assert (response.status_code, response["Content-Type"], response["Content-Disposition"]) == (
         200, "text/csv; charset=utf-8", 'attachment; filename="funding-donors.csv"')
-    assert response.content.decode().splitlines() == [
+    assert response.content.decode("utf-8-sig").splitlines() == [
         "key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,committed_usd,"
         "unconverted_pledged,fulfilment_percent,illustrative_records",
         "#org+code+funder,#org+name+funder,#value+pledged+usd,#value+funding+total+usd,#value+funding+disbursed+usd,"
@@ -129,7 +129,7 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
         "#value+pledged+unconverted,#value+funding+fulfilment+pct,#meta+illustrative+count",
         "XM-DAC-301-2,Global Affairs Canada,400000.00,210000.00,210000.00,,,,0.00,,52.5,0",
         "US-GOV-1,U.S. Agency for International Development,0.00,1000.00,0.00,,,,1000.00,,,0"]
-    countries = public.get("/funding/countries.csv?country_sort=label").content.decode().splitlines()
+    countries = public.get("/funding/countries.csv?country_sort=label").content.decode("utf-8-sig").splitlines()
     assert countries[0] == ("key,label,pledged_usd,funding_usd,disbursed_usd,requirement_usd,gap_usd,unconverted,"
                             "committed_usd,unconverted_pledged,coverage_percent,population,population_as_of,"
                             "population_source,disbursed_per_person_usd,illustrative_records")
@@ -149,7 +149,7 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
 def test_the_donor_csv_gives_the_disbursed_of_pledged_the_page_shows(public, ledger):
     """The donor table shows "Disbursed of pledged" (52.5 % for Canada in Peru); its CSV gives it too, as a number."""
     assert [row[4] for row in table(page(public, "?country=PER"), "donor-table")] == ["52.5 %", "—"]
-    rows = [line.split(",") for line in public.get("/funding/donors.csv?country=PER").content.decode().splitlines()]
+    rows = [line.split(",") for line in public.get("/funding/donors.csv?country=PER").content.decode("utf-8-sig").splitlines()]
     assert [(row[1], row[-2]) for row in rows] == [
         ("label", "fulfilment_percent"), ("#org+name+funder", "#value+funding+fulfilment+pct"),
         ("Global Affairs Canada", "52.5"), ("U.S. Agency for International Development", "")]
@@ -204,7 +204,7 @@ def test_illustrative_records_are_marked(public, ledger):
 def test_a_downloaded_table_says_how_many_of_each_rows_records_are_made_up(public, ledger):
     """The page says how many records in all are made up; its CSVs say it per row (no made-up figure leaves as real)."""
     def made_up(address: str) -> dict[str, str]:
-        rows = [line.split(",") for line in public.get(address).content.decode().splitlines()]
+        rows = [line.split(",") for line in public.get(address).content.decode("utf-8-sig").splitlines()]
         assert (rows[0][-1], rows[1][-1]) == ("illustrative_records", "#meta+illustrative+count")
         return {row[0]: row[-1] for row in rows[2:]}
 

@@ -27,7 +27,7 @@ def formulas(ledger):
 
 
 def rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_the_dashboards_csv_puts_a_quote_before_names_that_start_like_formulas(client, formulas):

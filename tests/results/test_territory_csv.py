@@ -18,7 +18,7 @@ HEAD = [["Country", "Official code (p-code)", "Subdivision", "People reached", "
 def rows_of(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_territory_csv_gives_the_pages_rows_with_the_hashtag_row(client):

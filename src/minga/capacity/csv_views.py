@@ -7,14 +7,12 @@ from django.views.decorators.http import require_GET
 
 from minga.capacity import selectors
 from minga.capacity.models import ROLES, SEXES, ResourceLanguage
-from minga.common.hxl import table_csv
+from minga.common.hxl import csv_response, table_csv
 from minga.common.page_cache import public_page
 
 
 def _csv(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(text, filename)
 
 
 def _illustrative(record) -> str:

@@ -1,5 +1,10 @@
 """The HXL hashtag row of every table Minga gives as CSV (https://hxlstandard.org): one helper for all.
 
+Every CSV download of Minga leaves through ``csv_response`` (or ``csv_bytes`` for a file): UTF-8 with a
+byte-order mark, so that Excel in a Spanish or Portuguese Windows reads "Perú", not "PerÃº"; Python's
+``utf-8-sig`` and libhxl read it as they read a file without one (the mark precedes the header row, and the
+hashtag row is still found under it).
+
 HXL puts a row of hashtags (``#value+funding+total+usd``) under the human headers, so that HDX, libhxl and
 the HXL Proxy read the columns whatever the headers' language. ``header_rows`` gives both rows for a writer;
 ``with_hashtag_row`` puts the row under the headers of a CSV text already made. A column without a hashtag
@@ -10,7 +15,12 @@ import csv
 import io
 import re
 
+from django.http import HttpResponse
+
 from minga.common.text import csv_text
+
+BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
 
@@ -66,3 +76,15 @@ def table_csv(headers: list[str], hashtags: dict[str, str] | list[str], rows, *,
     writer.writerows(header_rows(headers, hashtags))
     writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
+
+
+def csv_bytes(text: str) -> bytes:
+    """A CSV text as the bytes of a download or a file: UTF-8 with one byte-order mark."""
+    return (BOM + text.removeprefix(BOM)).encode("utf-8")
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    """A CSV text as a download named ``filename`` (``csv_bytes``: with the byte-order mark)."""
+    response = HttpResponse(csv_bytes(text), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

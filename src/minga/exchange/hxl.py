@@ -1,6 +1,7 @@
 """Projects as CSV with an HXL hashtag row (https://hxlstandard.org), for HDX and libhxl.
 
-One row per project and first-level territory, UTF-8 with a byte-order mark; the shape and why
+One row per project and first-level territory (the download and the file, ``minga.common.hxl.csv_bytes``:
+UTF-8 with a byte-order mark, as every CSV of Minga); the shape and why
 it is so are in docs/exchange.md ("HXL CSV"). Text that a spreadsheet would run as a formula
 ("=…", "+…", "-…", "@…") gets a single quote before it (``minga.common.text.csv_text``); numbers
 stay numbers, negative ones included.
@@ -13,8 +14,6 @@ from decimal import Decimal
 
 from minga.common.text import csv_text
 from minga.exchange import projects as flat
-
-BOM = "\ufeff"
 
 
 def _cell(value) -> str:
@@ -32,11 +31,10 @@ def _cell(value) -> str:
 
 
 def projects_csv(projects) -> str:
-    """The whole CSV text (BOM included) for ``projects`` (a queryset; parts are prefetched here)."""
+    """The whole CSV text for ``projects`` (a queryset; parts are prefetched here)."""
     markers = flat.export_markers()
     columns = flat.columns(markers, per_territory=True)
     buffer = io.StringIO()
-    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(column.label) for column in columns])
     writer.writerow([column.hxl for column in columns])

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.common.hxl import BOM  # a CSV's byte-order mark, which libhxl leaves in the first header
 from minga.exchange import fts, fts_plans
 from minga.exchange.fts_read import BOUNDARIES, MAX_FLOW_ID, ON_BOUNDARY, FtsFlowData, Side
 from minga.finance import services as finance
@@ -284,7 +285,7 @@ def preview(path: str | Path, *, label: str = "") -> HxlPreview:
             "label": label, "error": error})
     kind = _kind(columns)
     result = HxlPreview(label=label, kind=kind, mapping=[
-        (column.header or "", column.display_tag or "", str(READS.get(_norm(column.display_tag or ""), ""))
+        ((column.header or "").removeprefix(BOM), column.display_tag or "", str(READS.get(_norm(column.display_tag or ""), ""))
          if kind else "") for column in source.columns])
     if kind is None:
         result.problem = _("%(label)s: no hashtags Minga reads (a requirement, a funding flow or a count of people)."

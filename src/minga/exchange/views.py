@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.common.errors import ParameterInvalid
+from minga.common.hxl import csv_bytes
 from minga.exchange import hxl, xlsx
 from minga.exchange.iati import activities
 from minga.portfolio import selectors
@@ -57,7 +58,7 @@ def export(request, format: str):
         return _attachment(document.to_bytes(), format)
     projects = selectors.projects_search(request.user, filters)
     if format == "csv":
-        return _attachment(hxl.projects_csv(projects).encode("utf-8"), format)
+        return _attachment(csv_bytes(hxl.projects_csv(projects)), format)
     return _attachment(xlsx.projects_xlsx(projects, filters=filters, audience=xlsx.audience_of(request.user)), format)
 
 

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.common.errors import ParameterInvalid
-from minga.common.hxl import with_hashtag_row
+from minga.common.hxl import csv_response, with_hashtag_row
 from minga.common.page_cache import public_page
 from minga.common.text import csv_text
 from minga.finance import charts
@@ -101,9 +101,7 @@ def funding_csv(request, table: str):
         text = _donors_csv(found.donors, made_up)
     else:
         text = _countries_csv(found.countries, made_up)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="funding-{table}.csv"'
-    return response
+    return csv_response(text, f"funding-{table}.csv")
 
 
 def _donors_csv(donors, made_up: dict[str, int]) -> str:

@@ -13,6 +13,7 @@ from minga.accounts import permissions
 from minga.audit.selectors import conflict_of
 from minga.audit.services import EditConflict
 from minga.common.errors import ParameterInvalid
+from minga.common.hxl import csv_response
 from minga.common.languages import LANGUAGES
 from minga.common.page_cache import public_page
 from minga.common.uploads import attachment_response
@@ -82,10 +83,9 @@ def roadmap_export(request, fmt):
     except ParameterInvalid as error:
         return _refused(request, error)
     if fmt == "csv":
-        response = HttpResponse(export.as_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(export.as_xlsx(rows), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        return csv_response(export.as_csv(rows), "minga-roadmap.csv")
+    response = HttpResponse(export.as_xlsx(rows), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="minga-roadmap.{fmt}"'
     return response
 

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from minga.common.hxl import table_csv
+from minga.common.hxl import csv_response, table_csv
 from minga.common.page_cache import public_page
 from minga.results import selectors
 from minga.results.views import _country  # the page's own choice of the country, so that both agree
@@ -30,6 +30,5 @@ def territory_csv(request):
                _("Illustrative")]
     rows = [[country.iso3, figure.code, figure.name, "" if figure.people is None else figure.people,
              len(figure.projects), figure.missing_cells, illustrative] for figure in figures]
-    response = HttpResponse(table_csv(headers, TERRITORY_HASHTAGS, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="minga-people-reached-{country.iso3.lower()}.csv"'
-    return response
+    return csv_response(table_csv(headers, TERRITORY_HASHTAGS, rows),
+                        f"minga-people-reached-{country.iso3.lower()}.csv")

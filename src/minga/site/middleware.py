@@ -111,9 +111,8 @@ class TableCsvMiddleware:
             table = html_tables.read_table(response.content, testid)
         except html_tables.TableMissing:
             return _answer(request, _("This page has no table “%(table)s”.") % {"table": testid}, 404)
-        answer = HttpResponse(hxl.table_csv(table.headers, table.hashtags, table.rows),
-                              content_type="text/csv; charset=utf-8")
-        answer["Content-Disposition"] = f'attachment; filename="{_filename(request, testid)}"'
+        answer = hxl.csv_response(hxl.table_csv(table.headers, table.hashtags, table.rows),
+                                  _filename(request, testid))
         patch_vary_headers(answer, ("Cookie", "Accept-Language"))
         return answer
 

@@ -20,6 +20,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from minga.common.hxl import csv_bytes
 from minga.common.languages import LANGUAGES
 from minga.exchange import hxl, xlsx
 from minga.exchange.hsds.commands import export_hsds
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             return document.to_bytes(), document.activities
         projects = selectors.projects_search(user, filters)
         if format == "csv":
-            return hxl.projects_csv(projects).encode("utf-8"), projects.count()
+            return csv_bytes(hxl.projects_csv(projects)), projects.count()
         return xlsx.projects_xlsx(projects, filters=filters, audience=xlsx.audience_of(user)), projects.count()
 
     def _write(self, output: Path, content: bytes) -> None:
