@@ -70,7 +70,8 @@ def test_the_activitys_language_is_read_as_the_platforms_two_letter_code(given, 
 
 
 def test_an_imported_activity_keeps_one_text_per_language_under_the_platforms_codes():
-    title = '<narrative xml:lang="EN">Water</narrative><narrative>Agua</narrative><narrative xml:lang="es">Otra</narrative>'
+    title = ('<narrative xml:lang="EN">Water</narrative><narrative>Agua</narrative>'
+             '<narrative xml:lang="es">Otra</narrative>')
     report = run(activity("XM-L-3", language="ES", title=title))
     assert (report.counts["created"], report.problems) == (1, [])
     stored = IatiActivity.objects.get(identifier="XM-L-3")

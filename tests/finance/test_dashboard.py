@@ -149,7 +149,8 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
 def test_the_donor_csv_gives_the_disbursed_of_pledged_the_page_shows(public, ledger):
     """The donor table shows "Disbursed of pledged" (52.5 % for Canada in Peru); its CSV gives it too, as a number."""
     assert [row[4] for row in table(page(public, "?country=PER"), "donor-table")] == ["52.5 %", "—"]
-    rows = [line.split(",") for line in public.get("/funding/donors.csv?country=PER").content.decode("utf-8-sig").splitlines()]
+    text = public.get("/funding/donors.csv?country=PER").content.decode("utf-8-sig")
+    rows = [line.split(",") for line in text.splitlines()]
     assert [(row[1], row[-2]) for row in rows] == [
         ("label", "fulfilment_percent"), ("#org+name+funder", "#value+funding+fulfilment+pct"),
         ("Global Affairs Canada", "52.5"), ("U.S. Agency for International Development", "")]

@@ -248,7 +248,8 @@ def test_the_csv_has_the_filtered_rows_exactly(client):
 def test_text_that_starts_like_a_formula_is_kept_as_text_in_both_exports(client):
     RoadmapAction.objects.filter(code=GAC).update(label_en="=HYPERLINK(\"http://x\")", label_es="", label_pt="")
     csv_rows = list(csv.reader(io.StringIO(client.get(
-        "/process/roadmap/export.csv?line=new-migration-narrative", HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig"))))
+        "/process/roadmap/export.csv?line=new-migration-narrative",
+        HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig"))))
     assert csv_rows[3][2] == "'=HYPERLINK(\"http://x\")"  # under the headers and the HXL hashtag row
     book = openpyxl.load_workbook(io.BytesIO(client.get(
         "/process/roadmap/export.xlsx?line=new-migration-narrative", HTTP_ACCEPT_LANGUAGE="en").content))

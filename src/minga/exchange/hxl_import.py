@@ -285,8 +285,8 @@ def preview(path: str | Path, *, label: str = "") -> HxlPreview:
             "label": label, "error": error})
     kind = _kind(columns)
     result = HxlPreview(label=label, kind=kind, mapping=[
-        ((column.header or "").removeprefix(BOM), column.display_tag or "", str(READS.get(_norm(column.display_tag or ""), ""))
-         if kind else "") for column in source.columns])
+        ((column.header or "").removeprefix(BOM), column.display_tag or "",
+         str(READS.get(_norm(column.display_tag or ""), "")) if kind else "") for column in source.columns])
     if kind is None:
         result.problem = _("%(label)s: no hashtags Minga reads (a requirement, a funding flow or a count of people)."
                            ) % {"label": label}

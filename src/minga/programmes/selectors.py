@@ -1,13 +1,13 @@
 """Reads of the programme catalogue, through the permission module (the public sees published entries)."""
 
-
 from minga.accounts import permissions
 from minga.common.text import shown_order, sorted_as_shown
 from minga.programmes.models import Programme, ProgrammeTheme
 
 
 def programmes(user, *, country: str = "", theme: str = "") -> list[Programme]:
-    """The visible programmes, by country (its name as the reader reads it), theme and code; ``theme`` outside the list matches nothing."""
+    """The visible programmes, by country (its name as the reader reads it), theme and code; ``theme`` outside the
+    list matches nothing."""
     found = permissions.visible(user, Programme.objects.all())
     if country:
         found = found.filter(country_id=country)

@@ -196,7 +196,8 @@ def places() -> list[tuple]:
     grouped: dict[str, list] = {code: [] for code in countries}
     for subdivision in Subdivision.objects.filter(country_id__in=countries, is_admin1=True).order_by("name"):
         grouped[subdivision.country_id].append(subdivision)
-    return sorted(((countries[code], parts) for code, parts in grouped.items()), key=lambda row: shown_order(row[0].name))
+    return sorted(((countries[code], parts) for code, parts in grouped.items()),
+                  key=lambda row: shown_order(row[0].name))
 
 
 def hours_rows(service: Service) -> list[tuple[str, list[dict]]]:
