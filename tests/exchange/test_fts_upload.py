@@ -77,7 +77,11 @@ def test_a_flow_with_a_wrong_field_is_reported_and_the_others_are_imported(users
     assert (run.counts["read"], run.counts["created"], run.counts["refused"]) == (23, 23, 1)
     assert run.problems == [{"source": "edited.json", "identifier": "", "line": 0,
                              "message": f"edited.json, flow 2 (id {flow_id}): status 'promised' is not pledge, "
-                                        "commitment or paid"}]
+                                        "commitment or paid",
+                             "template": "%(label)s, flow %(position)s (id %(id)s): %(error)s",
+                             "params": {"label": "edited.json", "position": 2, "id": flow_id, "error": {
+                                 "template": "status %(value)r is not pledge, commitment or paid",
+                                 "params": {"value": "promised"}}}}]
     assert not FtsFlow.objects.filter(flow_id=flow_id).exists()
 
 

@@ -303,8 +303,9 @@ def test_a_file_not_of_its_kind_is_refused_whole_and_the_database_is_unchanged(
     assert run.error == reason if isinstance(reason, str) else run.error.startswith(reason)
     assert [{key: problem[key] for key in ("source", "identifier", "line", "message")} for problem in run.problems] == [
         {"source": kind.refused_name, "identifier": "", "line": 0, "message": run.error}]
-    # An IATI refusal is stored with its template too (shown in the reader's language); FTS's in the site's language.
-    assert [("template" in problem, "params" in problem) for problem in run.problems] == [(kind.code == "iati",) * 2]
+    # A refusal is stored with its template too (shown in the reader's language: test_import_run_language.py).
+    assert [("template" in problem, "params" in problem) for problem in run.problems] == [(True, True)]
+    assert run.error_problem == {key: run.problems[0][key] for key in ("template", "params")}
     assert database_state() == before
     assert not any(import_dir.iterdir())
     page = page_of(client, response["Location"])

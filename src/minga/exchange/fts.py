@@ -33,9 +33,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minga.accounts.permissions import Action, require
+from minga.exchange import problems
 from minga.exchange.fts_models import FtsFlow, FtsOutcome
 from minga.exchange.fts_plans import PlanReport, import_plan_overview
 from minga.exchange.fts_read import MAX_PAGE_BYTES, FtsFlowData, FtsInvalid, read_document, read_pages
+from minga.exchange.problems import Problem
 from minga.finance import services as finance
 from minga.finance.inputs import FinanceInvalid, FlowInput, PledgeInput
 from minga.finance.tracking import FundingFlow, PledgeInstrument, Purpose, SourceKind, Stage
@@ -69,7 +71,7 @@ class FtsReport:
     updated: int = 0
     unchanged: int = 0
     outcomes: dict = field(default_factory=dict)  # outcome -> flows of this run
-    problems: list = field(default_factory=list)  # [str]
+    problems: list = field(default_factory=list)  # [Problem]
     totals: list = field(default_factory=list)  # [(page label, FTS's incoming funding total)]
     plans: PlanReport | None = None  # when a v2 plan overview was read
 
@@ -305,7 +307,7 @@ def import_flow(flow: FtsFlowData, *, user, resolver: _Resolver, source: Source,
         resolver.organisations.clear()  # organisations made in the rolled-back transaction are gone
         errors = error.errors if isinstance(error, FinanceInvalid) else error.message_dict
         messages = "; ".join(f"{name}: {' '.join(map(str, texts))}" for name, texts in errors.items())
-        report.problems.append(_("flow %(id)s: %(error)s") % {"id": flow.id, "error": messages})
+        report.problems.append(Problem.translated(problems.FTS_FLOW_NOT_STORED, id=flow.id, error=messages))
         return
     report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
     if ledger is None:
@@ -343,7 +345,7 @@ def import_fts(names: list[str], *, user) -> FtsReport:
             for page in read_pages(name):
                 _import_page(page, user=user, resolver=resolver, source=source, report=report)
         except FtsInvalid as error:
-            report.problems.append(str(error))
+            report.problems.append(problems.of(error))
     return report
 
 

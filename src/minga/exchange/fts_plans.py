@@ -29,6 +29,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minga.common.text import normalise_name
+from minga.exchange import problems
+from minga.exchange.problems import Problem
 from minga.finance import services as finance
 from minga.finance.selectors.funding import COUNTED_PLAN
 from minga.reference import services as reference
@@ -45,7 +47,7 @@ class PlanReport:
     plans: int = 0
     requirements: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     figures: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # [Problem]
 
     def lines(self) -> list[str]:
         return [_("%(plans)s plans read. Requirements: %(r_created)s created, %(r_updated)s updated, %(r_unchanged)s "
@@ -98,7 +100,7 @@ def _object(plan: dict, name: str) -> dict:
     refused alone, with its id, and the others are read."""
     value = plan.get(name) or {}
     if not isinstance(value, dict):
-        raise ValueError(_("%(name)s is not an object") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_FIELD_NOT_AN_OBJECT, name=name))
     return value
 
 
@@ -106,7 +108,7 @@ def _objects(value, name: str) -> list[dict]:
     """A list of objects (empty when absent), or ``ValueError`` naming it."""
     value = value or []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ValueError(_("%(name)s is not a list of objects") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_NOT_A_LIST_OF_OBJECTS, name=name))
     return value
 
 
@@ -176,7 +178,7 @@ def import_plan_overview(document: dict, *, user, report: PlanReport | None = No
     for plan in document["data"]["plans"]:
         try:
             if not isinstance(plan, dict):
-                raise ValueError(_("not an object"))
+                raise ValueError(Problem.translated(problems.FTS_NOT_AN_OBJECT))
             with transaction.atomic():
                 source = _plan_source(plan)
                 countries = _countries(plan)
@@ -187,6 +189,6 @@ def import_plan_overview(document: dict, *, user, report: PlanReport | None = No
                     _figures(plan, country, source, user, report)
             report.plans += 1
         except (KeyError, TypeError, ValueError) as error:
-            report.problems.append(_("plan %(id)s: not read (%(error)s)") % {
-                "id": plan.get("id") if isinstance(plan, dict) else "?", "error": error})
+            report.problems.append(Problem.translated(problems.FTS_PLAN_NOT_READ, error=problems.of(error),
+                                                      id=plan.get("id") if isinstance(plan, dict) else "?"))
     return report

@@ -12,9 +12,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
+from minga.exchange import problems
 from minga.exchange.fetch import is_address, is_other_scheme, open_address
+from minga.exchange.problems import Problem
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 MAX_PAGES = 1000
@@ -29,7 +29,7 @@ MAX_VERSION = 2**31 - 1
 
 
 class FtsInvalid(Exception):
-    """A page (or file) that cannot be read; the message says where and why."""
+    """A page (or file) that cannot be read; the message (a ``Problem``) says where and why."""
 
 
 @dataclass(frozen=True)
@@ -66,18 +66,18 @@ class FtsPage:
     meta: dict
     totals: dict  # data.incoming / outgoing / internal as FTS gives them
     flows: list = field(default_factory=list)  # [FtsFlowData]
-    problems: list = field(default_factory=list)  # [str]: flows refused, with where and why
+    problems: list = field(default_factory=list)  # [Problem]: flows refused, with where and why
 
 
 def _number(value, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(_("%(name)s is not a number") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_NOT_A_NUMBER, name=name))
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(_("%(name)s is not a number") % {"name": name}) from None
+        raise ValueError(Problem.translated(problems.FTS_NOT_A_NUMBER, name=name)) from None
     if not number.is_finite() or number < 0 or number >= Decimal("1e15"):
-        raise ValueError(_("%(name)s is out of range") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_OUT_OF_RANGE, name=name))
     return number.quantize(Decimal("0.01"))
 
 
@@ -88,15 +88,15 @@ def _whole(value, name: str, *, optional: bool = False, maximum: int = MAX_FLOW_
     try:
         number = int(str(value))
     except (TypeError, ValueError):
-        raise ValueError(_("%(name)s is not a whole number") % {"name": name}) from None
+        raise ValueError(Problem.translated(problems.FTS_NOT_A_WHOLE_NUMBER, name=name)) from None
     if number < 0 or number > maximum:
-        raise ValueError(_("%(name)s is out of range") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_OUT_OF_RANGE, name=name))
     return number
 
 
 def _side(objects, name: str) -> Side:
     if not isinstance(objects, list) or not all(isinstance(o, dict) and "type" in o for o in objects):
-        raise ValueError(_("%(name)s is not a list of objects") % {"name": name})
+        raise ValueError(Problem.translated(problems.FTS_NOT_A_LIST_OF_OBJECTS, name=name))
     return Side(objects=objects, organisations=[o for o in objects if o["type"] == "Organization"],
                 locations=[o for o in objects if o["type"] == "Location"])
 
@@ -108,25 +108,25 @@ def _text(value, limit: int) -> str:
 def parse_flow(raw) -> FtsFlowData:
     """One flow of ``data.flows``, or ``ValueError`` saying which field is wrong."""
     if not isinstance(raw, dict):
-        raise ValueError(_("not an object"))
+        raise ValueError(Problem.translated(problems.FTS_NOT_AN_OBJECT))
     status = raw.get("status")
     if status not in STATUSES:
-        raise ValueError(_("status %(value)r is not pledge, commitment or paid") % {"value": status})
+        raise ValueError(Problem.translated(problems.FTS_STATUS, value=status))
     if raw.get("boundary") not in BOUNDARIES:
-        raise ValueError(_("boundary %(value)r is not incoming, outgoing or internal") % {"value": raw.get("boundary")})
+        raise ValueError(Problem.translated(problems.FTS_BOUNDARY, value=raw.get("boundary")))
     if raw.get("onBoundary") not in ON_BOUNDARY:
-        raise ValueError(_("onBoundary %(value)r is not single or shared") % {"value": raw.get("onBoundary")})
+        raise ValueError(Problem.translated(problems.FTS_ON_BOUNDARY, value=raw.get("onBoundary")))
     try:
         on = date.fromisoformat(str(raw.get("date"))[:10])
     except ValueError:
-        raise ValueError(_("date %(value)r is not a date") % {"value": raw.get("date")}) from None
+        raise ValueError(Problem.translated(problems.FTS_DATE, value=raw.get("date"))) from None
     currency = raw.get("originalCurrency") or ""
     if not (isinstance(currency, str) and (currency == "" or (len(currency) == 3 and currency.isalpha()))):
-        raise ValueError(_("originalCurrency %(value)r is not a currency code") % {"value": currency})
+        raise ValueError(Problem.translated(problems.FTS_CURRENCY, value=currency))
     original = raw.get("originalAmount")
     children = raw.get("childFlowIds") or []
     if not isinstance(children, list):
-        raise ValueError(_("childFlowIds is not a list"))
+        raise ValueError(Problem.translated(problems.FTS_CHILDREN))
     return FtsFlowData(
         id=_whole(raw.get("id"), "id"), version=_whole(raw.get("versionId"), "versionId", maximum=MAX_VERSION),
         status=status,
@@ -145,7 +145,7 @@ def load_json(text: str | bytes, label: str):
     try:
         return json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
-        raise FtsInvalid(_("%(label)s: not JSON (%(error)s).") % {"label": label, "error": error}) from None
+        raise FtsInvalid(Problem.translated(problems.FTS_NOT_JSON, label=label, error=str(error))) from None
 
 
 def is_plan_overview(document) -> bool:
@@ -162,7 +162,7 @@ def page_of(document, label: str) -> FtsPage:
     data = document.get("data") if isinstance(document, dict) else None
     flows = data.get("flows") if isinstance(data, dict) else None
     if not isinstance(flows, list):
-        raise FtsInvalid(_("%(label)s: not an FTS flow search (no data.flows list).") % {"label": label})
+        raise FtsInvalid(Problem.translated(problems.FTS_NOT_A_FLOW_SEARCH, label=label))
     meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
     page = FtsPage(label=label, meta=meta, totals={key: data.get(key) for key in BOUNDARIES if key in data})
     for position, raw in enumerate(flows, start=1):
@@ -170,15 +170,16 @@ def page_of(document, label: str) -> FtsPage:
             page.flows.append(parse_flow(raw))
         except ValueError as error:
             flow_id = raw.get("id") if isinstance(raw, dict) else None
-            page.problems.append(_("%(label)s, flow %(position)s (id %(id)s): %(error)s") % {
-                "label": label, "position": position, "id": flow_id if flow_id is not None else "?", "error": error})
+            page.problems.append(Problem.translated(
+                problems.FTS_FLOW_REFUSED, label=label, position=position,
+                id=flow_id if flow_id is not None else "?", error=problems.of(error)))
     return page
 
 
 def read_document(body: bytes, label: str):
     """One file's bytes as read_pages yields it: a v2 plan overview's JSON document, or a flow search page."""
     if len(body) > MAX_PAGE_BYTES:
-        raise FtsInvalid(_("%(label)s: larger than %(limit)s MB.") % {"label": label, "limit": MAX_PAGE_BYTES >> 20})
+        raise FtsInvalid(Problem.translated(problems.FTS_TOO_LARGE, label=label, limit=MAX_PAGE_BYTES >> 20))
     document = load_json(body, label)
     return document if is_plan_overview(document) else page_of(document, label)
 
@@ -188,9 +189,9 @@ def _fetch(address: str) -> bytes:
         with open_address(address, timeout=FETCH_SECONDS, headers={"Accept": "application/json"}) as answer:
             body = answer.read(MAX_PAGE_BYTES + 1)
     except OSError as error:
-        raise FtsInvalid(_("%(label)s: could not be fetched (%(error)s).") % {"label": address, "error": error}) from None
+        raise FtsInvalid(Problem.translated(problems.FTS_NOT_FETCHED, label=address, error=str(error))) from None
     if len(body) > MAX_PAGE_BYTES:
-        raise FtsInvalid(_("%(label)s: larger than %(limit)s MB.") % {"label": address, "limit": MAX_PAGE_BYTES >> 20})
+        raise FtsInvalid(Problem.translated(problems.FTS_TOO_LARGE, label=address, limit=MAX_PAGE_BYTES >> 20))
     return body
 
 
@@ -199,17 +200,15 @@ def read_pages(name: str):
 
     A v2 plan overview is yielded as its JSON document (``exchange.fts_plans`` reads it)."""
     if is_other_scheme(name):
-        raise FtsInvalid(_("%(label)s: only http and https addresses are read.") % {"label": name})
+        raise FtsInvalid(Problem.translated(problems.FTS_ONLY_HTTP, label=name))
     if not is_address(name):
         path = Path(name)
         try:
             if path.stat().st_size > MAX_PAGE_BYTES:
-                raise FtsInvalid(_("%(label)s: larger than %(limit)s MB.") % {"label": name,
-                                                                               "limit": MAX_PAGE_BYTES >> 20})
+                raise FtsInvalid(Problem.translated(problems.FTS_TOO_LARGE, label=name, limit=MAX_PAGE_BYTES >> 20))
             text = path.read_bytes()
         except OSError as error:
-            raise FtsInvalid(_("%(label)s: could not be read (%(error)s).") % {"label": name,
-                                                                                "error": error.strerror}) from None
+            raise FtsInvalid(Problem.translated(problems.FTS_NOT_READ, label=name, error=error.strerror)) from None
         document = load_json(text, path.name)
         yield document if is_plan_overview(document) else page_of(document, path.name)
         return
@@ -224,6 +223,5 @@ def read_pages(name: str):
         following = page.meta.get("nextLink")
         address = following if isinstance(following, str) and is_address(following) else None
         if isinstance(following, str) and following and address is None:
-            page.problems.append(_("%(label)s: its nextLink %(link)s is not an http or https address; not followed.")
-                                 % {"label": page.label, "link": following})
+            page.problems.append(Problem.translated(problems.FTS_NEXT_LINK, label=page.label, link=following))
         yield page

@@ -118,7 +118,9 @@ def _rows(run: ImportRun, kind: Kind) -> dict:
         rows += [(key, label, counts.get(key, 0)) for key, label in kind.counts_done]
     report = {"rows": rows, "parts": [], "outcomes": [], "totals": [], "unmatched_plans": [],
               # Each problem in the reader's language (stored with its template and params), or as it was stored.
-              "problems": [{**problem, "shown": problems.shown(problem)} for problem in run.problems or []]}
+              "problems": [{**problem, "shown": problems.shown(problem)} for problem in run.problems or []],
+              # Why it failed, the same way (a run failed before its reason had a template: as it was stored).
+              "error": problems.shown({"message": run.error, **(run.error_problem or {})})}
     if kind.code == "iati" and not run.is_ongoing:
         report["unmatched_plans"] = [plans.unmatched_plan_line(code, count, first)
                                      for code, count, first in counts.get("unmatched_plans", [])]

@@ -23,6 +23,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.signals import task_finished
 
 from minga.exchange import fts
+from minga.exchange import problems as said
 from minga.exchange.fts_read import FtsInvalid
 from minga.exchange.iati import importer
 from minga.exchange.models import ImportRun
@@ -34,11 +35,13 @@ PROGRESS_SHARE = 0.05
 
 
 class Refused(Exception):
-    """The file was refused whole and nothing of it was written; the message says why."""
+    """The file was refused whole and nothing of it was written; the message (a ``Problem`` when it is one of the
+    importer's) says why."""
 
 
 class Broken(Exception):
-    """The file broke off after some activities: those before the break were imported; the message says where."""
+    """The file broke off after some activities: those before the break were imported; the message (a
+    ``Problem``) says where."""
 
 
 class Progress:
@@ -92,12 +95,15 @@ def stored_path(run: ImportRun):
 
 def _finish(run: ImportRun, state: str, counts: dict | None = None, problems: list | None = None,
             failure: str = "", error: str = "") -> None:
-    run.state, run.failure, run.error, run.finished_at = state, failure, error, timezone.now()
+    """``error`` (the failure's detail) is kept as it was said and, when it is a ``Problem``, language-neutral."""
+    run.state, run.failure, run.finished_at = state, failure, timezone.now()
+    run.error, run.error_problem = str(error), said.stored(error)
     if counts is not None:
         run.counts, run.problems = counts, problems or []
     if state == ImportRun.State.DONE:
         run.bytes_read = run.bytes_total
-    run.save(update_fields=["state", "failure", "error", "finished_at", "counts", "problems", "bytes_read"])
+    run.save(update_fields=["state", "failure", "error", "error_problem", "finished_at", "counts", "problems",
+                            "bytes_read"])
     if run.stored_name:
         stored_path(run).unlink(missing_ok=True)
 
@@ -109,10 +115,12 @@ def _run(run_id: int, kind: str, import_file) -> str:
     if run is None or run.state in (ImportRun.State.DONE, ImportRun.State.FAILED):
         return run.state if run else "missing"  # delivered again after it ended: nothing to do
     run.state, run.attempts, run.started_at = ImportRun.State.RUNNING, run.attempts + 1, timezone.now()
-    run.counts, run.problems, run.bytes_read, run.error = {}, [], 0, ""
-    run.save(update_fields=["state", "attempts", "started_at", "counts", "problems", "bytes_read", "error"])
+    run.counts, run.problems, run.bytes_read, run.error, run.error_problem = {}, [], 0, "", {}
+    run.save(update_fields=["state", "attempts", "started_at", "counts", "problems", "bytes_read", "error",
+                            "error_problem"])
     name = run.sources[0] if run.sources else run.stored_name
-    # What the importer writes (the history's reasons) is in the site's language, whatever the worker's.
+    # What the importer writes (the history's reasons, the problems' and the failure's own words beside their
+    # templates: what an older page showed) is in the site's language, whatever the worker's.
     with override(settings.LANGUAGE_CODE):
         path = stored_path(run)
         if not run.stored_name or not path.is_file():
@@ -123,9 +131,9 @@ def _run(run_id: int, kind: str, import_file) -> str:
             with path.open("rb") as handle:
                 counts, problems = import_file(run, handle, name, partial)
         except Refused as error:
-            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.REFUSED, error=str(error))
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.REFUSED, error=said.of(error))
         except Broken as error:
-            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.BROKEN, error=str(error))
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.BROKEN, error=said.of(error))
         except PermissionDenied as error:
             _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.DENIED, error=str(error))
         except (SystemExit, KeyboardInterrupt):
@@ -171,7 +179,7 @@ def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dic
             importer.import_source(handle, name=name, user=run.started_by, report=report,
                                    progress=Progress(run, report))
         except importer.ImportRefused:
-            reason = report.problems[-1]["message"] if report.problems else ""
+            reason = said.restored(report.problems[-1]) if report.problems else ""
             # Refused before its first activity: nothing was written. Broken off later (a file cut short): the
             # activities read before the break were written, and the run must not say that nothing was.
             raise (Broken if report.counts["read"] else Refused)(reason) from None
@@ -180,7 +188,7 @@ def _import_iati(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dic
 
 def _fts_problems(report: fts.FtsReport, name: str, refusal: list) -> list:
     problems = [*report.problems, *(report.plans.problems if report.plans is not None else []), *refusal]
-    return [{"source": name, "identifier": "", "line": 0, "message": message} for message in problems]
+    return [said.row(name, message) for message in problems]
 
 
 def _import_fts(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict, list]:
@@ -190,8 +198,8 @@ def _import_fts(run: ImportRun, handle, name: str, partial: tuple) -> tuple[dict
             fts.import_fts_file(handle, label=name, user=run.started_by, report=report,
                                 progress=FtsProgress(run, report))
         except FtsInvalid as error:
-            refusal.append(str(error))
-            raise Refused(str(error)) from None
+            refusal.append(said.of(error))
+            raise Refused(said.of(error)) from None
     return fts_counts(report), _fts_problems(report, name, refusal)
 
 

@@ -100,7 +100,7 @@ class ImportRun(models.Model):
     # updated, unchanged, refused, outcomes {outcome: flows}, totals [[page, FTS's incoming funding total]], and
     # for a plan overview plans, requirements and figures {created, updated, unchanged}.
     counts = models.JSONField(default=dict)
-    problems = models.JSONField(default=list)  # [{"source", "identifier", "line", "message"}]
+    problems = models.JSONField(default=list)  # [{"source", "identifier", "line", "message", "template", "params"}]
     bytes_total = models.BigIntegerField(default=0)
     bytes_read = models.BigIntegerField(default=0)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -115,6 +115,9 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=10, choices=Failure.choices, blank=True)
     error = models.TextField(blank=True)  # the detail of the failure, as the reader or the error gave it
+    # The same detail language-neutral, {"template", "params"} (exchange.problems), when it is one of the importer's
+    # own problems: the run's page says it in its reader's language. Empty for any other error (then ``error``).
+    error_problem = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
