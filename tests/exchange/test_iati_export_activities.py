@@ -42,6 +42,7 @@ def empty_imports():
     IatiTransaction.objects.all().delete()
     flows = FundingFlow.all_objects.filter(source_kind=SourceKind.IATI)
     FlowShare.objects.filter(flow__in=flows).delete()
+    flows.exclude(commitment=None).delete()  # the disbursements first: they pay out the commitments
     flows.delete()
     IatiActivity.all_objects.all().delete()
 

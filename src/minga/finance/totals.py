@@ -216,25 +216,51 @@ def refresh_totals_for_new_flows(flows: list, shares: list[list]) -> None:
     (``[(country_id, percentage), ...]`` per flow, in insertion order): add what they give to the cells.
 
     The same cells as ``refresh_totals_for(flow_ids=...)``, computed from the values just inserted instead of
-    reading the flows back (that re-read was a quarter of an IATI import's time). That holds for a new flow
-    that is its own group and pays out no pledge (no commitment, no parent, no pledge: nothing else can count
-    with it yet), whose amounts and shares the database gives back equal; any other is refreshed from the
-    database as ``refresh_totals_for`` does.
+    reading the flows back (that re-read was a quarter of an IATI import's time). That holds for a new group: a
+    new flow that is its own group, or a new commitment with the new disbursements that pay it out (an IATI
+    activity's), none passing money on or paying out a pledge (nothing else can count with them yet), whose amounts
+    and shares the database gives back equal; any other group is refreshed from the database as
+    ``refresh_totals_for`` does.
     """
     cells, others = Cells(), []
-    for flow, parts in zip(flows, shares, strict=True):
-        if flow.commitment_id or flow.parent_id or flow.pledge_id or flow.deleted_at is not None or not (
-                _read_back_equal(flow.amount, _PLACES["amount"])
-                and _read_back_equal(flow.amount_usd, _PLACES["amount_usd"])
-                and all(_read_back_equal(percentage, _PLACES["percentage"]) for _country, percentage in parts)):
-            others.append(flow.pk)
+    new = {flow.pk: (flow, parts) for flow, parts in zip(flows, shares, strict=True)}
+    groups = defaultdict(list)  # the new commitments paid out by new flows, with those flows
+    for flow in flows:
+        if flow.commitment_id in new:
+            groups[flow.commitment_id].append(flow)
+    for flow, parts in new.values():
+        if flow.pk in groups or flow.commitment_id in groups:
             continue
-        if flow.stage in COUNTED:  # else counted nowhere (as ``_flow_facts`` leaves it out)
+        if flow.commitment_id or not _simply_new(flow, parts):
+            others.append(flow.pk)
+        elif flow.stage in COUNTED:  # else counted nowhere (as ``_flow_facts`` leaves it out)
             add_lone_flow(cells, flow, parts)
+    for commitment, paying in groups.items():
+        members = [new[commitment][0], *paying]
+        if members[0].commitment_id is None and all(_simply_new(member, new[member.pk][1]) for member in members):
+            add_group(cells, [_new_fact(member, new[member.pk][1]) for member in members if member.stage in COUNTED])
+        else:
+            others.extend(member.pk for member in members)
     with transaction.atomic():
         _apply(cells)
         if others:
             Change().apply(new_flows=others)
+
+
+def _simply_new(flow, parts) -> bool:
+    """Whether what the new ``flow`` gives can be computed from its values: it passes nothing on, pays out no pledge,
+    and the database gives its amounts and shares back equal."""
+    return (not flow.parent_id and not flow.pledge_id and flow.deleted_at is None
+            and _read_back_equal(flow.amount, _PLACES["amount"])
+            and _read_back_equal(flow.amount_usd, _PLACES["amount_usd"])
+            and all(_read_back_equal(percentage, _PLACES["percentage"]) for _country, percentage in parts))
+
+
+def _new_fact(flow, parts) -> FlowFact:
+    """A new flow's fact as ``_flow_facts`` reads it back (no pledge: no conference)."""
+    return fact_of((flow.pk, flow.stage, flow.commitment_id, None, flow.value_date, flow.provider_id, None,
+                    flow.theme_id, flow.is_humanitarian, flow.is_public, flow.amount, flow.currency, flow.amount_usd),
+                   parts)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from minga.exchange.iati import reader, rows
+from minga.exchange.iati import payouts, reader, rows
 from minga.exchange.iati.mapping import Lookups, flow_of, pledge_of
 from minga.exchange.models import IatiActivity, IatiTransaction
 from minga.finance import totals
@@ -29,9 +29,10 @@ def write_pledges(pledges: list[rows.New], parts: list[list], *, user, reason: s
     return created
 
 
-def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str) -> list[rows.New]:
+def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str, ids_taken: bool = False
+                ) -> list[rows.New]:
     """The one place where the import writes flows: in bulk, with their history and shares (per flow, [(country id,
-    subdivision id or None, percentage)]).
+    subdivision id or None, percentage)]). ``ids_taken``: each flow holds its id already (``rows.allocate_ids``).
 
     The finance module's per-flow services check a person's edit; an import writes the flows of a whole
     batch of activities at once, then adds what they give to the dashboard's totals (new flows only: the
@@ -39,7 +40,7 @@ def write_flows(flows: list[rows.New], shares: list[list], *, user, reason: str)
     """
     if not flows:
         return []
-    created = rows.create_with_history(flows, FundingFlow, user=user, reason=reason)
+    created = rows.create_with_history(flows, FundingFlow, user=user, reason=reason, ids_taken=ids_taken)
     rows.table(FlowShare, ("flow_id", "country_id", "subdivision_id", "percentage")).insert(
         (flow.pk, country, subdivision, share)
         for flow, parts in zip(created, shares, strict=True) for country, subdivision, share in parts)
@@ -72,9 +73,10 @@ _TRANSACTION_DATA = tuple(name for name in reader.TRANSACTION_FIELDS
 def write(pairs, lookups: Lookups, written: Written) -> None:
     """The transactions of these (activity, record) pairs, their flows and pledges, in bulk."""
     flows, shares, rows_read, pledges, pledge_parts = [], [], [], [], []
-    flow_reasons, pledge_reasons = [], []
+    flow_reasons, pledge_reasons, activity_flows = [], [], []
     for activity, record in pairs:
         reason = _reason(record)  # the history names each flow's own activity
+        first = len(flows)
         for position, (item, (data, usd, draft)) in enumerate(zip(record.transactions, record.prepared[2], strict=True),
                                                               start=1):
             flow, parts = flow_of(record, item, draft, lookups)
@@ -91,8 +93,14 @@ def write(pairs, lookups: Lookups, written: Written) -> None:
                 pledges.append(pledge)
                 pledge_parts.append(pledge_part)
                 pledge_reasons.append(reason)
+        activity_flows.append(flows[first:])
+    for flow, pk in zip(flows, rows.allocate_ids(FundingFlow, len(flows)), strict=True):
+        flow.id = pk
+    for each in activity_flows:
+        _link_payouts(each)
     lookups.insert_created()  # the parties met for the first time, before their flows and pledges
-    created = iter(write_flows(flows, shares, user=lookups.user, reason=flow_reasons[0] if flow_reasons else ""))
+    created = iter(write_flows(flows, shares, user=lookups.user, reason=flow_reasons[0] if flow_reasons else "",
+                               ids_taken=True))
     promised = iter(write_pledges(pledges, pledge_parts, user=lookups.user,
                                   reason=pledge_reasons[0] if pledge_reasons else ""))
     for row, flow, pledge in rows_read:
@@ -102,6 +110,14 @@ def write(pairs, lookups: Lookups, written: Written) -> None:
     written.transactions += len(rows_read)
     written.flows += len(flows)
     written.pledges += len(pledges)
+
+
+def _link_payouts(flows: list[rows.New]) -> None:
+    """Each disbursement of one activity's flows pays out one of its commitments (``payouts``): counted once."""
+    paid = payouts.payouts([(flow.stage, flow.receiver_id, flow.amount if flow.amount_usd is None else flow.amount_usd)
+                            for flow in flows])
+    for disbursement, commitment in paid.items():
+        flows[disbursement].commitment_id = flows[commitment].id
 
 
 def transaction_data(item: reader.Transaction) -> dict:
@@ -134,5 +150,7 @@ def remove(activities: list[IatiActivity]) -> None:
     with totals.kept(flows=flow_ids, pledges=pledge_ids):
         held.delete()
         FlowShare.objects.filter(flow_id__in=flow_ids).delete()
+        # The disbursements first: the database protects the commitments they pay out (``payouts``).
+        FundingFlow.all_objects.filter(pk__in=flow_ids).exclude(commitment=None).delete()
         FundingFlow.all_objects.filter(pk__in=flow_ids).delete()
         TrackedPledge.all_objects.filter(pk__in=pledge_ids).delete()
