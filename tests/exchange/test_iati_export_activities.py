@@ -131,7 +131,8 @@ def test_what_the_schema_refuses_in_an_imported_activity_is_dropped_and_the_flow
     assert activity.find("recipient-country").get("percentage") == "100"
     assert activity.find("location/administrative") is None
     assert activity.find("humanitarian-scope") is None
-    assert [budget.findtext("value") for budget in activity.iterfind("budget")] == ["2500"]
+    # "1,000" and "25E2" are no xsd:decimal: each budget was left out on import, and said (test_iati_budgets.py).
+    assert activity.find("budget") is None
 
     # Only what the answers do not read was dropped: imported into an empty database, the same flows.
     output = tmp_path / "odd.xml"

@@ -105,6 +105,13 @@ TRANSACTION_VALUE_DATE_NOT_A_DATE = gettext_noop("transaction at line %(line)s: 
 PLACES_AT_BOTH_LEVELS = gettext_noop(
     "transaction at line %(line)s: recipient-country or recipient-region given for the activity and for its "
     "transactions (IATI 2.03: one or the other); imported, each transaction's own place used")
+# A budget is no money in the funding answers: one whose part given is no date or no number is left out, and said.
+BUDGET_VALUE_NOT_A_NUMBER = gettext_noop(
+    "budget at line %(line)s: value %(value)r is not a number; the activity imported without this budget")
+BUDGET_VALUE_DATE_NOT_A_DATE = gettext_noop(
+    "budget at line %(line)s: value-date %(value)r is not a date; the activity imported without this budget")
+BUDGET_PERIOD_NOT_A_DATE = gettext_noop(
+    "budget at line %(line)s: %(element)s %(value)r is not a date; the activity imported without this budget")
 TRANSACTION_TYPE_UNKNOWN = gettext_noop(
     "transaction at line %(line)s: transaction type %(code)r is not an IATI transaction type (1-13)")
 # What a transaction lacks, by (no type, no currency, no value date): each combination one sentence.

@@ -8,9 +8,11 @@ organisation with its role, a status, a typed date, the code of each recipient c
 out and listed in ``skipped``: the file always validates. A file imported without the schema may have given such an
 activity; writing it without the part that has no code would change its flows (a codeless region makes them
 regional), so the activity is left out whole rather than written otherwise. What the funding answers do not read and
-the schema cannot hold is dropped alone: a last-updated date that is not a date and time, a budget whose value is
-not a number, a participating organisation without a role beside others with one, a humanitarian scope or an
-administrative area missing one of its required attributes, a percentage that is not a decimal.
+the schema cannot hold is dropped alone: a last-updated date that is not a date and time, a budget without its
+period, value or value date (the reader leaves out one whose date or value is given and is no date or number, and
+says so; one stored so by an earlier version is left out here), a participating organisation without a role beside
+others with one, a humanitarian scope or an administrative area missing one of its required attributes, a percentage
+that is not a decimal.
 """
 
 import re

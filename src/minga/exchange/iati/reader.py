@@ -286,6 +286,42 @@ def _transaction(element, record: ActivityRecord) -> Transaction | None:
     )
 
 
+def _given_date(part, attribute: str, record: ActivityRecord, template: str, /, **params) -> str | None:
+    """The date of ``part``'s ``attribute`` ("" when not given); None, and a note, when it is given and is no
+    date."""
+    given = ((part.get(attribute) if part is not None else "") or "").strip()
+    day = _iso_date(given)
+    if given and not day:
+        record.notes.append(Problem(template, value=given, **params))
+        return None
+    return day
+
+
+def _budget(element, record: ActivityRecord) -> dict | None:
+    """A budget as read; None when a date or its value is given and is no date or no number. Each such part is a
+    note of the activity, imported without the budget: a budget is no money in the funding answers, not worth
+    refusing the activity for. Left out of the data stored, it is left out of the export too, which could not write
+    it (the schema asks for dates and an xsd:decimal): what the note says is what the file then holds."""
+    line = element.sourceline
+    children = _children(element)
+    start = _given_date(children.get("period-start"), "iso-date", record, said.BUDGET_PERIOD_NOT_A_DATE, line=line,
+                        element="period-start")
+    end = _given_date(children.get("period-end"), "iso-date", record, said.BUDGET_PERIOD_NOT_A_DATE, line=line,
+                      element="period-end")
+    value = children.get("value")
+    raw = (value.text or "").strip() if value is not None else ""
+    number = not raw or decimal_or_none(raw) is not None  # none given: kept as before, the export leaves it out
+    if not number:
+        record.notes.append(Problem(said.BUDGET_VALUE_NOT_A_NUMBER, line=line, value=raw))
+    value_date = _given_date(value, "value-date", record, said.BUDGET_VALUE_DATE_NOT_A_DATE, line=line)
+    if start is None or end is None or not number or value_date is None:
+        return None
+    return {"type": element.get("type", ""), "status": element.get("status", ""), "start": start, "end": end,
+            "value": raw, "currency": ((value.get("currency") if value is not None else "") or
+                                       record.default_currency).upper(),
+            "value_date": value_date}
+
+
 def _location(element, default_language: str) -> dict:
     pos = element.findtext("point/pos") or ""
     point = None
@@ -359,17 +395,10 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
             record.gender_marker = int(significance) if significance in SIGNIFICANCES else None
     record.humanitarian_scopes = [[(scope.get("type") or "").strip(), (scope.get("vocabulary") or "").strip(),
                                    (scope.get("code") or "").strip()] for scope in activity.iterfind("humanitarian-scope")]
-    for budget in activity.iterfind("budget"):
-        value = budget.find("value")
-        record.budgets.append({
-            "type": budget.get("type", ""), "status": budget.get("status", ""),
-            "start": _iso_date(budget.find("period-start").get("iso-date") if budget.find("period-start") is not None
-                               else ""),
-            "end": _iso_date(budget.find("period-end").get("iso-date") if budget.find("period-end") is not None
-                             else ""),
-            "value": (value.text or "").strip() if value is not None else "",
-            "currency": ((value.get("currency") if value is not None else "") or record.default_currency).upper(),
-            "value_date": _iso_date(value.get("value-date")) if value is not None else ""})
+    for element in activity.iterfind("budget"):
+        found = _budget(element, record)
+        if found is not None:
+            record.budgets.append(found)
     placed = None  # the line of the first transaction that gives its own recipient country or region
     for element in activity.iterfind("transaction"):
         found = _transaction(element, record)
