@@ -10,7 +10,7 @@ from django.utils import translation
 from lxml import etree
 
 from minga.exchange import problems as said
-from minga.exchange.iati import activity_export, importer, stream
+from minga.exchange.iati import activity_export, importer, reader, stream
 from minga.exchange.models import IatiActivity
 from minga.finance.tracking import FundingFlow
 
@@ -156,3 +156,78 @@ def test_a_budget_stored_by_an_earlier_version_that_is_no_date_or_number_is_stil
                                {**STORED_GOOD, "value_date": ""}, {**STORED_GOOD, "start": ""}]
     IatiActivity.objects.filter(pk=stored.pk).update(data=stored.data)
     assert exported_budgets() == [("2024-01-01", "2024-12-31", "900000", "2024-01-01")]
+
+
+# 2. Descriptions. IATI's DescriptionType: 1 General, 2 Objectives, 3 Target groups, 4 Other; none given is general.
+
+TYPED = """<description type="2"><narrative>Objetivos</narrative><narrative xml:lang="en">Objectives</narrative>
+  </description>
+  <description type="3"><narrative xml:lang="pt">Grupos-alvo</narrative></description>
+  <description type="1"><narrative>General</narrative></description>"""
+
+
+def test_the_general_description_is_the_description_in_each_language_and_the_others_stand_in_for_it():
+    untyped = '<description type="4"><narrative>Otra</narrative></description><description><narrative>Sin tipo' \
+              '</narrative></description>'
+    report = run(activity("XM-B-1", descriptions=TYPED), activity("XM-B-2", descriptions=untyped))
+    assert (report.counts["created"], report.problems) == (2, [])
+    first, second = IatiActivity.objects.order_by("identifier")
+    # Spanish: the general text, though the objectives come first; English and Portuguese have none, so the first
+    # text in the file's order; as read, each language where it was first named (PostgreSQL's jsonb sorts keys).
+    assert first.descriptions == {"es": "General", "en": "Objectives", "pt": "Grupos-alvo"}
+    record = next(stream.activities(io.BytesIO(document(activity("XM-B-1", descriptions=TYPED)))))
+    assert list(record.descriptions.items()) == [("es", "General"), ("en", "Objectives"), ("pt", "Grupos-alvo")]
+    assert first.data["descriptions"] == first.descriptions
+    assert second.descriptions == {"es": "Sin tipo"}
+    written = etree.fromstring(activity_export.build().to_bytes())
+    # One description each; its narratives in the order the stored data gives back (keys sorted, or jsonb's).
+    assert [{narrative.get("{http://www.w3.org/XML/1998/namespace}lang"): narrative.text
+             for narrative in description.iterfind("narrative")} for description in written.iter("description")] == [
+        {None: "General", "en": "Objectives", "pt": "Grupos-alvo"}, {None: "Sin tipo"}]
+
+
+def test_an_activity_stored_with_its_objectives_as_description_is_updated_on_its_next_import_its_money_untouched():
+    data = activity("XM-B-1", descriptions=TYPED)
+    run(data)
+    stored = IatiActivity.objects.get(identifier="XM-B-1")
+    flows = list(FundingFlow.objects.filter(reference__startswith="XM-B-1#").values_list("pk", "status"))
+    # As earlier versions stored it: the first text in each language, whatever its type.
+    earlier = {**stored.data, "descriptions": {"es": "Objetivos", "en": "Objectives", "pt": "Grupos-alvo"}}
+    IatiActivity.objects.filter(pk=stored.pk).update(data=earlier, descriptions=earlier["descriptions"],
+                                                     fingerprint=reader.fingerprint_of(earlier))
+    report = run(data)
+    assert (report.counts["updated"], report.counts["unchanged"], report.problems) == (1, 0, [])
+    assert IatiActivity.objects.get(identifier="XM-B-1").descriptions == {
+        "es": "General", "en": "Objectives", "pt": "Grupos-alvo"}
+    assert list(FundingFlow.objects.filter(reference__startswith="XM-B-1#").values_list("pk", "status")) == flows
+    assert run(data).counts["unchanged"] == 1
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/iati is not beside the repository")
+def test_of_the_shared_activities_only_those_with_a_general_description_after_another_read_otherwise():
+    """The fingerprints stored by earlier versions (``test_iati_batches``: ``data()`` is the data they were taken
+    of) change for these seven alone, each in English, its general description given after another type."""
+    changed = []
+    for path in sorted(SHARED.rglob("*.xml")):
+        try:
+            for _event, element in etree.iterparse(str(path), tag="iati-activity", resolve_entities=False,
+                                                   no_network=True, load_dtd=False):
+                record = reader.read_activity(element)
+                earlier = {}
+                for description in element.iterfind("description"):
+                    for language, text in reader._texts(description, record.default_language).items():
+                        earlier.setdefault(language, text)
+                if record.descriptions != earlier:
+                    assert list(record.descriptions) == list(earlier)  # the same languages, in the same order
+                    changed.append((path.name, record.identifier, [language for language, text in earlier.items()
+                                                                   if record.descriptions[language] != text]))
+        except etree.XMLSyntaxError:
+            continue
+    assert changed == [
+        ("dportal-covid-messy.xml", "CH-FDJP-CHE106823242-2019723a", ["en"]),
+        ("dportal-covid-messy.xml", "CH-FDJP-CHE-106823242-20119723b", ["en"]),
+        ("dportal-covid-messy.xml", "LK-DRC-GA139-LFS1.2", ["en"]),
+        ("dportal-covid-messy.xml", "KR-GOV-051-2020080102233", ["en"]),
+        ("dportal-covid-messy.xml", "KR-GOV-051-2020070101252", ["en"]),
+        ("dportal-covid-messy.xml", "GB-COH-1762840-VIE082-UN03-01", ["en"]),
+        ("dportal-foodsecurity.xml", "NL-KVK-30214009-C380", ["en"])]

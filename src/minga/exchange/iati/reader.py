@@ -21,6 +21,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TRUE = {"1", "true"}
 REGIONAL_CODES = {"489", "498"}  # South America, regional; America, regional
 GENDER_MARKER = "1"  # PolicyMarker 1: gender equality
+GENERAL_DESCRIPTIONS = {"", "1"}  # DescriptionType 1 General, or none given (2 Objectives, 3 Target groups, 4 Other)
 SIGNIFICANCES = {"0", "1", "2", "3", "4"}  # the PolicySignificance codelist; any other is read as not given
 MAX_DECIMALS, MAX_INTEGER_DIGITS = 12, 20  # what IatiTransaction.value keeps exactly
 # xsd:decimal, as IATI writes a value or a percentage: an optional sign, ASCII digits, one optional point. Python's
@@ -189,6 +190,21 @@ def _texts(element, default_language: str) -> dict[str, str]:
             texts.setdefault(language, text)
     if not texts and (element.text or "").strip():  # 1.0x: the text itself, in the element's own language
         texts[language_code(element.get(XML_LANG)) or default_language] = " ".join(element.text.split())
+    return texts
+
+
+def _descriptions(activity, default_language: str) -> dict[str, str]:
+    """Per language, the general description's text (DescriptionType 1, or no type), else the first other one in
+    the file's order: objectives (2) given first were shown as the activity's description. Each language keeps the
+    place where it was first named, so an activity without such a fallback reads (and fingerprints) as before."""
+    texts, general = {}, set()
+    for description in activity.iterfind("description"):
+        is_general = (description.get("type") or "").strip() in GENERAL_DESCRIPTIONS
+        for language, text in _texts(description, default_language).items():
+            if language not in texts or (is_general and language not in general):
+                texts[language] = text  # a key given again keeps its place
+                if is_general:
+                    general.add(language)
     return texts
 
 
@@ -369,9 +385,7 @@ def read_activity(activity, default_language: str = "en") -> ActivityRecord:
     for title in activity.iterfind("title"):
         for text_language, text in _texts(title, language).items():
             record.titles.setdefault(text_language, text)
-    for description in activity.iterfind("description"):
-        for text_language, text in _texts(description, language).items():
-            record.descriptions.setdefault(text_language, text)
+    record.descriptions = _descriptions(activity, language)
     status = activity.find("activity-status")
     record.status = (status.get("code", "") if status is not None else "").strip()
     for activity_date in activity.iterfind("activity-date"):
