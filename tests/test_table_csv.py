@@ -98,24 +98,63 @@ def test_a_pages_table_as_csv_begins_with_one_byte_order_mark(client):
     assert rows[[row[1] for row in rows].index("PER")][:2] == ["Perú", "PER"]
 
 
+def _download(client, address, tmp_path):
+    response = client.get(address, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.content.startswith(codecs.BOM_UTF8)
+    path = tmp_path / address.rsplit("/", 1)[1]
+    path.write_bytes(response.content)
+    return path, list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+
+
 @pytest.mark.usefixtures("fresh_pages")
-def test_minga_reads_its_own_csv_download_back_through_the_hxl_preview(client, tmp_path):
+def test_minga_reads_its_own_csv_download_back_through_the_hxl_preview(client, users, tmp_path):
     """libhxl, the HXL import's reader, finds the hashtag row of a download with its byte-order mark, and the
-    preview names the first column by its header, without the mark. /funding/countries.csv holds each country's
-    requirement (``#value+funding+required+usd`` with ``#country+code``): the preview sees requirements; it names
-    no plan, which an import needs, so each row is refused for that, by line."""
+    preview names the first column by its header, without the mark. /funding/countries.csv is a summary of
+    funding per country (no plan, no funder: neither requirements nor flows) beside each country's newest count
+    of refugees and migrants, its date and its source: the preview reads those as population figures citing that
+    source; a row without a count, or whose key is no country, is refused for that. It was read as requirements,
+    each row refused for naming no plan. Imported into the Minga it came from, each figure is the one stored."""
+    from minga.exchange import hxl_import
+    from minga.reference.models import PopulationFigure
+
+    path, rows = _download(client, "/funding/countries.csv", tmp_path)
+    found = hxl_import.preview(path)
+    assert (found.kind, found.problem) == (hxl_import.POPULATION, "")
+    assert found.mapping[0] == ("key", "#country+code", "country")
+    assert found.mapping[11:14] == [("population", "#affected+refugees+migrants", "refugees and migrants"),
+                                    ("population_as_of", "#date+population", "date"),
+                                    ("population_source", "#meta+source", "source")]
+    counted = [(line, row) for line, row in enumerate(rows, start=3) if row["population"]]
+    assert counted and all(row["population_source"].startswith("https://") for _line, row in counted)
+    assert [(line, values["country"].pk, values["figures"], values["as_of"].isoformat(), values["source"])
+            for line, values in found.accepted] == [
+        (line, row["key"], [("refugees_migrants", int(row["population"]))], row["population_as_of"],
+         (row["population_source"], "")) for line, row in counted]
+    assert [(rejected.line, rejected.reason) for rejected in found.rejected] == [
+        (line, "no count of people" if len(row["key"]) == 3 else
+         f"country {row['key']!r} is not an ISO 3166 alpha-3 code")
+        for line, row in enumerate(rows, start=3) if not row["population"]]
+    figures = PopulationFigure.all_objects.count()
+    assert hxl_import.apply(found, user=users["secretariat"]) == {
+        "created": 0, "updated": 0, "unchanged": len(counted)}
+    assert PopulationFigure.all_objects.count() == figures
+
+
+@pytest.mark.usefixtures("fresh_pages")
+def test_a_download_of_no_kind_minga_imports_is_refused_in_one_message(client, tmp_path):
+    """/funding/donors.csv sums funding per donor: a funder and an amount, but no flow (no FTS flow id, status or
+    date). It was read as funding flows and each row refused for its missing flow id; now the table is refused
+    once, naming each kind Minga imports and the hashtags it needs."""
     from minga.exchange import hxl_import
 
-    response = client.get("/funding/countries.csv", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.content.startswith(codecs.BOM_UTF8)
-    path = tmp_path / "funding-countries.csv"
-    path.write_bytes(response.content)
-    data_rows = len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 2
+    path, rows = _download(client, "/funding/donors.csv", tmp_path)
     found = hxl_import.preview(path)
-    assert (found.kind, found.problem) == (hxl_import.REQUIREMENTS, "")
-    assert found.mapping[0] == ("key", "#country+code", "country")
-    assert found.mapping[5] == ("requirement_usd", "#value+funding+required+usd", "requirement (US$)")
-    assert found.accepted == []
-    assert data_rows > 0
-    assert [(rejected.line, rejected.reason) for rejected in found.rejected] == [
-        (line, "no plan named") for line in range(3, 3 + data_rows)]
+    assert rows
+    assert (found.kind, found.accepted, found.rejected) == (None, [], [])
+    assert found.problem == (
+        "donors.csv: not a table Minga imports. Minga imports tables with the hashtags of one of these kinds: "
+        "requirements: #value+funding+required+usd, #activity+appeal+id+external (or #activity+appeal+name), "
+        "#date+year; funding flows: #value+funding+total+usd, #org+name+funder, #activity+id+fts_internal, "
+        "#status+text, #date; population figures: #affected+refugees+migrants (or #affected+refugees, "
+        "#affected+migrants, #inneed, #targeted, #affected), #country+code, #date (or #date+reported, "
+        "#date+population).")

@@ -102,6 +102,48 @@ def test_population_figures_from_a_table_with_a_hashtag_row(users, tmp_path):
         ("COL", "refugees_migrants", 2860000, False), ("PER", "refugees_migrants", 1540000, False)]
 
 
+def test_an_r4v_table_of_refugees_and_migrants_imports_citing_each_rows_source(users, tmp_path):
+    """R4V and Minga's own pages tag the count #affected+refugees+migrants and its date #date+reported: the
+    table was refused as holding nothing Minga reads. A row's #meta+source+url (or a source column holding an
+    address) is its figure's source, found by its address or recorded; a row naming none cites the table."""
+    path = tmp_path / "r4v.csv"
+    path.write_text("Country,People,As of,Source\n#country+code,#affected+refugees+migrants,#date+reported,"
+                    "#meta+source+url\nCOL,2860000,2024-06-30,https://www.r4v.info/es/refugiadosymigrantes\n"
+                    "PER,1540000,2024-06-30,\nECU,440000,2024-06-30,r4v.info\n", encoding="utf-8")
+    result = preview(path)
+    assert (result.kind, [(r.line, r.reason) for r in result.rejected]) == (
+        "population", [(5, "source address 'r4v.info' is not a web address")])
+    assert apply(result, user=users["secretariat"]) == {"created": 2, "updated": 0, "unchanged": 0}
+    figures = PopulationFigure.objects.filter(source__load_key__startswith="source:hxl-")
+    assert sorted((f.country_id, f.group, f.value, f.source.url, f.source.publisher, f.source.title)
+                  for f in figures) == [
+        ("COL", "refugees_migrants", 2860000, "https://www.r4v.info/es/refugiadosymigrantes", "www.r4v.info",
+         "https://www.r4v.info/es/refugiadosymigrantes"),
+        ("PER", "refugees_migrants", 1540000, "", "HXL table (imported)", "r4v.csv")]
+    assert apply(preview(path), user=users["secretariat"]) == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_two_columns_counting_the_same_people_in_a_row_are_refused(tmp_path):
+    path = tmp_path / "both.csv"
+    path.write_text("País,Fecha,Refugiados,Migrantes\n#country+code,#date,#affected+refugees,#affected+migrants\n"
+                    "COL,2024-06-30,100,\nPER,2024-06-30,100,200\n", encoding="utf-8")
+    result = preview(path)
+    assert [line for line, _values in result.accepted] == [3]
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (4, "#affected+refugees and #affected+migrants both count Refugees and migrants from Venezuela: give one")]
+
+
+def test_a_summary_of_requirements_without_a_plan_is_refused_whole(tmp_path):
+    """A requirement per country names no plan to key it by: the table is no requirements table, refused once."""
+    path = tmp_path / "summary.csv"
+    path.write_text("País,Requerido\n#country+code,#value+funding+required+usd\nCOL,10\nPER,20\n",
+                    encoding="utf-8")
+    result = preview(path)
+    assert (result.kind, result.accepted, result.rejected) == (None, [], [])
+    assert result.problem.startswith("summary.csv: not a table Minga imports. Minga imports tables with the "
+                                     "hashtags of one of these kinds: requirements: #value+funding+required+usd, ")
+
+
 def test_a_table_without_hashtags_minga_reads_is_refused_whole(tmp_path):
     path = tmp_path / "plain.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
@@ -246,3 +288,16 @@ def test_rows_that_would_write_the_same_record_are_refused(users, tmp_path):
         (3, "the same record as line 5: given twice, neither is imported"),
         (5, "the same record as line 3: given twice, neither is imported")]
     assert apply(result, user=users["secretariat"]) == {"created": 1, "updated": 0, "unchanged": 0}
+
+
+def test_the_preview_says_what_is_read_of_each_column_whatever_the_order_of_its_attributes(tmp_path):
+    """"#org+name+funder" was looked up as written, not sorted: a flow table's provider showed as not read; and a
+    population table's funding column showed as read, "amount (US$)", which a population import never reads."""
+    result = preview(_flows_table(tmp_path, "2020-05-01,1000,Donor A,NRC,PSE,paid,incoming,single,900000011"))
+    assert result.mapping[2:4] == [("src", "#org+name+funder", "provider"), ("dest", "#org+name+impl", "receiver")]
+    path = tmp_path / "people.csv"
+    path.write_text("País,Fecha,Personas,Fondos\n#country+code,#date,#affected+refugees,#value+funding+total+usd\n"
+                    "COL,2024-06-30,2860000,5\n", encoding="utf-8")
+    assert preview(path).mapping == [("País", "#country+code", "country"), ("Fecha", "#date", "date"),
+                                     ("Personas", "#affected+refugees", "refugees and migrants"),
+                                     ("Fondos", "#value+funding+total+usd", "")]

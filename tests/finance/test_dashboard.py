@@ -136,7 +136,7 @@ def test_csv_downloads_give_the_tables_rows(public, ledger):
     assert countries[1] == ("#country+code,#country+name,#value+pledged+usd,#value+funding+total+usd,"
                             "#value+funding+disbursed+usd,#value+funding+required+usd,#value+funding+gap+usd,"
                             "#value+funding+unconverted,#value+funding+committed+usd,#value+pledged+unconverted,"
-                            "#value+funding+pct,#affected+refugees,#date+population,#meta+source+url,"
+                            "#value+funding+pct,#affected+refugees+migrants,#date+population,#meta+source,"
                             "#value+funding+disbursed+per_person+usd,#meta+illustrative+count")
     assert [line.split(",")[:11] for line in countries[2:]] == [
         ["COL", "Colombia", "1100000.00", "1690000.00", "1490000.00", "10000000.00", "8310000.00", "1000000.00 PYG",

@@ -8,8 +8,12 @@
 - funding flows (``#value+funding+total+usd`` with ``#org+name+funder``): each row read as the FTS flow it
   is (``#activity+id+fts_internal``, ``#status``, ``#financial+direction`` …) and imported by ``exchange.fts``,
   so that FTS's counting rule holds and the same flow from the API and from HDX is one record;
-- population figures (``#affected+refugees``, ``#inneed``, ``#targeted``, ``#affected`` with ``#country+code``
-  and ``#date``; ``#adm1+code`` for a subdivision).
+- population figures (``#affected+refugees+migrants``, ``#affected+refugees``, ``#affected+migrants``,
+  ``#inneed``, ``#targeted``, ``#affected`` with ``#country+code`` and ``#date``; ``#adm1+code`` for a
+  subdivision; ``#meta+source`` or ``#meta+source+url`` for each figure's own source).
+
+What each kind needs is said once, in ``NEEDS``: a table with the hashtags of none is refused whole, in one
+message naming every kind and its hashtags, rather than row by row for a column it never had.
 
 The preview lists the mapping (header, hashtag, what Minga reads) and every row that will be refused, with
 its line and why; nothing is written. ``apply`` then writes the accepted rows in one transaction.
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import hxl
 from django.db import transaction
@@ -48,23 +53,48 @@ from minga.reference.models import (
 REQUIREMENTS, FLOWS, POPULATION = "requirements", "flows", "population"
 KINDS = {REQUIREMENTS: gettext_lazy("requirements"), FLOWS: gettext_lazy("funding flows"),
          POPULATION: gettext_lazy("population figures")}
-READS = {  # hashtag -> what Minga reads in it (shown in the preview)
-    "#value+funding+required+usd": gettext_lazy("requirement (US$)"), "#country+code": gettext_lazy("country"),
-    "#date+year": gettext_lazy("year"), "#activity+appeal+id+external": gettext_lazy("plan"),
-    "#activity+appeal+id+fts_internal": gettext_lazy("FTS plan id"),
-    "#sector+cluster+name": gettext_lazy("sector"), "#value+funding+total+usd": gettext_lazy("amount (US$)"),
-    "#org+name+funder": gettext_lazy("provider"), "#org+name+impl": gettext_lazy("receiver"),
-    "#country+iso3+impl+list": gettext_lazy("destination country"), "#date": gettext_lazy("date"),
-    "#status+text": gettext_lazy("status"), "#activity+id+fts_internal": gettext_lazy("FTS flow id"),
-    "#financial+direction": gettext_lazy("boundary"), "#financial+direction+type": gettext_lazy("on boundary"),
-    "#value+funding+total": gettext_lazy("original amount"),
-    "#value+funding+total+currency": gettext_lazy("original currency"),
-    "#affected+refugees": gettext_lazy("refugees and migrants"), "#inneed": gettext_lazy("people in need"),
-    "#targeted": gettext_lazy("people targeted"), "#affected": gettext_lazy("people affected"),
-    "#adm1+code": gettext_lazy("subdivision"),
+_COUNTRY, _DATE, _PEOPLE = gettext_lazy("country"), gettext_lazy("date"), gettext_lazy("refugees and migrants")
+# Each kind's hashtags -> what Minga reads in them (shown in the preview; a column of another kind's is not read).
+READS = {
+    REQUIREMENTS: {
+        "#value+funding+required+usd": gettext_lazy("requirement (US$)"), "#country+code": _COUNTRY,
+        "#date+year": gettext_lazy("year"), "#activity+appeal+id+external": gettext_lazy("plan"),
+        "#activity+appeal+name": gettext_lazy("plan name"),
+        "#activity+appeal+id+fts_internal": gettext_lazy("FTS plan id"), "#sector+cluster+name": gettext_lazy("sector"),
+        "#sector+cluster+code": gettext_lazy("sector"), "#date+start": gettext_lazy("plan start")},
+    FLOWS: {
+        "#value+funding+total+usd": gettext_lazy("amount (US$)"), "#org+name+funder": gettext_lazy("provider"),
+        "#org+name+impl": gettext_lazy("receiver"), "#country+iso3+impl+list": gettext_lazy("destination country"),
+        "#country+iso3+funder+list": gettext_lazy("provider's country"), "#date": _DATE,
+        "#status+text": gettext_lazy("status"), "#activity+id+fts_internal": gettext_lazy("FTS flow id"),
+        "#financial+direction": gettext_lazy("boundary"), "#financial+direction+type": gettext_lazy("on boundary"),
+        "#value+funding+total": gettext_lazy("original amount"),
+        "#value+funding+total+currency": gettext_lazy("original currency"),
+        "#description+notes": gettext_lazy("description")},
+    POPULATION: {
+        "#affected+refugees+migrants": _PEOPLE, "#affected+refugees": _PEOPLE, "#affected+migrants": _PEOPLE,
+        "#inneed": gettext_lazy("people in need"), "#targeted": gettext_lazy("people targeted"),
+        "#affected": gettext_lazy("people affected"), "#country+code": _COUNTRY, "#adm1+code": gettext_lazy(
+            "subdivision"), "#date": _DATE, "#date+reported": _DATE, "#date+population": _DATE,
+        "#meta+source": gettext_lazy("source"), "#meta+source+url": gettext_lazy("source")},
 }
-PEOPLE = {"#affected+refugees": PopulationGroup.REFUGEES_AND_MIGRANTS, "#inneed": PopulationGroup.IN_NEED,
+# Minga counts one population of its own, refugees and migrants from Venezuela, whichever of the three the
+# table uses; a bare #population (HXL's general population of a place) is not it and is not read.
+PEOPLE = {"#affected+refugees+migrants": PopulationGroup.REFUGEES_AND_MIGRANTS,
+          "#affected+refugees": PopulationGroup.REFUGEES_AND_MIGRANTS,
+          "#affected+migrants": PopulationGroup.REFUGEES_AND_MIGRANTS, "#inneed": PopulationGroup.IN_NEED,
           "#targeted": PopulationGroup.TARGETED, "#affected": PopulationGroup.AFFECTED}
+# The day a count is as of: HXL's #date, or as Minga's own tables tag it beside other figures.
+PEOPLE_DATES = ("#date", "#date+reported", "#date+population")
+# What a table of each kind must have, in the order the kinds are tried: each entry one hashtag of the group.
+# A column every row needs is needed here, so that its absence refuses the table once, not each of its rows.
+NEEDS = {
+    REQUIREMENTS: (("#value+funding+required+usd",), ("#activity+appeal+id+external", "#activity+appeal+name"),
+                   ("#date+year",)),
+    FLOWS: (("#value+funding+total+usd",), ("#org+name+funder",), ("#activity+id+fts_internal",),
+            ("#status+text",), ("#date",)),
+    POPULATION: (tuple(PEOPLE), ("#country+code",), PEOPLE_DATES),
+}
 # FTS cluster names that are an RMRP sector of Minga (rmrp-sectors), after " COVID-19" is set aside.
 CLUSTER_SECTORS = {"education": "education", "food security sector": "food-security", "food security": "food-security",
                    "protection": "protection", "shelter/nfis": "shelter", "shelter": "shelter", "wash": "wash",
@@ -102,13 +132,22 @@ def _columns(source) -> dict[str, int]:
 
 
 def _kind(columns: dict) -> str | None:
-    if _norm("#value+funding+required+usd") in columns:
-        return REQUIREMENTS
-    if _norm("#value+funding+total+usd") in columns and _norm("#org+name+funder") in columns:
-        return FLOWS
-    if any(_norm(tag) in columns for tag in PEOPLE) and _norm("#country+code") in columns:
-        return POPULATION
+    for kind, needs in NEEDS.items():
+        if all(any(_norm(tag) in columns for tag in group) for group in needs):
+            return kind
     return None
+
+
+def _none_of_the_kinds(label: str) -> str:
+    """The one refusal of a table Minga does not import: the kinds it does, each with the hashtags it needs."""
+    def group(tags):
+        return tags[0] if len(tags) == 1 else _("%(tag)s (or %(others)s)") % {
+            "tag": tags[0], "others": ", ".join(tags[1:])}
+
+    kinds = "; ".join(_("%(kind)s: %(hashtags)s") % {"kind": KINDS[kind], "hashtags": ", ".join(map(group, needs))}
+                      for kind, needs in NEEDS.items())
+    return _("%(label)s: not a table Minga imports. Minga imports tables with the hashtags of one of these "
+             "kinds: %(kinds)s.") % {"label": label, "kinds": kinds}
 
 
 def _amount(text, what) -> Decimal:
@@ -220,28 +259,44 @@ def _flow(get) -> FtsFlowData:
         destination=side(get("#org+name+impl"), get("#country+iso3+impl+list")))
 
 
+def _source_named(get) -> tuple[str, str]:
+    """The figure's own source, (address, publisher), as a row gives it; ("", "") when it names none."""
+    url, named = get("#meta+source+url"), get("#meta+source")
+    if not url and re.match(r"https?://", named):  # a source column holding its address
+        url, named = named, ""
+    if url and (not re.fullmatch(r"https?://[^\s/]+\S*", url) or len(url) > 500):
+        raise ValueError(_("source address %(value)r is not a web address") % {"value": url})
+    return url, named[:200]
+
+
 def _people(get) -> dict:
     country = _country(get("#country+code"))
+    given = next((get(tag) for tag in PEOPLE_DATES if get(tag)), "")
     try:
-        as_of = date.fromisoformat(get("#date")[:10])
+        as_of = date.fromisoformat(given[:10])
     except ValueError:
-        raise ValueError(_("date %(value)r is not a date") % {"value": get("#date")}) from None
+        raise ValueError(_("date %(value)r is not a date") % {"value": given}) from None
     subdivision = None
     if get("#adm1+code"):
         subdivision = Subdivision.objects.filter(pk=get("#adm1+code").strip().upper(), country=country).first()
         if subdivision is None:
             raise ValueError(_("subdivision %(value)r is not in %(country)s") % {
                 "value": get("#adm1+code"), "country": country.pk})
-    figures = []
+    figures, tags = [], {}
     for tag, group in PEOPLE.items():
         value = re.sub(r"\.0+$", "", get(tag))  # a spreadsheet's 2860000.0
         if value:
             if not re.fullmatch(r"\d{1,12}", value.replace(",", "").strip()):
                 raise ValueError(_("%(tag)s %(value)r is not a count of people") % {"tag": tag, "value": value})
+            if group in tags:
+                raise ValueError(_("%(first)s and %(second)s both count %(group)s: give one") % {
+                    "first": tags[group], "second": tag, "group": PopulationGroup(group).label})
+            tags[group] = tag
             figures.append((group, int(value.replace(",", "").strip())))
     if not figures:
         raise ValueError(_("no count of people"))
-    return {"country": country, "subdivision": subdivision, "as_of": as_of, "figures": figures}
+    return {"country": country, "subdivision": subdivision, "as_of": as_of, "figures": figures,
+            "source": _source_named(get)}
 
 
 READERS = {REQUIREMENTS: _requirement, FLOWS: _flow, POPULATION: _people}
@@ -284,12 +339,12 @@ def preview(path: str | Path, *, label: str = "") -> HxlPreview:
         return HxlPreview(label=label, kind=None, problem=_("%(label)s: not a readable HXL table (%(error)s).") % {
             "label": label, "error": error})
     kind = _kind(columns)
+    reads = {_norm(tag): what for tag, what in READS.get(kind, {}).items()}
     result = HxlPreview(label=label, kind=kind, mapping=[
         ((column.header or "").removeprefix(BOM), column.display_tag or "",
-         str(READS.get(_norm(column.display_tag or ""), "")) if kind else "") for column in source.columns])
+         str(reads.get(_norm(column.display_tag or ""), ""))) for column in source.columns])
     if kind is None:
-        result.problem = _("%(label)s: no hashtags Minga reads (a requirement, a funding flow or a count of people)."
-                           ) % {"label": label}
+        result.problem = _none_of_the_kinds(label)
         return result
     for number, row in enumerate(rows):
         line = number + 3  # the headers and the hashtags come first
@@ -334,8 +389,8 @@ def _requirement_cell(values) -> list:
 
 
 def _people_cells(values) -> list:
-    return [(values["country"].pk, getattr(values["subdivision"], "pk", None), values["as_of"], group)
-            for group, _value in values["figures"]]
+    return [(values["country"].pk, getattr(values["subdivision"], "pk", None), values["as_of"], group,
+             values["source"]) for group, _value in values["figures"]]
 
 
 def _refuse_repeated(result: HxlPreview, cells) -> None:
@@ -368,6 +423,21 @@ def _table_source(label: str) -> Source:
     return source
 
 
+def _figure_source(named: tuple[str, str], label: str) -> Source:
+    """The source a row names for its figure (found by its address, else recorded), or the table itself: a figure
+    read back from a download of Minga's cites what it cited there, and is the figure already stored."""
+    url, publisher = named
+    if not url and not publisher:
+        return _table_source(label)
+    found = Source.objects.filter(url=url).order_by("pk").first() if url else None
+    if found is not None:
+        return found
+    source, _created = create_missing(Source, f"source:hxl-{url or publisher}-{label}"[:120], {
+        "publisher": publisher or urlsplit(url).netloc[:200], "title": (url or label)[:400], "url": url,
+        "published_on": None, "date_precision": DatePrecision.UNDATED}, reason="HXL import")
+    return source
+
+
 @transaction.atomic
 def apply(result: HxlPreview, *, user) -> dict:
     """Write the accepted rows of a preview, all or none. Returns counts by outcome."""
@@ -380,19 +450,20 @@ def apply(result: HxlPreview, *, user) -> dict:
         if report.problems:
             raise ValueError("; ".join(report.problems))
         return {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
-    source = _table_source(result.label)
+    source = _table_source(result.label) if result.kind == REQUIREMENTS else None
     for _line, values in result.accepted:
         if result.kind == REQUIREMENTS:
             counts[finance.requirement_import(user=user, source=source, currency="USD", **values)] += 1
             continue
+        cited = _figure_source(values["source"], result.label)
         for group, value in values["figures"]:
             existing = PopulationFigure.all_objects.filter(
                 country=values["country"], subdivision=values["subdivision"], group=group, as_of=values["as_of"],
-                source=source).first()
+                source=cited).first()
             if existing is None:
                 reference.population_figure_create(user=user, reason="HXL import", fields={
                     "country": values["country"], "subdivision": values["subdivision"], "group": group,
-                    "value": value, "as_of": values["as_of"], "source": source})
+                    "value": value, "as_of": values["as_of"], "source": cited})
                 counts["created"] += 1
             elif existing.value != value:
                 reference.population_figure_update(figure=existing, user=user, changes={"value": value},

@@ -27,8 +27,10 @@ DONOR_HASHTAG = "#value+funding+fulfilment+pct"
 # The country table's CSV: the report's columns, then what the page adds beside them.
 COUNTRY_EXTRA = ("coverage_percent", "population", "population_as_of", "population_source",
                  "disbursed_per_person_usd")
-COUNTRY_HASHTAGS = {"coverage_percent": "#value+funding+pct", "population": "#affected+refugees",
-                    "population_as_of": "#date+population", "population_source": "#meta+source+url",
+# The population is tagged as the pages tag it (and the HXL import reads it back, with its date and source);
+# the source is its address where it has one, else its publisher: #meta+source, which is either.
+COUNTRY_HASHTAGS = {"coverage_percent": "#value+funding+pct", "population": "#affected+refugees+migrants",
+                    "population_as_of": "#date+population", "population_source": "#meta+source",
                     "disbursed_per_person_usd": "#value+funding+disbursed+per_person+usd"}
 
 
