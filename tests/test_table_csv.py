@@ -56,7 +56,7 @@ def test_every_table_of_the_page_has_its_csv_with_an_hxl_row(case, client_as, us
 
 # Every dedicated CSV download among the cases (the projects' export is the "csv" case of its pattern), and a
 # page's table through ``?csv=``: each is UTF-8 with one byte-order mark (``minga.common.hxl.csv_bytes``), or Excel
-# in a Spanish or Portuguese Windows shows "PerÃº" and "CÃºcuta".
+# in a Spanish or Portuguese Windows shows "PerÃº" and "CÃºcuta"; and each ends its lines with CRLF.
 DOWNLOADS = [case for case in CASES if case.method == "GET" and case.status == 200 and not case.warm
              and (case.name.endswith("_csv") or (case.name, case.label) == ("exchange:project_export", "csv"))]
 
@@ -82,6 +82,8 @@ def test_every_csv_download_begins_with_one_byte_order_mark(case, client_as, use
     assert response.content.startswith(codecs.BOM_UTF8)
     text = response.content.decode("utf-8")
     assert text.count("\ufeff") == 1
+    # Every line ends with CRLF (RFC 4180), as csv's writer ends them: /funding/*.csv ended them with LF alone.
+    assert text.endswith("\r\n") and text.count("\n") == text.count("\r\n") == len(text.splitlines())
     # Python reads it with utf-8-sig: the first header is the header, the second row the hashtags.
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert not rows[0][0].startswith("\ufeff") and rows[0][0]
@@ -93,6 +95,7 @@ def test_a_pages_table_as_csv_begins_with_one_byte_order_mark(client):
     response = client.get("/countries/?csv=country-table", HTTP_ACCEPT_LANGUAGE="es")
     assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8")
     assert response.content.startswith(codecs.BOM_UTF8 + "País,".encode())
+    assert response.content.count(b"\n") == response.content.count(b"\r\n") > 2
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][:2] == ["#country+name", "#country+code"]
     assert rows[[row[1] for row in rows].index("PER")][:2] == ["Perú", "PER"]

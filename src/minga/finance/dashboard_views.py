@@ -1,8 +1,5 @@
 """The public funding dashboard (/funding/) and its tables as CSV (/funding/donors.csv, /funding/countries.csv)."""
 
-import csv
-import io
-
 from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -11,13 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minga.common.errors import ParameterInvalid
-from minga.common.hxl import csv_response, with_hashtag_row
+from minga.common.hxl import csv_response, table_csv
 from minga.common.page_cache import public_page
-from minga.common.text import csv_text
 from minga.finance import charts
 from minga.finance.selectors import dashboard as selectors
-from minga.finance.selectors.report import KEYS, hashtags
-from minga.finance.selectors.report import render as render_rows
+from minga.finance.selectors.report import KEYS, hashtags, unconverted_text
 
 # The donor table's CSV: the report's columns, then the share disbursed of what was pledged the page shows.
 # How many of a row's pledges and flows are made up for the demonstration (0 in a real deployment's rows).
@@ -106,35 +101,32 @@ def funding_csv(request, table: str):
     return csv_response(text, f"funding-{table}.csv")
 
 
+def _report_cells(row) -> list:
+    """``report.render``'s columns of one row, as values ``table_csv`` writes (and guards against formulas)."""
+    values = row.as_dict()
+    return [unconverted_text(values[key]) if isinstance(values[key], dict) else values[key] for key in KEYS]
+
+
 def _donors_csv(donors, made_up: dict[str, int]) -> str:
     """``report.render``'s columns for each donor row, then "Disbursed of pledged", as the page shows it, and how
     many of the row's records are made up for the demonstration."""
-    head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in donors],
-                               "csv").splitlines()
-    text = "\n".join([f"{head},{DONOR_EXTRA},{ILLUSTRATIVE}", *(
-        f"{line},{'' if answer.fulfilment_percent is None else answer.fulfilment_percent},"
-        f"{made_up.get(answer.row.key, 0)}" for line, answer in zip(lines, donors, strict=True))]) + "\n"
-    return with_hashtag_row(text, {**hashtags("donor"), DONOR_EXTRA: DONOR_HASHTAG,
-                                   ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG})
+    headers = [*KEYS, DONOR_EXTRA, ILLUSTRATIVE]
+    return table_csv(headers, {**hashtags("donor"), DONOR_EXTRA: DONOR_HASHTAG, ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG},
+                     [[*_report_cells(answer.row), answer.fulfilment_percent, made_up.get(answer.row.key, 0)]
+                      for answer in donors])
 
 
 def _countries_csv(countries, made_up: dict[str, int]) -> str:
     """``report.render``'s columns for each country row, then coverage and per person with its figure, and how many
     of the row's records are made up for the demonstration."""
-    head, *lines = render_rows([{key: answer.row.as_dict()[key] for key in KEYS} for answer in countries],
-                               "csv").splitlines()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    rows = []
     for answer in countries:
         figure = answer.figure
-        writer.writerow([
-            "" if answer.row.coverage is None else answer.row.coverage,
-            "" if figure is None else figure.value,
-            "" if figure is None else figure.as_of.isoformat(),
-            "" if figure is None else csv_text(figure.source.url or figure.source.publisher),
-            "" if answer.disbursed_per_person is None else answer.disbursed_per_person,
-            made_up.get(answer.row.key, 0)])
-    extras = out.getvalue().splitlines()
-    text = "\n".join([f"{head},{','.join(COUNTRY_EXTRA)},{ILLUSTRATIVE}",
-                      *(f"{line},{extra}" for line, extra in zip(lines, extras, strict=True))]) + "\n"
-    return with_hashtag_row(text, {**hashtags("country"), **COUNTRY_HASHTAGS, ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG})
+        rows.append([
+            *_report_cells(answer.row), answer.row.coverage,
+            None if figure is None else figure.value,
+            None if figure is None else figure.as_of.isoformat(),
+            None if figure is None else figure.source.url or figure.source.publisher,
+            answer.disbursed_per_person, made_up.get(answer.row.key, 0)])
+    return table_csv([*KEYS, *COUNTRY_EXTRA, ILLUSTRATIVE],
+                     {**hashtags("country"), **COUNTRY_HASHTAGS, ILLUSTRATIVE: ILLUSTRATIVE_HASHTAG}, rows)

@@ -63,7 +63,7 @@ def report_rows(user, *, by: str, year=None) -> list[dict]:
     return [{key: row[key] for key in KEYS} for row in (r.as_dict() for r in report_funding_rows(user, by, filters))]
 
 
-def _unconverted_text(amounts: dict) -> str:
+def unconverted_text(amounts: dict) -> str:
     return "; ".join(f"{amount} {currency}" for currency, amount in amounts.items())
 
 
@@ -75,7 +75,7 @@ def render(rows: list[dict], fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(KEYS)
         for row in rows:
-            writer.writerow([csv_text(_unconverted_text(row[key])) if isinstance(row[key], dict) else
+            writer.writerow([csv_text(unconverted_text(row[key])) if isinstance(row[key], dict) else
                              "" if row[key] is None else csv_text(row[key]) if isinstance(row[key], str) else
                              row[key] for key in KEYS])
         return out.getvalue()
@@ -83,7 +83,7 @@ def render(rows: list[dict], fmt: str) -> str:
                "unconverted")
     lines = [list(columns)]
     for row in rows:
-        lines.append([_unconverted_text(row[c]) if isinstance(row[c], dict) else
+        lines.append([unconverted_text(row[c]) if isinstance(row[c], dict) else
                       ("—" if row[c] is None else f"{float(row[c]):,.2f}" if c.endswith("_usd") else row[c])
                       for c in columns])
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(columns))]
