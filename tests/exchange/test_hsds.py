@@ -3,6 +3,7 @@ specification's schemas, the round trip reproduces the same services, and the sp
 example package reads as a third party's input."""
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -173,3 +174,17 @@ def test_the_specifications_example_imports_once_placed(tmp_path):
 def test_the_import_command_names_a_folder_without_a_package(tmp_path):
     with pytest.raises(CommandError, match=r"holds neither services\.json nor services\.csv"):
         call_command("import", "hsds", str(tmp_path))
+
+
+def test_the_tabular_package_is_plain_utf_8_and_says_so(exported):
+    """Unlike the downloads, for Excel, the package's CSVs have no byte-order mark: a Data Package reader matches
+    each header against its schema's field names, and one reading the file as the UTF-8 the package declares
+    (csv, datapackage readers, R without "UTF-8-BOM") would find a field "\\ufeffid" and no "id". Each resource
+    says its encoding, as the Data Resource spec lets it."""
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    assert {resource["path"]: resource["encoding"] for resource in package["resources"]} == {
+        f"{name}.csv": "utf-8" for name in TABLES}
+    for name in TABLES:
+        content = (exported / f"{name}.csv").read_bytes()
+        assert not content.startswith(b"\xef\xbb\xbf") and content.endswith(b"\r\n"), name
+        assert next(csv.reader(io.StringIO(content.decode("utf-8"))))[0] == TABLES[name][0], name

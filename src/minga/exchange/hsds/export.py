@@ -180,7 +180,10 @@ def write_package(services, directory: Path) -> dict[str, int]:
                              for row in found)
         os.replace(handle.name, directory / f"{name}.csv")
         counts[name] = len(found)
-        resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
+        # Plain UTF-8, said so, and no byte-order mark (unlike the downloads, for Excel): a Data Package reader
+        # matches the header against the schema's field names, and one reading the declared UTF-8 would find
+        # "\ufeffid" there, not "id" (docs/services.md, "HSDS 3.0").
+        resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "encoding": "utf-8",
                           "schema": {"fields": [{"name": column} for column in TABLES[name]]}})
     _write(directory / "datapackage.json", json.dumps({
         "name": "minga-service-directory", "title": "Minga service directory (Open Referral HSDS 3.0)",
