@@ -2,14 +2,14 @@
 
 import pytest
 
-from minga.common.hxl import hashtags_for, header_rows, table_csv, with_hashtag_row
+from minga.common.hxl import hashtags_for, header_rows, table_csv
 
 
 def test_the_hashtag_row_goes_under_the_headers_by_name_or_in_order():
-    assert with_hashtag_row("key,label,other\nCOL,Colombia,x\n", {"key": "#country+code", "label": "#country+name"}
-                            ) == "key,label,other\n#country+code,#country+name,\nCOL,Colombia,x\n"
-    assert with_hashtag_row('a,"b, c"\r\n1,2\r\n', ["#org", "#value+usd"], lineterminator="\r\n") == (
-        'a,"b, c"\r\n#org,#value+usd\r\n1,2\r\n')
+    assert table_csv(["key", "label", "other"], {"key": "#country+code", "label": "#country+name"},
+                     [["COL", "Colombia", "x"]], lineterminator="\n"
+                     ) == "key,label,other\n#country+code,#country+name,\nCOL,Colombia,x\n"
+    assert table_csv(["a", "b, c"], ["#org", "#value+usd"], [[1, 2]]) == 'a,"b, c"\r\n#org,#value+usd\r\n1,2\r\n'
     assert header_rows(["Código", "Nombre"], ["#activity+code", "#activity+name"]) == [
         ["Código", "Nombre"], ["#activity+code", "#activity+name"]]
 

@@ -7,8 +7,7 @@ hashtag row is still found under it).
 
 HXL puts a row of hashtags (``#value+funding+total+usd``) under the human headers, so that HDX, libhxl and
 the HXL Proxy read the columns whatever the headers' language. ``header_rows`` gives both rows for a writer;
-``with_hashtag_row`` puts the row under the headers of a CSV text already made. A column without a hashtag
-gets an empty cell, as HXL allows.
+``table_csv`` writes a whole table with them. A column without a hashtag gets an empty cell, as HXL allows.
 """
 
 import csv
@@ -44,15 +43,6 @@ def hashtags_for(headers: list[str], hashtags: dict[str, str] | list[str]) -> li
 def header_rows(headers: list[str], hashtags: dict[str, str] | list[str]) -> list[list[str]]:
     """The two first rows of an HXL CSV: the headers, then their hashtags."""
     return [list(headers), hashtags_for(headers, hashtags)]
-
-
-def with_hashtag_row(text: str, hashtags: dict[str, str] | list[str], *, lineterminator: str = "\n") -> str:
-    """``text``, a CSV whose first line holds its headers, with the hashtag row second."""
-    head, _sep, rest = text.partition(lineterminator)
-    headers = next(csv.reader([head]))
-    out = io.StringIO()
-    csv.writer(out, lineterminator=lineterminator).writerow(hashtags_for(headers, hashtags))
-    return f"{head}{lineterminator}{out.getvalue()}{rest}"
 
 
 # A number as a page's table is read back for its CSV (``formatting.machine_values``): text, but a number.
