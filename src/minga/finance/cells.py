@@ -9,8 +9,9 @@ counts under every filter of dimensions S with T ⊆ S, and the rows that count 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
 from minga.finance.tracking import Stage, TrackedPledge
 
@@ -19,6 +20,9 @@ HUNDRED = Decimal(100)
 DIMS = ("year", "donor", "conference", "theme", "purpose", "public")  # mask bit i is DIMS[i]
 BIT = {name: 1 << index for index, name in enumerate(DIMS)}
 MEASURES = ("records", "pledged", "committed", "disbursed", "funding", "unconverted", "unconverted_pledged")
+_INDEX = {name: index for index, name in enumerate(MEASURES)}
+_RECORDS, _COMMITTED, _DISBURSED, _FUNDING, _UNCONVERTED = (_INDEX[name] for name in (
+    "records", "committed", "disbursed", "funding", "unconverted"))
 
 
 def micro(value: Decimal) -> int:
@@ -29,8 +33,9 @@ def micro(value: Decimal) -> int:
     return int(scaled)
 
 
-@dataclass(frozen=True)
-class FlowFact:
+class FlowFact(NamedTuple):
+    """A counted flow's values as the cells read them (a named tuple: an import builds tens of thousands)."""
+
     pk: int
     stage: str
     group: int  # the commitment it pays out, else itself
@@ -46,9 +51,6 @@ class FlowFact:
     currency: str
     usd: Decimal | None
     parts: tuple  # ((country or "", fraction), ...), merged by country, zero shares left out
-
-    def dims(self) -> tuple:
-        return (self.year, self.donor, self.conference, self.theme, self.purpose, self.public)
 
 
 def _parts(shares) -> tuple:
@@ -79,7 +81,7 @@ class Cells(defaultdict):
     def add(self, key: tuple, **amounts):
         cell = self[key]
         for name, value in amounts.items():
-            cell[MEASURES.index(name)] += value
+            cell[_INDEX[name]] += value
 
     def minus(self, other: "Cells") -> "Cells":
         delta = Cells()
@@ -110,8 +112,16 @@ def _submasks(mask: int):
         sub = (sub - 1) & mask
 
 
+_dims = attrgetter(*DIMS)
+_BITS = tuple(BIT[name] for name in DIMS)
+
+
 def _disagreement(flow: FlowFact, commitment: FlowFact) -> int:
-    return sum(BIT[name] for name, a, b in zip(DIMS, flow.dims(), commitment.dims(), strict=True) if a != b)
+    mask = 0
+    for bit, a, b in zip(_BITS, _dims(flow), _dims(commitment), strict=True):
+        if a != b:
+            mask |= bit
+    return mask
 
 
 def add_group(cells: Cells, members: list[FlowFact]) -> None:
@@ -120,13 +130,15 @@ def add_group(cells: Cells, members: list[FlowFact]) -> None:
     for flow in members:
         if flow.stage == Stage.DISBURSEMENT:
             for country, fraction in flow.parts:
+                cell = cells[_flow_key(flow, country)]
+                cell[_RECORDS] += 1
                 if flow.usd is None:
-                    cells.add(_flow_key(flow, country), records=1)
-                    cells.add(_flow_key(flow, country, currency=flow.currency),
-                              unconverted=micro(flow.amount * fraction))
+                    cells[_flow_key(flow, country, currency=flow.currency)][_UNCONVERTED] += (
+                        micro(flow.amount * fraction))
                 else:
                     usd = micro(flow.usd * fraction)
-                    cells.add(_flow_key(flow, country), records=1, disbursed=usd, funding=usd)
+                    cell[_DISBURSED] += usd
+                    cell[_FUNDING] += usd
         elif flow is not commitment:  # a commitment against a commitment: counted as itself
             _add_commitment(cells, flow, [])
     if commitment is not None:
@@ -134,37 +146,40 @@ def add_group(cells: Cells, members: list[FlowFact]) -> None:
 
 
 def _add_commitment(cells: Cells, commitment: FlowFact, paid: list[FlowFact]) -> None:
+    # Each disbursement's disagreement with its commitment, once: the rests below read it for every subset.
+    masked = [(_disagreement(flow, commitment), flow) for flow in paid]
     differ = 0
-    for flow in paid:
-        differ |= _disagreement(flow, commitment)
+    for mask, _flow in masked:
+        differ |= mask
+    unconverted = commitment.usd is None
 
     def rest(filtered: int) -> Decimal:
         """Undisbursed under filters of the dimensions ``filtered``: USD, or its own currency if unconverted."""
-        counted = [f for f in paid if not _disagreement(f, commitment) & filtered]
-        if commitment.usd is None:
-            done = sum((f.amount for f in counted if f.currency == commitment.currency), Decimal(0))
+        if unconverted:
+            done = sum((f.amount for mask, f in masked if not mask & filtered and f.currency == commitment.currency),
+                       Decimal(0))
             return max(commitment.amount - done, Decimal(0))
-        done = sum((f.usd for f in counted if f.usd is not None), Decimal(0))
+        done = sum((f.usd for mask, f in masked if not mask & filtered and f.usd is not None), Decimal(0))
         return max(commitment.usd - done, Decimal(0))
 
     values = {subset: rest(subset) for subset in _submasks(differ)}
+    # Möbius terms: sum over U ⊆ T of (-1)^|T - U| rest(U); the same for every country, each given its fraction.
+    terms = [(subset, sum((values[u] if bin(subset ^ u).count("1") % 2 == 0 else -values[u])
+                          for u in _submasks(subset)))
+             for subset in values]
     for country, fraction in commitment.parts:
-        usd = None if commitment.usd is None else micro(commitment.usd * fraction)
-        cells.add(_flow_key(commitment, country), records=1, committed=usd or 0)
-        for subset in values:  # Möbius terms: sum over U ⊆ T of (-1)^|T - U| rest(U)
-            term = sum((values[u] if bin(subset ^ u).count("1") % 2 == 0 else -values[u])
-                       for u in _submasks(subset))
+        cell = cells[_flow_key(commitment, country)]
+        cell[_RECORDS] += 1
+        if not unconverted:
+            cell[_COMMITTED] += micro(commitment.usd * fraction)
+        for subset, term in terms:
             if not term and subset:
                 continue
-            if commitment.usd is None:
-                cells.add(_flow_key(commitment, country, subset, commitment.currency),
-                          unconverted=micro(term * fraction))
+            if unconverted:
+                cells[_flow_key(commitment, country, subset, commitment.currency)][_UNCONVERTED] += (
+                    micro(term * fraction))
             else:
-                cells.add(_flow_key(commitment, country, subset), funding=micro(term * fraction))
-
-
-_RECORDS, _COMMITTED, _DISBURSED, _FUNDING, _UNCONVERTED = (MEASURES.index(name) for name in (
-    "records", "committed", "disbursed", "funding", "unconverted"))
+                cells[_flow_key(commitment, country, subset)][_FUNDING] += micro(term * fraction)
 
 
 def add_lone_flow(cells: Cells, flow, shares) -> None:
