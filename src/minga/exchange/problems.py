@@ -144,6 +144,8 @@ TOO_MANY_ELEMENTS = gettext_noop(
     "thousand); nothing more of the file was read")
 # The importer's: an activity the database refused (its error as the database or the checks gave it).
 NOT_STORED = gettext_noop("not stored: %(error)s")
+OWN_ACTIVITIES = gettext_noop("activities reported by this platform itself (%(ref)s) skipped: %(count)s; their "
+                              "projects and flows are already here")
 
 # The FTS reader's problems (``fts_read``, ``fts_plans``, ``fts``): said in the active language when made (the
 # command line prints them), stored with these. FTS's field names stay as they are.

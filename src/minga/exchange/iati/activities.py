@@ -1,8 +1,9 @@
-"""IATI 2.03 activity XML for the public portfolio: one ``iati-activity`` per public project.
+"""IATI 2.03 activity XML for the public portfolio: one ``iati-activity`` per public project, with the flows of
+money entered on the platform for it as its transactions.
 
-Only projects in a public state are written, whoever asks. Illustrative samples (the demo's projects)
-are not real projects: they are left out unless asked for, to try the format, and then every text of
-theirs says so in its own language (``ILLUSTRATIVE``). Element order follows
+Only projects in a public state are written, whoever asks, and only the flows the public sees. Illustrative
+samples (the demo's projects and flows) are not real: they are left out unless asked for, to try the format, and
+then every text of theirs says so in its own language (``ILLUSTRATIVE``). Element order follows
 ``iati-activities-schema.xsd`` 2.03; ``schema_errors`` validates a document against a local copy.
 Each mapping decision, with the codelist it rests on, is in docs/exchange.md ("IATI 2.03 activities").
 """
@@ -13,13 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from minga.accounts import permissions
 from minga.common.languages import LANGUAGES
 from minga.common.text import xml_safe
 from minga.exchange.iati.codelists import XML_LANG, safe_parser
+from minga.finance.tracking import FundingFlow, SourceKind, Stage
 from minga.portfolio.models import Project, Status
 from minga.portfolio.workflow import PROJECT_WORKFLOW, PUBLIC_STATUSES
 from minga.reference.models import LINES_OF_WORK, QUITO_AXES
@@ -43,6 +47,16 @@ ILLUSTRATIVE_ORGANISATION = {
     "pt": "[ILUSTRATIVO — não é uma organização real] ",
     "en": "[ILLUSTRATIVE — not a real organisation] ",
 }
+ILLUSTRATIVE_FLOW = {
+    "es": "[ILUSTRATIVO — no es un flujo de dinero real]",
+    "pt": "[ILUSTRATIVO — não é um fluxo de dinheiro real]",
+    "en": "[ILLUSTRATIVE — not a real flow of money]",
+}
+# A flow's stage as the TransactionType the import reads back as that stage (``mapping.STAGES``).
+TRANSACTION_TYPES = {Stage.INCOMING: "1", Stage.COMMITMENT: "2", Stage.DISBURSEMENT: "3", Stage.EXPENDITURE: "4"}
+# The flows entered on the platform. An imported flow is its source's to publish: the IATI publisher's own activity
+# (``minga export iati-activities`` writes it back), OCHA's FTS.
+PLATFORM_ENTERED = (SourceKind.MANUAL, SourceKind.XLSX)
 DAC_MIGRATION = "15190"
 REGION_AMERICA = "498"
 SECTOR_VOCABULARIES = {QUITO_AXES: "99", LINES_OF_WORK: "98"}
@@ -236,6 +250,30 @@ def _budgets(activity, project: Project) -> None:
              value_date=project.budget_value_date.isoformat())
 
 
+def _transactions(activity, project: Project, language: str, include_illustrative: bool) -> None:
+    """The flows that fund the project, as its transactions, in the order of their value dates.
+
+    No sector or place of their own: the activity gives both, and IATI asks for each at one level only. Imported
+    into an empty database, each comes back as the same flow (stage, parties, amount, currency, dates, humanitarian
+    flag), placed and themed as the activity is (docs/exchange.md)."""
+    for flow in project.exported_flows:
+        if flow.is_illustrative and not include_illustrative:
+            continue
+        invented = flow.is_illustrative or project.is_illustrative
+        element = _sub(activity, "transaction", ref=f"flow-{flow.pk}", humanitarian="1" if flow.is_humanitarian else "0")
+        _sub(element, "transaction-type", code=TRANSACTION_TYPES[flow.stage])
+        _sub(element, "transaction-date", iso_date=flow.value_date.isoformat())
+        _sub(element, "value", _decimal(flow.amount), currency=flow.currency, value_date=flow.value_date.isoformat())
+        if invented:
+            _narratives(_sub(element, "description"), {"": ILLUSTRATIVE_FLOW[language]})
+        for tag, organisation in (("provider-org", flow.provider), ("receiver-org", flow.receiver)):
+            party = _sub(element, tag, ref=organisation.iati_identifier, type=organisation.organisation_type)
+            # An invented organisation, or a real one's part in a sample flow.
+            mark = (ILLUSTRATIVE_ORGANISATION[language] if organisation.is_illustrative
+                    else f"{ILLUSTRATIVE_FLOW[language]} " if invented else "")
+            _narratives(party, {"": mark + organisation.name})
+
+
 def _why_not(project: Project, include_illustrative: bool) -> str:
     if project.status not in PUBLIC_STATUSES or not project.is_public:
         return _("not public")
@@ -250,7 +288,7 @@ def _why_not(project: Project, include_illustrative: bool) -> str:
     return ""
 
 
-def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
+def _activity(parent, project: Project, *, prefix: str, site_url: str, include_illustrative: bool) -> None:
     def vocabulary_uri(code: str) -> str | None:
         if not site_url:
             return None
@@ -283,6 +321,7 @@ def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
     _tags(activity, project)
     _policy_markers(activity, project, vocabulary_uri)
     _budgets(activity, project)
+    _transactions(activity, project, language, include_illustrative)
     if site_url:
         link = _sub(activity, "document-link", format="text/html", url=f"{site_url}{project.get_absolute_url()}")
         _narratives(_sub(link, "title"), titles)
@@ -290,9 +329,12 @@ def _activity(parent, project: Project, *, prefix: str, site_url: str) -> None:
 
 
 def with_parts(queryset):
+    flows = (permissions.visible(None, FundingFlow.objects.filter(source_kind__in=PLATFORM_ENTERED))
+             .select_related("provider", "receiver").order_by("value_date", "pk"))
     return queryset.select_related("proposing_organisation").prefetch_related(
         "locations__country", "locations__subdivision", "locations__municipality", "themes__term",
-        "markers__marker", "budget_years", "funding__funder", "participants__organisation", "transitions")
+        "markers__marker", "budget_years", "funding__funder", "participants__organisation", "transitions",
+        Prefetch("funding_flows", queryset=flows, to_attr="exported_flows"))
 
 
 def activities_document(projects, *, site_url: str = "", prefix: str | None = None,
@@ -314,7 +356,7 @@ def activities_document(projects, *, site_url: str = "", prefix: str | None = No
         if reason:
             document.skipped.append((project.code, reason))
             continue
-        _activity(root, project, prefix=prefix, site_url=site_url)
+        _activity(root, project, prefix=prefix, site_url=site_url, include_illustrative=include_illustrative)
         document.activities += 1
     return document
 

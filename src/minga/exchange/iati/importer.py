@@ -23,6 +23,7 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -362,6 +363,14 @@ def _import_file(items, file: File, reference: Reference, *, user, strict: bool,
     name = file.name
     lookups = Lookups(user, name, reference)
     before = len(report.problems)
+    # The platform's own export (``minga export iati``) holds its projects and the flows entered for them: imported,
+    # they would be counted twice.
+    own_ref, own = settings.MINGA_IATI_PUBLISHER_REF, 0
+
+    def note_own() -> None:
+        if own:
+            report.problem(name, said.Problem.translated(said.OWN_ACTIVITIES, ref=own_ref, count=own))
+
     batch = _Batch(lookups, report, name, file.progress)
     try:
         # Strict: the whole file in one transaction. Otherwise one per batch of activities, so that a long
@@ -376,6 +385,10 @@ def _import_file(items, file: File, reference: Reference, *, user, strict: bool,
                     batch.invalid(record, record.problems)
                     if strict:
                         batch.flush()  # the file is refused: report the problem, write nothing more
+                    continue
+                if record.reporting_org.get("ref") == own_ref:
+                    report.counts["skipped"] += 1
+                    own += 1
                     continue
                 if only_region and not touches_region(record, lookups.members):
                     report.counts["skipped"] += 1
@@ -393,7 +406,9 @@ def _import_file(items, file: File, reference: Reference, *, user, strict: bool,
             if strict and len(report.problems) > before:
                 raise ImportRefused(_("%(file)s: %(count)s problems; with --strict nothing of the file was imported")
                                     % {"file": name, "count": len(report.problems) - before})
+            note_own()  # skipped, not wrong: no problem that --strict refuses a file for
     except stream.DocumentRefused as error:
+        note_own()
         report.problem(name, error.args[0] if error.args else str(error))
         raise ImportRefused(f"{name}: {error}") from None
     finally:
