@@ -5,7 +5,6 @@ or its money would be counted twice."""
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,13 +13,10 @@ from minga.exchange.iati import activities, importer
 from minga.finance.tracking import FollowUp, FundingFlow, SourceKind
 from minga.portfolio import selectors
 from minga.portfolio.models import Project
-from tests.exchange.test_project_exports import by_identifier
+from tests.exchange.test_project_exports import SCHEMA_DIR, by_identifier, needs_schema
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati" / "schema"
-needs_schema = pytest.mark.skipif(not (SCHEMA_DIR / "iati-activities-schema.xsd").is_file(),
-                                  reason="../shared/data/iati/schema is not beside the repository")
 OTHER_PUBLISHER = "XI-EXAMPLE-MINGA"  # another platform's export, as this one imports it
 
 
@@ -51,10 +47,6 @@ def transactions(activity) -> list[tuple]:
             for item in activity.iterfind("transaction")]
 
 
-def by_code(document) -> dict:
-    return by_identifier(document.root)
-
-
 @pytest.fixture
 def real_demo(demo_as_real):
     """The demo's projects, organisations and flows as if they were real."""
@@ -74,7 +66,7 @@ def test_a_public_projects_flows_entered_on_the_platform_are_its_transactions_an
     document = activities.activities_document(selectors.public_projects())
 
     assert activities.schema_errors(document, activities.load_schema(SCHEMA_DIR)) == []
-    written = by_code(document)
+    written = by_identifier(document.root)
     assert transactions(written[project("cucuta-reception").code]) == [
         (f"flow-{cucuta.pk}", "1", "3", "2023-09-15", "8000000.00", "CAD", "2023-09-15",
          [(None, "10", "Government of Canada"),
@@ -97,8 +89,8 @@ def test_an_illustrative_flow_is_left_out_of_a_real_project_unless_asked_and_the
     lima = project("lima-kit")
     assert demo_flow("lima-kit").is_illustrative
 
-    assert by_code(activities.activities_document(selectors.public_projects()))[lima.code].find("transaction") is None
-    marked = by_code(activities.activities_document(selectors.public_projects(), include_illustrative=True))[lima.code]
+    assert by_identifier(activities.activities_document(selectors.public_projects()).root)[lima.code].find("transaction") is None
+    marked = by_identifier(activities.activities_document(selectors.public_projects(), include_illustrative=True).root)[lima.code]
     assert [row[-2:] for row in transactions(marked)] == [
         ([(None, "10", "[ILUSTRATIVO — no es un flujo de dinero real] Government of Canada"),
           ("XM-DAC-47066", "40", "[ILUSTRATIVO — no es un flujo de dinero real] International Organization for "
