@@ -32,17 +32,22 @@ run: demo
 # PostgreSQL server binaries).
 test: lint test-sqlite test-postgres
 
+# One pytest-xdist worker per core (each with its own test database and collected static files);
+# PYTEST_WORKERS=0 runs the suite in one process, which a debugger or `-x` wants. worksteal: a worker that
+# runs out takes tests from the other, so the minute-long browser audits do not leave one core idle at the end.
+PYTEST_WORKERS ?= auto
+
 lint: install-test
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/ruff check src tests bench scripts
 
 test-sqlite: install-test
 	$(MINGA) build_catalogues
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-postgres: install-test
 	$(MINGA) build_catalogues
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'

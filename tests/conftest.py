@@ -19,14 +19,35 @@ ROLE_USERNAMES = {
     "observer": "observador",
 }
 
+# Seconds taken by load_demo() at the start of each browser test, by test id (tests/browser/conftest.py's
+# demo fixture records them on the test's reports; the summary is printed at the end of the run).
+LOAD_DEMO_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    for name, value in report.user_properties:
+        if name == "load_demo_seconds":
+            LOAD_DEMO_SECONDS[report.nodeid] = value
+
+
+def pytest_terminal_summary(terminalreporter):
+    if LOAD_DEMO_SECONDS:
+        times = sorted(LOAD_DEMO_SECONDS.values())
+        terminalreporter.write_line(
+            f"browser tests: load_demo() per test: min {times[0]:.2f} s, max {times[-1]:.2f} s, "
+            f"mean {sum(times) / len(times):.2f} s over {len(times)} tests")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
-    """Pages use the hashed names of the manifest storage, as in production: collect once per run."""
-    from django.conf import settings
+    """Pages use the hashed names of the manifest storage, as in production: collect once per run (per worker
+    under pytest-xdist). override_settings, not an assignment: its signal makes the static storage, which may
+    already exist, take the new root, so that two workers never collect into the same folder."""
+    from django.test.utils import override_settings
 
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -31,15 +31,18 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
 
-# Seconds taken by load_demo() at the start of each browser test, by test id (printed at the end).
-LOAD_DEMO_SECONDS: dict[str, float] = {}
-
-
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
+    # The audits of what pages are (accessibility, weight, layout) read markup and pixels that come out the
+    # same whichever database served the rows: the PostgreSQL half of `make test` skips them rather than
+    # spend its time on them twice. Every page is still opened on both (test_every_page_under_the_policy).
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here) and item.get_closest_marker("browser") is None:
             raise pytest.UsageError(f"{item.nodeid}: every browser test must be marked pytest.mark.browser")
+        if on_postgres and item.get_closest_marker("markup_audit") is not None:
+            item.add_marker(pytest.mark.skip(reason="a markup audit: the SQLite half runs it, the database does not "
+                                                    "change what it checks"))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -53,14 +56,6 @@ def pytest_runtest_call(item):
     if violations is not None and violations.messages:
         pytest.fail(f"the pages broke the Content-Security-Policy: {violations.messages}")
     return result
-
-
-def pytest_terminal_summary(terminalreporter):
-    if LOAD_DEMO_SECONDS:
-        times = sorted(LOAD_DEMO_SECONDS.values())
-        terminalreporter.write_line(
-            f"browser tests: load_demo() per test: min {times[0]:.2f} s, max {times[-1]:.2f} s, "
-            f"mean {sum(times) / len(times):.2f} s over {len(times)} tests")
 
 
 @pytest.fixture
@@ -114,7 +109,8 @@ def demo(request, transactional_db, settings):
 
     started = time.perf_counter()
     load_demo()
-    LOAD_DEMO_SECONDS[request.node.nodeid] = time.perf_counter() - started
+    # Carried by the test's reports, so that tests/conftest.py sums it up even from pytest-xdist workers.
+    request.node.user_properties.append(("load_demo_seconds", time.perf_counter() - started))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_phone_layout import DRAFT_OF_FOCAL_COL, public_paths
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup_audit]
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what the region's public-service rules ask for.
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},

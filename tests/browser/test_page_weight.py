@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_phone_layout import PHONE, public_paths
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup_audit]
 
 BUDGET_BYTES = 150 * 1024
 BUDGET_FIRST_PAINT_MS = 2_000

@@ -17,7 +17,7 @@ from minga.reference.models import Organisation
 from minga.services.models import Service
 from tests.codes import YEAR
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup_audit]
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from minga.finance.tracking import FundingFlow
 from tests.browser.test_phone_layout import PHONE, measure
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup_audit]
 
 LANGUAGES = ["es", "pt-br", "en"]
 HXL = Path(__file__).resolve().parents[3] / "shared" / "data" / "hxl" / "fts_incoming_funding_pse.csv"

@@ -32,7 +32,9 @@ class Databases:
         self.server_url = os.environ.get("DATABASE_URL", "")
         self.postgres = self.server_url.startswith(("postgres://", "postgresql://"))
         self.made: list[str] = []
-        self.template = self._url("minga_kill_template")
+        # A name of its own per run: pytest-xdist workers each make a template on the same server.
+        self.template_name = f"minga_kill_template_{uuid.uuid4().hex[:10]}"
+        self.template = self._url(self.template_name)
         run([sys.executable, "-m", "django", "migrate", "--no-input", "-v", "0"], self.env(self.template))
         run([sys.executable, "-m", "tests.hardening.drivers", "prepare"], self.env(self.template))
         if not self.postgres:
@@ -70,7 +72,7 @@ class Databases:
             shutil.copyfile(self._path(self.template), self._path(url))
             return url
         with self._server() as connection:
-            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "minga_kill_template"')
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
         self.made.append(name)
         return urlunsplit(urlsplit(self.server_url)._replace(path=f"/{name}"))
 
