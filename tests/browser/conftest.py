@@ -31,6 +31,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
 
+
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     # The audits of what pages are (accessibility, weight, layout) read markup and pixels that come out the
