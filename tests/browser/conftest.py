@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from minga.accounts.models import User
@@ -37,7 +38,7 @@ def pytest_collection_modifyitems(items):
     # The audits of what pages are (accessibility, weight, layout) read markup and pixels that come out the
     # same whichever database served the rows: the PostgreSQL half of `make test` skips them rather than
     # spend its time on them twice. Every page is still opened on both (test_every_page_under_the_policy).
-    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    on_postgres = connection.vendor == "postgresql"
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here) and item.get_closest_marker("browser") is None:
             raise pytest.UsageError(f"{item.nodeid}: every browser test must be marked pytest.mark.browser")
