@@ -103,6 +103,32 @@ def test_a_refused_iati_file_says_why_in_the_readers_language(client_as, users, 
     assert failure_of(page_of(client_as(users["secretariat"]), run, language), "iati")[1] == DOCTYPE[language]
 
 
+DENIED = {
+    "en": ["The account that uploaded the file may no longer import such files.",
+           "You may not publish this record (funding flow)."],
+    "es": ["La cuenta que cargó el archivo ya no puede importar archivos de este tipo.",
+           "No tiene permiso para publicar este registro (flujo de financiamiento)."],
+    "pt": ["A conta que enviou o arquivo não pode mais importar arquivos deste tipo.",
+           "Você não tem permissão para publicar este registro (fluxo de financiamento)."],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_run_whose_uploader_may_no_longer_import_says_why_in_the_readers_language(client_as, users, language):
+    run = import_runs.upload_start(user=users["secretariat"], upload=SimpleUploadedFile("flows.json", FLOWS),
+                                   kind="fts")
+    # The account's role changed between the upload and the job: here, the run passed to a focal point.
+    ImportRun.objects.filter(pk=run.pk).update(started_by=users["focal_col"])
+    jobs.JOBS["fts"].call(run.pk)
+    run.refresh_from_db()
+    assert (run.state, run.failure, run.counts["read"], run.problems) == ("failed", "denied", 0, [])
+    assert (run.error, run.error_problem) == (
+        "No tiene permiso para publicar este registro (flujo de financiamiento).",
+        {"template": "You may not publish this record (%(model)s).",
+         "params": {"model": {"template": "funding flow", "params": {}}}})
+    assert failure_of(page_of(client_as(users["secretariat"]), run, language)) == DENIED[language]
+
+
 def test_a_run_stored_before_templates_shows_its_reason_and_problems_as_stored(client_as, users):
     run = ImportRun.objects.create(
         kind="fts", sources=["old.json"], state=ImportRun.State.FAILED, failure=ImportRun.Failure.REFUSED,

@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Per
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
 
 from minga.accounts.models import Role
 from minga.accounts.policies import POLICIES, Policy
@@ -304,16 +305,32 @@ def needs_approval(user, obj) -> bool:
                    for scope in actor.scopes)
 
 
+class Refusal(PermissionDenied):
+    """A refusal said in the active language that can be said again in another: ``template``, the msgid of its
+    sentence, and ``params``, the msgids of the words put into it. An import run's background job meets it in the
+    site's language; the run's page says it in its reader's (``minga.exchange.problems``)."""
+
+    def __init__(self, template: str, **params: str):
+        self.template, self.params = template, params
+        super().__init__(_(template) % {key: _(value) for key, value in params.items()} if params else _(template))
+
+
+def _msgid(text) -> str:
+    """A lazy translation's msgid: with no language active it says itself as written."""
+    with override(None):
+        return str(text)
+
+
 def require(user, action: Action | str, obj) -> None:
     if not can(user, action, obj):
         policy = policy_for(type(obj))
         if Action(action) in (Action.CREATE, Action.CHANGE) and _held(policy, obj):
-            raise PermissionDenied(str(policy.held_refusal))
+            raise Refusal(_msgid(policy.held_refusal))
         if Action(action) == Action.CHANGE and any(_moves_the_grants_organisation(scope, policy, obj)
                                                    for scope in actor_for(user).scopes):
-            raise PermissionDenied(_("Only the Technical Secretariat moves the organisation your role is granted "
-                                     "for (its country, subdivision, municipality or parent organisation)."))
-        raise PermissionDenied(_refusal(Action(action)) % {"model": type(obj)._meta.verbose_name})
+            raise Refusal(gettext_noop("Only the Technical Secretariat moves the organisation your role is granted "
+                                       "for (its country, subdivision, municipality or parent organisation)."))
+        raise Refusal(_REFUSALS[Action(action)], model=_msgid(type(obj)._meta.verbose_name))
 
 
 class NotFound(ObjectDoesNotExist, Http404):
@@ -438,14 +455,13 @@ def editable(user, queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def _refusal(action: Action) -> str:
-    # One whole sentence per action, so that each language can build it its own way.
-    return {
-        Action.VIEW: _("You may not view this record (%(model)s)."),
-        Action.CREATE: _("You may not create this record (%(model)s)."),
-        Action.CHANGE: _("You may not change this record (%(model)s)."),
-        Action.DELETE: _("You may not delete this record (%(model)s)."),
-        Action.RESTORE: _("You may not restore this record (%(model)s)."),
-        Action.PUBLISH: _("You may not publish this record (%(model)s)."),
-        Action.VIEW_HISTORY: _("You may not view the history of this record (%(model)s)."),
-    }[action]
+# One whole sentence per action, so that each language can build it its own way.
+_REFUSALS = {
+    Action.VIEW: gettext_noop("You may not view this record (%(model)s)."),
+    Action.CREATE: gettext_noop("You may not create this record (%(model)s)."),
+    Action.CHANGE: gettext_noop("You may not change this record (%(model)s)."),
+    Action.DELETE: gettext_noop("You may not delete this record (%(model)s)."),
+    Action.RESTORE: gettext_noop("You may not restore this record (%(model)s)."),
+    Action.PUBLISH: gettext_noop("You may not publish this record (%(model)s)."),
+    Action.VIEW_HISTORY: gettext_noop("You may not view the history of this record (%(model)s)."),
+}

@@ -135,7 +135,7 @@ def _run(run_id: int, kind: str, import_file) -> str:
         except Broken as error:
             _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.BROKEN, error=said.of(error))
         except PermissionDenied as error:
-            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.DENIED, error=str(error))
+            _finish(run, ImportRun.State.FAILED, *partial, failure=ImportRun.Failure.DENIED, error=said.of(error))
         except (SystemExit, KeyboardInterrupt):
             # The worker is being stopped: the run waits for the next one (minga.site.queue takes the job back).
             ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.QUEUED)

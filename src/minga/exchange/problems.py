@@ -16,6 +16,8 @@ import json
 
 from django.utils.translation import gettext, gettext_noop
 
+from minga.accounts.permissions import Refusal
+
 
 class Problem(str):
     """A problem's English text, ``template % params``, with its ``template`` and ``params``."""
@@ -43,7 +45,11 @@ def _rebuilt(text: str, template: str, params: dict) -> Problem:
 
 
 def of(error: Exception) -> str:
-    """What an exception says: the ``Problem`` it was raised with, or its text."""
+    """What an exception says: the ``Problem`` it was raised with (a permission's ``Refusal`` made one), or its
+    text."""
+    if isinstance(error, Refusal):
+        params = {key: Problem(value) for key, value in error.params.items()}
+        return Problem._made(str(error), error.template, params)
     return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Problem) else str(error)
 
 
