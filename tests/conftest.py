@@ -5,6 +5,7 @@ The demo accounts give one user per role (see ``minga.site.demo``): tests sign i
 
 import pytest
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key, validate_django_db
 
 from minga.accounts.models import User
 from minga.portfolio.facet_index import INDEX
@@ -36,6 +37,32 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"browser tests: load_demo() per test: min {times[0]:.2f} s, max {times[-1]:.2f} s, "
             f"mean {sum(times) / len(times):.2f} s over {len(times)} tests")
+
+
+# pytest-django runs the tests inside a transaction before the transactional ones (a live server, threads),
+# whose ends flush the database, demo and all. Under pytest-xdist's worksteal a worker that has run some of
+# those may still take tests of the first kind from the other worker: the demo is loaded again before them.
+DATABASE_FLUSHED = {"flushed": False}
+
+
+def _uses_the_database(item) -> tuple[bool, bool]:
+    """(uses the database, flushes it when it ends), as pytest-django orders the tests."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and any(validate_django_db(marker)[:2]))
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = transactional or "transactional_db" in fixtures or "live_server" in fixtures
+    return bool(marker) or "db" in fixtures or transactional, transactional
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    uses, flushes = _uses_the_database(item)
+    if flushes:
+        DATABASE_FLUSHED["flushed"] = True  # at its end; it loads what it needs itself
+    elif uses and DATABASE_FLUSHED["flushed"]:
+        with item.config.stash[blocking_manager_key].unblock():
+            load_demo()
+        DATABASE_FLUSHED["flushed"] = False
 
 
 @pytest.fixture(scope="session", autouse=True)
