@@ -312,7 +312,9 @@ class Refusal(PermissionDenied):
 
     def __init__(self, template: str, **params: str):
         self.template, self.params = template, params
-        super().__init__(_(template) % {key: _(value) for key, value in params.items()} if params else _(template))
+        # gettext("") is the catalogue's header, not an empty sentence.
+        sentence = _(template) if template else ""
+        super().__init__(sentence % {key: _(value) for key, value in params.items()} if params else sentence)
 
 
 def _msgid(text) -> str:
