@@ -369,6 +369,12 @@ def can_create_any(user, model) -> bool:
     return actor.is_secretariat or any(scope.role in policy_for(model).editors for scope in actor.scopes)
 
 
+def require_create_any(user, model) -> None:
+    """Refuse a user who could create no record of ``model`` anywhere (a page that offers the form to create one)."""
+    if not can_create_any(user, model):
+        raise Refusal(_REFUSALS[Action.CREATE], model=_msgid(model._meta.verbose_name))
+
+
 def _path_lookup(path: str) -> str:
     return path.replace(".", "__").removesuffix("_id") if path != "pk" else "pk"
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +15,6 @@ from minga.finance.forms import FlowForm, PledgeForm, show_errors
 from minga.finance.inputs import FinanceInvalid
 from minga.finance.selectors.follow_up import access_flow, access_pledge, commitments_to_pay, my_funding
 from minga.finance.tracking import FundingFlow, Stage, TrackedPledge
-
-
-def _may_record(user, model):
-    if not permissions.can_create_any(user, model):
-        raise PermissionDenied(_("You may not create this record (%(model)s).") % {
-            "model": model._meta.verbose_name})
 
 
 def _save(request, form, write, done: str, template: str, context: dict):
@@ -44,7 +37,7 @@ def _save(request, form, write, done: str, template: str, context: dict):
 
 @login_required
 def pledge_new(request):
-    _may_record(request.user, TrackedPledge)
+    permissions.require_create_any(request.user, TrackedPledge)
     form = PledgeForm(request.POST or None, user=request.user)
     context = {"heading": _("Record a pledge")}
     if request.method != "POST":
@@ -83,7 +76,7 @@ def _paying_out(request) -> dict:
 
 @login_required
 def flow_new(request):
-    _may_record(request.user, FundingFlow)
+    permissions.require_create_any(request.user, FundingFlow)
     form = FlowForm(request.POST or None, user=request.user,
                     initial=None if request.method == "POST" else _paying_out(request))
     context = {"heading": _("Record a commitment or a disbursement")}

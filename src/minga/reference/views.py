@@ -153,9 +153,7 @@ def organisation_edit(request, pk):
 @login_required
 def figure_create(request):
     # As organisation_create: those who may create no figure anywhere (a donor officer, an observer) get no form.
-    if not permissions.can_create_any(request.user, PopulationFigure):
-        raise PermissionDenied(_("You may not create this record (%(model)s).") % {
-            "model": PopulationFigure._meta.verbose_name})
+    permissions.require_create_any(request.user, PopulationFigure)
     initial = {"country": request.GET.get("country", "").upper() or None}
     form = PopulationFigureForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

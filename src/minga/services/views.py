@@ -117,8 +117,7 @@ def _save(request, form, service=None):
 
 @login_required
 def create(request):
-    if not permissions.can_create_any(request.user, Service):
-        raise PermissionDenied(_("You may not create this record (%(model)s).") % {"model": Service._meta.verbose_name})
+    permissions.require_create_any(request.user, Service)
     if request.method == "POST":
         return _save(request, ServiceForm(request.POST))
     return render(request, "services/form.html", {"form": ServiceForm(), "service": None, "version": ""})
